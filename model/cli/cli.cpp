@@ -1,0 +1,392 @@
+#include "cli.h"
+
+#include "humanize.h"
+#include "imageimporter.h"
+#include "imageloader.h"
+#include "imagesaver.h"
+#include "imagestore.h"
+#include "storechecker.h"
+#include "store.h"
+#include "texttable.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <functional>
+
+namespace strata {
+
+namespace {
+
+    const char *usageText = R"(Usage: stratactl [--root DIR] [--driver NAME] COMMAND [ARGS]
+
+A container image store with its own layer engine.
+
+Global options:
+  --root DIR       data root (default: $STRATA_ROOT, else /var/lib/strata for root,
+                   else $XDG_DATA_HOME/strata)
+  --driver NAME    storage driver for a new store: overlay2 or vfs (default: overlay2
+                   where the kernel allows it)
+
+Commands:
+  info                          the store and every storage driver, available or not
+  images [-q] [--no-trunc]      list images
+  history [--no-trunc] IMAGE    the layers and history of an image
+  inspect IMAGE...              image details as JSON
+  tag SOURCE TARGET             add a tag to an image
+  rmi [-f] IMAGE...             remove images (layers other images use stay)
+  system df [-v]                disk usage; -v per image with shared and unique size
+  load [-i] FILE                load a docker-archive or OCI layout tar
+  save [-o FILE] [--format docker-archive|oci] IMAGE...
+                                write images to a tar
+  import [-c CHANGE]... SOURCE [REF]
+                                a root filesystem tar or directory as a one-layer image
+  check [--repair]              report every inconsistency in the store; --repair fixes
+                                what it can
+)";
+
+    struct Args {
+        QStringList positional;
+        QHash<QString, QStringList> options;
+        QSet<QString> flags;
+    };
+
+    // Splits arguments into flags (no value), options (one value, may repeat) and positionals.
+    Result<Args> parseArgs(const QStringList &args, const QStringList &flags, const QStringList &options)
+    {
+        Args out;
+        for (qsizetype i = 0; i < args.size(); ++i) {
+            QString a = args[i];
+            if (a == QLatin1String("--")) {
+                out.positional += args.mid(i + 1);
+                break;
+            }
+            if (!a.startsWith(u'-') || a == QLatin1String("-")) {
+                out.positional.append(a);
+                continue;
+            }
+            QString value;
+            bool hasValue = false;
+            if (a.startsWith(QLatin1String("--")) && a.contains(u'=')) {
+                value = a.mid(a.indexOf(u'=') + 1);
+                a = a.left(a.indexOf(u'='));
+                hasValue = true;
+            }
+            if (flags.contains(a)) {
+                out.flags.insert(a);
+            } else if (options.contains(a)) {
+                if (!hasValue) {
+                    if (i + 1 >= args.size())
+                        return fail(QStringLiteral("option %1 needs a value").arg(a));
+                    value = args[++i];
+                }
+                out.options[a].append(value);
+            } else {
+                return fail(QStringLiteral("unknown option '%1'").arg(a));
+            }
+        }
+        return out;
+    }
+
+    QString createdText(const QString &iso)
+    {
+        return humanize::ago(QDateTime::fromString(iso, Qt::ISODateWithMs));
+    }
+
+    QString repository(const QString &tag) { return tag.left(tag.lastIndexOf(u':')); }
+    QString tagPart(const QString &tag) { return tag.mid(tag.lastIndexOf(u':') + 1); }
+
+} // namespace
+
+Cli::Cli(QTextStream &out, QTextStream &err)
+    : m_out(out)
+    , m_err(err)
+{
+}
+
+int Cli::run(const QStringList &arguments)
+{
+    Store::Options storeOptions;
+    QStringList args = arguments;
+    while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
+        const QString a = args.takeFirst();
+        if (a == QLatin1String("--help")) {
+            m_out << usageText;
+            return 0;
+        }
+        if (a == QLatin1String("--version")) {
+            m_out << "stratactl " << QCoreApplication::applicationVersion() << '\n';
+            return 0;
+        }
+        QString value;
+        QString name = a;
+        if (a.contains(u'=')) {
+            name = a.left(a.indexOf(u'='));
+            value = a.mid(a.indexOf(u'=') + 1);
+        } else if (!args.isEmpty()) {
+            value = args.takeFirst();
+        }
+        if (name == QLatin1String("--root"))
+            storeOptions.root = value;
+        else if (name == QLatin1String("--driver"))
+            storeOptions.driver = value;
+        else {
+            m_err << "stratactl: unknown global option '" << name << "'\n" << usageText;
+            return 2;
+        }
+    }
+    if (args.isEmpty()) {
+        m_err << usageText;
+        return 2;
+    }
+    const QString command = args.takeFirst();
+    if (command == QLatin1String("help")) {
+        m_out << usageText;
+        return 0;
+    }
+
+    auto failWith = [&](const QString &message, int code = 1) {
+        m_err << "stratactl " << command << ": " << message << '\n';
+        m_err.flush();
+        return code;
+    };
+    auto parse = [&](const QStringList &flags, const QStringList &options, qsizetype minPositional, qsizetype maxPositional) -> std::optional<Args> {
+        auto parsed = parseArgs(args, flags, options);
+        if (!parsed) {
+            failWith(parsed.error(), 2);
+            return std::nullopt;
+        }
+        const qsizetype n = parsed->positional.size();
+        if (n < minPositional || (maxPositional >= 0 && n > maxPositional)) {
+            failWith(QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
+            return std::nullopt;
+        }
+        return parsed.value();
+    };
+
+    if (command == QLatin1String("check"))
+        storeOptions.sweep = false; // check reports dead jobs' staging instead of silently removing it
+    auto opened = Store::open(storeOptions);
+    if (!opened)
+        return failWith(opened.error());
+    Store &store = *opened.value();
+    ImageStore images(store);
+
+    if (command == QLatin1String("info")) {
+        if (!parse({}, {}, 0, 0))
+            return 2;
+        auto list = images.list();
+        m_out << "Data root:       " << store.root() << '\n'
+              << "Storage driver:  " << store.driver().name() << '\n'
+              << "Rootless:        " << (store.rootless() ? "yes" : "no") << '\n'
+              << "Images:          " << (list ? list->size() : 0) << '\n'
+              << "Image layout:    " << store.imagesDir() << " (OCI image layout)\n\n";
+        TextTable table({ QStringLiteral("DRIVER"), QStringLiteral("IMPLEMENTED"), QStringLiteral("AVAILABLE"), QStringLiteral("DETAIL") });
+        for (const DriverStatus &d : StorageDriver::probeAll(store.root(), store.rootless()))
+            table.add({ d.name, d.implemented ? QStringLiteral("yes") : QStringLiteral("no"), d.available ? QStringLiteral("yes") : QStringLiteral("no"), d.detail });
+        m_out << table.render();
+        return 0;
+    }
+    if (command == QLatin1String("images")) {
+        auto a = parse({ QStringLiteral("-q"), QStringLiteral("--no-trunc"), QStringLiteral("-a") }, {}, 0, 1);
+        if (!a)
+            return 2;
+        QStringList problems;
+        auto list = images.list(&problems);
+        if (!list)
+            return failWith(list.error());
+        for (const QString &p : problems)
+            m_err << "warning: " << p << " (run stratactl check)\n";
+        const bool noTrunc = a->flags.contains(QStringLiteral("--no-trunc"));
+        TextTable table({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE") });
+        QStringList ids;
+        for (const Image &image : list.value()) {
+            const QString id = noTrunc ? image.id.toString() : image.id.shortHex();
+            const QStringList tags = image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : image.tags;
+            for (const QString &t : tags) {
+                if (!a->positional.isEmpty() && repository(t) != a->positional.first() && t != a->positional.first())
+                    continue;
+                table.add({ repository(t), tagPart(t), id, humanize::ago(image.created), humanize::size(image.size()) });
+                if (!ids.contains(id))
+                    ids.append(id);
+            }
+        }
+        if (a->flags.contains(QStringLiteral("-q")))
+            m_out << (ids.isEmpty() ? QString() : ids.join(u'\n') + u'\n');
+        else
+            m_out << table.render();
+        return 0;
+    }
+    if (command == QLatin1String("history")) {
+        auto a = parse({ QStringLiteral("--no-trunc"), QStringLiteral("-q"), QStringLiteral("-H") }, {}, 1, 1);
+        if (!a)
+            return 2;
+        auto image = images.resolve(a->positional.first());
+        if (!image)
+            return failWith(image.error());
+        const bool noTrunc = a->flags.contains(QStringLiteral("--no-trunc"));
+        TextTable table({ QStringLiteral("IMAGE"), QStringLiteral("CREATED"), QStringLiteral("CREATED BY"), QStringLiteral("SIZE"), QStringLiteral("COMMENT") });
+        const QList<HistoryRow> rows = images.history(image.value());
+        for (qsizetype i = rows.size() - 1; i >= 0; --i) {
+            const HistoryRow &r = rows[i];
+            QString id = i == rows.size() - 1 ? (noTrunc ? image->id.toString() : image->id.shortHex()) : QStringLiteral("<missing>");
+            QString by = r.createdBy;
+            if (!noTrunc && by.size() > 45)
+                by = by.left(44) + QStringLiteral("…");
+            table.add({ id, createdText(r.created), by, humanize::size(r.size), r.comment });
+        }
+        m_out << table.render();
+        return 0;
+    }
+    if (command == QLatin1String("inspect")) {
+        auto a = parse({}, {}, 1, -1);
+        if (!a)
+            return 2;
+        QJsonArray out;
+        int status = 0;
+        for (const QString &ref : a->positional) {
+            auto image = images.resolve(ref);
+            if (!image) {
+                status = failWith(image.error());
+                continue;
+            }
+            out.append(images.inspect(image.value()));
+        }
+        m_out << QJsonDocument(out).toJson(QJsonDocument::Indented);
+        return status;
+    }
+    if (command == QLatin1String("tag")) {
+        auto a = parse({}, {}, 2, 2);
+        if (!a)
+            return 2;
+        if (Status s = images.tag(a->positional[0], a->positional[1]); !s)
+            return failWith(s.error());
+        return 0;
+    }
+    if (command == QLatin1String("rmi")) {
+        auto a = parse({ QStringLiteral("-f"), QStringLiteral("--force") }, {}, 1, -1);
+        if (!a)
+            return 2;
+        int status = 0;
+        for (const QString &ref : a->positional) {
+            auto lines = images.remove(ref, a->flags.contains(QStringLiteral("-f")) || a->flags.contains(QStringLiteral("--force")));
+            if (!lines) {
+                status = failWith(lines.error());
+                continue;
+            }
+            for (const QString &l : lines.value())
+                m_out << l << '\n';
+        }
+        return status;
+    }
+    if (command == QLatin1String("system")) {
+        auto a = parse({ QStringLiteral("-v"), QStringLiteral("--verbose") }, {}, 1, 1);
+        if (!a)
+            return 2;
+        if (a->positional.first() != QLatin1String("df"))
+            return failWith(QStringLiteral("unknown subcommand '%1' (only 'df')").arg(a->positional.first()), 2);
+        auto usage = images.diskUsage();
+        if (!usage)
+            return failWith(usage.error());
+        const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
+        if (!verbose) {
+            TextTable table({ QStringLiteral("TYPE"), QStringLiteral("TOTAL"), QStringLiteral("ACTIVE"), QStringLiteral("SIZE"), QStringLiteral("RECLAIMABLE") });
+            const qint64 pct = usage->totalSize > 0 ? usage->reclaimable * 100 / usage->totalSize : 0;
+            table.add({ QStringLiteral("Images"), QString::number(usage->images.size()), QStringLiteral("0"), humanize::size(usage->totalSize),
+                QStringLiteral("%1 (%2%)").arg(humanize::size(usage->reclaimable)).arg(pct) });
+            table.add({ QStringLiteral("Containers"), QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("0B"), QStringLiteral("0B") });
+            table.add({ QStringLiteral("Local Volumes"), QString::number(usage->volumes), QStringLiteral("0"), humanize::size(usage->volumesSize), humanize::size(usage->volumesSize) });
+            table.add({ QStringLiteral("Build Cache"), QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("0B"), QStringLiteral("0B") });
+            m_out << table.render();
+            return 0;
+        }
+        TextTable table({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE"),
+            QStringLiteral("SHARED SIZE"), QStringLiteral("UNIQUE SIZE"), QStringLiteral("CONTAINERS") });
+        for (const auto &row : usage->images) {
+            const QStringList tags = row.image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : row.image.tags;
+            for (const QString &t : tags)
+                table.add({ repository(t), tagPart(t), row.image.id.shortHex(), humanize::ago(row.image.created), humanize::size(row.size), humanize::size(row.shared),
+                    humanize::size(row.unique), QStringLiteral("0") });
+        }
+        m_out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage->totalSize) << " (each layer counted once)\n\n"
+              << "Containers space usage:\n\nCONTAINER ID   IMAGE   COMMAND   LOCAL VOLUMES   SIZE   CREATED   STATUS   NAMES\n\n"
+              << "Local Volumes space usage:\n\nVOLUME NAME   LINKS   SIZE\n\n"
+              << "Build cache usage: 0B\n";
+        return 0;
+    }
+    if (command == QLatin1String("load")) {
+        auto a = parse({ QStringLiteral("-q"), QStringLiteral("--quiet") }, { QStringLiteral("-i"), QStringLiteral("--input") }, 0, 1);
+        if (!a)
+            return 2;
+        QString file = a->options.value(QStringLiteral("-i")).value(0, a->options.value(QStringLiteral("--input")).value(0));
+        if (file.isEmpty())
+            file = a->positional.value(0);
+        if (file.isEmpty())
+            return failWith(QStringLiteral("name the archive to load: stratactl load -i FILE"), 2);
+        auto lines = ImageLoader(store).load(file);
+        if (!lines)
+            return failWith(lines.error());
+        for (const QString &l : lines.value())
+            m_out << l << '\n';
+        return 0;
+    }
+    if (command == QLatin1String("save")) {
+        auto a = parse({}, { QStringLiteral("-o"), QStringLiteral("--output"), QStringLiteral("--format") }, 1, -1);
+        if (!a)
+            return 2;
+        QString outFile = a->options.value(QStringLiteral("-o")).value(0, a->options.value(QStringLiteral("--output")).value(0));
+        if (outFile.isEmpty())
+            return failWith(QStringLiteral("name the output file with -o FILE"), 2);
+        const QString format = a->options.value(QStringLiteral("--format")).value(0, QStringLiteral("docker-archive"));
+        ImageSaver::Format f;
+        if (format == QLatin1String("docker-archive") || format == QLatin1String("docker"))
+            f = ImageSaver::Format::DockerArchive;
+        else if (format == QLatin1String("oci") || format == QLatin1String("oci-archive"))
+            f = ImageSaver::Format::Oci;
+        else
+            return failWith(QStringLiteral("unknown format '%1' (docker-archive or oci)").arg(format), 2);
+        if (Status s = ImageSaver(store).save(a->positional, outFile, f); !s)
+            return failWith(s.error());
+        return 0;
+    }
+    if (command == QLatin1String("import")) {
+        auto a = parse({}, { QStringLiteral("-c"), QStringLiteral("--change") }, 1, 2);
+        if (!a)
+            return 2;
+        const QStringList changes = a->options.value(QStringLiteral("-c")) + a->options.value(QStringLiteral("--change"));
+        auto id = ImageImporter(store).import(a->positional[0], a->positional.value(1), changes);
+        if (!id)
+            return failWith(id.error());
+        m_out << id->toString() << '\n';
+        return 0;
+    }
+    if (command == QLatin1String("check")) {
+        auto a = parse({ QStringLiteral("--repair") }, {}, 0, 0);
+        if (!a)
+            return 2;
+        const bool repair = a->flags.contains(QStringLiteral("--repair"));
+        auto problems = StoreChecker(store).run(repair);
+        if (!problems)
+            return failWith(problems.error());
+        int unfixed = 0;
+        for (const auto &p : problems.value()) {
+            if (!repair)
+                m_out << "problem: " << p.message << '\n';
+            else if (p.repaired)
+                m_out << "repaired: " << p.message << '\n';
+            else {
+                m_out << "not repaired: " << p.message << " (" << p.repairError << ")\n";
+                ++unfixed;
+            }
+        }
+        if (problems->isEmpty())
+            m_out << "store " << store.root() << ": no problems found\n";
+        else if (!repair)
+            m_out << problems->size() << " problem(s) found; stratactl check --repair fixes what it can\n";
+        return repair ? (unfixed ? 1 : 0) : (problems->isEmpty() ? 0 : 1);
+    }
+    return failWith(QStringLiteral("unknown command (see stratactl --help)"), 2);
+}
+
+} // namespace strata

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "digest.h"
+#include "result.h"
+#include "sha256.h"
+
+#include <QString>
+
+namespace strata {
+
+// Writes a blob to a staging file while hashing it; finish() syncs it and returns its digest.
+class BlobWriter {
+public:
+    BlobWriter() = default;
+    ~BlobWriter();
+    BlobWriter(const BlobWriter &) = delete;
+    BlobWriter &operator=(const BlobWriter &) = delete;
+
+    Status open(const QString &path);
+    Status write(const void *data, size_t size);
+    struct Written {
+        Digest digest;
+        qint64 size = 0;
+    };
+    Result<Written> finish();
+    QString path() const { return m_path; }
+
+private:
+    int m_fd = -1;
+    QString m_path;
+    Sha256 m_hash;
+    qint64 m_size = 0;
+};
+
+} // namespace strata

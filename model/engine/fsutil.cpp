@@ -1,0 +1,264 @@
+#include "fsutil.h"
+
+#include <QFile>
+#include <QSet>
+
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace strata::fs {
+
+namespace {
+
+    QByteArray encode(const QString &path) { return QFile::encodeName(path); }
+
+    struct InodeKey {
+        dev_t dev;
+        ino_t ino;
+        friend bool operator==(const InodeKey &a, const InodeKey &b) { return a.dev == b.dev && a.ino == b.ino; }
+        friend size_t qHash(const InodeKey &k, size_t seed = 0) { return qHashMulti(seed, quint64(k.dev), quint64(k.ino)); }
+    };
+
+    bool insertNew(QSet<InodeKey> &set, InodeKey key)
+    {
+        if (set.contains(key))
+            return false;
+        set.insert(key);
+        return true;
+    }
+
+    // Calls visit(dirFd, name, stat) for every entry below dirFd, depth first, never following links.
+    template <typename Visit>
+    bool walk(int dirFd, Visit &&visit)
+    {
+        int dupFd = dup(dirFd);
+        if (dupFd < 0)
+            return false;
+        DIR *dir = fdopendir(dupFd);
+        if (!dir) {
+            close(dupFd);
+            return false;
+        }
+        bool ok = true;
+        while (dirent *e = readdir(dir)) {
+            if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
+                continue;
+            struct stat st;
+            if (fstatat(dirFd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+                ok = false;
+                continue;
+            }
+            visit(st);
+            if (S_ISDIR(st.st_mode)) {
+                int child = openat(dirFd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (child < 0) {
+                    ok = false;
+                    continue;
+                }
+                ok = walk(child, visit) && ok;
+                close(child);
+            }
+        }
+        closedir(dir);
+        return ok;
+    }
+
+} // namespace
+
+QString errorText(int err)
+{
+    return QString::fromLocal8Bit(std::strerror(err));
+}
+
+Status fsyncPath(const QString &path)
+{
+    int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(QStringLiteral("%1: cannot open to sync: %2").arg(path, errorText(errno)));
+    int rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    if (rc != 0)
+        return fail(QStringLiteral("%1: fsync failed: %2").arg(path, errorText(err)));
+    return {};
+}
+
+Status writeFileAtomic(const QString &path, QByteArrayView data)
+{
+    const int slash = path.lastIndexOf(u'/');
+    const QString dir = slash > 0 ? path.left(slash) : QStringLiteral(".");
+    const QString tmp = path + QStringLiteral(".tmp-%1").arg(getpid());
+    const QByteArray tmpName = encode(tmp);
+    int fd = open(tmpName.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fail(QStringLiteral("%1: cannot create: %2").arg(tmp, errorText(errno)));
+    const char *p = data.data();
+    qsizetype left = data.size();
+    while (left > 0) {
+        ssize_t n = write(fd, p, size_t(left));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int err = errno;
+            close(fd);
+            unlink(tmpName.constData());
+            return fail(QStringLiteral("%1: write failed: %2").arg(tmp, errorText(err)));
+        }
+        p += n;
+        left -= n;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        int err = errno;
+        unlink(tmpName.constData());
+        return fail(QStringLiteral("%1: fsync failed: %2").arg(tmp, errorText(err)));
+    }
+    if (rename(tmpName.constData(), encode(path).constData()) != 0) {
+        int err = errno;
+        unlink(tmpName.constData());
+        return fail(QStringLiteral("%1: rename failed: %2").arg(path, errorText(err)));
+    }
+    return fsyncPath(dir);
+}
+
+Result<QByteArray> readFile(const QString &path, qint64 maxSize)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
+    if (f.size() > maxSize)
+        return fail(QStringLiteral("%1: file is %2 bytes, more than the limit of %3").arg(path).arg(f.size()).arg(maxSize));
+    return f.readAll();
+}
+
+Status makeDirs(const QString &path, int mode)
+{
+    QByteArray p = encode(path);
+    for (qsizetype i = 1; i <= p.size(); ++i) {
+        if (i == p.size() || p[i] == '/') {
+            QByteArray part = p.left(i);
+            if (mkdir(part.constData(), mode_t(mode)) != 0 && errno != EEXIST)
+                return fail(QStringLiteral("%1: cannot create directory: %2").arg(QFile::decodeName(part), errorText(errno)));
+        }
+    }
+    return {};
+}
+
+bool exists(const QString &path)
+{
+    struct stat st;
+    return lstat(encode(path).constData(), &st) == 0;
+}
+
+bool isDirectory(const QString &path)
+{
+    struct stat st;
+    return lstat(encode(path).constData(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool removeContents(int dirFd)
+{
+    DIR *dir = fdopendir(dup(dirFd));
+    if (!dir)
+        return false;
+    bool ok = true;
+    while (dirent *e = readdir(dir)) {
+        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dirFd, e->d_name, 0) == 0)
+            continue;
+        if (errno != EISDIR && errno != EPERM) {
+            ok = false;
+            continue;
+        }
+        ok = removeTreeAt(dirFd, e->d_name).ok() && ok;
+    }
+    closedir(dir);
+    return ok;
+}
+
+Status removeTreeAt(int parentFd, const char *name)
+{
+    struct stat st;
+    if (fstatat(parentFd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT ? Status {} : fail(QStringLiteral("%1: %2").arg(QFile::decodeName(name), errorText(errno)));
+    if (!S_ISDIR(st.st_mode)) {
+        if (unlinkat(parentFd, name, 0) != 0 && errno != ENOENT)
+            return fail(QStringLiteral("%1: cannot remove: %2").arg(QFile::decodeName(name), errorText(errno)));
+        return {};
+    }
+    if ((st.st_mode & 0700) != 0700)
+        fchmodat(parentFd, name, (st.st_mode & 07777) | 0700, 0);
+    int fd = openat(parentFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return fail(QStringLiteral("%1: cannot open directory: %2").arg(QFile::decodeName(name), errorText(errno)));
+    removeContents(fd);
+    close(fd);
+    if (unlinkat(parentFd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+        return fail(QStringLiteral("%1: cannot remove directory: %2").arg(QFile::decodeName(name), errorText(errno)));
+    return {};
+}
+
+Status removeTree(const QString &path)
+{
+    QString clean = path;
+    while (clean.size() > 1 && clean.endsWith(u'/'))
+        clean.chop(1);
+    const int slash = clean.lastIndexOf(u'/');
+    const QString parent = slash > 0 ? clean.left(slash) : QStringLiteral("/");
+    int fd = open(encode(parent).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? Status {} : fail(QStringLiteral("%1: %2").arg(parent, errorText(errno)));
+    Status st = removeTreeAt(fd, encode(clean.mid(slash + 1)).constData());
+    close(fd);
+    if (!st)
+        return fail(QStringLiteral("%1: %2").arg(path, st.error()));
+    return {};
+}
+
+Result<TreeStats> treeStats(const QString &path)
+{
+    int fd = open(encode(path).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return fail(QStringLiteral("%1: cannot open directory: %2").arg(path, errorText(errno)));
+    TreeStats stats;
+    QSet<InodeKey> seen;
+    bool ok = walk(fd, [&](const struct stat &st) {
+        ++stats.entries;
+        if (S_ISREG(st.st_mode)) {
+            if (st.st_nlink > 1 && !insertNew(seen, InodeKey { st.st_dev, st.st_ino }))
+                return;
+            stats.bytes += st.st_size;
+        }
+    });
+    close(fd);
+    if (!ok)
+        return fail(QStringLiteral("%1: some entries could not be read").arg(path));
+    return stats;
+}
+
+qint64 diskUsage(const QString &path)
+{
+    struct stat rootSt;
+    if (lstat(encode(path).constData(), &rootSt) != 0)
+        return 0;
+    qint64 total = rootSt.st_blocks * 512;
+    if (!S_ISDIR(rootSt.st_mode))
+        return total;
+    int fd = open(encode(path).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return total;
+    QSet<InodeKey> seen;
+    walk(fd, [&](const struct stat &st) {
+        if (st.st_nlink > 1 && !S_ISDIR(st.st_mode) && !insertNew(seen, InodeKey { st.st_dev, st.st_ino }))
+            return;
+        total += st.st_blocks * 512;
+    });
+    close(fd);
+    return total;
+}
+
+} // namespace strata::fs

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace strata::fs {
+
+// Small POSIX helpers the store builds its crash safety on.
+
+QString errorText(int err);
+
+// Writes `data` to a temp file beside `path`, fsyncs it, renames it over `path` and fsyncs the
+// directory: readers see the old or the new content, never a mix.
+Status writeFileAtomic(const QString &path, QByteArrayView data);
+Result<QByteArray> readFile(const QString &path, qint64 maxSize = 64 * 1024 * 1024);
+Status fsyncPath(const QString &path);
+Status makeDirs(const QString &path, int mode = 0755);
+// Removes a tree without ever following a symbolic link; makes directories writable first
+// (layer trees may hold read-only directories).
+Status removeTree(const QString &path);
+Status removeTreeAt(int dirFd, const char *name);
+bool exists(const QString &path);
+bool isDirectory(const QString &path);
+
+struct TreeStats {
+    qint64 bytes = 0; // regular file content, each inode counted once
+    qint64 entries = 0; // every entry below the root
+};
+// Walks a tree without following symbolic links.
+Result<TreeStats> treeStats(const QString &path);
+// Disk blocks the tree really occupies (st_blocks), each inode counted once.
+qint64 diskUsage(const QString &path);
+
+} // namespace strata::fs

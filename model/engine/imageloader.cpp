@@ -1,0 +1,440 @@
+#include "imageloader.h"
+
+#include "blobwriter.h"
+#include "fsutil.h"
+#include "imagestore.h"
+#include "layerstore.h"
+#include "sha256.h"
+#include "store.h"
+
+#include <QFile>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+namespace strata {
+
+namespace {
+
+    constexpr qint64 inMemoryLimit = 1024 * 1024; // files up to this size are kept in memory
+    constexpr qint64 totalMemoryLimit = 256 * 1024 * 1024;
+    constexpr qint64 maxHeaderBytes = 1024 * 1024;
+
+    struct Member {
+        QByteArray bytes; // small files
+        QString stagedPath; // large files
+        Digest digest;
+        qint64 size = 0;
+        bool inMemory() const { return stagedPath.isEmpty(); }
+    };
+
+    struct ArchiveDeleter {
+        void operator()(archive *a) const { archive_read_free(a); }
+    };
+
+    class Job {
+    public:
+        Job(Store &store, Staging &staging, const QString &archivePath)
+            : m_store(store)
+            , m_staging(staging)
+            , m_archive(archivePath)
+            , m_layers(store)
+        {
+        }
+
+        Result<QStringList> run();
+
+    private:
+        Error error(const QString &cause) const { return fail(QStringLiteral("%1: %2").arg(m_archive, cause)); }
+        Status readArchive();
+        Result<QString> cleanName(const char *raw) const;
+        Result<const Member *> find(const QString &name) const;
+        Result<QByteArray> bytesOf(const QString &name, const Member *m) const;
+        Result<QString> fileOf(const Member *m);
+        Status verifyDescriptor(const QString &name, const Member *m, const Digest &digest, qint64 size) const;
+        Status addImage(const QByteArray &configBytes, const QList<QPair<QString, const Member *>> &layers, const QStringList &tags);
+        Status loadDocker();
+        Status loadOci();
+
+        Store &m_store;
+        Staging &m_staging;
+        QString m_archive;
+        LayerStore m_layers;
+        QHash<QString, Member> m_members;
+        QHash<QString, QString> m_links; // archive name -> target name
+        qint64 m_memory = 0;
+        int m_files = 0;
+        ImageTransaction m_tx;
+        QHash<Digest, QString> m_stagedDiffs; // chainID -> staged diff dir
+        QSet<Digest> m_stagedBlobs;
+    };
+
+    Result<QString> Job::cleanName(const char *raw) const
+    {
+        const QString name = QString::fromUtf8(raw ? raw : "");
+        if (name.startsWith(u'/'))
+            return error(QStringLiteral("entry '%1' has an absolute path").arg(name.left(200)));
+        QStringList parts;
+        for (const QString &p : name.split(u'/', Qt::SkipEmptyParts)) {
+            if (p == QLatin1String("."))
+                continue;
+            if (p == QLatin1String(".."))
+                return error(QStringLiteral("entry '%1' leaves the archive root ('..')").arg(name.left(200)));
+            parts.append(p);
+        }
+        return parts.join(u'/');
+    }
+
+    Status Job::readArchive()
+    {
+        std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+        archive_read_support_filter_gzip(a.get());
+        archive_read_support_filter_zstd(a.get());
+        archive_read_support_filter_xz(a.get());
+        archive_read_support_format_tar(a.get());
+        archive_read_support_format_gnutar(a.get());
+        if (archive_read_open_filename(a.get(), QFile::encodeName(m_archive).constData(), 1 << 20) != ARCHIVE_OK)
+            return error(QStringLiteral("cannot open: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
+        QByteArray buffer;
+        for (;;) {
+            const la_int64_t before = archive_filter_bytes(a.get(), 0);
+            archive_entry *entry;
+            int rc = archive_read_next_header(a.get(), &entry);
+            if (rc == ARCHIVE_EOF)
+                break;
+            if (rc < ARCHIVE_WARN)
+                return error(QStringLiteral("not a readable tar archive: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
+            if (archive_filter_bytes(a.get(), 0) - before > maxHeaderBytes)
+                return error(QStringLiteral("entry '%1' has headers larger than %2 bytes").arg(QString::fromUtf8(archive_entry_pathname(entry)).left(200)).arg(maxHeaderBytes));
+            auto name = cleanName(archive_entry_pathname(entry));
+            if (!name)
+                return name.takeError();
+            if (const char *hard = archive_entry_hardlink(entry)) {
+                auto target = cleanName(hard);
+                if (!target)
+                    return target.takeError();
+                m_links.insert(name.value(), target.value());
+                continue;
+            }
+            const auto type = archive_entry_filetype(entry);
+            if (type == AE_IFLNK) {
+                const QString dir = name->contains(u'/') ? name->left(name->lastIndexOf(u'/') + 1) : QString();
+                const QString target = QString::fromUtf8(archive_entry_symlink(entry));
+                auto resolved = cleanName(target.startsWith(u'/') ? target.toUtf8().constData() : (dir + target).toUtf8().constData());
+                if (!resolved)
+                    return error(QStringLiteral("symbolic link '%1' points outside the archive").arg(name.value()));
+                m_links.insert(name.value(), resolved.value());
+                continue;
+            }
+            if (type != AE_IFREG)
+                continue;
+            Member m;
+            const qint64 size = archive_entry_size(entry);
+            if (size <= inMemoryLimit) {
+                m_memory += size;
+                if (m_memory > totalMemoryLimit)
+                    return error(QStringLiteral("too many small files (more than %1 bytes of them)").arg(totalMemoryLimit));
+                m.bytes.resize(size);
+                la_ssize_t got = size > 0 ? archive_read_data(a.get(), m.bytes.data(), size_t(size)) : 0;
+                if (got != size)
+                    return error(QStringLiteral("entry '%1' is truncated: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
+                m.digest = Sha256::of(m.bytes);
+                m.size = size;
+            } else {
+                BlobWriter writer;
+                m.stagedPath = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
+                STRATA_TRY(writer.open(m.stagedPath));
+                const void *buf;
+                size_t len;
+                la_int64_t offset;
+                for (;;) {
+                    int r = archive_read_data_block(a.get(), &buf, &len, &offset);
+                    if (r == ARCHIVE_EOF)
+                        break;
+                    if (r < ARCHIVE_WARN)
+                        return error(QStringLiteral("entry '%1' is unreadable: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
+                    STRATA_TRY(writer.write(buf, len));
+                }
+                auto written = writer.finish();
+                if (!written)
+                    return written.takeError();
+                if (written->size != size)
+                    return error(QStringLiteral("entry '%1' is truncated").arg(name.value()));
+                m.digest = written->digest;
+                m.size = written->size;
+            }
+            m_members.insert(name.value(), std::move(m));
+        }
+        return {};
+    }
+
+    Result<const Member *> Job::find(const QString &rawName) const
+    {
+        auto name = cleanName(rawName.toUtf8().constData());
+        if (!name)
+            return name.takeError();
+        QString n = name.value();
+        for (int hops = 0; hops < 16; ++hops) {
+            if (auto it = m_members.constFind(n); it != m_members.constEnd())
+                return &*it;
+            auto link = m_links.constFind(n);
+            if (link == m_links.constEnd())
+                break;
+            n = *link;
+        }
+        return error(QStringLiteral("'%1' is referenced but not in the archive").arg(rawName.left(200)));
+    }
+
+    Result<QByteArray> Job::bytesOf(const QString &name, const Member *m) const
+    {
+        if (m->inMemory())
+            return m->bytes;
+        if (m->size > 16 * 1024 * 1024)
+            return error(QStringLiteral("'%1' is %2 bytes, too large for a JSON document").arg(name).arg(m->size));
+        return fs::readFile(m->stagedPath);
+    }
+
+    Result<QString> Job::fileOf(const Member *m)
+    {
+        if (!m->inMemory())
+            return m->stagedPath;
+        const QString path = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
+        STRATA_TRY(fs::writeFileAtomic(path, m->bytes));
+        const_cast<Member *>(m)->stagedPath = path;
+        const_cast<Member *>(m)->bytes.clear();
+        return path;
+    }
+
+    Status Job::verifyDescriptor(const QString &name, const Member *m, const Digest &digest, qint64 size) const
+    {
+        if (m->size != size)
+            return error(QStringLiteral("blob '%1' has %2 bytes, its descriptor says %3").arg(name).arg(m->size).arg(size));
+        if (m->digest != digest)
+            return error(QStringLiteral("blob '%1' hashes to %2, its descriptor says %3").arg(name, m->digest.toString(), digest.toString()));
+        return {};
+    }
+
+    Status Job::addImage(const QByteArray &configBytes, const QList<QPair<QString, const Member *>> &layers, const QStringList &tags)
+    {
+        const Digest imageId = Sha256::of(configBytes);
+        QJsonParseError perr;
+        const QJsonObject config = QJsonDocument::fromJson(configBytes, &perr).object();
+        if (perr.error != QJsonParseError::NoError)
+            return error(QStringLiteral("image config %1 is not valid JSON: %2").arg(imageId.toString(), perr.errorString()));
+        const QJsonArray diffArray = config.value(QLatin1String("rootfs")).toObject().value(QLatin1String("diff_ids")).toArray();
+        if (diffArray.size() != layers.size())
+            return error(QStringLiteral("image %1 lists %2 layers, but its config has %3 diffIDs").arg(imageId.toString()).arg(layers.size()).arg(diffArray.size()));
+        QList<Digest> diffIds;
+        for (const QJsonValue &v : diffArray) {
+            auto d = Digest::parse(v.toString());
+            if (!d)
+                return error(QStringLiteral("image config %1: %2").arg(imageId.toString(), d.error()));
+            diffIds.append(d.value());
+        }
+        QStringList createdBy;
+        for (const QJsonValue &h : config.value(QLatin1String("history")).toArray()) {
+            if (!h.toObject().value(QLatin1String("empty_layer")).toBool())
+                createdBy.append(h.toObject().value(QLatin1String("created_by")).toString());
+        }
+        const QList<Digest> chains = chainIds(diffIds);
+        ImageTransaction::NewImage image { configBytes, {}, tags };
+        for (qsizetype i = 0; i < layers.size(); ++i) {
+            const auto &[name, member] = layers[i];
+            QByteArray head = member->inMemory() ? member->bytes.left(4) : QByteArray();
+            if (!member->inMemory()) {
+                QFile f(member->stagedPath);
+                if (f.open(QIODevice::ReadOnly))
+                    head = f.read(4);
+            }
+            const Descriptor blob { MediaType::forLayerBytes(head), member->digest, member->size };
+            if (blob.mediaType == MediaType::ociLayer && blob.digest != diffIds[i])
+                return error(QStringLiteral("layer '%1' hashes to %2, but the image config says its diffID is %3").arg(name, blob.digest.toString(), diffIds[i].toString()));
+            image.layers.append(blob);
+            const Digest &chain = chains[i];
+            if (!m_layers.has(chain) && !m_stagedDiffs.contains(chain)) {
+                QString parentDiff;
+                if (i > 0)
+                    parentDiff = m_stagedDiffs.value(chains[i - 1], m_layers.diffDir(chains[i - 1]));
+                auto path = fileOf(member);
+                if (!path)
+                    return path.takeError();
+                auto staged = m_layers.stage(m_staging, path.value(), blob, diffIds[i], i > 0 ? chains[i - 1] : Digest(), parentDiff,
+                    createdBy.value(i), QStringLiteral("%1: layer '%2'").arg(m_archive, name));
+                if (!staged)
+                    return staged.takeError();
+                m_stagedDiffs.insert(chain, staged->dir + QStringLiteral("/diff"));
+                m_tx.layers.append(staged.value());
+            }
+            if (!m_store.content().has(blob.digest) && !m_stagedBlobs.contains(blob.digest)) {
+                auto path = fileOf(member);
+                if (!path)
+                    return path.takeError();
+                m_stagedBlobs.insert(blob.digest);
+                m_tx.blobs.append({ path.value(), blob.digest });
+            }
+        }
+        m_tx.images.append(image);
+        return {};
+    }
+
+    Status Job::loadDocker()
+    {
+        auto manifestMember = find(QStringLiteral("manifest.json"));
+        auto bytes = bytesOf(QStringLiteral("manifest.json"), manifestMember.value());
+        if (!bytes)
+            return bytes.takeError();
+        QJsonParseError perr;
+        const QJsonDocument doc = QJsonDocument::fromJson(bytes.value(), &perr);
+        if (perr.error != QJsonParseError::NoError || !doc.isArray())
+            return error(QStringLiteral("manifest.json is not a JSON array: %1").arg(perr.errorString()));
+        for (const QJsonValue &v : doc.array()) {
+            const QJsonObject item = v.toObject();
+            const QString configName = item.value(QLatin1String("Config")).toString();
+            auto config = find(configName);
+            if (!config)
+                return config.takeError();
+            auto configBytes = bytesOf(configName, config.value());
+            if (!configBytes)
+                return configBytes.takeError();
+            QList<QPair<QString, const Member *>> layers;
+            for (const QJsonValue &l : item.value(QLatin1String("Layers")).toArray()) {
+                auto member = find(l.toString());
+                if (!member)
+                    return member.takeError();
+                layers.append({ l.toString(), member.value() });
+            }
+            QStringList tags;
+            for (const QJsonValue &t : item.value(QLatin1String("RepoTags")).toArray()) {
+                auto tag = ImageStore::normalizeReference(t.toString());
+                if (!tag)
+                    return error(QStringLiteral("manifest.json: %1").arg(tag.error()));
+                tags.append(tag.value());
+            }
+            STRATA_TRY(addImage(configBytes.value(), layers, tags));
+        }
+        return {};
+    }
+
+    Status Job::loadOci()
+    {
+        auto indexMember = find(QStringLiteral("index.json"));
+        auto indexBytes = bytesOf(QStringLiteral("index.json"), indexMember.value());
+        if (!indexBytes)
+            return indexBytes.takeError();
+        auto blob = [&](const QJsonObject &desc, const QString &what) -> Result<QPair<QString, const Member *>> {
+            auto digest = Digest::parse(desc.value(QLatin1String("digest")).toString());
+            if (!digest)
+                return error(QStringLiteral("%1: %2").arg(what, digest.error()));
+            const QString name = QStringLiteral("blobs/sha256/") + digest->hex();
+            auto member = find(name);
+            if (!member)
+                return member.takeError();
+            STRATA_TRY(verifyDescriptor(name, member.value(), digest.value(), qint64(desc.value(QLatin1String("size")).toDouble(-1))));
+            return qMakePair(name, member.value());
+        };
+        auto json = [&](const QPair<QString, const Member *> &b) -> Result<QJsonObject> {
+            auto bytes = bytesOf(b.first, b.second);
+            if (!bytes)
+                return bytes.takeError();
+            QJsonParseError perr;
+            QJsonDocument doc = QJsonDocument::fromJson(bytes.value(), &perr);
+            if (perr.error != QJsonParseError::NoError || !doc.isObject())
+                return error(QStringLiteral("'%1' is not a JSON object: %2").arg(b.first, perr.errorString()));
+            return doc.object();
+        };
+        QJsonParseError perr;
+        const QJsonObject index = QJsonDocument::fromJson(indexBytes.value(), &perr).object();
+        if (perr.error != QJsonParseError::NoError)
+            return error(QStringLiteral("index.json is not valid JSON: %1").arg(perr.errorString()));
+        for (const QJsonValue &v : index.value(QLatin1String("manifests")).toArray()) {
+            QJsonObject desc = v.toObject();
+            auto manifestBlob = blob(desc, QStringLiteral("index.json"));
+            if (!manifestBlob)
+                return manifestBlob.takeError();
+            auto manifest = json(manifestBlob.value());
+            if (!manifest)
+                return manifest.takeError();
+            if (manifest->contains(QLatin1String("manifests"))) { // a nested index: take the first manifest
+                const QJsonObject inner = manifest->value(QLatin1String("manifests")).toArray().first().toObject();
+                manifestBlob = blob(inner, manifestBlob->first);
+                if (!manifestBlob)
+                    return manifestBlob.takeError();
+                manifest = json(manifestBlob.value());
+                if (!manifest)
+                    return manifest.takeError();
+            }
+            auto configBlob = blob(manifest->value(QLatin1String("config")).toObject(), manifestBlob->first);
+            if (!configBlob)
+                return configBlob.takeError();
+            auto configBytes = bytesOf(configBlob->first, configBlob->second);
+            if (!configBytes)
+                return configBytes.takeError();
+            QList<QPair<QString, const Member *>> layers;
+            for (const QJsonValue &l : manifest->value(QLatin1String("layers")).toArray()) {
+                auto layerBlob = blob(l.toObject(), manifestBlob->first);
+                if (!layerBlob)
+                    return layerBlob.takeError();
+                layers.append(layerBlob.value());
+            }
+            QStringList tags;
+            const QJsonObject annotations = desc.value(QLatin1String("annotations")).toObject();
+            QString ref = annotations.value(QLatin1String("io.containerd.image.name")).toString();
+            if (ref.isEmpty())
+                ref = annotations.value(refNameAnnotation).toString();
+            if (!ref.isEmpty()) {
+                auto tag = ImageStore::normalizeReference(ref);
+                if (!tag)
+                    return error(QStringLiteral("index.json: %1").arg(tag.error()));
+                tags.append(tag.value());
+            }
+            STRATA_TRY(addImage(configBytes.value(), layers, tags));
+        }
+        return {};
+    }
+
+    Result<QStringList> Job::run()
+    {
+        STRATA_TRY(readArchive());
+        if (m_members.contains(QStringLiteral("manifest.json")))
+            STRATA_TRY(loadDocker());
+        else if (m_members.contains(QStringLiteral("index.json")))
+            STRATA_TRY(loadOci());
+        else
+            return error(QStringLiteral("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)"));
+        if (m_tx.images.isEmpty())
+            return error(QStringLiteral("the archive holds no image"));
+        ImageStore images(m_store);
+        auto ids = images.commit(m_staging, m_tx);
+        if (!ids)
+            return ids.takeError();
+        QStringList lines;
+        for (qsizetype i = 0; i < m_tx.images.size(); ++i) {
+            if (m_tx.images[i].tags.isEmpty())
+                lines << QStringLiteral("Loaded image ID: %1").arg(ids->at(i).toString());
+            for (const QString &tag : m_tx.images[i].tags)
+                lines << QStringLiteral("Loaded image: %1").arg(tag);
+        }
+        return lines;
+    }
+
+} // namespace
+
+ImageLoader::ImageLoader(Store &store)
+    : m_store(store)
+{
+}
+
+Result<QStringList> ImageLoader::load(const QString &archivePath)
+{
+    auto staging = m_store.newStaging();
+    if (!staging)
+        return staging.takeError();
+    Job job(m_store, staging.value(), archivePath);
+    return job.run();
+}
+
+} // namespace strata

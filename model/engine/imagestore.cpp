@@ -1,0 +1,485 @@
+#include "imagestore.h"
+
+#include "fsutil.h"
+#include "layerstore.h"
+#include "sha256.h"
+#include "staging.h"
+#include "store.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace strata {
+
+namespace {
+
+    QJsonObject descriptorJson(const Descriptor &d)
+    {
+        return { { QStringLiteral("mediaType"), d.mediaType }, { QStringLiteral("digest"), d.digest.toString() }, { QStringLiteral("size"), d.size } };
+    }
+
+    Result<Descriptor> parseDescriptor(const QJsonObject &o, const QString &what)
+    {
+        auto digest = Digest::parse(o.value(QLatin1String("digest")).toString());
+        if (!digest)
+            return fail(QStringLiteral("%1: %2").arg(what, digest.error()));
+        const QJsonValue size = o.value(QLatin1String("size"));
+        if (!size.isDouble() || size.toDouble() < 0)
+            return fail(QStringLiteral("%1: descriptor of %2 has no valid size").arg(what, digest->toString()));
+        return Descriptor { o.value(QLatin1String("mediaType")).toString(), digest.value(), qint64(size.toDouble()) };
+    }
+
+    QByteArray manifestFor(const Descriptor &config, const QList<Descriptor> &layers)
+    {
+        QJsonArray layerArray;
+        for (const Descriptor &l : layers)
+            layerArray.append(descriptorJson(l));
+        QJsonObject m { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("mediaType"), MediaType::ociManifest },
+            { QStringLiteral("config"), descriptorJson(config) }, { QStringLiteral("layers"), layerArray } };
+        return QJsonDocument(m).toJson(QJsonDocument::Compact);
+    }
+
+} // namespace
+
+ImageStore::ImageStore(Store &store)
+    : m_store(store)
+{
+}
+
+Result<QList<IndexEntry>> ImageStore::readIndex(const QString &path)
+{
+    auto bytes = fs::readFile(path, 64 * 1024 * 1024);
+    if (!bytes)
+        return bytes.takeError();
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes.value(), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return fail(QStringLiteral("%1: not a valid image index: %2").arg(path, err.errorString()));
+    QList<IndexEntry> entries;
+    const QJsonArray manifests = doc.object().value(QLatin1String("manifests")).toArray();
+    for (const QJsonValue &v : manifests) {
+        const QJsonObject o = v.toObject();
+        auto d = parseDescriptor(o, path);
+        if (!d)
+            return d.takeError();
+        entries.append({ d.value(), o.value(QLatin1String("annotations")).toObject().value(refNameAnnotation).toString() });
+    }
+    return entries;
+}
+
+QByteArray ImageStore::indexJson(const QList<IndexEntry> &entries)
+{
+    QJsonArray manifests;
+    for (const IndexEntry &e : entries) {
+        QJsonObject o = descriptorJson(e.manifest);
+        if (!e.refName.isEmpty())
+            o.insert(QStringLiteral("annotations"), QJsonObject { { refNameAnnotation, e.refName } });
+        manifests.append(o);
+    }
+    QJsonObject index { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("mediaType"), MediaType::ociIndex }, { QStringLiteral("manifests"), manifests } };
+    return QJsonDocument(index).toJson(QJsonDocument::Indented);
+}
+
+Status ImageStore::writeIndex(const QString &path, const QList<IndexEntry> &entries)
+{
+    return fs::writeFileAtomic(path, indexJson(entries));
+}
+
+Result<QString> ImageStore::normalizeReference(const QString &reference)
+{
+    static const QRegularExpression pattern(QStringLiteral(
+        R"(^((?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?$)"));
+    const auto match = pattern.match(reference);
+    if (reference.size() > 255 || !match.hasMatch())
+        return fail(QStringLiteral("'%1' is not a valid image reference (name[:tag], lowercase name)").arg(reference.left(300)));
+    const QString tag = match.captured(2);
+    return QString(match.captured(1) + u':' + (tag.isEmpty() ? QStringLiteral("latest") : tag));
+}
+
+Result<Image> ImageStore::loadEntry(const IndexEntry &entry) const
+{
+    const QString subject = QStringLiteral("image manifest %1").arg(entry.manifest.digest.toString());
+    auto manifestBytes = m_store.content().read(entry.manifest.digest);
+    if (!manifestBytes)
+        return fail(QStringLiteral("%1: %2").arg(subject, manifestBytes.error()));
+    const QJsonObject manifest = QJsonDocument::fromJson(manifestBytes.value()).object();
+    auto config = parseDescriptor(manifest.value(QLatin1String("config")).toObject(), subject);
+    if (!config)
+        return config.takeError();
+    Image image;
+    image.manifest = entry.manifest;
+    image.id = config->digest;
+    auto configBytes = m_store.content().read(config->digest);
+    if (!configBytes)
+        return fail(QStringLiteral("%1: config: %2").arg(subject, configBytes.error()));
+    image.configBytes = configBytes.value();
+    image.config = QJsonDocument::fromJson(image.configBytes).object();
+    image.created = QDateTime::fromString(image.config.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
+    const QJsonArray layers = manifest.value(QLatin1String("layers")).toArray();
+    const QJsonArray diffIds = image.config.value(QLatin1String("rootfs")).toObject().value(QLatin1String("diff_ids")).toArray();
+    if (layers.size() != diffIds.size())
+        return fail(QStringLiteral("%1: %2 layers but the config lists %3 diffIDs").arg(subject).arg(layers.size()).arg(diffIds.size()));
+    QList<Digest> diffs;
+    for (qsizetype i = 0; i < layers.size(); ++i) {
+        auto blob = parseDescriptor(layers[i].toObject(), subject);
+        if (!blob)
+            return blob.takeError();
+        auto diff = Digest::parse(diffIds[i].toString());
+        if (!diff)
+            return fail(QStringLiteral("%1: config: %2").arg(subject, diff.error()));
+        diffs.append(diff.value());
+        image.layers.append({ blob.value(), diff.value(), {}, -1 });
+    }
+    const QList<Digest> chains = chainIds(diffs);
+    LayerStore layerStore(m_store);
+    for (qsizetype i = 0; i < chains.size(); ++i) {
+        image.layers[i].chainId = chains[i];
+        if (auto record = layerStore.read(chains[i]))
+            image.layers[i].size = record->size;
+    }
+    return image;
+}
+
+Result<QList<Image>> ImageStore::list(QStringList *problems) const
+{
+    auto entries = readIndex(m_store.indexPath());
+    if (!entries)
+        return entries.takeError();
+    QList<Image> images;
+    QHash<Digest, qsizetype> byManifest;
+    for (const IndexEntry &e : entries.value()) {
+        if (auto it = byManifest.constFind(e.manifest.digest); it != byManifest.constEnd()) {
+            if (!e.refName.isEmpty())
+                images[*it].tags.append(e.refName);
+            continue;
+        }
+        auto image = loadEntry(e);
+        if (!image) {
+            if (problems)
+                problems->append(image.error());
+            continue;
+        }
+        if (!e.refName.isEmpty())
+            image->tags.append(e.refName);
+        byManifest.insert(e.manifest.digest, images.size());
+        images.append(image.value());
+    }
+    return images;
+}
+
+Result<Image> ImageStore::resolve(const QString &reference) const
+{
+    auto images = list();
+    if (!images)
+        return images.takeError();
+    auto normalized = normalizeReference(reference);
+    if (normalized) {
+        for (const Image &image : images.value()) {
+            if (image.tags.contains(normalized.value()))
+                return image;
+        }
+    }
+    QString id = reference;
+    if (id.startsWith(QLatin1String("sha256:")))
+        id = id.mid(7);
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{1,64}$"));
+    if (hex.match(id).hasMatch()) {
+        const Image *found = nullptr;
+        for (const Image &image : images.value()) {
+            if (image.id.hex().startsWith(id) || image.manifest.digest.hex() == id) {
+                if (found && found->id != image.id)
+                    return fail(QStringLiteral("image '%1': the ID prefix matches more than one image").arg(reference));
+                found = &image;
+            }
+        }
+        if (found)
+            return *found;
+    }
+    if (!normalized && !hex.match(id).hasMatch())
+        return normalized.takeError();
+    return fail(QStringLiteral("image '%1': no such image in the store %2").arg(reference, m_store.root()));
+}
+
+Result<References> ImageStore::references() const
+{
+    auto entries = readIndex(m_store.indexPath());
+    if (!entries)
+        return entries.takeError();
+    References refs;
+    QSet<Digest> seen;
+    for (const IndexEntry &e : entries.value()) {
+        if (seen.contains(e.manifest.digest))
+            continue;
+        seen.insert(e.manifest.digest);
+        refs.blobs.insert(e.manifest.digest);
+        auto image = loadEntry(e);
+        if (!image)
+            continue; // check reports it; whatever it references stays unreferenced
+        refs.blobs.insert(image->id);
+        for (const ImageLayer &l : image->layers) {
+            refs.blobs.insert(l.blob.digest);
+            refs.chains.insert(l.chainId);
+        }
+    }
+    LayerStore layers(m_store);
+    // A layer's parents stay referenced through the images that use them.
+    for (const Digest &d : std::as_const(refs.blobs))
+        refs.paths.insert(m_store.relative(m_store.content().blobPath(d)));
+    for (const Digest &c : std::as_const(refs.chains))
+        refs.paths.insert(m_store.relative(layers.snapshotDir(c)));
+    return refs;
+}
+
+Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransaction &tx)
+{
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
+    LayerStore layers(m_store);
+    ContentStore &content = m_store.content();
+
+    // The journal lists what this commit may add, so a crash part-way can be undone by a sweep.
+    QStringList journal;
+    QList<QByteArray> configs, manifests;
+    for (const auto &image : tx.images) {
+        const Digest configDigest = Sha256::of(image.configBytes);
+        const QByteArray manifest = manifestFor({ MediaType::ociConfig, configDigest, qint64(image.configBytes.size()) }, image.layers);
+        configs.append(image.configBytes);
+        manifests.append(manifest);
+        journal << m_store.relative(content.blobPath(configDigest)) << m_store.relative(content.blobPath(Sha256::of(manifest)));
+    }
+    for (const auto &blob : tx.blobs)
+        journal << m_store.relative(content.blobPath(blob.second));
+    for (const auto &layer : tx.layers)
+        journal << m_store.relative(layers.snapshotDir(layer.record.chainId));
+    STRATA_TRY(staging.writeJournal(journal));
+
+    for (const auto &blob : tx.blobs)
+        STRATA_TRY(content.adopt(blob.first, blob.second));
+    for (const auto &layer : tx.layers)
+        STRATA_TRY(layers.adopt(layer));
+
+    auto entries = readIndex(m_store.indexPath());
+    if (!entries)
+        return entries.takeError();
+    QList<IndexEntry> index = entries.value();
+    QList<Digest> ids;
+    for (qsizetype i = 0; i < tx.images.size(); ++i) {
+        auto configDigest = content.put(configs[i]);
+        if (!configDigest)
+            return configDigest.takeError();
+        auto manifestDigest = content.put(manifests[i]);
+        if (!manifestDigest)
+            return manifestDigest.takeError();
+        ids.append(configDigest.value());
+        const Descriptor desc { MediaType::ociManifest, manifestDigest.value(), qint64(manifests[i].size()) };
+        const QStringList &tags = tx.images[i].tags;
+        // A tag moves to the new image; an untagged entry of the same manifest is replaced.
+        index.removeIf([&](const IndexEntry &e) {
+            return (!e.refName.isEmpty() && tags.contains(e.refName)) || (e.refName.isEmpty() && e.manifest.digest == desc.digest);
+        });
+        const bool present = std::any_of(index.cbegin(), index.cend(), [&](const IndexEntry &e) { return e.manifest.digest == desc.digest; });
+        if (tags.isEmpty() && !present)
+            index.append({ desc, {} });
+        for (const QString &tag : tags)
+            index.append({ desc, tag });
+    }
+    STRATA_TRY(writeIndex(m_store.indexPath(), index));
+    // Tags moved away from an older image may have left it untagged: keep it, as Docker does.
+    m_store.lock().bumpChangeCounter();
+    return ids;
+}
+
+Status ImageStore::tag(const QString &source, const QString &target)
+{
+    auto normalized = normalizeReference(target);
+    if (!normalized)
+        return normalized.takeError();
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
+    auto image = resolve(source);
+    if (!image)
+        return image.takeError();
+    auto entries = readIndex(m_store.indexPath());
+    if (!entries)
+        return entries.takeError();
+    QList<IndexEntry> index = entries.value();
+    index.removeIf([&](const IndexEntry &e) {
+        return e.refName == normalized.value() || (e.refName.isEmpty() && e.manifest.digest == image->manifest.digest);
+    });
+    index.append({ image->manifest, normalized.value() });
+    STRATA_TRY(writeIndex(m_store.indexPath(), index));
+    m_store.lock().bumpChangeCounter();
+    return {};
+}
+
+Result<QStringList> ImageStore::remove(const QString &reference, bool force)
+{
+    auto trash = m_store.newStaging();
+    if (!trash)
+        return trash.takeError();
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
+    auto image = resolve(reference);
+    if (!image)
+        return image.takeError();
+    auto normalized = normalizeReference(reference);
+    const bool byTag = normalized && image->tags.contains(normalized.value());
+    auto entries = readIndex(m_store.indexPath());
+    if (!entries)
+        return entries.takeError();
+    QList<IndexEntry> index = entries.value();
+    QStringList lines;
+    if (byTag && image->tags.size() > 1) {
+        index.removeIf([&](const IndexEntry &e) { return e.refName == normalized.value(); });
+        lines << QStringLiteral("Untagged: %1").arg(normalized.value());
+    } else {
+        if (!byTag && image->tags.size() > 1 && !force)
+            return fail(QStringLiteral("image %1 is referenced by several tags (%2): remove them by tag, or use --force")
+                            .arg(image->id.shortHex(), image->tags.join(QStringLiteral(", "))));
+        index.removeIf([&](const IndexEntry &e) { return e.manifest.digest == image->manifest.digest; });
+        for (const QString &t : image->tags)
+            lines << QStringLiteral("Untagged: %1").arg(t);
+        lines << QStringLiteral("Deleted: %1").arg(image->id.toString());
+    }
+    STRATA_TRY(writeIndex(m_store.indexPath(), index));
+    m_store.lock().bumpChangeCounter();
+    STRATA_TRY(collectGarbage(trash.value(), &lines));
+    return lines;
+}
+
+Status ImageStore::collectGarbage(Staging &trash, QStringList *lines)
+{
+    auto refs = references();
+    if (!refs)
+        return refs.takeError();
+    LayerStore layers(m_store);
+    for (const QString &name : layers.listNames()) {
+        auto chain = Digest::fromHex(name);
+        if (chain && refs->chains.contains(chain.value()))
+            continue;
+        if (chain) {
+            STRATA_TRY(layers.remove(chain.value(), trash));
+            if (lines)
+                lines->append(QStringLiteral("Deleted: %1").arg(chain->toString()));
+        }
+    }
+    for (const Digest &blob : m_store.content().list()) {
+        if (!refs->blobs.contains(blob))
+            STRATA_TRY(m_store.content().remove(blob));
+    }
+    return {};
+}
+
+QList<HistoryRow> ImageStore::history(const Image &image) const
+{
+    QList<HistoryRow> rows;
+    const QJsonArray history = image.config.value(QLatin1String("history")).toArray();
+    qsizetype layer = 0;
+    for (const QJsonValue &v : history) {
+        const QJsonObject h = v.toObject();
+        HistoryRow row;
+        row.created = h.value(QLatin1String("created")).toString();
+        row.createdBy = h.value(QLatin1String("created_by")).toString();
+        row.comment = h.value(QLatin1String("comment")).toString();
+        row.emptyLayer = h.value(QLatin1String("empty_layer")).toBool();
+        if (!row.emptyLayer && layer < image.layers.size()) {
+            row.size = qMax<qint64>(0, image.layers[layer].size);
+            row.chainId = image.layers[layer].chainId;
+            ++layer;
+        }
+        rows.append(row);
+    }
+    // Layers the history does not describe (some tools write none).
+    for (; layer < image.layers.size(); ++layer)
+        rows.append({ {}, {}, {}, false, qMax<qint64>(0, image.layers[layer].size), image.layers[layer].chainId });
+    return rows;
+}
+
+QJsonObject ImageStore::inspect(const Image &image) const
+{
+    LayerStore layers(m_store);
+    QJsonArray diffIds;
+    for (const ImageLayer &l : image.layers)
+        diffIds.append(l.diffId.toString());
+    QJsonObject graphData;
+    if (!image.layers.isEmpty()) {
+        const QString top = layers.diffDir(image.layers.last().chainId);
+        if (m_store.driver().independentSnapshots()) {
+            QStringList lower;
+            for (qsizetype i = image.layers.size() - 2; i >= 0; --i)
+                lower.append(layers.diffDir(image.layers[i].chainId));
+            if (!lower.isEmpty())
+                graphData.insert(QStringLiteral("LowerDir"), lower.join(u':'));
+            graphData.insert(QStringLiteral("UpperDir"), top);
+        } else {
+            graphData.insert(QStringLiteral("Dir"), top);
+        }
+    }
+    const QJsonObject &c = image.config;
+    return QJsonObject {
+        { QStringLiteral("Id"), image.id.toString() },
+        { QStringLiteral("RepoTags"), QJsonArray::fromStringList(image.tags) },
+        { QStringLiteral("RepoDigests"), QJsonArray() },
+        { QStringLiteral("Parent"), QString() },
+        { QStringLiteral("Comment"), c.value(QLatin1String("comment")).toString() },
+        { QStringLiteral("Created"), c.value(QLatin1String("created")).toString() },
+        { QStringLiteral("Author"), c.value(QLatin1String("author")).toString() },
+        { QStringLiteral("Config"), c.value(QLatin1String("config")) },
+        { QStringLiteral("Architecture"), c.value(QLatin1String("architecture")).toString() },
+        { QStringLiteral("Os"), c.value(QLatin1String("os")).toString() },
+        { QStringLiteral("Size"), image.size() },
+        { QStringLiteral("GraphDriver"), QJsonObject { { QStringLiteral("Name"), m_store.driver().name() }, { QStringLiteral("Data"), graphData } } },
+        { QStringLiteral("RootFS"), QJsonObject { { QStringLiteral("Type"), QStringLiteral("layers") }, { QStringLiteral("Layers"), diffIds } } },
+        { QStringLiteral("Manifest"), QJsonObject { { QStringLiteral("Digest"), image.manifest.digest.toString() }, { QStringLiteral("MediaType"), image.manifest.mediaType } } },
+    };
+}
+
+Result<ImageDiskUsage> ImageStore::diskUsage() const
+{
+    auto images = list();
+    if (!images)
+        return images.takeError();
+    ImageDiskUsage usage;
+    QHash<Digest, int> users;
+    QHash<Digest, qint64> sizes;
+    for (const Image &image : images.value()) {
+        QSet<Digest> mine;
+        for (const ImageLayer &l : image.layers) {
+            if (!mine.contains(l.chainId)) {
+                mine.insert(l.chainId);
+                users[l.chainId] += 1;
+            }
+            sizes.insert(l.chainId, qMax<qint64>(0, l.size));
+        }
+    }
+    for (const Image &image : images.value()) {
+        ImageDiskUsage::PerImage row { image, 0, 0, 0 };
+        QSet<Digest> mine;
+        for (const ImageLayer &l : image.layers) {
+            if (mine.contains(l.chainId))
+                continue;
+            mine.insert(l.chainId);
+            const qint64 s = qMax<qint64>(0, l.size);
+            row.size += s;
+            if (users.value(l.chainId) > 1)
+                row.shared += s;
+        }
+        row.unique = row.size - row.shared;
+        usage.images.append(row);
+    }
+    for (qint64 s : std::as_const(sizes))
+        usage.totalSize += s;
+    usage.reclaimable = usage.totalSize; // no container uses an image yet
+    const QStringList volumes = QDir(m_store.root() + QStringLiteral("/volumes")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    usage.volumes = volumes.size();
+    for (const QString &v : volumes)
+        if (auto stats = fs::treeStats(m_store.root() + QStringLiteral("/volumes/") + v + QStringLiteral("/_data")))
+            usage.volumesSize += stats->bytes;
+    return usage;
+}
+
+} // namespace strata

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "imagetypes.h"
+#include "layerstore.h"
+#include "result.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace strata {
+
+class Staging;
+class Store;
+
+// Everything a job hands over to be moved into the store in one step.
+struct ImageTransaction {
+    struct NewImage {
+        QByteArray configBytes; // kept byte for byte: its digest is the image ID
+        QList<Descriptor> layers;
+        QStringList tags; // "name:tag", already normalised
+    };
+    QList<QPair<QString, Digest>> blobs; // staged file, digest
+    QList<StagedLayer> layers;
+    QList<NewImage> images;
+};
+
+struct ImageDiskUsage {
+    struct PerImage {
+        Image image;
+        qint64 size = 0;
+        qint64 shared = 0;
+        qint64 unique = 0;
+    };
+    QList<PerImage> images;
+    qint64 totalSize = 0; // each layer counted once
+    qint64 reclaimable = 0;
+    qint64 volumes = 0;
+    qint64 volumesSize = 0;
+};
+
+// The images of a store: images/index.json and the manifests and configs it references.
+class ImageStore {
+public:
+    explicit ImageStore(Store &store);
+
+    static Result<QList<IndexEntry>> readIndex(const QString &path);
+    static QByteArray indexJson(const QList<IndexEntry> &entries);
+    static Status writeIndex(const QString &path, const QList<IndexEntry> &entries);
+    // "busybox" -> "busybox:latest"; refuses what is not a valid reference.
+    static Result<QString> normalizeReference(const QString &reference);
+
+    // Images that cannot be read are left out and described in `problems` (check reports them).
+    Result<QList<Image>> list(QStringList *problems = nullptr) const;
+    Result<Image> loadEntry(const IndexEntry &entry) const;
+    Result<Image> resolve(const QString &reference) const;
+    Result<References> references() const;
+
+    // Moves a transaction's blobs, layers and images into the store under the lock, behind a
+    // journal, and returns the IDs of the images.
+    Result<QList<Digest>> commit(Staging &staging, const ImageTransaction &transaction);
+    Status tag(const QString &source, const QString &target);
+    // Returns Docker-style lines ("Untagged: …", "Deleted: …").
+    Result<QStringList> remove(const QString &reference, bool force);
+    // Removes unreferenced layers and blobs; call with the lock held. Appends "Deleted:" lines.
+    Status collectGarbage(Staging &trash, QStringList *lines);
+
+    QList<HistoryRow> history(const Image &image) const;
+    QJsonObject inspect(const Image &image) const;
+    Result<ImageDiskUsage> diskUsage() const;
+
+private:
+    Store &m_store;
+};
+
+} // namespace strata

@@ -1,0 +1,71 @@
+#include "imagetypes.h"
+
+#include <QJsonValue>
+
+namespace strata {
+
+QString MediaType::forLayerBytes(QByteArrayView head)
+{
+    if (head.size() >= 2 && uchar(head[0]) == 0x1f && uchar(head[1]) == 0x8b)
+        return ociLayerGzip;
+    if (head.size() >= 4 && uchar(head[0]) == 0x28 && uchar(head[1]) == 0xb5 && uchar(head[2]) == 0x2f && uchar(head[3]) == 0xfd)
+        return ociLayerZstd;
+    return ociLayer;
+}
+
+qint64 Image::size() const
+{
+    qint64 total = 0;
+    for (const ImageLayer &l : layers)
+        total += qMax<qint64>(0, l.size);
+    return total;
+}
+
+QString Image::displayName() const
+{
+    return tags.isEmpty() ? QStringLiteral("<none>:<none>") : tags.first();
+}
+
+QJsonObject LayerRecord::toJson() const
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("chainID"), chainId.toString());
+    o.insert(QStringLiteral("diffID"), diffId.toString());
+    if (!parent.isNull())
+        o.insert(QStringLiteral("parent"), parent.toString());
+    o.insert(QStringLiteral("blob"), QJsonObject { { QStringLiteral("mediaType"), blob.mediaType }, { QStringLiteral("digest"), blob.digest.toString() }, { QStringLiteral("size"), blob.size } });
+    o.insert(QStringLiteral("size"), size);
+    o.insert(QStringLiteral("treeBytes"), treeBytes);
+    o.insert(QStringLiteral("treeEntries"), treeEntries);
+    if (!createdBy.isEmpty())
+        o.insert(QStringLiteral("created_by"), createdBy);
+    return o;
+}
+
+LayerRecord LayerRecord::fromJson(const QJsonObject &o, bool *ok)
+{
+    LayerRecord r;
+    auto chain = Digest::parse(o.value(QLatin1String("chainID")).toString());
+    auto diff = Digest::parse(o.value(QLatin1String("diffID")).toString());
+    const QJsonObject blob = o.value(QLatin1String("blob")).toObject();
+    auto blobDigest = Digest::parse(blob.value(QLatin1String("digest")).toString());
+    *ok = chain.ok() && diff.ok() && blobDigest.ok();
+    if (!*ok)
+        return r;
+    r.chainId = chain.value();
+    r.diffId = diff.value();
+    if (o.contains(QLatin1String("parent"))) {
+        auto parent = Digest::parse(o.value(QLatin1String("parent")).toString());
+        *ok = parent.ok();
+        if (parent)
+            r.parent = parent.value();
+    }
+    r.blob = { blob.value(QLatin1String("mediaType")).toString(), blobDigest.value(), qint64(blob.value(QLatin1String("size")).toDouble()) };
+    r.size = qint64(o.value(QLatin1String("size")).toDouble());
+    r.treeBytes = qint64(o.value(QLatin1String("treeBytes")).toDouble());
+    r.treeEntries = qint64(o.value(QLatin1String("treeEntries")).toDouble());
+    r.createdBy = o.value(QLatin1String("created_by")).toString();
+    return r;
+}
+
+} // namespace strata

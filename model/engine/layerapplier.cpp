@@ -1,0 +1,593 @@
+#include "layerapplier.h"
+
+#include "fsutil.h"
+#include "sha256.h"
+
+#include <QFile>
+#include <QHash>
+#include <QList>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    constexpr qint64 maxHeaderBytes = 1024 * 1024; // one entry's headers (PAX, GNU long names)
+    constexpr int maxPathBytes = 4096;
+    constexpr int maxOpenDirs = 128;
+    const QByteArray whiteoutPrefix = QByteArrayLiteral(".wh.");
+    const QByteArray opaqueMarker = QByteArrayLiteral(".wh..wh..opq");
+
+    QString show(const QByteArray &path) { return QString::fromUtf8(path.left(200)); }
+
+    // The raw (decompressed) stream, hashed as it is handed to the tar reader.
+    struct RawSource {
+        archive *raw = nullptr;
+        Sha256 hash;
+        bool failed = false;
+        QString error;
+    };
+
+    la_ssize_t readRaw(archive *, void *clientData, const void **buffer)
+    {
+        auto *src = static_cast<RawSource *>(clientData);
+        size_t size = 0;
+        la_int64_t offset = 0;
+        int rc = archive_read_data_block(src->raw, buffer, &size, &offset);
+        if (rc == ARCHIVE_EOF)
+            return 0;
+        if (rc < ARCHIVE_WARN) {
+            src->failed = true;
+            src->error = QString::fromLocal8Bit(archive_error_string(src->raw));
+            return -1;
+        }
+        src->hash.add(*buffer, size);
+        return la_ssize_t(size);
+    }
+
+    enum class Kind { Directory, File, Symlink, Hardlink, Device, Fifo, Whiteout };
+
+    QString kindName(Kind k)
+    {
+        switch (k) {
+        case Kind::Directory:
+            return QStringLiteral("directory");
+        case Kind::File:
+        case Kind::Hardlink:
+            return QStringLiteral("file");
+        case Kind::Symlink:
+            return QStringLiteral("symbolic link");
+        case Kind::Device:
+            return QStringLiteral("device node");
+        case Kind::Fifo:
+            return QStringLiteral("fifo");
+        case Kind::Whiteout:
+            return QStringLiteral("whiteout");
+        }
+        return {};
+    }
+
+    bool sameKind(Kind a, Kind b)
+    {
+        auto norm = [](Kind k) { return k == Kind::Hardlink ? Kind::File : k; };
+        return norm(a) == norm(b);
+    }
+
+    struct DirMeta {
+        QByteArray path;
+        mode_t mode;
+        timespec times[2];
+    };
+
+    class Applier {
+    public:
+        Applier(const ApplyOptions &options)
+            : m_opt(options)
+        {
+        }
+        ~Applier()
+        {
+            clearDirCache();
+            if (m_root >= 0)
+                close(m_root);
+        }
+
+        Result<ApplyStats> run(const QString &archivePath, const QString &targetDir);
+
+    private:
+        Error entryError(const QByteArray &path, const QString &cause) const
+        {
+            return fail(QStringLiteral("%1: entry '%2' %3").arg(m_opt.subject, show(path), cause));
+        }
+        Result<QList<QByteArray>> cleanPath(const char *raw, const char *what) const;
+        Result<int> openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryName, bool create);
+        void clearDirCache();
+        Status removeExisting(int dirFd, const QByteArray &name, const QByteArray &entryPath);
+        Status applyEntry(archive *tar, archive_entry *entry);
+        Status writeFileData(archive *tar, int fd, const QByteArray &entryPath);
+        void applyXattrs(archive_entry *entry, int fd);
+        Status applyOwner(int dirFd, const QByteArray &name, archive_entry *entry, const QByteArray &entryPath);
+        Status whiteout(const QList<QByteArray> &parts, const QByteArray &entryPath);
+        Status makeOpaque(const QList<QByteArray> &dirParts, const QByteArray &entryPath);
+        Status clearDirectoryExcept(int dirFd, const QByteArray &dirPath);
+        Status finishDirectories();
+
+        const ApplyOptions &m_opt;
+        int m_root = -1;
+        QHash<QByteArray, int> m_dirCache; // directory path (no trailing '/') -> open fd
+        QHash<QByteArray, Kind> m_seen; // entries of this archive, by clean path
+        QList<DirMeta> m_dirs;
+        ApplyStats m_stats;
+    };
+
+    Result<QList<QByteArray>> Applier::cleanPath(const char *raw, const char *what) const
+    {
+        QByteArray path(raw ? raw : "");
+        if (path.size() > maxPathBytes)
+            return entryError(path, QStringLiteral("has a %1 longer than %2 bytes").arg(QString::fromLatin1(what)).arg(maxPathBytes));
+        if (path.startsWith('/'))
+            return entryError(path, QStringLiteral("has an absolute %1").arg(QString::fromLatin1(what)));
+        QList<QByteArray> parts;
+        for (const QByteArray &part : path.split('/')) {
+            if (part.isEmpty() || part == ".")
+                continue;
+            if (part == "..")
+                return entryError(path, QStringLiteral("has a %1 that leaves the layer root ('..')").arg(QString::fromLatin1(what)));
+            if (part.contains('\0'))
+                return entryError(path, QStringLiteral("has a NUL byte in its %1").arg(QString::fromLatin1(what)));
+            parts.append(part);
+        }
+        return parts;
+    }
+
+    void Applier::clearDirCache()
+    {
+        for (int fd : std::as_const(m_dirCache))
+            close(fd);
+        m_dirCache.clear();
+    }
+
+    // Opens the directory formed by the first `count` components, one component at a time
+    // and never through a symbolic link. Missing directories are created when `create`.
+    Result<int> Applier::openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryPath, bool create)
+    {
+        if (count == 0)
+            return m_root;
+        QByteArray key = parts.first();
+        for (qsizetype i = 1; i < count; ++i)
+            key += '/' + parts[i];
+        if (auto it = m_dirCache.constFind(key); it != m_dirCache.constEnd())
+            return *it;
+        if (m_dirCache.size() >= maxOpenDirs)
+            clearDirCache();
+
+        int fd = m_root;
+        QByteArray walked;
+        for (qsizetype i = 0; i < count; ++i) {
+            walked += (i ? "/" : "") + parts[i];
+            if (auto it = m_dirCache.constFind(walked); it != m_dirCache.constEnd()) {
+                fd = *it;
+                continue;
+            }
+            int next = openat(fd, parts[i].constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (next < 0 && errno == ENOENT && create) {
+                if (mkdirat(fd, parts[i].constData(), 0755) != 0 && errno != EEXIST)
+                    return entryError(entryPath, QStringLiteral("cannot create parent '%1': %2").arg(show(walked), fs::errorText(errno)));
+                next = openat(fd, parts[i].constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            }
+            if (next < 0) {
+                const int err = errno;
+                if (err == ENOENT)
+                    return -1; // caller decides (a whiteout of something absent is fine)
+                struct stat st;
+                if (fstatat(fd, parts[i].constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                    return entryError(entryPath, QStringLiteral("goes through the symbolic link '%1'").arg(show(walked)));
+                if (err == ENOTDIR)
+                    return entryError(entryPath, QStringLiteral("has the parent '%1' that is not a directory").arg(show(walked)));
+                return entryError(entryPath, QStringLiteral("cannot open parent '%1': %2").arg(show(walked), fs::errorText(err)));
+            }
+            m_dirCache.insert(walked, next);
+            fd = next;
+        }
+        return fd;
+    }
+
+    Status Applier::removeExisting(int dirFd, const QByteArray &name, const QByteArray &entryPath)
+    {
+        struct stat st;
+        if (fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            return {};
+        if (S_ISDIR(st.st_mode)) {
+            clearDirCache(); // cached descendants are about to vanish
+            Status s = fs::removeTreeAt(dirFd, name.constData());
+            if (!s)
+                return entryError(entryPath, QStringLiteral("cannot replace the existing directory: %1").arg(s.error()));
+            return {};
+        }
+        if (unlinkat(dirFd, name.constData(), 0) != 0)
+            return entryError(entryPath, QStringLiteral("cannot replace the existing entry: %1").arg(fs::errorText(errno)));
+        return {};
+    }
+
+    Status Applier::writeFileData(archive *tar, int fd, const QByteArray &entryPath)
+    {
+        const void *buf;
+        size_t size;
+        la_int64_t offset;
+        la_int64_t end = 0;
+        for (;;) {
+            int rc = archive_read_data_block(tar, &buf, &size, &offset);
+            if (rc == ARCHIVE_EOF)
+                break;
+            if (rc < ARCHIVE_WARN)
+                return entryError(entryPath, QStringLiteral("has unreadable data: %1").arg(QString::fromLocal8Bit(archive_error_string(tar))));
+            const char *p = static_cast<const char *>(buf);
+            size_t left = size;
+            off_t at = off_t(offset);
+            while (left > 0) {
+                ssize_t n = pwrite(fd, p, left, at);
+                if (n < 0) {
+                    if (errno == EINTR)
+                        continue;
+                    return entryError(entryPath, QStringLiteral("cannot be written: %1").arg(fs::errorText(errno)));
+                }
+                p += n;
+                left -= size_t(n);
+                at += n;
+            }
+            end = std::max<la_int64_t>(end, offset + la_int64_t(size));
+        }
+        return {};
+    }
+
+    void Applier::applyXattrs(archive_entry *entry, int fd)
+    {
+        if (archive_entry_xattr_reset(entry) == 0)
+            return;
+        const char *name;
+        const void *value;
+        size_t size;
+        while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
+            QByteArrayView n(name);
+            // Overlay's own attributes would change how the snapshot is merged: never taken from an archive.
+            if (n.contains(".overlay."))
+                continue;
+            const bool allowed = n.startsWith("user.") || (!m_opt.rootless && (n.startsWith("security.") || n.startsWith("trusted.")));
+            if (!allowed)
+                continue;
+            (void)fsetxattr(fd, name, value, size, 0);
+        }
+    }
+
+    Status Applier::applyOwner(int dirFd, const QByteArray &name, archive_entry *entry, const QByteArray &entryPath)
+    {
+        if (m_opt.rootless)
+            return {}; // the blob keeps the owners; an unprivileged user cannot apply them
+        if (fchownat(dirFd, name.constData(), uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)), AT_SYMLINK_NOFOLLOW) != 0)
+            return entryError(entryPath, QStringLiteral("cannot set its owner: %1").arg(fs::errorText(errno)));
+        return {};
+    }
+
+    Status Applier::clearDirectoryExcept(int dirFd, const QByteArray &dirPath)
+    {
+        DIR *dir = fdopendir(dup(dirFd));
+        if (!dir)
+            return fail(QStringLiteral("%1: cannot list '%2': %3").arg(m_opt.subject, show(dirPath), fs::errorText(errno)));
+        QList<QByteArray> victims;
+        while (dirent *e = readdir(dir)) {
+            QByteArray name(e->d_name);
+            if (name == "." || name == "..")
+                continue;
+            const QByteArray child = dirPath.isEmpty() ? name : dirPath + '/' + name;
+            if (!m_seen.contains(child))
+                victims.append(name);
+        }
+        closedir(dir);
+        if (!victims.isEmpty())
+            clearDirCache();
+        for (const QByteArray &name : std::as_const(victims)) {
+            Status s = fs::removeTreeAt(dirFd, name.constData());
+            if (!s)
+                return fail(QStringLiteral("%1: opaque directory '%2': %3").arg(m_opt.subject, show(dirPath), s.error()));
+        }
+        return {};
+    }
+
+    Status Applier::makeOpaque(const QList<QByteArray> &dirParts, const QByteArray &entryPath)
+    {
+        auto dirFd = openParent(dirParts, dirParts.size(), entryPath, true);
+        if (!dirFd)
+            return dirFd.takeError();
+        const QByteArray dirPath = dirParts.join('/');
+        if (m_opt.whiteouts == WhiteoutStyle::Delete)
+            return clearDirectoryExcept(dirFd.value(), dirPath);
+        const QByteArray attr = m_opt.opaqueXattr.toLatin1();
+        if (fsetxattr(dirFd.value(), attr.constData(), "y", 1, 0) != 0)
+            return entryError(entryPath, QStringLiteral("cannot mark the directory opaque (%1): %2").arg(m_opt.opaqueXattr, fs::errorText(errno)));
+        return {};
+    }
+
+    Status Applier::whiteout(const QList<QByteArray> &parts, const QByteArray &entryPath)
+    {
+        const QByteArray base = parts.last();
+        const QByteArray target = base.mid(whiteoutPrefix.size());
+        if (target.isEmpty() || target == "." || target == ".." || target.startsWith(whiteoutPrefix))
+            return entryError(entryPath, QStringLiteral("is a whiteout with an invalid name"));
+        const bool overlay = m_opt.whiteouts == WhiteoutStyle::Overlay;
+        auto dirFd = openParent(parts, parts.size() - 1, entryPath, overlay);
+        if (!dirFd)
+            return dirFd.takeError();
+        QList<QByteArray> targetParts = parts;
+        targetParts.last() = target;
+        const QByteArray targetPath = targetParts.join('/');
+        if (auto it = m_seen.constFind(targetPath); it != m_seen.constEnd() && *it != Kind::Whiteout)
+            return entryError(entryPath, QStringLiteral("deletes '%1', which the same layer adds").arg(show(targetPath)));
+        m_seen.insert(targetPath, Kind::Whiteout);
+        if (dirFd.value() < 0)
+            return {}; // nothing below to delete
+        STRATA_TRY(removeExisting(dirFd.value(), target, entryPath));
+        if (!overlay)
+            return {};
+        if (mknodat(dirFd.value(), target.constData(), S_IFCHR | 0000, makedev(0, 0)) != 0)
+            return entryError(entryPath, QStringLiteral("cannot create the whiteout device: %1").arg(fs::errorText(errno)));
+        ++m_stats.entries;
+        return {};
+    }
+
+    Status Applier::applyEntry(archive *tar, archive_entry *entry)
+    {
+        const QByteArray entryPath(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
+        auto partsResult = cleanPath(entryPath.constData(), "path");
+        if (!partsResult)
+            return partsResult.takeError();
+        const QList<QByteArray> &parts = partsResult.value();
+        if (parts.isEmpty())
+            return {}; // the root itself ("./"): the snapshot root keeps its own metadata
+
+        const QByteArray &base = parts.last();
+        if (base.startsWith(whiteoutPrefix)) {
+            if (base == opaqueMarker)
+                return makeOpaque(parts.mid(0, parts.size() - 1), entryPath);
+            if (base.startsWith(".wh..wh."))
+                return {}; // aufs bookkeeping (.wh..wh.plnk, .wh..wh.aufs): not content
+            return whiteout(parts, entryPath);
+        }
+
+        const char *hardlink = archive_entry_hardlink(entry);
+        const mode_t type = archive_entry_filetype(entry);
+        Kind kind;
+        if (hardlink)
+            kind = Kind::Hardlink;
+        else if (type == AE_IFDIR)
+            kind = Kind::Directory;
+        else if (type == AE_IFREG)
+            kind = Kind::File;
+        else if (type == AE_IFLNK)
+            kind = Kind::Symlink;
+        else if (type == AE_IFCHR || type == AE_IFBLK)
+            kind = Kind::Device;
+        else if (type == AE_IFIFO)
+            kind = Kind::Fifo;
+        else
+            return entryError(entryPath, QStringLiteral("has an unsupported file type (%1)").arg(type, 0, 8));
+
+        const QByteArray cleanKey = parts.join('/');
+        if (auto it = m_seen.constFind(cleanKey); it != m_seen.constEnd() && !sameKind(*it, kind))
+            return entryError(entryPath, QStringLiteral("is redefined from %1 to %2 within the layer").arg(kindName(*it), kindName(kind)));
+        m_seen.insert(cleanKey, kind);
+        if (kind == Kind::Device && m_opt.rootless)
+            return entryError(entryPath, QStringLiteral("is a device node, which a rootless store cannot create"));
+
+        auto parentResult = openParent(parts, parts.size() - 1, entryPath, true);
+        if (!parentResult)
+            return parentResult.takeError();
+        const int dirFd = parentResult.value();
+        ++m_stats.entries;
+
+        struct stat existing;
+        const bool exists = fstatat(dirFd, base.constData(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
+        if (kind == Kind::Directory) {
+            if (exists && !S_ISDIR(existing.st_mode))
+                STRATA_TRY(removeExisting(dirFd, base, entryPath));
+            if (!exists || !S_ISDIR(existing.st_mode)) {
+                if (mkdirat(dirFd, base.constData(), 0700) != 0)
+                    return entryError(entryPath, QStringLiteral("cannot create directory: %1").arg(fs::errorText(errno)));
+            }
+            int fd = openat(dirFd, base.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0)
+                return entryError(entryPath, QStringLiteral("cannot open directory: %1").arg(fs::errorText(errno)));
+            applyXattrs(entry, fd);
+            close(fd);
+            STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
+            DirMeta meta { cleanKey, mode_t(archive_entry_perm(entry)), {} };
+            meta.times[0] = { archive_entry_atime(entry), archive_entry_atime_nsec(entry) };
+            meta.times[1] = { archive_entry_mtime(entry), archive_entry_mtime_nsec(entry) };
+            if (!archive_entry_atime_is_set(entry))
+                meta.times[0] = meta.times[1];
+            m_dirs.append(meta);
+            return {};
+        }
+
+        if (exists)
+            STRATA_TRY(removeExisting(dirFd, base, entryPath));
+
+        timespec times[2] = { { archive_entry_atime(entry), archive_entry_atime_nsec(entry) },
+            { archive_entry_mtime(entry), archive_entry_mtime_nsec(entry) } };
+        if (!archive_entry_atime_is_set(entry))
+            times[0] = times[1];
+
+        switch (kind) {
+        case Kind::Hardlink: {
+            auto targetParts = cleanPath(hardlink, "link target");
+            if (!targetParts)
+                return targetParts.takeError();
+            if (targetParts->isEmpty())
+                return entryError(entryPath, QStringLiteral("is a hard link to the layer root"));
+            auto tdir = openParent(targetParts.value(), targetParts->size() - 1, entryPath, false);
+            if (!tdir)
+                return tdir.takeError();
+            struct stat tst;
+            if (tdir.value() < 0 || fstatat(tdir.value(), targetParts->last().constData(), &tst, AT_SYMLINK_NOFOLLOW) != 0)
+                return entryError(entryPath, QStringLiteral("is a hard link to '%1', which is not in the layer").arg(QString::fromUtf8(hardlink)));
+            if (S_ISDIR(tst.st_mode))
+                return entryError(entryPath, QStringLiteral("is a hard link to the directory '%1'").arg(QString::fromUtf8(hardlink)));
+            if (linkat(tdir.value(), targetParts->last().constData(), dirFd, base.constData(), 0) != 0)
+                return entryError(entryPath, QStringLiteral("cannot create hard link: %1").arg(fs::errorText(errno)));
+            return {};
+        }
+        case Kind::File: {
+            int fd = openat(dirFd, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+            if (fd < 0)
+                return entryError(entryPath, QStringLiteral("cannot be created: %1").arg(fs::errorText(errno)));
+            Status s = writeFileData(tar, fd, entryPath);
+            const la_int64_t size = archive_entry_size(entry);
+            if (s && ftruncate(fd, off_t(size)) != 0)
+                s = entryError(entryPath, QStringLiteral("cannot be sized: %1").arg(fs::errorText(errno)));
+            if (s) {
+                applyXattrs(entry, fd);
+                if (!m_opt.rootless && fchown(fd, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry))) != 0)
+                    s = entryError(entryPath, QStringLiteral("cannot set its owner: %1").arg(fs::errorText(errno)));
+            }
+            // After chown, which clears set-id bits.
+            if (s && fchmod(fd, mode_t(archive_entry_perm(entry))) != 0)
+                s = entryError(entryPath, QStringLiteral("cannot set its mode: %1").arg(fs::errorText(errno)));
+            if (s)
+                futimens(fd, times);
+            close(fd);
+            m_stats.size += size;
+            return s;
+        }
+        case Kind::Symlink: {
+            const char *target = archive_entry_symlink(entry);
+            if (!target || std::strlen(target) > size_t(maxPathBytes))
+                return entryError(entryPath, QStringLiteral("is a symbolic link with a missing or oversized target"));
+            if (symlinkat(target, dirFd, base.constData()) != 0)
+                return entryError(entryPath, QStringLiteral("cannot create symbolic link: %1").arg(fs::errorText(errno)));
+            STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
+            utimensat(dirFd, base.constData(), times, AT_SYMLINK_NOFOLLOW);
+            return {};
+        }
+        case Kind::Device:
+        case Kind::Fifo: {
+            const dev_t dev = kind == Kind::Device ? makedev(archive_entry_rdevmajor(entry), archive_entry_rdevminor(entry)) : 0;
+            if (mknodat(dirFd, base.constData(), type | mode_t(archive_entry_perm(entry)), dev) != 0)
+                return entryError(entryPath, QStringLiteral("cannot create %1: %2").arg(kindName(kind), fs::errorText(errno)));
+            STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
+            fchmodat(dirFd, base.constData(), mode_t(archive_entry_perm(entry)), 0);
+            utimensat(dirFd, base.constData(), times, AT_SYMLINK_NOFOLLOW);
+            return {};
+        }
+        case Kind::Directory:
+        case Kind::Whiteout:
+            break;
+        }
+        return {};
+    }
+
+    // Directory modes and times are set last, deepest first: a read-only directory must still
+    // take its children, and writing children changes a directory's mtime.
+    Status Applier::finishDirectories()
+    {
+        clearDirCache();
+        for (qsizetype i = m_dirs.size() - 1; i >= 0; --i) {
+            const DirMeta &meta = m_dirs[i];
+            const QList<QByteArray> parts = meta.path.split('/');
+            auto parent = openParent(parts, parts.size() - 1, meta.path, false);
+            if (!parent)
+                return parent.takeError();
+            if (parent.value() < 0)
+                continue; // removed again by a later opaque marker
+            fchmodat(parent.value(), parts.last().constData(), meta.mode, 0);
+            utimensat(parent.value(), parts.last().constData(), meta.times, AT_SYMLINK_NOFOLLOW);
+        }
+        clearDirCache();
+        return {};
+    }
+
+    struct ArchiveDeleter {
+        void operator()(archive *a) const { archive_read_free(a); }
+    };
+    using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
+
+    Result<ApplyStats> Applier::run(const QString &archivePath, const QString &targetDir)
+    {
+        m_root = open(QFile::encodeName(targetDir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (m_root < 0)
+            return fail(QStringLiteral("%1: cannot open target '%2': %3").arg(m_opt.subject, targetDir, fs::errorText(errno)));
+
+        RawSource src;
+        ArchivePtr raw(archive_read_new());
+        src.raw = raw.get();
+        archive_read_support_filter_gzip(raw.get());
+        archive_read_support_filter_zstd(raw.get());
+        archive_read_support_filter_xz(raw.get());
+        archive_read_support_filter_bzip2(raw.get());
+        archive_read_support_format_raw(raw.get());
+        archive_read_support_format_empty(raw.get());
+        if (archive_read_open_filename(raw.get(), QFile::encodeName(archivePath).constData(), 1 << 20) != ARCHIVE_OK)
+            return fail(QStringLiteral("%1: cannot open: %2").arg(m_opt.subject, QString::fromLocal8Bit(archive_error_string(raw.get()))));
+        archive_entry *rawEntry;
+        if (archive_read_next_header(raw.get(), &rawEntry) != ARCHIVE_OK)
+            return fail(QStringLiteral("%1: the archive is empty or unreadable: %2").arg(m_opt.subject, QString::fromLocal8Bit(archive_error_string(raw.get()))));
+
+        ArchivePtr tar(archive_read_new());
+        archive_read_support_format_tar(tar.get());
+        archive_read_support_format_gnutar(tar.get());
+        if (archive_read_open(tar.get(), &src, nullptr, readRaw, nullptr) != ARCHIVE_OK) {
+            if (src.failed)
+                return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
+            return fail(QStringLiteral("%1: not a tar archive: %2").arg(m_opt.subject, QString::fromLocal8Bit(archive_error_string(tar.get()))));
+        }
+
+        for (;;) {
+            const la_int64_t before = archive_filter_bytes(tar.get(), -1);
+            archive_entry *entry;
+            int rc = archive_read_next_header(tar.get(), &entry);
+            if (rc == ARCHIVE_EOF)
+                break;
+            const la_int64_t headerBytes = archive_filter_bytes(tar.get(), -1) - before;
+            if (rc < ARCHIVE_WARN) {
+                if (src.failed)
+                    return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
+                return fail(QStringLiteral("%1: corrupt tar header after %2 entries: %3")
+                                .arg(m_opt.subject)
+                                .arg(m_stats.entries)
+                                .arg(QString::fromLocal8Bit(archive_error_string(tar.get()))));
+            }
+            const QByteArray name(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
+            if (headerBytes > maxHeaderBytes)
+                return entryError(name, QStringLiteral("has headers of %1 bytes, more than the limit of %2").arg(headerBytes).arg(maxHeaderBytes));
+            STRATA_TRY(applyEntry(tar.get(), entry));
+            if (src.failed)
+                return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
+        }
+        // The diffID covers the whole stream, padding after the end-of-archive blocks included.
+        const void *buf;
+        la_ssize_t n;
+        while ((n = readRaw(tar.get(), &src, &buf)) > 0) { }
+        if (n < 0 || src.failed)
+            return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
+        STRATA_TRY(finishDirectories());
+        m_stats.diffId = src.hash.finish();
+        return m_stats;
+    }
+
+} // namespace
+
+Result<ApplyStats> LayerApplier::apply(const QString &archivePath, const QString &targetDir, const ApplyOptions &options)
+{
+    Applier applier(options);
+    return applier.run(archivePath, targetDir);
+}
+
+} // namespace strata

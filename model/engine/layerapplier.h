@@ -1,0 +1,38 @@
+#pragma once
+
+#include "digest.h"
+#include "result.h"
+
+#include <QString>
+
+namespace strata {
+
+// How a layer's whiteouts land in a snapshot.
+enum class WhiteoutStyle {
+    Overlay, // char device 0/0 for a deleted entry, the opaque xattr on an opaque directory
+    Delete, // the entry is removed from a full tree (vfs)
+};
+
+struct ApplyOptions {
+    WhiteoutStyle whiteouts = WhiteoutStyle::Overlay;
+    bool rootless = false; // owners are not applied, device nodes are refused
+    QString opaqueXattr = QStringLiteral("trusted.overlay.opaque");
+    QString subject; // names the layer in error messages, e.g. "layer sha256:ab12…"
+};
+
+struct ApplyStats {
+    Digest diffId; // sha256 of the uncompressed tar stream
+    qint64 size = 0; // regular file content written, each hard-linked inode once
+    qint64 entries = 0;
+};
+
+// Extracts one layer archive (plain tar, gzip, zstd, xz) into a snapshot directory. Every
+// archive is untrusted: paths are resolved one component at a time from the target root and
+// never through a symbolic link, so nothing is written outside `targetDir`. Refused entries
+// produce an error that names the entry; the caller discards the half-written target.
+class LayerApplier {
+public:
+    static Result<ApplyStats> apply(const QString &archivePath, const QString &targetDir, const ApplyOptions &options);
+};
+
+} // namespace strata

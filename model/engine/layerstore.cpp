@@ -1,0 +1,122 @@
+#include "layerstore.h"
+
+#include "fsutil.h"
+#include "staging.h"
+#include "store.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace strata {
+
+LayerStore::LayerStore(Store &store)
+    : m_store(store)
+{
+}
+
+QString LayerStore::snapshotDir(const Digest &chainId) const
+{
+    return m_store.layersDir() + u'/' + chainId.hex();
+}
+
+bool LayerStore::has(const Digest &chainId) const
+{
+    return fs::exists(snapshotDir(chainId) + QStringLiteral("/layer.json"));
+}
+
+Result<LayerRecord> LayerStore::read(const Digest &chainId) const
+{
+    const QString path = snapshotDir(chainId) + QStringLiteral("/layer.json");
+    auto bytes = fs::readFile(path, 1024 * 1024);
+    if (!bytes)
+        return fail(QStringLiteral("layer %1: %2").arg(chainId.toString(), bytes.error()));
+    bool ok = false;
+    LayerRecord r = LayerRecord::fromJson(QJsonDocument::fromJson(bytes.value()).object(), &ok);
+    if (!ok || r.chainId != chainId)
+        return fail(QStringLiteral("layer %1: layer.json is invalid or names another layer").arg(chainId.toString()));
+    return r;
+}
+
+QStringList LayerStore::listNames() const
+{
+    return QDir(m_store.layersDir()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
+    const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject)
+{
+    StagedLayer out;
+    out.dir = staging.file(QStringLiteral("layer-%1").arg(++m_staged));
+    if (fs::exists(out.dir))
+        STRATA_TRY(fs::removeTree(out.dir));
+    const QString diff = out.dir + QStringLiteral("/diff");
+    STRATA_TRY(m_store.driver().prepare(diff, m_store.driver().independentSnapshots() ? QString() : parentDiffDir));
+    auto applied = LayerApplier::apply(blobPath, diff, m_store.applyOptions(subject));
+    if (!applied)
+        return applied.takeError();
+    if (!expectedDiffId.isNull() && applied->diffId != expectedDiffId)
+        return fail(QStringLiteral("%1: the image config names diffID %2, but the content hashes to %3").arg(subject, expectedDiffId.toString(), applied->diffId.toString()));
+    LayerRecord &r = out.record;
+    r.diffId = applied->diffId;
+    r.parent = parentChain;
+    r.chainId = parentChain.isNull() ? r.diffId : chainIds({ parentChain, r.diffId }).last();
+    // chainIds() treats its first element as a diffID, which is exactly chain(parent) here.
+    r.blob = blob;
+    r.size = applied->size;
+    auto tree = fs::treeStats(diff);
+    if (!tree)
+        return fail(QStringLiteral("%1: %2").arg(subject, tree.error()));
+    r.treeBytes = tree->bytes;
+    r.treeEntries = tree->entries;
+    r.createdBy = createdBy;
+    STRATA_TRY(fs::writeFileAtomic(out.dir + QStringLiteral("/layer.json"), QJsonDocument(r.toJson()).toJson()));
+    return out;
+}
+
+Status LayerStore::adopt(const StagedLayer &layer)
+{
+    if (has(layer.record.chainId))
+        return {};
+    const QString target = snapshotDir(layer.record.chainId);
+    if (fs::exists(target))
+        STRATA_TRY(fs::removeTree(target)); // a damaged leftover without layer.json
+    if (std::rename(QFile::encodeName(layer.dir).constData(), QFile::encodeName(target).constData()) != 0)
+        return fail(QStringLiteral("layer %1: cannot move into the store: %2").arg(layer.record.chainId.toString(), fs::errorText(errno)));
+    return {};
+}
+
+Status LayerStore::rebuild(const LayerRecord &record, Staging &staging)
+{
+    const QString subject = QStringLiteral("layer %1").arg(record.chainId.toString());
+    if (!m_store.content().has(record.blob.digest))
+        return fail(QStringLiteral("%1: its blob %2 is missing, so it cannot be re-extracted").arg(subject, record.blob.digest.toString()));
+    QString parentDiff;
+    if (!record.parent.isNull() && !m_store.driver().independentSnapshots()) {
+        if (!has(record.parent))
+            return fail(QStringLiteral("%1: its parent %2 is missing").arg(subject, record.parent.toString()));
+        parentDiff = diffDir(record.parent);
+    }
+    auto staged = stage(staging, m_store.content().blobPath(record.blob.digest), record.blob, record.diffId, record.parent, parentDiff, record.createdBy, subject);
+    if (!staged)
+        return staged.takeError();
+    STRATA_TRY(remove(record.chainId, staging));
+    return adopt(staged.value());
+}
+
+Status LayerStore::remove(const Digest &chainId, Staging &trash)
+{
+    const QString dir = snapshotDir(chainId);
+    if (!fs::exists(dir))
+        return {};
+    // Renamed away first so the layer vanishes at once; the slow delete happens in staging.
+    const QString away = trash.file(QStringLiteral("trash-") + chainId.hex());
+    if (std::rename(QFile::encodeName(dir).constData(), QFile::encodeName(away).constData()) != 0)
+        return fail(QStringLiteral("layer %1: cannot remove: %2").arg(chainId.toString(), fs::errorText(errno)));
+    return fs::removeTree(away);
+}
+
+} // namespace strata

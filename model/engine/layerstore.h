@@ -1,0 +1,46 @@
+#pragma once
+
+#include "imagetypes.h"
+#include "result.h"
+
+#include <QString>
+
+namespace strata {
+
+class Staging;
+class Store;
+
+// A layer extracted into staging, ready to be moved into layers/<driver>/<chainID>.
+struct StagedLayer {
+    LayerRecord record;
+    QString dir; // staging directory holding diff/ and layer.json
+};
+
+// The unpacked layer snapshots of the store's driver: layers/<driver>/<chainID>/{diff,layer.json}.
+class LayerStore {
+public:
+    explicit LayerStore(Store &store);
+
+    QString snapshotDir(const Digest &chainId) const;
+    QString diffDir(const Digest &chainId) const { return snapshotDir(chainId) + QStringLiteral("/diff"); }
+    bool has(const Digest &chainId) const;
+    Result<LayerRecord> read(const Digest &chainId) const;
+    QStringList listNames() const; // directory names under layers/<driver>/
+
+    // Extracts `blobPath` into a new snapshot directory inside `staging`. `parentDiffDir` is the
+    // parent's snapshot (in the store or staged earlier), needed by drivers without independent
+    // snapshots. When `expectedDiffId` is set the content must hash to it.
+    Result<StagedLayer> stage(Staging &staging, const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
+        const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject);
+    // Moves a staged snapshot in, unless the store has it already. Call with the store lock held.
+    Status adopt(const StagedLayer &layer);
+    // Re-extracts a snapshot from its blob (check --repair). Call with the store lock held.
+    Status rebuild(const LayerRecord &record, Staging &staging);
+    Status remove(const Digest &chainId, Staging &trash);
+
+private:
+    Store &m_store;
+    int m_staged = 0;
+};
+
+} // namespace strata

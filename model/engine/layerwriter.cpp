@@ -1,0 +1,170 @@
+#include "layerwriter.h"
+
+#include "blobwriter.h"
+#include "fsutil.h"
+
+#include <QFile>
+#include <QHash>
+#include <QList>
+#include <QScopeGuard>
+
+#include <algorithm>
+#include <archive.h>
+#include <archive_entry.h>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    la_ssize_t writeCallback(archive *, void *client, const void *buffer, size_t length)
+    {
+        auto *out = static_cast<BlobWriter *>(client);
+        if (!out->write(buffer, length))
+            return -1;
+        return la_ssize_t(length);
+    }
+
+    class TreeWriter {
+    public:
+        explicit TreeWriter(archive *a)
+            : m_archive(a)
+        {
+        }
+
+        Status writeDir(int dirFd, const QByteArray &prefix)
+        {
+            DIR *dir = fdopendir(dup(dirFd));
+            if (!dir)
+                return fail(QStringLiteral("cannot list '%1': %2").arg(QString::fromUtf8(prefix), fs::errorText(errno)));
+            QList<QByteArray> names;
+            while (dirent *e = readdir(dir)) {
+                if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+                    names.append(QByteArray(e->d_name));
+            }
+            closedir(dir);
+            std::sort(names.begin(), names.end());
+            for (const QByteArray &name : std::as_const(names))
+                STRATA_TRY(writeEntry(dirFd, name, prefix + name));
+            return {};
+        }
+
+    private:
+        void addXattrs(archive_entry *entry, int fd)
+        {
+            char names[65536];
+            ssize_t len = flistxattr(fd, names, sizeof names);
+            QList<QByteArray> list;
+            for (ssize_t i = 0; i < len; i += ssize_t(std::strlen(names + i)) + 1)
+                list.append(QByteArray(names + i));
+            std::sort(list.begin(), list.end());
+            for (const QByteArray &name : std::as_const(list)) {
+                if (name.contains(".overlay.") || name.startsWith("system."))
+                    continue;
+                char value[65536];
+                ssize_t vlen = fgetxattr(fd, name.constData(), value, sizeof value);
+                if (vlen >= 0)
+                    archive_entry_xattr_add_entry(entry, name.constData(), value, size_t(vlen));
+            }
+        }
+
+        Status writeEntry(int dirFd, const QByteArray &name, const QByteArray &path)
+        {
+            struct stat st;
+            if (fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+            archive_entry *entry = archive_entry_new();
+            auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
+            const bool isDir = S_ISDIR(st.st_mode);
+            archive_entry_set_pathname(entry, (isDir ? path + '/' : path).constData());
+            archive_entry_set_mode(entry, st.st_mode);
+            archive_entry_set_uid(entry, st.st_uid);
+            archive_entry_set_gid(entry, st.st_gid);
+            archive_entry_set_mtime(entry, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+            int fd = -1;
+            if (S_ISREG(st.st_mode)) {
+                if (st.st_nlink > 1) {
+                    const auto key = qMakePair(quint64(st.st_dev), quint64(st.st_ino));
+                    if (auto it = m_links.constFind(key); it != m_links.constEnd()) {
+                        archive_entry_set_hardlink(entry, it->constData());
+                        archive_entry_set_size(entry, 0);
+                        return header(entry, path);
+                    }
+                    m_links.insert(key, path);
+                }
+                archive_entry_set_size(entry, st.st_size);
+                fd = openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            } else if (isDir) {
+                fd = openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            } else if (S_ISLNK(st.st_mode)) {
+                QByteArray target(st.st_size + 1, '\0');
+                ssize_t n = readlinkat(dirFd, name.constData(), target.data(), size_t(target.size()));
+                if (n < 0)
+                    return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+                target.truncate(n);
+                archive_entry_set_symlink(entry, target.constData());
+            } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+                archive_entry_set_rdev(entry, st.st_rdev);
+            }
+            if ((S_ISREG(st.st_mode) || isDir) && fd < 0)
+                return fail(QStringLiteral("'%1': cannot open: %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+            if (fd >= 0)
+                addXattrs(entry, fd);
+            Status status = header(entry, path);
+            if (status && S_ISREG(st.st_mode)) {
+                char buffer[1 << 16];
+                ssize_t n;
+                while ((n = read(fd, buffer, sizeof buffer)) > 0) {
+                    if (archive_write_data(m_archive, buffer, size_t(n)) != n) {
+                        status = fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), QString::fromLocal8Bit(archive_error_string(m_archive))));
+                        break;
+                    }
+                }
+            }
+            if (status && isDir)
+                status = writeDir(fd, path + '/');
+            if (fd >= 0)
+                close(fd);
+            return status;
+        }
+
+        Status header(archive_entry *entry, const QByteArray &path)
+        {
+            if (archive_write_header(m_archive, entry) != ARCHIVE_OK)
+                return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), QString::fromLocal8Bit(archive_error_string(m_archive))));
+            return {};
+        }
+
+        archive *m_archive;
+        QHash<QPair<quint64, quint64>, QByteArray> m_links;
+    };
+
+} // namespace
+
+Status LayerWriter::writeTree(const QString &dirPath, BlobWriter &out)
+{
+    int dirFd = open(QFile::encodeName(dirPath).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd < 0)
+        return fail(QStringLiteral("%1: cannot open directory: %2").arg(dirPath, fs::errorText(errno)));
+    archive *a = archive_write_new();
+    archive_write_set_format_pax_restricted(a);
+    archive_write_set_bytes_per_block(a, 10240);
+    archive_write_open(a, &out, nullptr, writeCallback, nullptr);
+    TreeWriter writer(a);
+    Status status = writer.writeDir(dirFd, {});
+    close(dirFd);
+    if (archive_write_close(a) != ARCHIVE_OK && status)
+        status = fail(QStringLiteral("%1: %2").arg(dirPath, QString::fromLocal8Bit(archive_error_string(a))));
+    archive_write_free(a);
+    if (!status)
+        return fail(QStringLiteral("%1: %2").arg(dirPath, status.error()));
+    return {};
+}
+
+} // namespace strata

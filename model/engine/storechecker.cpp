@@ -1,0 +1,172 @@
+#include "storechecker.h"
+
+#include "fsutil.h"
+#include "imagestore.h"
+#include "layerstore.h"
+#include "store.h"
+
+#include <QDir>
+#include <QHash>
+#include <QSet>
+
+#include <functional>
+
+namespace strata {
+
+StoreChecker::StoreChecker(Store &store)
+    : m_store(store)
+{
+}
+
+Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
+{
+    QList<Problem> problems;
+    auto report = [&](const QString &message, auto &&fix) {
+        Problem p { message, false, {} };
+        if (repair) {
+            Status s = fix();
+            p.repaired = s.ok();
+            p.repairError = s.error();
+        }
+        problems.append(p);
+    };
+    auto cannot = [](const QString &why) { return [why]() -> Status { return fail(why); }; };
+
+    auto trash = m_store.newStaging();
+    if (!trash)
+        return trash.takeError();
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
+
+    ContentStore &content = m_store.content();
+    ImageStore images(m_store);
+    LayerStore layers(m_store);
+
+    if (!fs::exists(m_store.imagesDir() + QStringLiteral("/oci-layout")))
+        report(QStringLiteral("images/oci-layout is missing: the store is not a valid OCI image layout"),
+            [&] { return fs::writeFileAtomic(m_store.imagesDir() + QStringLiteral("/oci-layout"), R"({"imageLayoutVersion":"1.0.0"})"); });
+
+    auto entries = ImageStore::readIndex(m_store.indexPath());
+    if (!entries) {
+        report(QStringLiteral("images/index.json is unreadable: %1").arg(entries.error()), cannot(QStringLiteral("the index must be restored by hand")));
+        return problems;
+    }
+
+    // Tags and manifests.
+    QList<IndexEntry> kept;
+    QSet<Digest> checkedBlobs;
+    QHash<Digest, LayerRecord> wanted; // chainID -> what its snapshot must be
+    bool indexChanged = false;
+    for (const IndexEntry &e : entries.value()) {
+        const QString name = e.refName.isEmpty() ? QStringLiteral("untagged image %1").arg(e.manifest.digest.toString()) : QStringLiteral("tag '%1'").arg(e.refName);
+        Status manifest = content.verify(e.manifest.digest, e.manifest.size);
+        if (!manifest) {
+            report(QStringLiteral("dangling %1: %2").arg(name, manifest.error()), [&] { indexChanged = true; return Status {}; });
+            if (!repair)
+                kept.append(e);
+            continue;
+        }
+        kept.append(e);
+        auto image = images.loadEntry(e);
+        if (!image) {
+            report(QStringLiteral("%1: %2").arg(name, image.error()), cannot(QStringLiteral("the image's config or manifest is damaged")));
+            continue;
+        }
+        if (!checkedBlobs.contains(image->id)) {
+            checkedBlobs.insert(image->id);
+            if (Status s = content.verify(image->id, -1); !s)
+                report(QStringLiteral("%1: config %2").arg(name, s.error()), cannot(QStringLiteral("a config cannot be recreated")));
+        }
+        Digest parent;
+        for (const ImageLayer &l : image->layers) {
+            if (!checkedBlobs.contains(l.blob.digest)) {
+                checkedBlobs.insert(l.blob.digest);
+                if (Status s = content.verify(l.blob.digest, l.blob.size); !s)
+                    report(QStringLiteral("%1: layer %2: %3").arg(name, l.diffId.toString(), s.error()), cannot(QStringLiteral("the layer blob must be loaded again")));
+            }
+            LayerRecord r;
+            r.chainId = l.chainId;
+            r.diffId = l.diffId;
+            r.parent = parent;
+            r.blob = l.blob;
+            wanted.insert(l.chainId, r);
+            parent = l.chainId;
+        }
+    }
+    if (repair && indexChanged) {
+        STRATA_TRY(ImageStore::writeIndex(m_store.indexPath(), kept));
+        m_store.lock().bumpChangeCounter();
+    }
+
+    // Snapshots, parents first so a vfs rebuild finds its parent whole.
+    QList<Digest> order;
+    QSet<Digest> placed;
+    std::function<void(const Digest &)> visit = [&](const Digest &c) {
+        if (placed.contains(c))
+            return;
+        placed.insert(c);
+        if (!wanted[c].parent.isNull())
+            visit(wanted[c].parent);
+        order.append(c);
+    };
+    for (auto it = wanted.cbegin(); it != wanted.cend(); ++it)
+        visit(it.key());
+    for (const Digest &chain : order) {
+        const LayerRecord &want = wanted[chain];
+        auto record = layers.read(chain);
+        QString damage;
+        if (!fs::isDirectory(layers.snapshotDir(chain)))
+            damage = QStringLiteral("is missing");
+        else if (!record)
+            damage = QStringLiteral("has no valid layer.json");
+        else if (record->diffId != want.diffId)
+            damage = QStringLiteral("records diffID %1 instead of %2").arg(record->diffId.toString(), want.diffId.toString());
+        else if (auto tree = fs::treeStats(layers.diffDir(chain)); !tree)
+            damage = QStringLiteral("cannot be read: %1").arg(tree.error());
+        else if (tree->bytes != record->treeBytes || tree->entries != record->treeEntries)
+            damage = QStringLiteral("is damaged: %1 entries and %2 bytes on disk, %3 entries and %4 bytes when extracted")
+                         .arg(tree->entries)
+                         .arg(tree->bytes)
+                         .arg(record->treeEntries)
+                         .arg(record->treeBytes);
+        if (damage.isEmpty())
+            continue;
+        LayerRecord rebuild = record ? record.value() : want;
+        rebuild.blob = want.blob;
+        rebuild.parent = want.parent;
+        rebuild.diffId = want.diffId;
+        report(QStringLiteral("snapshot of layer %1 %2").arg(chain.toString(), damage), [&] { return layers.rebuild(rebuild, trash.value()); });
+    }
+
+    // Orphans: snapshots and blobs nothing references.
+    auto refs = images.references();
+    if (!refs)
+        return refs.takeError();
+    for (const QString &name : layers.listNames()) {
+        auto chain = Digest::fromHex(name);
+        if (chain && refs->chains.contains(chain.value()))
+            continue;
+        report(QStringLiteral("orphan snapshot %1/%2: no image uses it").arg(m_store.relative(m_store.layersDir()), name),
+            [&] { return fs::removeTree(m_store.layersDir() + u'/' + name); });
+    }
+    const QString blobDir = m_store.imagesDir() + QStringLiteral("/blobs/sha256");
+    for (const QString &name : QDir(blobDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)) {
+        auto digest = Digest::fromHex(name);
+        if (!digest) {
+            report(QStringLiteral("stray file images/blobs/sha256/%1: not a blob name").arg(name), [&] { return fs::removeTree(blobDir + u'/' + name); });
+        } else if (!refs->blobs.contains(digest.value())) {
+            report(QStringLiteral("unreferenced blob %1").arg(digest->toString()), [&] { return content.remove(digest.value()); });
+        }
+    }
+
+    // Staging of jobs that died.
+    for (const auto &leftover : m_store.deadStaging()) {
+        if (leftover.path == trash->path() || leftover.path == trash->path() + QStringLiteral(".lock"))
+            continue;
+        report(QStringLiteral("stray staging %1 of a job that is no longer running").arg(m_store.relative(leftover.path)),
+            [&] { return m_store.sweepLocked(); });
+    }
+    return problems;
+}
+
+} // namespace strata

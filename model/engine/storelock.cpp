@@ -1,0 +1,63 @@
+#include "storelock.h"
+
+#include "fsutil.h"
+
+#include <QFile>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace strata {
+
+StoreLock::~StoreLock()
+{
+    if (m_fd >= 0)
+        close(m_fd);
+}
+
+Status StoreLock::open(const QString &path)
+{
+    m_path = path;
+    m_fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_fd < 0)
+        return fail(QStringLiteral("%1: cannot open the store lock: %2").arg(path, fs::errorText(errno)));
+    return {};
+}
+
+Status StoreLock::lock()
+{
+    if (m_depth++ > 0)
+        return {};
+    while (flock(m_fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            --m_depth;
+            return fail(QStringLiteral("%1: cannot take the store lock: %2").arg(m_path, fs::errorText(errno)));
+        }
+    }
+    return {};
+}
+
+void StoreLock::unlock()
+{
+    if (m_depth > 0 && --m_depth == 0)
+        flock(m_fd, LOCK_UN);
+}
+
+quint64 StoreLock::changeCounter() const
+{
+    quint64 value = 0;
+    if (pread(m_fd, &value, sizeof value, 0) != sizeof value)
+        return 0;
+    return value;
+}
+
+void StoreLock::bumpChangeCounter()
+{
+    quint64 value = changeCounter() + 1;
+    if (pwrite(m_fd, &value, sizeof value, 0) != sizeof value)
+        qWarning("strata: cannot update the change counter in %s", qPrintable(m_path));
+}
+
+} // namespace strata
