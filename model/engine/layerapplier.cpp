@@ -112,7 +112,8 @@ namespace {
         Result<QList<QByteArray>> cleanPath(const char *raw, const char *what) const;
         Result<int> openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryName, bool create);
         void clearDirCache();
-        Status removeExisting(int dirFd, const QByteArray &name, const QByteArray &entryPath);
+        void forgetDirs(const QByteArray &path);
+        Status removeExisting(int dirFd, const QByteArray &name, const QByteArray &path, const QByteArray &entryPath);
         Status applyEntry(archive *tar, archive_entry *entry);
         Status writeFileData(archive *tar, int fd, const QByteArray &entryPath);
         void applyXattrs(archive_entry *entry, int fd);
@@ -128,6 +129,8 @@ namespace {
         QHash<QByteArray, Kind> m_seen; // entries of this archive, by clean path
         QList<DirMeta> m_dirs;
         ApplyStats m_stats;
+        qint64 m_headers = 0;
+        QByteArray m_lastEntry;
     };
 
     Result<QList<QByteArray>> Applier::cleanPath(const char *raw, const char *what) const
@@ -155,6 +158,20 @@ namespace {
         for (int fd : std::as_const(m_dirCache))
             close(fd);
         m_dirCache.clear();
+    }
+
+    // Drops cached descriptors of `path` and everything below it (about to be removed).
+    void Applier::forgetDirs(const QByteArray &path)
+    {
+        const QByteArray prefix = path + '/';
+        for (auto it = m_dirCache.begin(); it != m_dirCache.end();) {
+            if (it.key() == path || it.key().startsWith(prefix)) {
+                close(*it);
+                it = m_dirCache.erase(it);
+            } else {
+                ++it;
+            }
+        }
     }
 
     // Opens the directory formed by the first `count` components, one component at a time
@@ -202,13 +219,13 @@ namespace {
         return fd;
     }
 
-    Status Applier::removeExisting(int dirFd, const QByteArray &name, const QByteArray &entryPath)
+    Status Applier::removeExisting(int dirFd, const QByteArray &name, const QByteArray &path, const QByteArray &entryPath)
     {
         struct stat st;
         if (fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
             return {};
         if (S_ISDIR(st.st_mode)) {
-            clearDirCache(); // cached descendants are about to vanish
+            forgetDirs(path);
             Status s = fs::removeTreeAt(dirFd, name.constData());
             if (!s)
                 return entryError(entryPath, QStringLiteral("cannot replace the existing directory: %1").arg(s.error()));
@@ -293,9 +310,8 @@ namespace {
                 victims.append(name);
         }
         closedir(dir);
-        if (!victims.isEmpty())
-            clearDirCache();
         for (const QByteArray &name : std::as_const(victims)) {
+            forgetDirs(dirPath.isEmpty() ? name : dirPath + '/' + name);
             Status s = fs::removeTreeAt(dirFd, name.constData());
             if (!s)
                 return fail(QStringLiteral("%1: opaque directory '%2': %3").arg(m_opt.subject, show(dirPath), s.error()));
@@ -335,7 +351,7 @@ namespace {
         m_seen.insert(targetPath, Kind::Whiteout);
         if (dirFd.value() < 0)
             return {}; // nothing below to delete
-        STRATA_TRY(removeExisting(dirFd.value(), target, entryPath));
+        STRATA_TRY(removeExisting(dirFd.value(), target, targetPath, entryPath));
         if (!overlay)
             return {};
         if (mknodat(dirFd.value(), target.constData(), S_IFCHR | 0000, makedev(0, 0)) != 0)
@@ -398,7 +414,7 @@ namespace {
         const bool exists = fstatat(dirFd, base.constData(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
         if (kind == Kind::Directory) {
             if (exists && !S_ISDIR(existing.st_mode))
-                STRATA_TRY(removeExisting(dirFd, base, entryPath));
+                STRATA_TRY(removeExisting(dirFd, base, cleanKey, entryPath));
             if (!exists || !S_ISDIR(existing.st_mode)) {
                 if (mkdirat(dirFd, base.constData(), 0700) != 0)
                     return entryError(entryPath, QStringLiteral("cannot create directory: %1").arg(fs::errorText(errno)));
@@ -419,7 +435,7 @@ namespace {
         }
 
         if (exists)
-            STRATA_TRY(removeExisting(dirFd, base, entryPath));
+            STRATA_TRY(removeExisting(dirFd, base, cleanKey, entryPath));
 
         timespec times[2] = { { archive_entry_atime(entry), archive_entry_atime_nsec(entry) },
             { archive_entry_mtime(entry), archive_entry_mtime_nsec(entry) } };
@@ -559,12 +575,15 @@ namespace {
             if (rc < ARCHIVE_WARN) {
                 if (src.failed)
                     return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
-                return fail(QStringLiteral("%1: corrupt tar header after %2 entries: %3")
+                return fail(QStringLiteral("%1: entry #%2%3 has an unreadable tar header: %4")
                                 .arg(m_opt.subject)
-                                .arg(m_stats.entries)
+                                .arg(m_headers + 1)
+                                .arg(m_lastEntry.isEmpty() ? QString() : QStringLiteral(" (after '%1')").arg(show(m_lastEntry)))
                                 .arg(QString::fromLocal8Bit(archive_error_string(tar.get()))));
             }
             const QByteArray name(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
+            ++m_headers;
+            m_lastEntry = name;
             if (headerBytes > maxHeaderBytes)
                 return entryError(name, QStringLiteral("has headers of %1 bytes, more than the limit of %2").arg(headerBytes).arg(maxHeaderBytes));
             STRATA_TRY(applyEntry(tar.get(), entry));

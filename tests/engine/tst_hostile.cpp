@@ -1,0 +1,221 @@
+// Hostile archives: every one is refused with an error naming the entry, nothing outside the
+// store changes, nothing half-done stays inside it, and `check` finds nothing.
+#include "tarbuilder.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace strata::test;
+
+class TestHostile : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_canary; // outside every store; must never change
+    QString m_canarySnapshot;
+    int m_count = 0;
+
+    QByteArray canary() const { return m_canary.toUtf8(); }
+
+    static QByteArray ociArchive(const QByteArray &layer, const std::function<void(QJsonObject *index, QJsonObject *manifest)> &tamper = {},
+        const QByteArray &extraName = {}, const QByteArray &extraContent = {})
+    {
+        const QByteArray config = imageConfig({ QString(QStringLiteral("sha256:") + sha256Hex(layer)) });
+        QJsonObject manifest { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json") },
+            { QStringLiteral("config"), QJsonObject { { QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.config.v1+json") },
+                                            { QStringLiteral("digest"), QString(QStringLiteral("sha256:") + sha256Hex(config)) }, { QStringLiteral("size"), qint64(config.size()) } } },
+            { QStringLiteral("layers"), QJsonArray { QJsonObject { { QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.layer.v1.tar") },
+                                            { QStringLiteral("digest"), QString(QStringLiteral("sha256:") + sha256Hex(layer)) }, { QStringLiteral("size"), qint64(layer.size()) } } } } };
+        QJsonObject index;
+        if (tamper)
+            tamper(nullptr, &manifest); // the manifest first: the index names its final bytes
+        QByteArray manifestBytes = QJsonDocument(manifest).toJson(QJsonDocument::Compact);
+        index = QJsonObject { { QStringLiteral("schemaVersion"), 2 },
+            { QStringLiteral("manifests"), QJsonArray { QJsonObject { { QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json") },
+                                               { QStringLiteral("digest"), QString(QStringLiteral("sha256:") + sha256Hex(manifestBytes)) }, { QStringLiteral("size"), qint64(manifestBytes.size()) },
+                                               { QStringLiteral("annotations"), QJsonObject { { QStringLiteral("org.opencontainers.image.ref.name"), QStringLiteral("hostile:oci") } } } } } } };
+        if (tamper)
+            tamper(&index, nullptr);
+        TarBuilder tar;
+        tar.file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})").file("index.json", QJsonDocument(index).toJson(QJsonDocument::Compact));
+        tar.file("blobs/sha256/" + sha256Hex(manifestBytes).toUtf8(), manifestBytes);
+        tar.file("blobs/sha256/" + sha256Hex(config).toUtf8(), config);
+        tar.file("blobs/sha256/" + sha256Hex(layer).toUtf8(), layer);
+        if (!extraName.isEmpty())
+            tar.file(extraName, extraContent);
+        return tar.build();
+    }
+
+    static QByteArray layerArchive(const TarBuilder &layer) { return dockerArchive({ layer.build() }, QStringLiteral("hostile:latest")); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        m_canary = m_tmp.filePath(QStringLiteral("canary"));
+        QVERIFY(writeFile(m_canary + QStringLiteral("/file"), "precious"));
+        QVERIFY(writeFile(m_canary + QStringLiteral("/sub/deep"), "also precious"));
+        m_canarySnapshot = treeSnapshot(m_canary);
+    }
+
+    void refused_data()
+    {
+        QTest::addColumn<QByteArray>("archive");
+        QTest::addColumn<QString>("mustName"); // the error names this entry or object
+
+        const QByteArray c = canary();
+        const QByteArray gz = TarBuilder().file("ok", QByteArray(200000, 'z')).build(TarBuilder::Compression::Gzip);
+        const QByteArray zst = TarBuilder().file("ok", QByteArray(200000, 'z')).build(TarBuilder::Compression::Zstd);
+        const QByteArray plain = TarBuilder().file("ok", QByteArray(200000, 'z')).build();
+
+        QTest::newRow("dotdot") << layerArchive(TarBuilder().file("../canary/evil", "x")) << QStringLiteral("../canary/evil");
+        QTest::newRow("dotdot nested") << layerArchive(TarBuilder().dir("a").file("a/../../canary/evil", "x")) << QStringLiteral("a/../../canary/evil");
+        QTest::newRow("dotdot deep") << layerArchive(TarBuilder().file("a/b/c/../../../../../../../../canary/file", "x")) << QStringLiteral("canary/file");
+        QTest::newRow("absolute") << layerArchive(TarBuilder().file(c + "/evil", "x")) << QString::fromUtf8(c + "/evil");
+        QTest::newRow("absolute etc") << layerArchive(TarBuilder().file("/etc/strata-evil", "x")) << QStringLiteral("/etc/strata-evil");
+        QTest::newRow("symlink then write") << layerArchive(TarBuilder().symlink("s", c).file("s/evil", "x")) << QStringLiteral("s/evil");
+        QTest::newRow("relative symlink then write") << layerArchive(TarBuilder().symlink("s", "../../../../../../../..").file("s/tmp/evil", "x")) << QStringLiteral("s/tmp/evil");
+        QTest::newRow("symlink chain then write") << layerArchive(TarBuilder().symlink("s2", c).symlink("s1", "s2").file("s1/evil", "x")) << QStringLiteral("s1/evil");
+        QTest::newRow("symlink then mkdir") << layerArchive(TarBuilder().symlink("s", c).dir("s/newdir")) << QStringLiteral("s/newdir");
+        QTest::newRow("symlink then hardlink into") << layerArchive(TarBuilder().file("f", "x").symlink("s", c).hardlink("s/evil", "f")) << QStringLiteral("s/evil");
+        QTest::newRow("hardlink outside") << layerArchive(TarBuilder().hardlink("h", "../canary/file")) << QStringLiteral("h");
+        QTest::newRow("hardlink absolute") << layerArchive(TarBuilder().hardlink("h", c + "/file")) << QStringLiteral("h");
+        QTest::newRow("hardlink through symlink") << layerArchive(TarBuilder().symlink("s", c).hardlink("h", "s/file")) << QStringLiteral("h");
+        QTest::newRow("hardlink to missing") << layerArchive(TarBuilder().hardlink("h", "nothere")) << QStringLiteral("h");
+        QTest::newRow("hardlink to directory") << layerArchive(TarBuilder().dir("d").hardlink("h", "d")) << QStringLiteral("h");
+        QTest::newRow("whiteout dot") << layerArchive(TarBuilder().file(".wh..", "")) << QStringLiteral(".wh..");
+        QTest::newRow("whiteout dotdot") << layerArchive(TarBuilder().file(".wh...", "")) << QStringLiteral(".wh...");
+        QTest::newRow("whiteout empty name") << layerArchive(TarBuilder().dir("d").file("d/.wh.", "")) << QStringLiteral("d/.wh.");
+        QTest::newRow("whiteout under symlink") << layerArchive(TarBuilder().symlink("s", c).file("s/.wh.file", "")) << QStringLiteral("s/.wh.file");
+        QTest::newRow("opaque under symlink") << layerArchive(TarBuilder().symlink("s", c).file("s/.wh..wh..opq", "")) << QStringLiteral("s/.wh..wh..opq");
+        QTest::newRow("whiteout dotdot path") << layerArchive(TarBuilder().file("../canary/.wh.file", "")) << QStringLiteral("../canary/.wh.file");
+        QTest::newRow("redefined dir symlink file") << layerArchive(TarBuilder().dir("a").symlink("a", c).file("a/x", "x")) << QStringLiteral("'a'");
+        QTest::newRow("redefined file to dir") << layerArchive(TarBuilder().file("a", "x").dir("a")) << QStringLiteral("'a/'");
+        QTest::newRow("redefined symlink to file") << layerArchive(TarBuilder().symlink("a", c + "/file").file("a", "x")) << QStringLiteral("'a'");
+        QTest::newRow("pax header over 1 MiB") << layerArchive(TarBuilder().fileWithXattr("big", "x", "user.big", QByteArray(1536 * 1024, 'p'))) << QStringLiteral("entry #1");
+        QTest::newRow("path over 4 KiB") << layerArchive(TarBuilder().file(QByteArray(5000, 'a'), "x")) << QStringLiteral("aaaa");
+        QTest::newRow("truncated gzip") << dockerArchive({ gz.left(gz.size() / 2) }, QStringLiteral("hostile:gz"), { QStringLiteral("sha256:") + sha256Hex(plain) }) << QStringLiteral("0/layer.tar");
+        QTest::newRow("junk gzip") << dockerArchive({ QByteArray("\x1f\x8b\x08\x00", 4) + QByteArray(5000, '\x7f') }, QStringLiteral("hostile:gz"), { QStringLiteral("sha256:") + sha256Hex(plain) })
+                                   << QStringLiteral("0/layer.tar");
+        QTest::newRow("truncated zstd") << dockerArchive({ zst.left(zst.size() / 2) }, QStringLiteral("hostile:zst"), { QStringLiteral("sha256:") + sha256Hex(plain) }) << QStringLiteral("0/layer.tar");
+        QTest::newRow("junk zstd") << dockerArchive({ QByteArray("\x28\xb5\x2f\xfd", 4) + QByteArray(5000, '\x55') }, QStringLiteral("hostile:zst"), { QStringLiteral("sha256:") + sha256Hex(plain) })
+                                   << QStringLiteral("0/layer.tar");
+        QTest::newRow("truncated tar") << dockerArchive({ plain.left(100000) }, QStringLiteral("hostile:cut")) << QStringLiteral("0/layer.tar");
+        QTest::newRow("junk layer") << dockerArchive({ QByteArray(3000, 'J') }, QStringLiteral("hostile:junk")) << QStringLiteral("0/layer.tar");
+        QTest::newRow("diffID mismatch") << dockerArchive({ plain }, QStringLiteral("hostile:lie"), { QStringLiteral("sha256:") + sha256Hex("other") }) << QStringLiteral("0/layer.tar");
+        QTest::newRow("diffID mismatch compressed") << dockerArchive({ gz }, QStringLiteral("hostile:lie"), { QStringLiteral("sha256:") + sha256Hex("other") }) << QStringLiteral("0/layer.tar");
+        QTest::newRow("config digest traversal") << dockerArchive({ plain }, QStringLiteral("hostile:dig"), { QStringLiteral("sha256:../x") }) << QStringLiteral("sha256:../x");
+        QTest::newRow("oci manifest digest mismatch") << ociArchive(plain, [](QJsonObject *index, QJsonObject *) {
+            if (!index)
+                return;
+            QJsonArray m = index->value(QLatin1String("manifests")).toArray();
+            QJsonObject d = m[0].toObject();
+            d.insert(QStringLiteral("digest"), QString(QStringLiteral("sha256:") + sha256Hex("not the manifest")));
+            m[0] = d;
+            index->insert(QStringLiteral("manifests"), m);
+        }, "blobs/sha256/" + sha256Hex("not the manifest").toUtf8(), "{\"schemaVersion\":2}") << sha256Hex("not the manifest");
+        QTest::newRow("oci layer size mismatch") << ociArchive(plain, [](QJsonObject *, QJsonObject *manifest) {
+            if (!manifest)
+                return;
+            QJsonArray layers = manifest->value(QLatin1String("layers")).toArray();
+            QJsonObject d = layers[0].toObject();
+            d.insert(QStringLiteral("size"), d.value(QLatin1String("size")).toInt() - 1);
+            layers[0] = d;
+            manifest->insert(QStringLiteral("layers"), layers);
+        }) << QStringLiteral("bytes");
+        QTest::newRow("oci digest traversal") << ociArchive(plain, [](QJsonObject *index, QJsonObject *) {
+            if (!index)
+                return;
+            QJsonArray m = index->value(QLatin1String("manifests")).toArray();
+            QJsonObject d = m[0].toObject();
+            d.insert(QStringLiteral("digest"), QStringLiteral("sha256:../x"));
+            m[0] = d;
+            index->insert(QStringLiteral("manifests"), m);
+        }) << QStringLiteral("sha256:../x");
+        QTest::newRow("oci uppercase digest") << ociArchive(plain, [](QJsonObject *, QJsonObject *manifest) {
+            if (!manifest)
+                return;
+            QJsonObject config = manifest->value(QLatin1String("config")).toObject();
+            config.insert(QStringLiteral("digest"), config.value(QLatin1String("digest")).toString().toUpper().replace(QLatin1String("SHA256"), QLatin1String("sha256")));
+            manifest->insert(QStringLiteral("config"), config);
+        }) << QStringLiteral("sha256:");
+
+        // The outer archive itself.
+        TarBuilder escape;
+        escape.file("../evil", "x").file("manifest.json", "[]");
+        QTest::newRow("outer dotdot entry") << escape.build() << QStringLiteral("../evil");
+        TarBuilder outerAbs;
+        outerAbs.file(c + "/evil", "x");
+        QTest::newRow("outer absolute entry") << outerAbs.build() << QString::fromUtf8(c + "/evil");
+        TarBuilder layerPath;
+        layerPath.file("cfg.json", imageConfig({ QStringLiteral("sha256:") + sha256Hex(plain) }))
+            .file("manifest.json", R"([{"Config":"cfg.json","RepoTags":["hostile:path"],"Layers":["../../etc/passwd"]}])");
+        QTest::newRow("manifest layer path escapes") << layerPath.build() << QStringLiteral("../../etc/passwd");
+        TarBuilder missing;
+        missing.file("cfg.json", imageConfig({ QStringLiteral("sha256:") + sha256Hex(plain) }))
+            .file("manifest.json", R"([{"Config":"cfg.json","RepoTags":["hostile:missing"],"Layers":["nothere/layer.tar"]}])");
+        QTest::newRow("manifest layer missing") << missing.build() << QStringLiteral("nothere/layer.tar");
+        TarBuilder linkOut;
+        linkOut.symlink("manifest.json", "/etc/passwd");
+        QTest::newRow("outer symlink escapes") << linkOut.build() << QStringLiteral("manifest.json");
+        TarBuilder badTag;
+        badTag.file("0/layer.tar", plain).file("cfg.json", imageConfig({ QStringLiteral("sha256:") + sha256Hex(plain) }))
+            .file("manifest.json", R"([{"Config":"cfg.json","RepoTags":["../Evil:tag"],"Layers":["0/layer.tar"]}])");
+        QTest::newRow("bad tag") << badTag.build() << QStringLiteral("../Evil:tag");
+        QTest::newRow("not an archive") << QByteArray("this is not a tar file at all, just text") << QStringLiteral("hostile-");
+    }
+
+    void refused()
+    {
+        QFETCH(QByteArray, archive);
+        QFETCH(QString, mustName);
+        const QString root = m_tmp.filePath(QStringLiteral("store-%1").arg(++m_count));
+        QVERIFY(stratactl(root, { QStringLiteral("images") }).exitCode == 0);
+        const QString path = m_tmp.filePath(QStringLiteral("hostile-%1.tar").arg(m_count));
+        QVERIFY(writeFile(path, archive));
+
+        const RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
+        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1, out: %2 err: %3").arg(r.exitCode).arg(QString::fromUtf8(r.out), QString::fromUtf8(r.err))));
+        QVERIFY2(QString::fromUtf8(r.err).contains(mustName), qPrintable(QStringLiteral("error does not name '%1': %2").arg(mustName, QString::fromUtf8(r.err))));
+
+        QCOMPARE(treeSnapshot(m_canary), m_canarySnapshot);
+        QVERIFY(!QFile::exists(QStringLiteral("/etc/strata-evil")));
+        const RunResult images = stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") });
+        QCOMPARE(images.exitCode, 0);
+        QCOMPARE(images.out, QByteArray());
+        // Nothing half-done: no snapshot, no blob, no staging left behind.
+        QCOMPARE(QDir(root + QStringLiteral("/layers/overlay2")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+        QCOMPARE(QDir(root + QStringLiteral("/images/blobs/sha256")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+        QCOMPARE(QDir(root + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+        const RunResult check = stratactl(root, { QStringLiteral("check") });
+        QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    // The harness can tell success from refusal: a benign archive with the same shapes loads.
+    void benignControl()
+    {
+        const QString root = m_tmp.filePath(QStringLiteral("store-benign"));
+        TarBuilder layer;
+        layer.dir("d").file("d/f", "ok").symlink("abs", canary()).symlink("rel", "../../x").hardlink("d/h", "d/f").file(".wh.absent", "").dir("e").file("e/.wh..wh..opq", "");
+        QVERIFY(writeFile(m_tmp.filePath(QStringLiteral("benign.tar")), dockerArchive({ layer.build() }, QStringLiteral("benign:latest"))));
+        const RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), m_tmp.filePath(QStringLiteral("benign.tar")) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, QByteArray("Loaded image: benign:latest\n"));
+        QCOMPARE(treeSnapshot(m_canary), m_canarySnapshot);
+        QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
+    }
+
+    void countIsAtLeastThirty()
+    {
+        // The issue asks for at least 30 hostile archives; keep the table honest.
+        QVERIFY2(m_count >= 30, qPrintable(QString::number(m_count)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHostile)
+#include "tst_hostile.moc"

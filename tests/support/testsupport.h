@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace strata::test {
+
+struct RunResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs the real stratactl binary built with the tests.
+RunResult stratactl(const QString &root, const QStringList &args, int timeoutMs = 120000);
+// Runs any program; `asUser` runs it through runuser as that unprivileged user.
+RunResult run(const QString &program, const QStringList &args, int timeoutMs = 120000, const QMap<QString, QString> &env = {});
+
+bool writeFile(const QString &path, const QByteArray &data);
+QByteArray readFile(const QString &path);
+
+// A docker-archive tar around the given layer tars (uncompressed or not) with a config listing
+// their diffIDs. `diffIds` may be given to lie about them.
+QByteArray dockerArchive(const QList<QByteArray> &layers, const QString &tag, const QStringList &diffIds = {});
+// Config JSON of an image whose layers have these diffIDs.
+QByteArray imageConfig(const QStringList &diffIds, const QStringList &createdBy = {});
+QString sha256Hex(const QByteArray &data);
+
+// A tree of files outside the store that hostile input must not touch; snapshot() lists every
+// entry with its type, size and content hash so any change shows.
+QString treeSnapshot(const QString &dir);
+
+// An unprivileged account for rootless tests, created when missing. Empty when impossible
+// (not root, no useradd), with the reason in *why.
+QString unprivilegedUser(QString *why);
+
+} // namespace strata::test
