@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building and testing Strata needs on Debian 12, only what is missing.
+# Usage: packaging/bootstrap-deps.sh [--tests]   (--tests adds the peer tools the interop tests use)
+set -euo pipefail
+packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools libquazip1-qt6-dev
+          libarchive-dev libssl-dev busybox-static zstd xz-utils python3)
+if [[ "${1:-}" == "--tests" ]]; then
+    packages+=(docker.io podman skopeo umoci uidmap util-linux)
+fi
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "bootstrap: installing ${missing[*]}"
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
