@@ -43,6 +43,21 @@ namespace {
         return QJsonDocument(m).toJson(QJsonDocument::Compact);
     }
 
+    // A tag moved to another image leaves the old image untagged, not gone (as Docker does):
+    // every manifest of `before` that `after` lost gets an entry without a name.
+    void keepUntagged(const QList<IndexEntry> &before, QList<IndexEntry> &after)
+    {
+        QSet<Digest> present;
+        for (const IndexEntry &e : after)
+            present.insert(e.manifest.digest);
+        for (const IndexEntry &e : before) {
+            if (!present.contains(e.manifest.digest)) {
+                present.insert(e.manifest.digest);
+                after.append({ e.manifest, {} });
+            }
+        }
+    }
+
 } // namespace
 
 ImageStore::ImageStore(Store &store)
@@ -287,8 +302,8 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
         for (const QString &tag : tags)
             index.append({ desc, tag });
     }
+    keepUntagged(entries.value(), index);
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
-    // Tags moved away from an older image may have left it untagged: keep it, as Docker does.
     m_store.lock().bumpChangeCounter();
     return ids;
 }
@@ -311,6 +326,7 @@ Status ImageStore::tag(const QString &source, const QString &target)
         return e.refName == normalized.value() || (e.refName.isEmpty() && e.manifest.digest == image->manifest.digest);
     });
     index.append({ image->manifest, normalized.value() });
+    keepUntagged(entries.value(), index);
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter();
     return {};
