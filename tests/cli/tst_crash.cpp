@@ -1,4 +1,85 @@
+// kill -9 of `stratactl load` at random moments: the store always opens, check is clean, and
+// the same load then succeeds.
+#include "tarbuilder.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+#include <csignal>
+
+using namespace strata::test;
+
+class TestCrash : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_archive;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        // Big enough that a load takes a while: one 40 MB layer, one of 3000 small files.
+        QByteArray big(40 * 1024 * 1024, Qt::Uninitialized);
+        QRandomGenerator rng(42);
+        rng.fillRange(reinterpret_cast<quint32 *>(big.data()), big.size() / 4);
+        TarBuilder many;
+        for (int i = 0; i < 3000; ++i)
+            many.file(QByteArray("d") + QByteArray::number(i % 30) + "/f" + QByteArray::number(i), QByteArray::number(i).repeated(20));
+        m_archive = m_tmp.filePath(QStringLiteral("crash.tar"));
+        QVERIFY(writeFile(m_archive, dockerArchive({ TarBuilder().file("big.bin", big).build(), many.build() }, QStringLiteral("crash:test"))));
+    }
+
+    void killDuringLoad()
+    {
+        const QString root = m_tmp.filePath(QStringLiteral("store"));
+        QCOMPARE(stratactl(root, { QStringLiteral("images") }).exitCode, 0);
+        // How long an uninterrupted load takes, so kills spread over all of it, commit included.
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), m_archive }).exitCode, 0);
+        const qint64 loadMs = qMax<qint64>(timer.elapsed(), 20);
+        QCOMPARE(stratactl(root, { QStringLiteral("rmi"), QStringLiteral("crash:test") }).exitCode, 0);
+        qInfo("an uninterrupted load takes %lld ms", loadMs);
+
+        const int rounds = 24;
+        int killedMidway = 0;
+        QRandomGenerator rng(QRandomGenerator::global()->generate());
+        for (int round = 0; round < rounds; ++round) {
+            const int delay = int(rng.bounded(quint32(loadMs + loadMs / 5)));
+            QProcess p;
+            p.start(QStringLiteral(STRATACTL_PATH), { QStringLiteral("--root"), root, QStringLiteral("load"), QStringLiteral("-i"), m_archive });
+            QVERIFY(p.waitForStarted());
+            QTest::qWait(delay);
+            const bool running = p.state() == QProcess::Running;
+            if (running) {
+                ::kill(pid_t(p.processId()), SIGKILL);
+                ++killedMidway;
+            }
+            QVERIFY(p.waitForFinished(60000));
+
+            // The store opens (and sweeps the dead job), check is clean...
+            RunResult r = stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") });
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            r = stratactl(root, { QStringLiteral("check") });
+            QVERIFY2(r.exitCode == 0, qPrintable(QStringLiteral("round %1, killed after %2 ms: %3").arg(round).arg(delay).arg(QString::fromUtf8(r.out))));
+            QCOMPARE(QDir(root + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
+            // ...and the same load then succeeds.
+            r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), m_archive });
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(r.out, QByteArray("Loaded image: crash:test\n"));
+            QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
+            QCOMPARE(stratactl(root, { QStringLiteral("rmi"), QStringLiteral("crash:test") }).exitCode, 0);
+        }
+        qInfo("%d of %d loads were killed while running", killedMidway, rounds);
+        QVERIFY2(killedMidway >= 20, qPrintable(QStringLiteral("only %1 kills landed mid-load").arg(killedMidway)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCrash)
 #include "tst_crash.moc"
