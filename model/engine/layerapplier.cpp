@@ -489,6 +489,7 @@ namespace {
                 return entryError(entryPath, QStringLiteral("is a symbolic link with a missing or oversized target"));
             if (symlinkat(target, dirFd, base.constData()) != 0)
                 return entryError(entryPath, QStringLiteral("cannot create symbolic link: %1").arg(fs::errorText(errno)));
+            m_stats.size += qint64(std::strlen(target)); // as Docker counts a layer: lstat sizes of all but directories
             STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
             utimensat(dirFd, base.constData(), times, AT_SYMLINK_NOFOLLOW);
             return {};

@@ -22,7 +22,7 @@ struct ApplyOptions {
 
 struct ApplyStats {
     Digest diffId; // sha256 of the uncompressed tar stream
-    qint64 size = 0; // regular file content written, each hard-linked inode once
+    qint64 size = 0; // file content plus symlink target lengths, each hard-linked inode once (Docker's measure)
     qint64 entries = 0;
 };
 

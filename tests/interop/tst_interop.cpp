@@ -281,6 +281,7 @@ private:
     struct DockerFacts {
         QString tar, id;
         QStringList layers;
+        qint64 size = -1; // docker inspect Size: the sum of its layers' sizes
         QList<HistoryRow> history;
     };
     QMap<QString, DockerFacts> m_docker; // by spec key
@@ -493,6 +494,7 @@ void TestInterop::buildDockerFixtures()
         const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
         facts.id = o.value(u"Id"_s).toString();
         facts.layers = toStrings(o.value(u"RootFS"_s).toObject().value(u"Layers"_s));
+        facts.size = o.value(u"Size"_s).toInteger(-1);
         r = docker({ u"history"_s, u"--no-trunc"_s, u"--format"_s, u"{{json .}}"_s, spec.ref });
         if (r.exitCode != 0)
             return fail(u"docker history "_s + spec.ref, r);
@@ -722,6 +724,7 @@ void TestInterop::strataLoadsDockerSave()
     QVERIFY2(err.isEmpty(), qPrintable(err));
     QCOMPARE(img.value(u"Id"_s).toString(), facts.id);
     QCOMPARE(toStrings(img.value(u"RootFS"_s).toObject().value(u"Layers"_s)), facts.layers);
+    QCOMPARE(img.value(u"Size"_s).toInteger(), facts.size); // disk accounting as Docker counts it
     QCOMPARE(toStrings(img.value(u"RepoTags"_s)), QStringList { spec.ref });
 
     // One snapshot per layer, named by chain ID (DESIGN §3).
