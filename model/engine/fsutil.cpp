@@ -31,30 +31,23 @@ namespace {
         return true;
     }
 
-    // Calls visit(dirFd, name, stat) for every entry below dirFd, depth first, never following links.
+    // Calls visit(stat) for every entry below dirFd, depth first, never following links.
     template <typename Visit>
     bool walk(int dirFd, Visit &&visit)
     {
-        int dupFd = dup(dirFd);
-        if (dupFd < 0)
+        auto names = entryNames(dirFd);
+        if (!names)
             return false;
-        DIR *dir = fdopendir(dupFd);
-        if (!dir) {
-            close(dupFd);
-            return false;
-        }
         bool ok = true;
-        while (dirent *e = readdir(dir)) {
-            if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
-                continue;
+        for (const QByteArray &name : std::as_const(names.value())) {
             struct stat st;
-            if (fstatat(dirFd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
                 ok = false;
                 continue;
             }
             visit(st);
             if (S_ISDIR(st.st_mode)) {
-                int child = openat(dirFd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                int child = openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (child < 0) {
                     ok = false;
                     continue;
@@ -63,11 +56,29 @@ namespace {
                 close(child);
             }
         }
-        closedir(dir);
         return ok;
     }
 
 } // namespace
+
+Result<QList<QByteArray>> entryNames(int dirFd)
+{
+    const int dupFd = dup(dirFd);
+    DIR *dir = dupFd < 0 ? nullptr : fdopendir(dupFd);
+    if (!dir) {
+        const int err = errno;
+        if (dupFd >= 0)
+            close(dupFd);
+        return fail(QStringLiteral("cannot list directory: %1").arg(errorText(err)));
+    }
+    QList<QByteArray> names;
+    while (dirent *e = readdir(dir)) {
+        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+            names.append(QByteArray(e->d_name));
+    }
+    closedir(dir);
+    return names;
+}
 
 QString errorText(int err)
 {
@@ -161,22 +172,19 @@ bool isDirectory(const QString &path)
 
 static bool removeContents(int dirFd)
 {
-    DIR *dir = fdopendir(dup(dirFd));
-    if (!dir)
+    auto names = entryNames(dirFd);
+    if (!names)
         return false;
     bool ok = true;
-    while (dirent *e = readdir(dir)) {
-        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
-            continue;
-        if (unlinkat(dirFd, e->d_name, 0) == 0)
+    for (const QByteArray &name : std::as_const(names.value())) {
+        if (unlinkat(dirFd, name.constData(), 0) == 0)
             continue;
         if (errno != EISDIR && errno != EPERM) {
             ok = false;
             continue;
         }
-        ok = removeTreeAt(dirFd, e->d_name).ok() && ok;
+        ok = removeTreeAt(dirFd, name.constData()).ok() && ok;
     }
-    closedir(dir);
     return ok;
 }
 

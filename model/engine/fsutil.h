@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 namespace strata::fs {
@@ -22,6 +23,8 @@ Status makeDirs(const QString &path, int mode = 0755);
 Status removeTree(const QString &path);
 Status removeTreeAt(int dirFd, const char *name);
 bool exists(const QString &path);
+// The names in a directory, without "." and "..", in readdir order.
+Result<QList<QByteArray>> entryNames(int dirFd);
 bool isDirectory(const QString &path);
 
 struct TreeStats {

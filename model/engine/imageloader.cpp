@@ -52,11 +52,11 @@ namespace {
         Error error(const QString &cause) const { return fail(QStringLiteral("%1: %2").arg(m_archive, cause)); }
         Status readArchive();
         Result<QString> cleanName(const char *raw) const;
-        Result<const Member *> find(const QString &name) const;
+        Result<Member *> find(const QString &name);
         Result<QByteArray> bytesOf(const QString &name, const Member *m) const;
-        Result<QString> fileOf(const Member *m);
+        Result<QString> fileOf(Member *m);
         Status verifyDescriptor(const QString &name, const Member *m, const Digest &digest, qint64 size) const;
-        Status addImage(const QByteArray &configBytes, const QList<QPair<QString, const Member *>> &layers, const QStringList &tags);
+        Status addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags);
         Status loadDocker();
         Status loadOci();
 
@@ -172,14 +172,14 @@ namespace {
         return {};
     }
 
-    Result<const Member *> Job::find(const QString &rawName) const
+    Result<Member *> Job::find(const QString &rawName)
     {
         auto name = cleanName(rawName.toUtf8().constData());
         if (!name)
             return name.takeError();
         QString n = name.value();
         for (int hops = 0; hops < 16; ++hops) {
-            if (auto it = m_members.constFind(n); it != m_members.constEnd())
+            if (auto it = m_members.find(n); it != m_members.end())
                 return &*it;
             auto link = m_links.constFind(n);
             if (link == m_links.constEnd())
@@ -198,14 +198,14 @@ namespace {
         return fs::readFile(m->stagedPath);
     }
 
-    Result<QString> Job::fileOf(const Member *m)
+    Result<QString> Job::fileOf(Member *m)
     {
         if (!m->inMemory())
             return m->stagedPath;
         const QString path = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
         STRATA_TRY(fs::writeFileAtomic(path, m->bytes));
-        const_cast<Member *>(m)->stagedPath = path;
-        const_cast<Member *>(m)->bytes.clear();
+        m->stagedPath = path;
+        m->bytes.clear();
         return path;
     }
 
@@ -218,7 +218,7 @@ namespace {
         return {};
     }
 
-    Status Job::addImage(const QByteArray &configBytes, const QList<QPair<QString, const Member *>> &layers, const QStringList &tags)
+    Status Job::addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags)
     {
         const Digest imageId = Sha256::of(configBytes);
         QJsonParseError perr;
@@ -300,7 +300,7 @@ namespace {
             auto configBytes = bytesOf(configName, config.value());
             if (!configBytes)
                 return configBytes.takeError();
-            QList<QPair<QString, const Member *>> layers;
+            QList<QPair<QString, Member *>> layers;
             for (const QJsonValue &l : item.value(QLatin1String("Layers")).toArray()) {
                 auto member = find(l.toString());
                 if (!member)
@@ -325,7 +325,7 @@ namespace {
         auto indexBytes = bytesOf(QStringLiteral("index.json"), indexMember.value());
         if (!indexBytes)
             return indexBytes.takeError();
-        auto blob = [&](const QJsonObject &desc, const QString &what) -> Result<QPair<QString, const Member *>> {
+        auto blob = [&](const QJsonObject &desc, const QString &what) -> Result<QPair<QString, Member *>> {
             auto digest = Digest::parse(desc.value(QLatin1String("digest")).toString());
             if (!digest)
                 return error(QStringLiteral("%1: %2").arg(what, digest.error()));
@@ -336,7 +336,7 @@ namespace {
             STRATA_TRY(verifyDescriptor(name, member.value(), digest.value(), qint64(desc.value(QLatin1String("size")).toDouble(-1))));
             return qMakePair(name, member.value());
         };
-        auto json = [&](const QPair<QString, const Member *> &b) -> Result<QJsonObject> {
+        auto json = [&](const QPair<QString, Member *> &b) -> Result<QJsonObject> {
             auto bytes = bytesOf(b.first, b.second);
             if (!bytes)
                 return bytes.takeError();
@@ -373,7 +373,7 @@ namespace {
             auto configBytes = bytesOf(configBlob->first, configBlob->second);
             if (!configBytes)
                 return configBytes.takeError();
-            QList<QPair<QString, const Member *>> layers;
+            QList<QPair<QString, Member *>> layers;
             for (const QJsonValue &l : manifest->value(QLatin1String("layers")).toArray()) {
                 auto layerBlob = blob(l.toObject(), manifestBlob->first);
                 if (!layerBlob)

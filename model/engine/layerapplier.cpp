@@ -297,19 +297,14 @@ namespace {
 
     Status Applier::clearDirectoryExcept(int dirFd, const QByteArray &dirPath)
     {
-        DIR *dir = fdopendir(dup(dirFd));
-        if (!dir)
-            return fail(QStringLiteral("%1: cannot list '%2': %3").arg(m_opt.subject, show(dirPath), fs::errorText(errno)));
+        auto names = fs::entryNames(dirFd);
+        if (!names)
+            return fail(QStringLiteral("%1: '%2': %3").arg(m_opt.subject, show(dirPath), names.error()));
         QList<QByteArray> victims;
-        while (dirent *e = readdir(dir)) {
-            QByteArray name(e->d_name);
-            if (name == "." || name == "..")
-                continue;
-            const QByteArray child = dirPath.isEmpty() ? name : dirPath + '/' + name;
-            if (!m_seen.contains(child))
+        for (const QByteArray &name : std::as_const(names.value())) {
+            if (!m_seen.contains(dirPath.isEmpty() ? name : dirPath + '/' + name))
                 victims.append(name);
         }
-        closedir(dir);
         for (const QByteArray &name : std::as_const(victims)) {
             forgetDirs(dirPath.isEmpty() ? name : dirPath + '/' + name);
             Status s = fs::removeTreeAt(dirFd, name.constData());

@@ -40,15 +40,10 @@ namespace {
 
         Status writeDir(int dirFd, const QByteArray &prefix)
         {
-            DIR *dir = fdopendir(dup(dirFd));
-            if (!dir)
-                return fail(QStringLiteral("cannot list '%1': %2").arg(QString::fromUtf8(prefix), fs::errorText(errno)));
-            QList<QByteArray> names;
-            while (dirent *e = readdir(dir)) {
-                if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-                    names.append(QByteArray(e->d_name));
-            }
-            closedir(dir);
+            auto listed = fs::entryNames(dirFd);
+            if (!listed)
+                return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(prefix), listed.error()));
+            QList<QByteArray> names = listed.value();
             std::sort(names.begin(), names.end());
             for (const QByteArray &name : std::as_const(names))
                 STRATA_TRY(writeEntry(dirFd, name, prefix + name));

@@ -30,16 +30,10 @@ namespace {
 
         Status copyDir(int srcFd, int dstFd, const QByteArray &relPath)
         {
-            DIR *dir = fdopendir(dup(srcFd));
-            if (!dir)
-                return fail(QStringLiteral("cannot list '%1': %2").arg(QString::fromUtf8(relPath), fs::errorText(errno)));
-            QList<QByteArray> names;
-            while (dirent *e = readdir(dir)) {
-                if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-                    names.append(QByteArray(e->d_name));
-            }
-            closedir(dir);
-            for (const QByteArray &name : std::as_const(names)) {
+            auto names = fs::entryNames(srcFd);
+            if (!names)
+                return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(relPath), names.error()));
+            for (const QByteArray &name : std::as_const(names.value())) {
                 STRATA_TRY(copyEntry(srcFd, dstFd, name, relPath.isEmpty() ? name : relPath + '/' + name));
             }
             return {};
