@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools libquazip1-qt6-dev
           libarchive-dev libssl-dev busybox-static zstd xz-utils python3)
 if [[ "${1:-}" == "--tests" ]]; then
-    packages+=(docker.io podman skopeo umoci uidmap util-linux)
+    packages+=(docker.io podman netavark skopeo umoci uidmap util-linux) # podman 4.3 will not start without a network backend
 fi
 missing=()
 for p in "${packages[@]}"; do

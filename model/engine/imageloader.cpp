@@ -15,6 +15,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <atomic>
+#include <optional>
+#include <thread>
 
 namespace strata {
 
@@ -59,6 +62,15 @@ namespace {
         Status addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags);
         Status loadDocker();
         Status loadOci();
+        Status stageLayers();
+
+        // A layer the store lacks, extracted by stageLayers() once every image is read.
+        struct PendingLayer {
+            QString blobPath;
+            Descriptor blob;
+            Digest diffId, chainId, parentChain;
+            QString createdBy, subject;
+        };
 
         Store &m_store;
         Staging &m_staging;
@@ -69,7 +81,8 @@ namespace {
         qint64 m_memory = 0;
         int m_files = 0;
         ImageTransaction m_tx;
-        QHash<Digest, QString> m_stagedDiffs; // chainID -> staged diff dir
+        QList<PendingLayer> m_pending;
+        QSet<Digest> m_pendingChains;
         QSet<Digest> m_stagedBlobs;
     };
 
@@ -255,19 +268,13 @@ namespace {
                 return error(QStringLiteral("layer '%1' hashes to %2, but the image config says its diffID is %3").arg(name, blob.digest.toString(), diffIds[i].toString()));
             image.layers.append(blob);
             const Digest &chain = chains[i];
-            if (!m_layers.has(chain) && !m_stagedDiffs.contains(chain)) {
-                QString parentDiff;
-                if (i > 0)
-                    parentDiff = m_stagedDiffs.value(chains[i - 1], m_layers.diffDir(chains[i - 1]));
+            if (!m_layers.has(chain) && !m_pendingChains.contains(chain)) {
                 auto path = fileOf(member);
                 if (!path)
                     return path.takeError();
-                auto staged = m_layers.stage(m_staging, path.value(), blob, diffIds[i], i > 0 ? chains[i - 1] : Digest(), parentDiff,
-                    createdBy.value(i), QStringLiteral("%1: layer '%2'").arg(m_archive, name));
-                if (!staged)
-                    return staged.takeError();
-                m_stagedDiffs.insert(chain, staged->dir + QStringLiteral("/diff"));
-                m_tx.layers.append(staged.value());
+                m_pendingChains.insert(chain);
+                m_pending.append({ path.value(), blob, diffIds[i], chain, i > 0 ? chains[i - 1] : Digest(), createdBy.value(i),
+                    QStringLiteral("%1: layer '%2'").arg(m_archive, name) });
             }
             if (!m_store.content().has(blob.digest) && !m_stagedBlobs.contains(blob.digest)) {
                 auto path = fileOf(member);
@@ -396,6 +403,49 @@ namespace {
         return {};
     }
 
+    // Extracts the missing layers. Overlay2 snapshots hold only their own layer, so they are
+    // extracted side by side (a big layer's writes overlap a small-file layer's metadata work);
+    // a vfs snapshot starts as a copy of its parent's, so those go one after the other.
+    Status Job::stageLayers()
+    {
+        QList<std::optional<Result<StagedLayer>>> results(m_pending.size());
+        auto stageOne = [&](qsizetype i, const QString &parentDiff) {
+            const PendingLayer &p = m_pending[i];
+            results[i] = m_layers.stage(m_staging, p.blobPath, p.blob, p.diffId, p.parentChain, parentDiff, p.createdBy, p.subject);
+        };
+        if (m_store.driver().independentSnapshots()) {
+            std::atomic<qsizetype> next = 0;
+            auto worker = [&] {
+                for (qsizetype i; (i = next++) < m_pending.size();)
+                    stageOne(i, QString());
+            };
+            const int extra = int(std::min<qsizetype>(m_pending.size(), std::max(1u, std::thread::hardware_concurrency()))) - 1;
+            std::vector<std::thread> threads;
+            for (int t = 0; t < extra; ++t)
+                threads.emplace_back(worker);
+            worker();
+            for (std::thread &t : threads)
+                t.join();
+        } else {
+            QHash<Digest, QString> stagedDiffs; // chainID -> staged diff dir
+            for (qsizetype i = 0; i < m_pending.size(); ++i) {
+                const Digest &parent = m_pending[i].parentChain;
+                stageOne(i, parent.isNull() ? QString() : stagedDiffs.value(parent, m_layers.diffDir(parent)));
+                if (!*results[i])
+                    break;
+                stagedDiffs.insert(m_pending[i].chainId, results[i]->value().dir + QStringLiteral("/diff"));
+            }
+        }
+        for (std::optional<Result<StagedLayer>> &r : results) {
+            if (!r)
+                continue; // not started after an earlier failure
+            if (!*r)
+                return r->takeError();
+            m_tx.layers.append(r->value());
+        }
+        return {};
+    }
+
     Result<QStringList> Job::run()
     {
         STRATA_TRY(readArchive());
@@ -407,6 +457,7 @@ namespace {
             return error(QStringLiteral("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)"));
         if (m_tx.images.isEmpty())
             return error(QStringLiteral("the archive holds no image"));
+        STRATA_TRY(stageLayers());
         ImageStore images(m_store);
         auto ids = images.commit(m_staging, m_tx);
         if (!ids)

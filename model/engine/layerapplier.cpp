@@ -11,6 +11,7 @@
 #include <archive_entry.h>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -89,6 +90,20 @@ namespace {
         timespec times[2];
     };
 
+    // The process umask, read without changing it (umask(2) can only set it, and other threads
+    // may be creating files). /proc/self/status has it since Linux 4.7.
+    mode_t currentUmask()
+    {
+        QFile status(QStringLiteral("/proc/self/status"));
+        if (status.open(QIODevice::ReadOnly)) {
+            for (const QByteArray &line : status.readAll().split('\n')) {
+                if (line.startsWith("Umask:"))
+                    return mode_t(line.mid(6).trimmed().toUInt(nullptr, 8));
+            }
+        }
+        return 0777; // unknown: every file gets its explicit chmod
+    }
+
     class Applier {
     public:
         Applier(const ApplyOptions &options)
@@ -115,7 +130,8 @@ namespace {
         void forgetDirs(const QByteArray &path);
         Status removeExisting(int dirFd, const QByteArray &name, const QByteArray &path, const QByteArray &entryPath);
         Status applyEntry(archive *tar, archive_entry *entry);
-        Status writeFileData(archive *tar, int fd, const QByteArray &entryPath);
+        Status writeFileData(archive *tar, int fd, const QByteArray &entryPath, la_int64_t &end);
+        Status createEntry(int dirFd, const QByteArray &base, const QByteArray &cleanKey, const QByteArray &entryPath, const std::function<int()> &create);
         void applyXattrs(archive_entry *entry, int fd);
         Status applyOwner(int dirFd, const QByteArray &name, archive_entry *entry, const QByteArray &entryPath);
         Status whiteout(const QList<QByteArray> &parts, const QByteArray &entryPath);
@@ -131,6 +147,13 @@ namespace {
         ApplyStats m_stats;
         qint64 m_headers = 0;
         QByteArray m_lastEntry;
+        // Facts that let a file skip its chown and chmod calls (a third of the syscalls of a
+        // layer of small files): the target started empty, so no directory in it passes on
+        // its group (set-gid directories get their modes only at the end); the umask.
+        bool m_freshRoot = false;
+        mode_t m_umask = 022;
+        uid_t m_euid = geteuid();
+        gid_t m_egid = getegid();
     };
 
     Result<QList<QByteArray>> Applier::cleanPath(const char *raw, const char *what) const
@@ -236,12 +259,27 @@ namespace {
         return {};
     }
 
-    Status Applier::writeFileData(archive *tar, int fd, const QByteArray &entryPath)
+    // Creates an entry with `create` (a call returning 0, or -1 with errno). What the name
+    // already holds (from a lower layer in a vfs copy, or an earlier entry) is removed and the
+    // call repeated: asking first would cost a stat for every entry of the usual, empty target.
+    Status Applier::createEntry(int dirFd, const QByteArray &base, const QByteArray &cleanKey, const QByteArray &entryPath, const std::function<int()> &create)
+    {
+        if (create() == 0)
+            return {};
+        if (errno != EEXIST)
+            return entryError(entryPath, QStringLiteral("cannot be created: %1").arg(fs::errorText(errno)));
+        STRATA_TRY(removeExisting(dirFd, base, cleanKey, entryPath));
+        if (create() == 0)
+            return {};
+        return entryError(entryPath, QStringLiteral("cannot be created: %1").arg(fs::errorText(errno)));
+    }
+
+    Status Applier::writeFileData(archive *tar, int fd, const QByteArray &entryPath, la_int64_t &end)
     {
         const void *buf;
         size_t size;
         la_int64_t offset;
-        la_int64_t end = 0;
+        end = 0;
         for (;;) {
             int rc = archive_read_data_block(tar, &buf, &size, &offset);
             if (rc == ARCHIVE_EOF)
@@ -405,20 +443,25 @@ namespace {
         const int dirFd = parentResult.value();
         ++m_stats.entries;
 
-        struct stat existing;
-        const bool exists = fstatat(dirFd, base.constData(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
         if (kind == Kind::Directory) {
-            if (exists && !S_ISDIR(existing.st_mode))
-                STRATA_TRY(removeExisting(dirFd, base, cleanKey, entryPath));
-            if (!exists || !S_ISDIR(existing.st_mode)) {
-                if (mkdirat(dirFd, base.constData(), 0700) != 0)
-                    return entryError(entryPath, QStringLiteral("cannot create directory: %1").arg(fs::errorText(errno)));
+            if (mkdirat(dirFd, base.constData(), 0700) != 0) {
+                const int err = errno;
+                struct stat existing;
+                if (err != EEXIST || fstatat(dirFd, base.constData(), &existing, AT_SYMLINK_NOFOLLOW) != 0)
+                    return entryError(entryPath, QStringLiteral("cannot create directory: %1").arg(fs::errorText(err)));
+                if (!S_ISDIR(existing.st_mode)) {
+                    STRATA_TRY(removeExisting(dirFd, base, cleanKey, entryPath));
+                    if (mkdirat(dirFd, base.constData(), 0700) != 0)
+                        return entryError(entryPath, QStringLiteral("cannot create directory: %1").arg(fs::errorText(errno)));
+                }
             }
-            int fd = openat(dirFd, base.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (fd < 0)
-                return entryError(entryPath, QStringLiteral("cannot open directory: %1").arg(fs::errorText(errno)));
-            applyXattrs(entry, fd);
-            close(fd);
+            if (archive_entry_xattr_count(entry) > 0) {
+                int fd = openat(dirFd, base.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                    return entryError(entryPath, QStringLiteral("cannot open directory: %1").arg(fs::errorText(errno)));
+                applyXattrs(entry, fd);
+                close(fd);
+            }
             STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
             DirMeta meta { cleanKey, mode_t(archive_entry_perm(entry)), {} };
             meta.times[0] = { archive_entry_atime(entry), archive_entry_atime_nsec(entry) };
@@ -428,9 +471,6 @@ namespace {
             m_dirs.append(meta);
             return {};
         }
-
-        if (exists)
-            STRATA_TRY(removeExisting(dirFd, base, cleanKey, entryPath));
 
         timespec times[2] = { { archive_entry_atime(entry), archive_entry_atime_nsec(entry) },
             { archive_entry_mtime(entry), archive_entry_mtime_nsec(entry) } };
@@ -444,6 +484,8 @@ namespace {
                 return targetParts.takeError();
             if (targetParts->isEmpty())
                 return entryError(entryPath, QStringLiteral("is a hard link to the layer root"));
+            if (targetParts->join('/') == cleanKey)
+                return entryError(entryPath, QStringLiteral("is a hard link to itself"));
             auto tdir = openParent(targetParts.value(), targetParts->size() - 1, entryPath, false);
             if (!tdir)
                 return tdir.takeError();
@@ -452,25 +494,35 @@ namespace {
                 return entryError(entryPath, QStringLiteral("is a hard link to '%1', which is not in the layer").arg(QString::fromUtf8(hardlink)));
             if (S_ISDIR(tst.st_mode))
                 return entryError(entryPath, QStringLiteral("is a hard link to the directory '%1'").arg(QString::fromUtf8(hardlink)));
-            if (linkat(tdir.value(), targetParts->last().constData(), dirFd, base.constData(), 0) != 0)
-                return entryError(entryPath, QStringLiteral("cannot create hard link: %1").arg(fs::errorText(errno)));
-            return {};
+            const int targetDir = tdir.value();
+            return createEntry(dirFd, base, cleanKey, entryPath, [&] {
+                return linkat(targetDir, targetParts->last().constData(), dirFd, base.constData(), 0);
+            });
         }
         case Kind::File: {
-            int fd = openat(dirFd, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-            if (fd < 0)
-                return entryError(entryPath, QStringLiteral("cannot be created: %1").arg(fs::errorText(errno)));
-            Status s = writeFileData(tar, fd, entryPath);
+            const mode_t perm = mode_t(archive_entry_perm(entry));
+            const uid_t uid = uid_t(archive_entry_uid(entry));
+            const gid_t gid = gid_t(archive_entry_gid(entry));
+            // A new file already has the caller's owner, and the mode it is created with.
+            const bool chown = !m_opt.rootless && (!m_freshRoot || uid != m_euid || gid != m_egid);
+            const bool chmod = chown || (perm & (m_umask | S_ISUID | S_ISGID | S_ISVTX)) != 0;
+            int fd = -1;
+            STRATA_TRY(createEntry(dirFd, base, cleanKey, entryPath, [&] {
+                fd = openat(dirFd, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, chmod ? 0600 : perm);
+                return fd < 0 ? -1 : 0;
+            }));
+            la_int64_t end = 0;
+            Status s = writeFileData(tar, fd, entryPath, end);
             const la_int64_t size = archive_entry_size(entry);
-            if (s && ftruncate(fd, off_t(size)) != 0)
+            if (s && end < size && ftruncate(fd, off_t(size)) != 0) // a sparse file's trailing hole
                 s = entryError(entryPath, QStringLiteral("cannot be sized: %1").arg(fs::errorText(errno)));
             if (s) {
                 applyXattrs(entry, fd);
-                if (!m_opt.rootless && fchown(fd, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry))) != 0)
+                if (chown && fchown(fd, uid, gid) != 0)
                     s = entryError(entryPath, QStringLiteral("cannot set its owner: %1").arg(fs::errorText(errno)));
             }
             // After chown, which clears set-id bits.
-            if (s && fchmod(fd, mode_t(archive_entry_perm(entry))) != 0)
+            if (s && chmod && fchmod(fd, perm) != 0)
                 s = entryError(entryPath, QStringLiteral("cannot set its mode: %1").arg(fs::errorText(errno)));
             if (s)
                 futimens(fd, times);
@@ -482,8 +534,7 @@ namespace {
             const char *target = archive_entry_symlink(entry);
             if (!target || std::strlen(target) > size_t(maxPathBytes))
                 return entryError(entryPath, QStringLiteral("is a symbolic link with a missing or oversized target"));
-            if (symlinkat(target, dirFd, base.constData()) != 0)
-                return entryError(entryPath, QStringLiteral("cannot create symbolic link: %1").arg(fs::errorText(errno)));
+            STRATA_TRY(createEntry(dirFd, base, cleanKey, entryPath, [&] { return symlinkat(target, dirFd, base.constData()); }));
             m_stats.size += qint64(std::strlen(target)); // as Docker counts a layer: lstat sizes of all but directories
             STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
             utimensat(dirFd, base.constData(), times, AT_SYMLINK_NOFOLLOW);
@@ -492,8 +543,7 @@ namespace {
         case Kind::Device:
         case Kind::Fifo: {
             const dev_t dev = kind == Kind::Device ? makedev(archive_entry_rdevmajor(entry), archive_entry_rdevminor(entry)) : 0;
-            if (mknodat(dirFd, base.constData(), type | mode_t(archive_entry_perm(entry)), dev) != 0)
-                return entryError(entryPath, QStringLiteral("cannot create %1: %2").arg(kindName(kind), fs::errorText(errno)));
+            STRATA_TRY(createEntry(dirFd, base, cleanKey, entryPath, [&] { return mknodat(dirFd, base.constData(), type | mode_t(archive_entry_perm(entry)), dev); }));
             STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
             fchmodat(dirFd, base.constData(), mode_t(archive_entry_perm(entry)), 0);
             utimensat(dirFd, base.constData(), times, AT_SYMLINK_NOFOLLOW);
@@ -536,6 +586,9 @@ namespace {
         m_root = open(QFile::encodeName(targetDir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (m_root < 0)
             return fail(QStringLiteral("%1: cannot open target '%2': %3").arg(m_opt.subject, targetDir, fs::errorText(errno)));
+        if (auto names = fs::entryNames(m_root))
+            m_freshRoot = names->isEmpty();
+        m_umask = currentUmask();
 
         RawSource src;
         ArchivePtr raw(archive_read_new());

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+
 #include "imagetypes.h"
 #include "result.h"
 
@@ -40,7 +42,7 @@ public:
 
 private:
     Store &m_store;
-    int m_staged = 0;
+    std::atomic<int> m_staged = 0; // stage() may run on several threads (independent snapshots)
 };
 
 } // namespace strata
