@@ -1,5 +1,8 @@
 #include "cli.h"
 
+#include "args.h"
+#include "containercli.h"
+
 #include "humanize.h"
 #include "imageimporter.h"
 #include "imageloader.h"
@@ -33,7 +36,7 @@ Commands:
   info                          the store and every storage driver, available or not
   images [-q] [--no-trunc]      list images
   history [--no-trunc] IMAGE    the layers and history of an image
-  inspect IMAGE...              image details as JSON
+  inspect NAME...               container or image details as JSON
   tag SOURCE TARGET             add a tag to an image
   rmi [-f] IMAGE...             remove images (layers other images use stay)
   system df [-v]                disk usage; -v per image with shared and unique size
@@ -45,49 +48,6 @@ Commands:
   check [--repair]              report every inconsistency in the store; --repair fixes
                                 what it can
 )";
-
-    struct Args {
-        QStringList positional;
-        QHash<QString, QStringList> options;
-        QSet<QString> flags;
-    };
-
-    // Splits arguments into flags (no value), options (one value, may repeat) and positionals.
-    Result<Args> parseArgs(const QStringList &args, const QStringList &flags, const QStringList &options)
-    {
-        Args out;
-        for (qsizetype i = 0; i < args.size(); ++i) {
-            QString a = args[i];
-            if (a == QLatin1String("--")) {
-                out.positional += args.mid(i + 1);
-                break;
-            }
-            if (!a.startsWith(u'-') || a == QLatin1String("-")) {
-                out.positional.append(a);
-                continue;
-            }
-            QString value;
-            bool hasValue = false;
-            if (a.startsWith(QLatin1String("--")) && a.contains(u'=')) {
-                value = a.mid(a.indexOf(u'=') + 1);
-                a = a.left(a.indexOf(u'='));
-                hasValue = true;
-            }
-            if (flags.contains(a)) {
-                out.flags.insert(a);
-            } else if (options.contains(a)) {
-                if (!hasValue) {
-                    if (i + 1 >= args.size())
-                        return fail(QStringLiteral("option %1 needs a value").arg(a));
-                    value = args[++i];
-                }
-                out.options[a].append(value);
-            } else {
-                return fail(QStringLiteral("unknown option '%1'").arg(a));
-            }
-        }
-        return out;
-    }
 
     QString createdText(const QString &iso)
     {
@@ -112,7 +72,7 @@ int Cli::run(const QStringList &arguments)
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString a = args.takeFirst();
         if (a == QLatin1String("--help")) {
-            m_out << usageText;
+            m_out << usageText << ContainerCli::usage();
             return 0;
         }
         if (a == QLatin1String("--version")) {
@@ -142,9 +102,11 @@ int Cli::run(const QStringList &arguments)
     }
     const QString command = args.takeFirst();
     if (command == QLatin1String("help")) {
-        m_out << usageText;
+        m_out << usageText << ContainerCli::usage();
         return 0;
     }
+    if (command == QLatin1String("__monitor")) // the monitor opens the store itself
+        return ContainerCli::runMonitor(storeOptions.root.isEmpty() ? Store::defaultRoot() : storeOptions.root, args, m_err);
 
     auto failWith = [&](const QString &message, int code = 1) {
         m_err << "stratactl " << command << ": " << message << '\n';
@@ -172,6 +134,9 @@ int Cli::run(const QStringList &arguments)
         return failWith(opened.error());
     Store &store = *opened.value();
     ImageStore images(store);
+    ContainerCli containerCli(store, m_out, m_err);
+    if (ContainerCli::handles(command))
+        return containerCli.run(command, args);
 
     if (command == QLatin1String("info")) {
         if (!parse({}, {}, 0, 0))
@@ -246,6 +211,10 @@ int Cli::run(const QStringList &arguments)
         QJsonArray out;
         int status = 0;
         for (const QString &ref : a->positional) {
+            if (auto container = containerCli.inspect(ref)) {
+                out.append(container.value());
+                continue;
+            }
             auto image = images.resolve(ref);
             if (!image) {
                 status = failWith(image.error());

@@ -14,7 +14,7 @@ QString size(qint64 bytes)
     return QString::number(value, 'g', 3) + QLatin1String(units[unit]);
 }
 
-QString ago(const QDateTime &when, const QDateTime &now)
+QString duration(const QDateTime &when, const QDateTime &now)
 {
     if (!when.isValid())
         return QStringLiteral("N/A");
@@ -42,7 +42,12 @@ QString ago(const QDateTime &when, const QDateTime &now)
         text = QStringLiteral("%1 months").arg(s / (30 * 86400));
     else
         text = QStringLiteral("%1 years").arg(s / (365 * 86400));
-    return text + QStringLiteral(" ago");
+    return text;
+}
+
+QString ago(const QDateTime &when, const QDateTime &now)
+{
+    return when.isValid() ? duration(when, now) + QStringLiteral(" ago") : QStringLiteral("N/A");
 }
 
 } // namespace strata::humanize

@@ -98,7 +98,7 @@ Status fsyncPath(const QString &path)
     return {};
 }
 
-Status writeFileAtomic(const QString &path, QByteArrayView data)
+Status writeFileAtomic(const QString &path, QByteArrayView data, Durability durability)
 {
     const int slash = path.lastIndexOf(u'/');
     const QString dir = slash > 0 ? path.left(slash) : QStringLiteral(".");
@@ -122,7 +122,7 @@ Status writeFileAtomic(const QString &path, QByteArrayView data)
         p += n;
         left -= n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if ((durability == Durability::Synced && fsync(fd) != 0) || close(fd) != 0) {
         int err = errno;
         unlink(tmpName.constData());
         return fail(QStringLiteral("%1: fsync failed: %2").arg(tmp, errorText(err)));
@@ -132,7 +132,7 @@ Status writeFileAtomic(const QString &path, QByteArrayView data)
         unlink(tmpName.constData());
         return fail(QStringLiteral("%1: rename failed: %2").arg(path, errorText(err)));
     }
-    return fsyncPath(dir);
+    return durability == Durability::Synced ? fsyncPath(dir) : Status();
 }
 
 Result<QByteArray> readFile(const QString &path, qint64 maxSize)

@@ -12,9 +12,13 @@ namespace strata::fs {
 
 QString errorText(int err);
 
+enum class Durability {
+    Synced, // survives power loss: the file and its directory are fsynced
+    Unsynced, // still atomic for readers, for state that means nothing after a reboot
+};
 // Writes `data` to a temp file beside `path`, fsyncs it, renames it over `path` and fsyncs the
 // directory: readers see the old or the new content, never a mix.
-Status writeFileAtomic(const QString &path, QByteArrayView data);
+Status writeFileAtomic(const QString &path, QByteArrayView data, Durability durability = Durability::Synced);
 Result<QByteArray> readFile(const QString &path, qint64 maxSize = 64 * 1024 * 1024);
 Status fsyncPath(const QString &path);
 Status makeDirs(const QString &path, int mode = 0755);

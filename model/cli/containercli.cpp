@@ -1,0 +1,450 @@
+#include "containercli.h"
+
+#include "args.h"
+#include "containermonitor.h"
+#include "containerruntime.h"
+#include "containerstore.h"
+#include "humanize.h"
+#include "store.h"
+#include "texttable.h"
+#include "volumestore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QThread>
+
+#include <csignal>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    const QStringList commands { QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("run"), QStringLiteral("ps"), QStringLiteral("logs"),
+        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume") };
+
+    const QStringList createFlags { QStringLiteral("-d"), QStringLiteral("--detach"), QStringLiteral("--rm"), QStringLiteral("-i"),
+        QStringLiteral("--interactive"), QStringLiteral("-t"), QStringLiteral("--tty") };
+    const QStringList createOptions { QStringLiteral("-e"), QStringLiteral("--env"), QStringLiteral("-w"), QStringLiteral("--workdir"),
+        QStringLiteral("--name"), QStringLiteral("--entrypoint"), QStringLiteral("--network"), QStringLiteral("--net"), QStringLiteral("-v"),
+        QStringLiteral("--volume"), QStringLiteral("-u"), QStringLiteral("--user") };
+
+    std::optional<CreateRequest> createRequest(const Args &a, QString *error)
+    {
+        if (a.has(QStringLiteral("-t"), QStringLiteral("--tty"))) {
+            *error = QStringLiteral("-t (a terminal) is not supported yet: use -i for standard input");
+            return std::nullopt;
+        }
+        CreateRequest r;
+        r.image = a.positional.first();
+        r.command = a.positional.mid(1);
+        r.name = a.value(QStringLiteral("--name"));
+        if (a.options.contains(QStringLiteral("--entrypoint")))
+            r.entrypoint = a.value(QStringLiteral("--entrypoint"));
+        r.env = a.values(QStringLiteral("-e"), QStringLiteral("--env"));
+        r.workingDir = a.value(QStringLiteral("-w"), QStringLiteral("--workdir"));
+        r.user = a.value(QStringLiteral("-u"), QStringLiteral("--user"));
+        r.network = a.value(QStringLiteral("--network"), QStringLiteral("--net"));
+        r.volumes = a.values(QStringLiteral("-v"), QStringLiteral("--volume"));
+        r.autoRemove = a.has(QStringLiteral("--rm"));
+        r.interactive = a.has(QStringLiteral("-i"), QStringLiteral("--interactive"));
+        return r;
+    }
+
+    QString statusText(const ContainerState &s)
+    {
+        switch (s.status) {
+        case ContainerState::Status::Created:
+            return s.error.isEmpty() ? QStringLiteral("Created") : QStringLiteral("Created (start failed: %1)").arg(s.exitCode);
+        case ContainerState::Status::Running:
+            return QStringLiteral("Up ") + humanize::duration(s.startedAt);
+        case ContainerState::Status::Exited:
+            return QStringLiteral("Exited (%1) %2").arg(s.exitCode).arg(humanize::ago(s.finishedAt));
+        case ContainerState::Status::Dead:
+            return QStringLiteral("Dead (monitor gone)");
+        }
+        return QString();
+    }
+
+    QString commandText(const ContainerConfig &c, bool noTrunc)
+    {
+        QString text = u'"' + c.args().join(u' ') + u'"';
+        if (!noTrunc && text.size() > 22)
+            text = text.left(20) + QStringLiteral("…\"");
+        return text;
+    }
+
+    int signalNumber(const QString &name)
+    {
+        bool numeric = false;
+        const int n = name.toInt(&numeric);
+        if (numeric)
+            return n;
+        QString s = name.toUpper();
+        if (s.startsWith(QLatin1String("SIG")))
+            s = s.mid(3);
+        static const QHash<QString, int> names { { QStringLiteral("HUP"), SIGHUP }, { QStringLiteral("INT"), SIGINT }, { QStringLiteral("QUIT"), SIGQUIT },
+            { QStringLiteral("KILL"), SIGKILL }, { QStringLiteral("USR1"), SIGUSR1 }, { QStringLiteral("USR2"), SIGUSR2 }, { QStringLiteral("TERM"), SIGTERM },
+            { QStringLiteral("STOP"), SIGSTOP }, { QStringLiteral("CONT"), SIGCONT } };
+        return names.value(s, -1);
+    }
+
+} // namespace
+
+ContainerCli::ContainerCli(Store &store, QTextStream &out, QTextStream &err)
+    : m_store(store)
+    , m_out(out)
+    , m_err(err)
+{
+}
+
+bool ContainerCli::handles(const QString &command)
+{
+    return commands.contains(command);
+}
+
+QString ContainerCli::usage()
+{
+    return QStringLiteral(R"(
+Containers:
+  create [OPTIONS] IMAGE [COMMAND [ARG...]]
+                                a container with a writable layer on the image
+  run [OPTIONS] IMAGE [COMMAND [ARG...]]
+                                create and start; options: -d, --rm, -i, -e KEY=VALUE,
+                                -w DIR, --name NAME, --entrypoint CMD, --network none|host,
+                                -u USER, -v VOLUME:/path, -v /host/path:/path[:ro]
+  start [-a] [-i] CONTAINER...  start created or exited containers
+  ps [-a] [-q] [--no-trunc]     list containers, with the size of each writable layer
+  logs [-f] CONTAINER           the container's output (-f follows it)
+  stop [-t SECONDS] CONTAINER...
+                                SIGTERM, then SIGKILL after -t seconds (default 10)
+  kill [-s SIGNAL] CONTAINER... send a signal (default KILL)
+  rm [-f] [-v] CONTAINER...     remove containers with their writable layers; -f stops
+                                running ones, -v removes their anonymous volumes
+  exec [-i] [-e KEY=VALUE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]
+                                run a program in a running container
+  volume create|ls|inspect|rm|prune
+                                named volumes (volumes/<name>/_data)
+)");
+}
+
+int ContainerCli::failWith(const QString &command, const QString &message, int code)
+{
+    m_err << "stratactl " << command << ": " << message << '\n';
+    m_err.flush();
+    return code;
+}
+
+int ContainerCli::runMonitor(const QString &root, const QStringList &arguments, QTextStream &err)
+{
+    auto a = parseArgs(arguments, { QStringLiteral("--attach") }, { QStringLiteral("--status-fd") });
+    if (!a || a->positional.size() != 1) {
+        err << "stratactl __monitor: [--attach] [--status-fd N] CONTAINER-ID (started by stratactl, not by hand)\n";
+        return 2;
+    }
+    const int statusFd = a->value(QStringLiteral("--status-fd"), {}, QStringLiteral("-1")).toInt();
+    return ContainerMonitor::run(root, a->positional.first(), a->has(QStringLiteral("--attach")), statusFd);
+}
+
+std::optional<QJsonObject> ContainerCli::inspect(const QString &reference)
+{
+    ContainerStore containers(m_store);
+    auto c = containers.resolve(reference);
+    if (!c)
+        return std::nullopt;
+    return containers.inspect(c.value());
+}
+
+int ContainerCli::run(const QString &command, const QStringList &args)
+{
+    ContainerStore containers(m_store);
+    ContainerRuntime runtime(m_store);
+    auto parse = [&](const QStringList &flags, const QStringList &options, qsizetype minPositional, bool stopAtPositional = false) -> std::optional<Args> {
+        auto parsed = parseArgs(args, flags, options, stopAtPositional);
+        if (!parsed) {
+            failWith(command, parsed.error(), 2);
+            return std::nullopt;
+        }
+        if (parsed->positional.size() < minPositional) {
+            failWith(command, QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
+            return std::nullopt;
+        }
+        return parsed.value();
+    };
+    // Runs `action` for each named container; the exit status is 1 if any failed.
+    auto forEach = [&](const QStringList &refs, const std::function<Status(const Container &)> &action) {
+        int status = 0;
+        for (const QString &ref : refs) {
+            auto c = containers.resolve(ref);
+            Status s = c ? action(c.value()) : Status(c.takeError());
+            if (!s)
+                status = failWith(command, s.error());
+            else
+                m_out << ref << '\n';
+        }
+        return status;
+    };
+
+    if (command == QLatin1String("create") || command == QLatin1String("run")) {
+        auto a = parse(createFlags, createOptions, 1, true);
+        if (!a)
+            return 2;
+        QString error;
+        auto request = createRequest(a.value(), &error);
+        if (!request)
+            return failWith(command, error, 2);
+        auto config = containers.create(request.value());
+        if (!config)
+            return failWith(command, config.error(), 125);
+        if (command == QLatin1String("create")) {
+            m_out << config->id << '\n';
+            return 0;
+        }
+        auto container = containers.load(config->id);
+        if (!container)
+            return failWith(command, container.error(), 125);
+        const bool detach = a->has(QStringLiteral("-d"), QStringLiteral("--detach"));
+        m_out.flush();
+        auto started = runtime.start(container.value(), !detach);
+        if (!started) {
+            // As Docker: the container stays (created, with the error) unless --rm.
+            const ContainerState s = containers.state(config->id);
+            return failWith(command, started.error(), s.exitCode > 0 ? s.exitCode : 125);
+        }
+        if (detach) {
+            m_out << config->id << '\n';
+            return 0;
+        }
+        auto status = runtime.waitForExit(started.value(), container.value());
+        if (!status)
+            return failWith(command, status.error(), 125);
+        return status.value();
+    }
+    if (command == QLatin1String("start")) {
+        auto a = parse({ QStringLiteral("-a"), QStringLiteral("--attach"), QStringLiteral("-i"), QStringLiteral("--interactive") }, {}, 1);
+        if (!a)
+            return 2;
+        const bool attach = a->has(QStringLiteral("-a"), QStringLiteral("--attach"));
+        if (attach) {
+            if (a->positional.size() != 1)
+                return failWith(command, QStringLiteral("-a attaches to one container"), 2);
+            auto c = containers.resolve(a->positional.first());
+            if (!c)
+                return failWith(command, c.error());
+            auto started = runtime.start(c.value(), true);
+            if (!started)
+                return failWith(command, started.error());
+            auto status = runtime.waitForExit(started.value(), c.value());
+            return status ? status.value() : failWith(command, status.error());
+        }
+        return forEach(a->positional, [&](const Container &c) -> Status {
+            if (c.state.running())
+                return {}; // as Docker: starting a running container is not an error
+            auto started = runtime.start(c, false);
+            return started ? Status() : Status(started.takeError());
+        });
+    }
+    if (command == QLatin1String("ps")) {
+        auto a = parse({ QStringLiteral("-a"), QStringLiteral("--all"), QStringLiteral("-q"), QStringLiteral("--quiet"), QStringLiteral("--no-trunc"),
+                           QStringLiteral("-s"), QStringLiteral("--size") },
+            {}, 0);
+        if (!a)
+            return 2;
+        QStringList problems;
+        auto list = containers.list(&problems);
+        if (!list)
+            return failWith(command, list.error());
+        for (const QString &p : problems)
+            m_err << "warning: " << p << " (run stratactl check)\n";
+        const bool all = a->has(QStringLiteral("-a"), QStringLiteral("--all"));
+        const bool noTrunc = a->has(QStringLiteral("--no-trunc"));
+        TextTable table({ QStringLiteral("CONTAINER ID"), QStringLiteral("IMAGE"), QStringLiteral("COMMAND"), QStringLiteral("CREATED"),
+            QStringLiteral("STATUS"), QStringLiteral("SIZE"), QStringLiteral("NAMES") });
+        QStringList ids;
+        for (const Container &c : list.value()) {
+            if (!all && !c.state.running())
+                continue;
+            ids << (noTrunc ? c.config.id : c.config.shortId());
+            table.add({ ids.last(), c.config.imageRef, commandText(c.config, noTrunc), humanize::ago(c.config.created), statusText(c.state),
+                humanize::size(containers.writableSize(c.config.id)), c.config.name });
+        }
+        if (a->has(QStringLiteral("-q"), QStringLiteral("--quiet")))
+            m_out << (ids.isEmpty() ? QString() : ids.join(u'\n') + u'\n');
+        else
+            m_out << table.render();
+        return 0;
+    }
+    if (command == QLatin1String("logs")) {
+        auto a = parse({ QStringLiteral("-f"), QStringLiteral("--follow"), QStringLiteral("-t"), QStringLiteral("--timestamps") }, {}, 1);
+        if (!a)
+            return 2;
+        auto c = containers.resolve(a->positional.first());
+        if (!c)
+            return failWith(command, c.error());
+        QFile log(containers.logPath(c->config.id));
+        if (!log.open(QIODevice::ReadOnly))
+            return failWith(command, QStringLiteral("container %1: cannot read its log: %2").arg(c->config.name, log.errorString()));
+        const bool follow = a->has(QStringLiteral("-f"), QStringLiteral("--follow"));
+        const bool timestamps = a->has(QStringLiteral("-t"), QStringLiteral("--timestamps"));
+        QTextStream *streams[] = { &m_out, &m_err };
+        QByteArray pending;
+        for (;;) {
+            pending += log.readAll();
+            qsizetype start = 0;
+            for (qsizetype nl; (nl = pending.indexOf('\n', start)) >= 0; start = nl + 1) {
+                const QJsonObject rec = QJsonDocument::fromJson(pending.mid(start, nl - start)).object();
+                QTextStream &s = *streams[rec.value(QLatin1String("stream")).toString() == QLatin1String("stderr") ? 1 : 0];
+                if (timestamps)
+                    s << rec.value(QLatin1String("time")).toString() << ' ';
+                s << rec.value(QLatin1String("log")).toString();
+                s.flush();
+            }
+            pending.remove(0, start);
+            if (!follow)
+                break;
+            if (!containers.monitorAlive(c->config.id)) {
+                pending += log.readAll(); // what the monitor wrote before it ended
+                if (pending.isEmpty())
+                    break;
+                continue;
+            }
+            QThread::msleep(50);
+        }
+        return 0;
+    }
+    if (command == QLatin1String("stop")) {
+        auto a = parse({}, { QStringLiteral("-t"), QStringLiteral("--time") }, 1);
+        if (!a)
+            return 2;
+        bool ok = false;
+        const int timeout = a->value(QStringLiteral("-t"), QStringLiteral("--time"), QStringLiteral("10")).toInt(&ok);
+        if (!ok || timeout < 0)
+            return failWith(command, QStringLiteral("-t takes a number of seconds"), 2);
+        return forEach(a->positional, [&](const Container &c) { return runtime.stop(c, timeout); });
+    }
+    if (command == QLatin1String("kill")) {
+        auto a = parse({}, { QStringLiteral("-s"), QStringLiteral("--signal") }, 1);
+        if (!a)
+            return 2;
+        const QString name = a->value(QStringLiteral("-s"), QStringLiteral("--signal"), QStringLiteral("KILL"));
+        const int sig = signalNumber(name);
+        if (sig <= 0 || sig >= 65)
+            return failWith(command, QStringLiteral("unknown signal '%1'").arg(name), 2);
+        return forEach(a->positional, [&](const Container &c) { return runtime.kill(c, sig); });
+    }
+    if (command == QLatin1String("rm")) {
+        auto a = parse({ QStringLiteral("-f"), QStringLiteral("--force"), QStringLiteral("-v"), QStringLiteral("--volumes") }, {}, 1);
+        if (!a)
+            return 2;
+        const bool force = a->has(QStringLiteral("-f"), QStringLiteral("--force"));
+        const bool volumes = a->has(QStringLiteral("-v"), QStringLiteral("--volumes"));
+        return forEach(a->positional, [&](const Container &c) -> Status {
+            if (c.state.running()) {
+                if (!force)
+                    return fail(QStringLiteral("container %1 is running: stop it first, or use rm -f").arg(c.config.name));
+                (void)runtime.kill(c, SIGKILL);
+                if (!runtime.waitForMonitor(c.config.id, 10000))
+                    return fail(QStringLiteral("container %1 did not stop after SIGKILL").arg(c.config.name));
+            }
+            STRATA_TRY(containers.remove(c));
+            if (volumes) {
+                VolumeStore store(m_store);
+                for (const MountSpec &m : c.config.mounts) {
+                    if (m.anonymous)
+                        STRATA_TRY(store.remove(m.source));
+                }
+            }
+            return {};
+        });
+    }
+    if (command == QLatin1String("exec")) {
+        auto a = parse({ QStringLiteral("-i"), QStringLiteral("--interactive"), QStringLiteral("-t"), QStringLiteral("--tty"), QStringLiteral("-d") },
+            { QStringLiteral("-e"), QStringLiteral("--env"), QStringLiteral("-w"), QStringLiteral("--workdir"), QStringLiteral("-u"), QStringLiteral("--user") }, 2, true);
+        if (!a)
+            return 2;
+        if (a->has(QStringLiteral("-t"), QStringLiteral("--tty")))
+            return failWith(command, QStringLiteral("-t (a terminal) is not supported yet"), 2);
+        auto c = containers.resolve(a->positional.first());
+        if (!c)
+            return failWith(command, c.error());
+        ExecRequest r;
+        r.command = a->positional.mid(1);
+        r.env = a->values(QStringLiteral("-e"), QStringLiteral("--env"));
+        r.workingDir = a->value(QStringLiteral("-w"), QStringLiteral("--workdir"));
+        r.user = a->value(QStringLiteral("-u"), QStringLiteral("--user"));
+        m_out.flush();
+        auto status = runtime.exec(c.value(), r);
+        if (!status)
+            return failWith(command, status.error(), 126);
+        return status.value();
+    }
+    if (command == QLatin1String("volume")) {
+        if (args.isEmpty())
+            return failWith(command, QStringLiteral("name a subcommand: create, ls, inspect, rm, prune"), 2);
+        const QString sub = args.first();
+        auto a = parseArgs(args.mid(1), { QStringLiteral("-f"), QStringLiteral("--force"), QStringLiteral("-q"), QStringLiteral("--quiet") }, {});
+        if (!a)
+            return failWith(command, a.error(), 2);
+        VolumeStore volumes(m_store);
+        if (sub == QLatin1String("create")) {
+            auto v = volumes.create(a->positional.value(0, QString::fromLatin1(QByteArray::number(QRandomGenerator::system()->generate64(), 16))));
+            if (!v)
+                return failWith(command, v.error());
+            m_out << v->name << '\n';
+            return 0;
+        }
+        if (sub == QLatin1String("ls")) {
+            auto list = volumes.list(true);
+            if (!list)
+                return failWith(command, list.error());
+            if (a->has(QStringLiteral("-q"), QStringLiteral("--quiet"))) {
+                for (const Volume &v : list.value())
+                    m_out << v.name << '\n';
+                return 0;
+            }
+            TextTable table({ QStringLiteral("DRIVER"), QStringLiteral("VOLUME NAME"), QStringLiteral("SIZE"), QStringLiteral("USED BY") });
+            for (const Volume &v : list.value())
+                table.add({ QStringLiteral("local"), v.name, humanize::size(v.size), v.usedBy.join(QStringLiteral(", ")) });
+            m_out << table.render();
+            return 0;
+        }
+        if (sub == QLatin1String("inspect")) {
+            QJsonArray out;
+            int status = 0;
+            for (const QString &name : a->positional) {
+                auto v = volumes.get(name, true);
+                if (v)
+                    out.append(v->toJson());
+                else
+                    status = failWith(command, v.error());
+            }
+            m_out << QJsonDocument(out).toJson(QJsonDocument::Indented);
+            return status;
+        }
+        if (sub == QLatin1String("rm")) {
+            int status = 0;
+            for (const QString &name : a->positional) {
+                if (Status s = volumes.remove(name, a->has(QStringLiteral("-f"), QStringLiteral("--force"))); !s)
+                    status = failWith(command, s.error());
+                else
+                    m_out << name << '\n';
+            }
+            return status;
+        }
+        if (sub == QLatin1String("prune")) {
+            auto removed = volumes.prune();
+            if (!removed)
+                return failWith(command, removed.error());
+            if (!removed->isEmpty())
+                m_out << "Deleted Volumes:\n" << removed->join(u'\n') << '\n';
+            m_out << "Total: " << removed->size() << " volume(s) removed\n";
+            return 0;
+        }
+        return failWith(command, QStringLiteral("unknown subcommand '%1' (create, ls, inspect, rm, prune)").arg(sub), 2);
+    }
+    return failWith(command, QStringLiteral("unknown command"), 2);
+}
+
+} // namespace strata

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QStringList>
+#include <QTextStream>
+
+#include <optional>
+
+namespace strata {
+
+class Store;
+
+// The container and volume commands of stratactl (create, start, run, ps, logs, stop, kill,
+// rm, exec, diff, commit, cp, watch, volume), kept apart from the image commands in cli.cpp.
+class ContainerCli {
+public:
+    ContainerCli(Store &store, QTextStream &out, QTextStream &err);
+
+    static bool handles(const QString &command);
+    static QString usage();
+    // The hidden `__monitor` command, which runs before any store is opened here.
+    static int runMonitor(const QString &root, const QStringList &args, QTextStream &err);
+    int run(const QString &command, const QStringList &args);
+    // A container's inspect JSON, if `reference` names one.
+    std::optional<QJsonObject> inspect(const QString &reference);
+
+private:
+    int failWith(const QString &command, const QString &message, int code = 1);
+
+    Store &m_store;
+    QTextStream &m_out;
+    QTextStream &m_err;
+};
+
+} // namespace strata

@@ -1,0 +1,407 @@
+#include "containerinit.h"
+
+#include <QFile>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    int errorFd = -1;
+
+    [[noreturn]] void die(int status, const QByteArray &message)
+    {
+        const QByteArray line = QByteArray::number(status) + ' ' + message;
+        (void)!write(errorFd, line.constData(), size_t(line.size()));
+        _exit(status);
+    }
+
+    [[noreturn]] void dieErrno(const QByteArray &what)
+    {
+        die(InitSetupFailed, what + ": " + std::strerror(errno));
+    }
+
+    void syncWith(int fd, char expect)
+    {
+        char c = 0;
+        ssize_t n;
+        do
+            n = read(fd, &c, 1);
+        while (n < 0 && errno == EINTR);
+        if (n != 1 || c != expect)
+            die(InitSetupFailed, "the monitor did not set up the user namespace");
+    }
+
+    int openInRoot(int rootFd, const QByteArray &path, int flags)
+    {
+        open_how how {};
+        how.flags = quint64(flags | O_CLOEXEC);
+        how.resolve = RESOLVE_IN_ROOT;
+        return int(syscall(SYS_openat2, rootFd, path.constData(), &how, sizeof how));
+    }
+
+    // Creates `path` (and missing parents) inside the root; symbolic links on the way resolve
+    // within the root, so an image cannot point a mount at the host. Returns an O_PATH fd.
+    int makeInRoot(int rootFd, const QByteArray &path, bool asFile)
+    {
+        const QList<QByteArray> parts = path.split('/');
+        QByteArray prefix;
+        int fd = -1;
+        for (qsizetype i = 0; i < parts.size(); ++i) {
+            if (parts[i].isEmpty())
+                continue;
+            const QByteArray parent = prefix.isEmpty() ? QByteArray("/") : prefix;
+            prefix += '/' + parts[i];
+            if (fd >= 0)
+                close(fd);
+            fd = openInRoot(rootFd, prefix, O_PATH);
+            if (fd >= 0 || errno != ENOENT)
+                continue;
+            const bool last = i == parts.size() - 1;
+            const int parentFd = openInRoot(rootFd, parent, O_PATH | O_DIRECTORY);
+            if (parentFd < 0)
+                return -1;
+            int rc;
+            if (last && asFile) {
+                rc = openat(parentFd, parts[i].constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (rc >= 0)
+                    close(rc);
+            } else {
+                rc = mkdirat(parentFd, parts[i].constData(), 0755);
+            }
+            close(parentFd);
+            if (rc < 0 && errno != EEXIST)
+                return -1;
+            fd = openInRoot(rootFd, prefix, O_PATH);
+            if (fd < 0)
+                return -1;
+        }
+        return fd >= 0 ? fd : openInRoot(rootFd, "/", O_PATH);
+    }
+
+    QByteArray fdPath(int fd)
+    {
+        return "/proc/self/fd/" + QByteArray::number(fd);
+    }
+
+    void mountAt(int rootFd, const QByteArray &target, const char *source, const char *type, unsigned long flags, const char *data)
+    {
+        const int fd = makeInRoot(rootFd, target, false);
+        if (fd < 0)
+            dieErrno("cannot create the mount point " + target);
+        if (mount(source, fdPath(fd).constData(), type, flags, data) != 0)
+            dieErrno("cannot mount " + QByteArray(type ? type : "bind") + " on " + target);
+        close(fd);
+    }
+
+    // Bind-mounts `source` on `target` inside the root, read-only on request. A read-only
+    // remount must repeat the flags the kernel locked on the source (nosuid, nodev, noexec).
+    void bindAt(int rootFd, const InitPlan::Bind &b, bool mustSucceed)
+    {
+        const int fd = makeInRoot(rootFd, b.destination, b.isFile);
+        if (fd < 0) {
+            if (!mustSucceed)
+                return;
+            dieErrno("cannot create the mount point " + b.destination);
+        }
+        const QByteArray at = fdPath(fd);
+        if (mount(b.source.constData(), at.constData(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+            if (mustSucceed)
+                dieErrno("cannot bind-mount " + b.source + " on " + b.destination);
+            close(fd);
+            return;
+        }
+        if (b.readOnly) {
+            struct statvfs sv {};
+            unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+            if (statvfs(at.constData(), &sv) == 0)
+                flags |= sv.f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+            if (mount(nullptr, at.constData(), nullptr, flags, nullptr) != 0)
+                dieErrno("cannot make " + b.destination + " read-only");
+        }
+        close(fd);
+    }
+
+    void makeDevices(int rootFd)
+    {
+        mountAt(rootFd, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+        for (const char *dev : { "null", "zero", "full", "random", "urandom", "tty" }) {
+            InitPlan::Bind b { QByteArray("/dev/") + dev, QByteArray("/dev/") + dev, false, true };
+            bindAt(rootFd, b, false); // a host without /dev/tty (no terminal) still runs containers
+        }
+        mountAt(rootFd, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+        mountAt(rootFd, "/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+        const int devFd = openInRoot(rootFd, "/dev", O_PATH | O_DIRECTORY);
+        if (devFd < 0)
+            dieErrno("cannot open /dev");
+        const int dev = open(fdPath(devFd).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        close(devFd);
+        if (dev < 0)
+            dieErrno("cannot open /dev");
+        const std::pair<const char *, const char *> links[] = { { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+            { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" } };
+        for (const auto &[target, name] : links)
+            (void)symlinkat(target, dev, name);
+        close(dev);
+    }
+
+    void bringUpLoopback()
+    {
+        const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+            return;
+        ifreq ifr {};
+        std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+        if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+            ifr.ifr_flags = short(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+            (void)ioctl(s, SIOCSIFFLAGS, &ifr);
+        }
+        close(s);
+    }
+
+    // Hides the parts of /proc that reach the host kernel, as Docker's default masked and
+    // read-only paths do. Missing entries are fine (kernels differ).
+    void maskProc()
+    {
+        for (const char *path : { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug" })
+            (void)mount("/dev/null", path, nullptr, MS_BIND, nullptr);
+        for (const char *path : { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" }) {
+            if (mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) == 0)
+                (void)mount(nullptr, path, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+        }
+    }
+
+    struct Identity {
+        uid_t uid = 0;
+        gid_t gid = 0;
+        QByteArray home = "/root";
+    };
+
+    // Looks `user` ("name", "uid", "name:group", "uid:gid") up in the container's own
+    // /etc/passwd and /etc/group, as the image defines them.
+    Identity resolveUser(const QByteArray &user)
+    {
+        Identity id;
+        if (user.isEmpty())
+            return id;
+        const qsizetype colon = user.indexOf(':');
+        const QByteArray userPart = colon < 0 ? user : user.left(colon);
+        const QByteArray groupPart = colon < 0 ? QByteArray() : user.mid(colon + 1);
+        bool numeric = false;
+        const uint uidValue = userPart.toUInt(&numeric);
+        bool found = false;
+        if (FILE *f = std::fopen("/etc/passwd", "re")) {
+            while (passwd *pw = fgetpwent(f)) {
+                if ((numeric && pw->pw_uid == uidValue) || (!numeric && userPart == pw->pw_name)) {
+                    id.uid = pw->pw_uid;
+                    id.gid = pw->pw_gid;
+                    id.home = pw->pw_dir;
+                    found = true;
+                    break;
+                }
+            }
+            std::fclose(f);
+        }
+        if (!found) {
+            if (!numeric)
+                die(InitSetupFailed, "unable to find user " + userPart + ": no matching entries in the container's /etc/passwd");
+            id.uid = uidValue;
+            id.gid = uidValue == 0 ? 0 : uidValue;
+            id.home = "/";
+        }
+        if (!groupPart.isEmpty()) {
+            bool gnum = false;
+            const uint gidValue = groupPart.toUInt(&gnum);
+            if (gnum) {
+                id.gid = gidValue;
+            } else {
+                bool gfound = false;
+                if (FILE *f = std::fopen("/etc/group", "re")) {
+                    while (group *gr = fgetgrent(f)) {
+                        if (groupPart == gr->gr_name) {
+                            id.gid = gr->gr_gid;
+                            gfound = true;
+                            break;
+                        }
+                    }
+                    std::fclose(f);
+                }
+                if (!gfound)
+                    die(InitSetupFailed, "unable to find group " + groupPart + ": no matching entries in the container's /etc/group");
+            }
+        }
+        return id;
+    }
+
+    void makeWorkingDir(const QByteArray &dir)
+    {
+        QByteArray prefix;
+        for (const QByteArray &part : dir.split('/')) {
+            if (part.isEmpty())
+                continue;
+            prefix += '/' + part;
+            if (mkdir(prefix.constData(), 0755) != 0 && errno != EEXIST)
+                dieErrno("cannot create the working directory " + dir);
+        }
+    }
+
+} // namespace
+
+void runContainerInit(const InitPlan &plan, int syncFd, int errFd)
+{
+    errorFd = errFd;
+    // The container dies with its monitor: nobody else would record its end. (Should the
+    // monitor die before this line, the sync with it below fails and the setup stops.)
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGPIPE, SIG_DFL);
+
+    if (plan.rootless) {
+        (void)!write(syncFd, "u", 1);
+        syncWith(syncFd, InitSyncMapsWritten);
+        if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
+            dieErrno("cannot become root in the user namespace");
+    }
+    // Until exec, this process runs the monitor's binary: keep /proc/<pid>/exe out of reach.
+    // (Not earlier: an unprivileged monitor can only write the id maps of a dumpable child.)
+    prctl(PR_SET_DUMPABLE, 0);
+    setsid();
+    if (sethostname(plan.process.hostname.constData(), size_t(plan.process.hostname.size())) != 0)
+        dieErrno("cannot set the hostname");
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        dieErrno("cannot make the mounts private");
+
+    // The root filesystem.
+    if (plan.overlay) {
+        if (chdir(plan.lowerBase.constData()) != 0)
+            dieErrno("cannot enter " + plan.lowerBase);
+        QByteArray options = "lowerdir=";
+        for (qsizetype i = 0; i < plan.lowerDirs.size(); ++i)
+            options += (i ? ":" : "") + plan.lowerDirs[i];
+        options += ",upperdir=" + plan.upperDir + ",workdir=" + plan.workDir;
+        if (plan.rootless)
+            options += ",userxattr";
+        if (options.size() >= 4096)
+            die(InitSetupFailed, "the overlay mount options exceed one page (" + QByteArray::number(options.size()) + " bytes)");
+        if (mount("overlay", plan.rootfs.constData(), "overlay", 0, options.constData()) != 0)
+            dieErrno("cannot mount the overlay root filesystem (" + QByteArray::number(plan.lowerDirs.size()) + " lower layers)");
+    } else if (mount(plan.upperDir.constData(), plan.rootfs.constData(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+        dieErrno("cannot bind-mount the root filesystem");
+    }
+    const int rootFd = open(plan.rootfs.constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootFd < 0)
+        dieErrno("cannot open the root filesystem");
+
+    mountAt(rootFd, "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+    makeDevices(rootFd);
+    {
+        const int sysFd = makeInRoot(rootFd, "/sys", false);
+        if (sysFd < 0)
+            dieErrno("cannot create /sys");
+        const QByteArray at = fdPath(sysFd);
+        // sysfs needs a network namespace of our own; with the host's network, a read-only copy.
+        if (mount("sysfs", at.constData(), "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+            InitPlan::Bind sys { "/sys", "/sys", true, false };
+            bindAt(rootFd, sys, true);
+        }
+        close(sysFd);
+    }
+    for (const InitPlan::Bind &b : plan.binds)
+        bindAt(rootFd, b, true);
+    close(rootFd);
+
+    if (chdir(plan.rootfs.constData()) != 0)
+        dieErrno("cannot enter the root filesystem");
+    if (syscall(SYS_pivot_root, ".", ".") != 0)
+        dieErrno("pivot_root failed");
+    if (umount2(".", MNT_DETACH) != 0)
+        dieErrno("cannot detach the host's root");
+    if (chdir("/") != 0)
+        dieErrno("cannot enter /");
+    maskProc();
+    if (plan.ownNetwork)
+        bringUpLoopback();
+
+    if (!plan.rootless) {
+        // Root's container: the mounts above needed the host's privileges; from here on its
+        // root is root only in a user namespace of its own (identity-mapped by the monitor).
+        if (unshare(CLONE_NEWUSER) != 0)
+            dieErrno("cannot create the user namespace");
+        (void)!write(syncFd, "u", 1);
+        syncWith(syncFd, InitSyncMapsWritten);
+        if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
+            dieErrno("cannot become root in the user namespace");
+    }
+    close(syncFd);
+
+    if (dup2(plan.stdinFd, 0) < 0 || dup2(plan.stdoutFd, 1) < 0 || dup2(plan.stderrFd, 2) < 0)
+        dieErrno("cannot set up the standard streams");
+    execInContainer(plan.process, errFd);
+}
+
+void execInContainer(const ProcessSpec &spec, int errFd)
+{
+    errorFd = errFd;
+    const Identity id = resolveUser(spec.user);
+    if (!spec.rootless && setgroups(0, nullptr) != 0)
+        dieErrno("cannot drop supplementary groups");
+    if (setresgid(id.gid, id.gid, id.gid) != 0)
+        dieErrno("cannot switch to group " + QByteArray::number(id.gid) + (spec.rootless ? " (a rootless container maps only root)" : ""));
+    if (setresuid(id.uid, id.uid, id.uid) != 0)
+        dieErrno("cannot switch to user " + QByteArray::number(id.uid) + (spec.rootless ? " (a rootless container maps only root)" : ""));
+
+    clearenv();
+    bool hasHome = false;
+    for (const QByteArray &e : spec.env) {
+        const qsizetype eq = e.indexOf('=');
+        if (eq <= 0)
+            continue;
+        hasHome = hasHome || e.startsWith("HOME=");
+        setenv(e.left(eq).constData(), e.constData() + eq + 1, 1);
+    }
+    setenv("HOSTNAME", spec.hostname.constData(), 1);
+    if (!hasHome)
+        setenv("HOME", id.home.constData(), 1);
+
+    makeWorkingDir(spec.workingDir);
+    if (chdir(spec.workingDir.constData()) != 0)
+        dieErrno("cannot enter the working directory " + spec.workingDir);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        dieErrno("cannot set no_new_privs");
+    // Nothing of the monitor's (or the exec caller's) survives into the container but the
+    // standard streams; the close-on-exec error pipe goes at exec.
+    if (errFd > 3)
+        syscall(SYS_close_range, 3u, unsigned(errFd - 1), 0u);
+    syscall(SYS_close_range, unsigned(errFd + 1), ~0u, 0u);
+
+    QList<QByteArray> argStore = spec.args;
+    std::vector<char *> argv;
+    for (QByteArray &a : argStore)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    const int err = errno;
+    if (err == ENOENT)
+        die(InitNotFound, "exec: \"" + spec.args.first() + "\": executable file not found in $PATH");
+    die(InitCannotExecute, "exec: \"" + spec.args.first() + "\": " + std::strerror(err));
+}
+
+} // namespace strata

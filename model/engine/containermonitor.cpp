@@ -1,0 +1,382 @@
+#include "containermonitor.h"
+
+#include "containerinit.h"
+#include "containerstore.h"
+#include "fsutil.h"
+#include "store.h"
+#include "volumestore.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    void writeAll(int fd, const char *p, size_t n)
+    {
+        while (n > 0) {
+            const ssize_t w = write(fd, p, n);
+            if (w < 0) {
+                if (errno == EINTR)
+                    continue;
+                return; // an attached client that went away must not stop the container
+            }
+            p += w;
+            n -= size_t(w);
+        }
+    }
+
+    void report(int fd, const QByteArray &line)
+    {
+        if (fd >= 0)
+            writeAll(fd, line.constData(), size_t(line.size()));
+    }
+
+    Status writeMap(pid_t pid, const char *file, const QByteArray &content)
+    {
+        const QByteArray path = "/proc/" + QByteArray::number(pid) + '/' + file;
+        const int fd = open(path.constData(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return fail(QStringLiteral("cannot open %1: %2").arg(QString::fromLatin1(path), fs::errorText(errno)));
+        const bool ok = write(fd, content.constData(), size_t(content.size())) == content.size();
+        const int err = errno;
+        close(fd);
+        if (!ok)
+            return fail(QStringLiteral("cannot write %1: %2").arg(QString::fromLatin1(path), fs::errorText(err)));
+        return {};
+    }
+
+    // The user namespace's maps. Rootless: the caller's uid and gid become root and nothing
+    // else is mapped. Root: the identity map, so files keep their owners, but the container's
+    // root holds its capabilities only inside its own namespaces.
+    Status writeIdMaps(pid_t pid, bool rootless)
+    {
+        if (!rootless) {
+            STRATA_TRY(writeMap(pid, "uid_map", "0 0 4294967295\n"));
+            return writeMap(pid, "gid_map", "0 0 4294967295\n");
+        }
+        STRATA_TRY(writeMap(pid, "uid_map", "0 " + QByteArray::number(geteuid()) + " 1\n"));
+        STRATA_TRY(writeMap(pid, "setgroups", "deny"));
+        return writeMap(pid, "gid_map", "0 " + QByteArray::number(getegid()) + " 1\n");
+    }
+
+    // One stream of the container, split into Docker's json-file lines.
+    struct LogStream {
+        const char *name;
+        int fd = -1; // read end of the container's pipe
+        int forwardFd = -1; // the attached client's stream, or -1
+        QByteArray partial;
+    };
+
+    QByteArray logLine(const char *stream, const QByteArray &text)
+    {
+        QJsonObject o { { QStringLiteral("log"), QString::fromUtf8(text) }, { QStringLiteral("stream"), QLatin1String(stream) },
+            { QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) } };
+        return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    }
+
+    // Reads what is available; returns false at end of stream.
+    bool pump(LogStream &s, int logFd)
+    {
+        char buf[65536];
+        const ssize_t n = read(s.fd, buf, sizeof buf);
+        if (n < 0)
+            return errno == EINTR || errno == EAGAIN;
+        if (n == 0) {
+            if (!s.partial.isEmpty())
+                report(logFd, logLine(s.name, s.partial));
+            s.partial.clear();
+            return false;
+        }
+        if (s.forwardFd >= 0)
+            writeAll(s.forwardFd, buf, size_t(n));
+        s.partial.append(buf, n);
+        QByteArray out;
+        qsizetype start = 0;
+        for (qsizetype nl; (nl = s.partial.indexOf('\n', start)) >= 0; start = nl + 1)
+            out += logLine(s.name, s.partial.mid(start, nl + 1 - start));
+        s.partial.remove(0, start);
+        if (s.partial.size() >= 16 * 1024) { // as Docker: very long lines are cut into records
+            out += logLine(s.name, s.partial);
+            s.partial.clear();
+        }
+        if (!out.isEmpty())
+            report(logFd, out);
+        return true;
+    }
+
+    int statusOf(int waitStatus)
+    {
+        if (WIFEXITED(waitStatus))
+            return WEXITSTATUS(waitStatus);
+        if (WIFSIGNALED(waitStatus))
+            return 128 + WTERMSIG(waitStatus);
+        return 255;
+    }
+
+    class Monitor {
+    public:
+        Monitor(Store &store, const Container &container, bool attached, int statusFd)
+            : m_store(store)
+            , m_containers(store)
+            , m_c(container)
+            , m_attached(attached)
+            , m_statusFd(statusFd)
+        {
+        }
+
+        int run();
+
+    private:
+        Result<InitPlan> plan() const;
+        int failStart(int status, const QString &message);
+
+        Store &m_store;
+        ContainerStore m_containers;
+        Container m_c;
+        bool m_attached;
+        int m_statusFd;
+    };
+
+    Result<InitPlan> Monitor::plan() const
+    {
+        const ContainerConfig &c = m_c.config;
+        const QString dir = m_containers.dir(c.id);
+        InitPlan p;
+        p.rootless = m_store.rootless();
+        p.ownNetwork = c.network != QLatin1String("host");
+        p.overlay = m_store.driver().independentSnapshots();
+        p.rootfs = QFile::encodeName(dir + QStringLiteral("/rw/merged"));
+        p.upperDir = QFile::encodeName(dir + QStringLiteral("/rw/diff"));
+        if (p.overlay) {
+            p.workDir = QFile::encodeName(dir + QStringLiteral("/rw/work"));
+            p.lowerBase = QFile::encodeName(dir + QStringLiteral("/lower"));
+            const qsizetype n = QDir(dir + QStringLiteral("/lower")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size();
+            if (n < 2)
+                return fail(QStringLiteral("container %1: lower/ does not list the image's layers").arg(c.name));
+            for (qsizetype i = 0; i < n; ++i) {
+                const QString link = dir + QStringLiteral("/lower/") + QString::number(i);
+                if (!QFileInfo(link).isDir())
+                    return fail(QStringLiteral("container %1: layer %2 of its image is missing (%3)").arg(c.name).arg(i).arg(QFileInfo(link).symLinkTarget()));
+                p.lowerDirs.append(QByteArray::number(i));
+            }
+        }
+        p.process.hostname = c.hostname.toUtf8();
+        p.process.rootless = p.rootless;
+        for (const char *file : { "hostname", "hosts", "resolv.conf" })
+            p.binds.append({ QFile::encodeName(dir + u'/' + QLatin1String(file)), QByteArray("/etc/") + file, false, true });
+        VolumeStore volumes(m_store);
+        for (const MountSpec &m : c.mounts) {
+            QString source = m.source;
+            if (m.type == MountSpec::Type::Volume) {
+                auto v = volumes.get(m.source);
+                if (!v)
+                    return fail(QStringLiteral("container %1: volume %2 is gone: %3").arg(c.name, m.source, v.error()));
+                source = v->mountpoint;
+            }
+            QFileInfo info(source);
+            if (!info.exists())
+                return fail(QStringLiteral("container %1: the host path %2 of its mount on %3 does not exist").arg(c.name, source, m.destination));
+            p.binds.append({ QFile::encodeName(source), QFile::encodeName(m.destination), m.readOnly, !info.isDir() });
+        }
+        for (const QString &a : c.args())
+            p.process.args.append(a.toUtf8());
+        for (const QString &e : c.env)
+            p.process.env.append(e.toUtf8());
+        p.process.workingDir = c.workingDir.toUtf8();
+        p.process.user = c.user.toUtf8();
+        return p;
+    }
+
+    int Monitor::failStart(int status, const QString &message)
+    {
+        ContainerState s;
+        s.status = ContainerState::Status::Created;
+        s.exitCode = status;
+        s.error = message;
+        (void)m_containers.writeState(m_c.config.id, s);
+        report(m_statusFd, "error " + QByteArray::number(status) + ' ' + message.toUtf8() + '\n');
+        if (m_c.config.autoRemove)
+            (void)m_containers.remove(m_c);
+        return 1;
+    }
+
+    int Monitor::run()
+    {
+        const QString id = m_c.config.id;
+        const int lockFd = open(QFile::encodeName(m_containers.monitorLockPath(id)).constData(), O_RDWR | O_CLOEXEC);
+        if (lockFd < 0 || flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
+            report(m_statusFd, "error 1 container " + m_c.config.name.toUtf8() + " is already running\n");
+            return 1;
+        }
+        auto p = plan();
+        if (!p)
+            return failStart(InitSetupFailed, p.error());
+
+        const int logFd = open(QFile::encodeName(m_containers.logPath(id)).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (logFd < 0)
+            return failStart(InitSetupFailed, QStringLiteral("cannot open the log: %1").arg(fs::errorText(errno)));
+        int out[2], err[2], errorPipe[2], sync[2];
+        if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || pipe2(errorPipe, O_CLOEXEC) != 0
+            || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) != 0)
+            return failStart(InitSetupFailed, QStringLiteral("cannot create pipes: %1").arg(fs::errorText(errno)));
+        const int devNull = open("/dev/null", O_RDWR | O_CLOEXEC);
+        p->stdinFd = m_attached && m_c.config.interactive ? 0 : devNull;
+        p->stdoutFd = out[1];
+        p->stderrFd = err[1];
+
+        unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+        if (p->ownNetwork)
+            flags |= CLONE_NEWNET;
+        if (p->rootless)
+            flags |= CLONE_NEWUSER;
+        const pid_t child = pid_t(syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+        if (child < 0)
+            return failStart(InitSetupFailed, QStringLiteral("cannot create the container's namespaces: %1").arg(fs::errorText(errno)));
+        if (child == 0) {
+            close(sync[0]);
+            close(errorPipe[0]);
+            runContainerInit(p.value(), sync[1], errorPipe[1]);
+        }
+        close(sync[1]);
+        close(errorPipe[1]);
+        close(out[1]);
+        close(err[1]);
+
+        // The child asks for its id maps once its user namespace exists.
+        char c = 0;
+        if (read(sync[0], &c, 1) == 1 && c == InitSyncNeedMaps) {
+            Status maps = writeIdMaps(child, p->rootless);
+            if (!maps) {
+                kill(child, SIGKILL);
+                waitpid(child, nullptr, 0);
+                return failStart(InitSetupFailed, QStringLiteral("cannot map the container's user namespace: %1").arg(maps.error()));
+            }
+            (void)!write(sync[0], "g", 1);
+        }
+        close(sync[0]);
+        QByteArray failure;
+        char buf[4096];
+        for (ssize_t n; (n = read(errorPipe[0], buf, sizeof buf)) != 0;) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                break;
+            failure.append(buf, n);
+        }
+        close(errorPipe[0]);
+        if (!failure.isEmpty()) {
+            int ws = 0;
+            waitpid(child, &ws, 0);
+            const qsizetype space = failure.indexOf(' ');
+            const int status = failure.left(space).toInt();
+            return failStart(status ? status : InitSetupFailed, QString::fromUtf8(failure.mid(space + 1)));
+        }
+
+        ContainerState state;
+        state.status = ContainerState::Status::Running;
+        state.pid = child;
+        state.monitorPid = getpid();
+        state.startedAt = QDateTime::currentDateTimeUtc();
+        (void)m_containers.writeState(id, state);
+        report(m_statusFd, "started " + QByteArray::number(child) + '\n');
+
+        LogStream streams[2] = { { "stdout", out[0], m_attached ? 1 : -1, {} }, { "stderr", err[0], m_attached ? 2 : -1, {} } };
+        const int pidFd = int(syscall(SYS_pidfd_open, child, 0));
+        bool exited = false;
+        int waitStatus = 0;
+        int openStreams = 2;
+        qint64 drainUntil = 0;
+        while (openStreams > 0 || !exited) {
+            pollfd fds[3];
+            int nfds = 0;
+            for (const LogStream &s : streams) {
+                if (s.fd >= 0)
+                    fds[nfds++] = { s.fd, POLLIN, 0 };
+            }
+            if (!exited)
+                fds[nfds++] = { pidFd, POLLIN, 0 };
+            int timeout = -1;
+            if (exited) // the init process is gone; a stray holder of the pipes gets a moment
+                timeout = int(std::max<qint64>(0, drainUntil - QDateTime::currentMSecsSinceEpoch()));
+            const int ready = poll(fds, nfds_t(nfds), pidFd < 0 && !exited ? 100 : timeout);
+            if (ready < 0 && errno != EINTR)
+                break;
+            if (exited && ready == 0)
+                break;
+            for (int i = 0; i < nfds; ++i) {
+                if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                    continue;
+                for (LogStream &s : streams) {
+                    if (s.fd == fds[i].fd && !pump(s, logFd)) {
+                        close(s.fd);
+                        s.fd = -1;
+                        --openStreams;
+                    }
+                }
+            }
+            if (!exited && waitpid(child, &waitStatus, WNOHANG) == child) {
+                exited = true;
+                drainUntil = QDateTime::currentMSecsSinceEpoch() + 2000;
+            }
+        }
+        if (!exited)
+            waitpid(child, &waitStatus, 0);
+        for (LogStream &s : streams) {
+            if (s.fd >= 0)
+                close(s.fd);
+        }
+        close(logFd);
+
+        state.status = ContainerState::Status::Exited;
+        state.exitCode = statusOf(waitStatus);
+        state.finishedAt = QDateTime::currentDateTimeUtc();
+        (void)m_containers.writeState(id, state);
+        if (m_c.config.autoRemove) {
+            if (Status s = m_containers.remove(m_c); !s)
+                report(m_statusFd, "warning " + s.error().toUtf8() + '\n');
+        }
+        report(m_statusFd, "exit " + QByteArray::number(state.exitCode) + '\n');
+        return 0;
+    }
+
+} // namespace
+
+int ContainerMonitor::run(const QString &root, const QString &id, bool attached, int statusFd)
+{
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+    Store::Options options;
+    options.root = root;
+    options.sweep = false;
+    auto store = Store::open(options);
+    if (!store) {
+        report(statusFd, "error 125 " + store.error().toUtf8() + '\n');
+        return 1;
+    }
+    auto container = ContainerStore(*store.value()).load(id);
+    if (!container) {
+        report(statusFd, "error 125 " + container.error().toUtf8() + '\n');
+        return 1;
+    }
+    Monitor monitor(*store.value(), container.value(), attached, statusFd);
+    return monitor.run();
+}
+
+} // namespace strata

@@ -1,0 +1,274 @@
+#include "containerruntime.h"
+
+#include "containerinit.h"
+#include "containerstore.h"
+#include "fsutil.h"
+#include "store.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QThread>
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    // Reads one line from the monitor's status pipe; empty at end of file.
+    QByteArray readLine(int fd)
+    {
+        QByteArray line;
+        char c;
+        for (;;) {
+            const ssize_t n = read(fd, &c, 1);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0 || c == '\n')
+                return line;
+            line.append(c);
+        }
+    }
+
+    QString describeStatus(int status)
+    {
+        if (WIFEXITED(status))
+            return QStringLiteral("exit status %1").arg(WEXITSTATUS(status));
+        if (WIFSIGNALED(status))
+            return QStringLiteral("signal %1").arg(WTERMSIG(status));
+        return QStringLiteral("status %1").arg(status);
+    }
+
+} // namespace
+
+ContainerRuntime::ContainerRuntime(Store &store)
+    : m_store(store)
+{
+}
+
+QString ContainerRuntime::monitorProgram()
+{
+    const QString fromEnv = qEnvironmentVariable("STRATA_MONITOR_PROGRAM");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    return QCoreApplication::applicationDirPath() + QStringLiteral("/stratactl");
+}
+
+Result<StartedContainer> ContainerRuntime::start(const Container &container, bool attached)
+{
+    ContainerStore containers(m_store);
+    if (containers.monitorAlive(container.config.id))
+        return fail(QStringLiteral("container %1 is already running").arg(container.config.name));
+    const QString program = monitorProgram();
+    if (!QFileInfo(program).isExecutable())
+        return fail(QStringLiteral("cannot start container %1: the monitor program %2 is missing (set STRATA_MONITOR_PROGRAM)").arg(container.config.name, program));
+
+    // Everything the forked children use is prepared now: between fork and exec only
+    // async-signal-safe calls (the GUI that calls this has threads).
+    const QByteArray path = QFile::encodeName(program);
+    QList<QByteArray> argStore { "stratactl", "--root", QFile::encodeName(m_store.root()), "__monitor", "--status-fd", "3" };
+    if (attached)
+        argStore.append("--attach");
+    argStore.append(container.config.id.toLatin1());
+    std::vector<char *> argv;
+    for (QByteArray &a : argStore)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const bool interactive = attached && container.config.interactive;
+
+    int status[2];
+    if (pipe2(status, O_CLOEXEC) != 0)
+        return fail(QStringLiteral("cannot start container %1: %2").arg(container.config.name, fs::errorText(errno)));
+    const pid_t child = fork();
+    if (child < 0) {
+        close(status[0]);
+        close(status[1]);
+        return fail(QStringLiteral("cannot start container %1: fork: %2").arg(container.config.name, fs::errorText(errno)));
+    }
+    if (child == 0) {
+        // A new session, then a second fork: the monitor is nobody's child but init's, so it
+        // outlives this process and never waits on a terminal.
+        setsid();
+        const pid_t monitor = fork();
+        if (monitor != 0)
+            _exit(monitor < 0 ? 1 : 0);
+        const int devNull = open("/dev/null", O_RDWR);
+        if (!interactive)
+            dup2(devNull, 0);
+        if (!attached) {
+            dup2(devNull, 1);
+            dup2(devNull, 2);
+        }
+        dup2(status[1], 3);
+        syscall(SYS_close_range, 4u, ~0u, 0u);
+        execv(path.constData(), argv.data());
+        _exit(127);
+    }
+    close(status[1]);
+    int ws = 0;
+    while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
+    const QByteArray line = readLine(status[0]);
+    if (line.startsWith("started ")) {
+        StartedContainer s;
+        s.pid = line.mid(8).toLongLong();
+        if (attached)
+            s.statusFd = status[0];
+        else
+            close(status[0]);
+        return s;
+    }
+    close(status[0]);
+    if (line.startsWith("error ")) {
+        const QByteArray rest = line.mid(6);
+        return fail(QStringLiteral("container %1: %2").arg(container.config.name, QString::fromUtf8(rest.mid(rest.indexOf(' ') + 1))));
+    }
+    return fail(QStringLiteral("container %1: the monitor %2 ended without starting it").arg(container.config.name, program));
+}
+
+Result<int> ContainerRuntime::waitForExit(StartedContainer &started, const Container &container)
+{
+    for (;;) {
+        const QByteArray line = readLine(started.statusFd);
+        if (line.startsWith("exit ")) {
+            close(started.statusFd);
+            started.statusFd = -1;
+            return line.mid(5).toInt();
+        }
+        if (line.isEmpty()) {
+            close(started.statusFd);
+            started.statusFd = -1;
+            const ContainerState s = ContainerStore(m_store).state(container.config.id);
+            if (s.status == ContainerState::Status::Exited)
+                return s.exitCode;
+            return fail(QStringLiteral("container %1: its monitor ended without reporting the exit status (state: %2)").arg(container.config.name, s.statusName()));
+        }
+    }
+}
+
+Status ContainerRuntime::kill(const Container &container, int signal)
+{
+    ContainerStore containers(m_store);
+    const ContainerState s = containers.state(container.config.id);
+    if (!s.running() || s.pid <= 0)
+        return fail(QStringLiteral("container %1 is not running").arg(container.config.name));
+    if (::kill(pid_t(s.pid), signal) != 0)
+        return fail(QStringLiteral("container %1: cannot send signal %2 to pid %3: %4").arg(container.config.name).arg(signal).arg(s.pid).arg(fs::errorText(errno)));
+    return {};
+}
+
+bool ContainerRuntime::waitForMonitor(const QString &id, int timeoutMs) const
+{
+    ContainerStore containers(m_store);
+    QElapsedTimer timer;
+    timer.start();
+    while (containers.monitorAlive(id)) {
+        if (timer.elapsed() >= timeoutMs)
+            return false;
+        QThread::msleep(5);
+    }
+    return true;
+}
+
+Status ContainerRuntime::stop(const Container &container, int timeoutSeconds)
+{
+    ContainerStore containers(m_store);
+    if (!containers.state(container.config.id).running())
+        return {};
+    (void)kill(container, SIGTERM);
+    if (waitForMonitor(container.config.id, std::max(0, timeoutSeconds) * 1000))
+        return {};
+    (void)kill(container, SIGKILL);
+    if (!waitForMonitor(container.config.id, 10000))
+        return fail(QStringLiteral("container %1 did not stop after SIGKILL").arg(container.config.name));
+    return {};
+}
+
+Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest &request)
+{
+    ContainerStore containers(m_store);
+    const ContainerState s = containers.state(container.config.id);
+    if (!s.running())
+        return fail(QStringLiteral("container %1 is not running").arg(container.config.name));
+    if (request.command.isEmpty())
+        return fail(QStringLiteral("exec in %1: name the program to run").arg(container.config.name));
+    const int pidFd = int(syscall(SYS_pidfd_open, pid_t(s.pid), 0));
+    if (pidFd < 0)
+        return fail(QStringLiteral("container %1: its process %2 is gone: %3").arg(container.config.name).arg(s.pid).arg(fs::errorText(errno)));
+
+    ProcessSpec spec;
+    for (const QString &a : request.command)
+        spec.args.append(a.toUtf8());
+    QStringList env = container.config.env;
+    for (const QString &e : request.env) {
+        const QString key = e.left(e.indexOf(u'='));
+        env.removeIf([&](const QString &x) { return x.left(x.indexOf(u'=')) == key; });
+        env.append(e);
+    }
+    for (const QString &e : std::as_const(env))
+        spec.env.append(e.toUtf8());
+    spec.workingDir = (request.workingDir.isEmpty() ? container.config.workingDir : request.workingDir).toUtf8();
+    spec.user = (request.user.isEmpty() ? container.config.user : request.user).toUtf8();
+    spec.hostname = container.config.hostname.toUtf8();
+    spec.rootless = m_store.rootless();
+    const bool hostNetwork = container.config.network == QLatin1String("host");
+
+    int errorPipe[2];
+    if (pipe2(errorPipe, O_CLOEXEC) != 0)
+        return fail(QStringLiteral("exec in %1: %2").arg(container.config.name, fs::errorText(errno)));
+    const pid_t child = fork();
+    if (child < 0)
+        return fail(QStringLiteral("exec in %1: fork: %2").arg(container.config.name, fs::errorText(errno)));
+    if (child == 0) {
+        close(errorPipe[0]);
+        // Not dumpable: the container must not open /proc/<pid>/exe (this binary) while we
+        // stand in its namespaces (runc's CVE-2019-5736).
+        prctl(PR_SET_DUMPABLE, 0);
+        // A container on the host network shares our network namespace: nothing to join there.
+        const int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (hostNetwork ? 0 : CLONE_NEWNET);
+        if (setns(pidFd, flags) != 0) {
+            const QByteArray msg = "125 cannot join the container's namespaces: " + QByteArray(strerror(errno));
+            (void)!write(errorPipe[1], msg.constData(), size_t(msg.size()));
+            _exit(125);
+        }
+        close(pidFd);
+        // Joining a PID namespace applies to children: the program runs in a second fork.
+        const pid_t inner = fork();
+        if (inner == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            execInContainer(spec, errorPipe[1]);
+        }
+        close(errorPipe[1]);
+        int ws = 0;
+        while (inner > 0 && waitpid(inner, &ws, 0) < 0 && errno == EINTR) { }
+        _exit(inner < 0 ? 125 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
+    }
+    close(pidFd);
+    close(errorPipe[1]);
+    QByteArray failure;
+    char buf[1024];
+    for (ssize_t n; (n = read(errorPipe[0], buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        failure.append(buf, n);
+    }
+    close(errorPipe[0]);
+    int ws = 0;
+    while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
+    if (!failure.isEmpty())
+        return fail(QStringLiteral("exec in %1: %2").arg(container.config.name, QString::fromUtf8(failure.mid(failure.indexOf(' ') + 1))));
+    if (!WIFEXITED(ws))
+        return fail(QStringLiteral("exec in %1: ended by %2").arg(container.config.name, describeStatus(ws)));
+    return WEXITSTATUS(ws);
+}
+
+} // namespace strata

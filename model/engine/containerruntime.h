@@ -1,0 +1,58 @@
+#pragma once
+
+#include "containertypes.h"
+#include "result.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace strata {
+
+class Store;
+
+// A started container, as its starter sees it.
+struct StartedContainer {
+    qint64 pid = 0;
+    int statusFd = -1; // the monitor's reports; open while attached
+};
+
+struct ExecRequest {
+    QStringList command;
+    QStringList env; // KEY=value, added to the container's
+    QString workingDir; // empty: the container's
+    QString user; // empty: the container's
+};
+
+// Starts, signals and enters containers. Daemonless: `start` launches a monitor
+// (`stratactl __monitor`, see ContainerMonitor) that is not our child, so the container lives
+// on when the caller exits; every other operation works from state.json and the monitor's lock.
+class ContainerRuntime {
+public:
+    explicit ContainerRuntime(Store &store);
+
+    // The program that runs monitors: $STRATA_MONITOR_PROGRAM, else stratactl next to this
+    // executable.
+    static QString monitorProgram();
+
+    // Launches the monitor and waits until the container's program runs (or fails to). When
+    // attached, the monitor writes the container's output to this process's stdout and stderr
+    // (and feeds this process's stdin to it if the container is interactive); then call
+    // waitForExit().
+    Result<StartedContainer> start(const Container &container, bool attached);
+    // The container's exit status, from the monitor's report (attached starts only).
+    Result<int> waitForExit(StartedContainer &started, const Container &container);
+
+    Status kill(const Container &container, int signal);
+    // SIGTERM, then SIGKILL after `timeoutSeconds`; returns once the monitor has recorded the end.
+    Status stop(const Container &container, int timeoutSeconds);
+    // Waits until the container's monitor is gone; false on timeout.
+    bool waitForMonitor(const QString &id, int timeoutMs) const;
+    // Runs a program inside a running container with this process's standard streams and
+    // returns its exit status.
+    Result<int> exec(const Container &container, const ExecRequest &request);
+
+private:
+    Store &m_store;
+};
+
+} // namespace strata

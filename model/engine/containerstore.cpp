@@ -1,0 +1,449 @@
+#include "containerstore.h"
+
+#include "fsutil.h"
+#include "imagestore.h"
+#include "layerstore.h"
+#include "staging.h"
+#include "store.h"
+#include "volumestore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    const QString defaultPath = QStringLiteral("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+
+    QString randomHex(int bytes)
+    {
+        QByteArray raw(bytes, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
+        return QString::fromLatin1(raw.toHex());
+    }
+
+    // Docker-style names ("brave_turing"): easier to say in a workshop than an ID.
+    QString randomName()
+    {
+        static const char *adjectives[] = { "brave", "calm", "eager", "fond", "gentle", "happy", "jolly", "keen", "lucid", "merry", "nifty",
+            "proud", "quiet", "sharp", "tender", "vivid", "witty", "zen" };
+        static const char *scientists[] = { "curie", "darwin", "euler", "fermi", "hopper", "kepler", "lamport", "lovelace", "noether",
+            "pascal", "ritchie", "shannon", "thompson", "turing", "wing", "yalow" };
+        auto *rng = QRandomGenerator::global();
+        return QStringLiteral("%1_%2").arg(QLatin1String(adjectives[rng->bounded(int(std::size(adjectives)))]),
+            QLatin1String(scientists[rng->bounded(int(std::size(scientists)))]));
+    }
+
+    QString envKey(const QString &entry)
+    {
+        return entry.left(entry.indexOf(u'='));
+    }
+
+    // Sets or replaces KEY in an environment list.
+    void setEnv(QStringList &env, const QString &entry)
+    {
+        const QString key = envKey(entry);
+        for (QString &e : env) {
+            if (envKey(e) == key) {
+                e = entry;
+                return;
+            }
+        }
+        env.append(entry);
+    }
+
+    QStringList stringList(const QJsonValue &v)
+    {
+        QStringList out;
+        for (const QJsonValue &x : v.toArray())
+            out.append(x.toString());
+        return out;
+    }
+
+    Status writeText(const QString &path, const QByteArray &text)
+    {
+        return fs::writeFileAtomic(path, text, fs::Durability::Unsynced);
+    }
+
+} // namespace
+
+ContainerStore::ContainerStore(Store &store)
+    : m_store(store)
+{
+}
+
+QString ContainerStore::dir(const QString &id) const
+{
+    return m_store.root() + QStringLiteral("/containers/") + id;
+}
+
+Result<Container> ContainerStore::load(const QString &id) const
+{
+    if (!Digest::isValidHex(id))
+        return fail(QStringLiteral("container '%1': not a container ID").arg(id));
+    auto bytes = fs::readFile(dir(id) + QStringLiteral("/config.json"), 4 * 1024 * 1024);
+    if (!bytes)
+        return fail(QStringLiteral("container %1: %2").arg(id.left(12), bytes.error()));
+    bool ok = false;
+    Container c;
+    c.config = ContainerConfig::fromJson(QJsonDocument::fromJson(bytes.value()).object(), &ok);
+    if (!ok || c.config.id != id)
+        return fail(QStringLiteral("container %1: config.json is invalid or names another container").arg(id.left(12)));
+    c.state = state(id);
+    return c;
+}
+
+Result<QList<Container>> ContainerStore::list(QStringList *problems) const
+{
+    QList<Container> out;
+    const QStringList names = QDir(m_store.root() + QStringLiteral("/containers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &name : names) {
+        auto c = load(name);
+        if (c)
+            out.append(c.value());
+        else if (problems)
+            problems->append(c.error());
+    }
+    std::sort(out.begin(), out.end(), [](const Container &a, const Container &b) { return a.config.created > b.config.created; });
+    return out;
+}
+
+Result<Container> ContainerStore::resolve(const QString &reference) const
+{
+    if (reference.isEmpty())
+        return fail(QStringLiteral("name a container"));
+    auto all = list();
+    if (!all)
+        return all.takeError();
+    for (const Container &c : all.value()) {
+        if (c.config.name == reference || c.config.id == reference)
+            return c;
+    }
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{1,64}$"));
+    if (hex.match(reference).hasMatch()) {
+        const Container *found = nullptr;
+        for (const Container &c : all.value()) {
+            if (c.config.id.startsWith(reference)) {
+                if (found)
+                    return fail(QStringLiteral("container '%1': the ID prefix matches more than one container").arg(reference));
+                found = &c;
+            }
+        }
+        if (found)
+            return *found;
+    }
+    return fail(QStringLiteral("container '%1': no such container in the store %2").arg(reference, m_store.root()));
+}
+
+ContainerState ContainerStore::state(const QString &id) const
+{
+    ContainerState s;
+    if (auto bytes = fs::readFile(statePath(id), 1024 * 1024))
+        s = ContainerState::fromJson(QJsonDocument::fromJson(bytes.value()).object());
+    if (s.status == ContainerState::Status::Running && !monitorAlive(id)) {
+        s.status = ContainerState::Status::Dead;
+        if (s.error.isEmpty())
+            s.error = QStringLiteral("its monitor (pid %1) ended without recording how the container exited").arg(s.monitorPid);
+    }
+    return s;
+}
+
+Status ContainerStore::writeState(const QString &id, const ContainerState &state) const
+{
+    // Not fsynced: after a power loss no container runs, whatever state.json said.
+    return fs::writeFileAtomic(statePath(id), QJsonDocument(state.toJson()).toJson(QJsonDocument::Compact), fs::Durability::Unsynced);
+}
+
+bool ContainerStore::monitorAlive(const QString &id) const
+{
+    const int fd = open(QFile::encodeName(monitorLockPath(id)).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return held;
+}
+
+Result<QStringList> ContainerStore::imageLayerDirs(const ContainerConfig &config) const
+{
+    auto image = ImageStore(m_store).resolve(config.imageId.toString());
+    if (!image)
+        return fail(QStringLiteral("container %1: its image %2 is gone: %3").arg(config.name, config.imageId.toString(), image.error()));
+    LayerStore layers(m_store);
+    QStringList dirs;
+    for (qsizetype i = image->layers.size() - 1; i >= 0; --i) {
+        const QString d = layers.diffDir(image->layers[i].chainId);
+        if (!fs::isDirectory(d))
+            return fail(QStringLiteral("container %1: the snapshot of layer %2 is missing (run stratactl check)").arg(config.name, image->layers[i].chainId.toString()));
+        dirs.append(d);
+        if (!m_store.driver().independentSnapshots())
+            break; // a vfs snapshot is the whole tree
+    }
+    return dirs;
+}
+
+qint64 ContainerStore::writableSize(const QString &id) const
+{
+    auto stats = fs::treeStats(upperDir(id));
+    return stats ? stats->bytes : 0;
+}
+
+QJsonObject ContainerStore::inspect(const Container &container) const
+{
+    const ContainerConfig &c = container.config;
+    const ContainerState &s = container.state;
+    auto iso = [](const QDateTime &t) { return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QStringLiteral("0001-01-01T00:00:00Z"); };
+    QJsonArray mounts, binds;
+    VolumeStore volumes(m_store);
+    for (const MountSpec &m : c.mounts) {
+        QJsonObject o { { QStringLiteral("Type"), m.typeName() }, { QStringLiteral("Destination"), m.destination }, { QStringLiteral("RW"), !m.readOnly } };
+        if (m.type == MountSpec::Type::Volume) {
+            o.insert(QStringLiteral("Name"), m.source);
+            o.insert(QStringLiteral("Source"), volumes.dataDir(m.source));
+            o.insert(QStringLiteral("Driver"), QStringLiteral("local"));
+        } else {
+            o.insert(QStringLiteral("Source"), m.source);
+        }
+        mounts.append(o);
+        binds.append(QStringLiteral("%1:%2%3").arg(m.anonymous ? QString() : m.source, m.destination, m.readOnly ? QStringLiteral(":ro") : QString()));
+    }
+    const QString d = dir(c.id);
+    QJsonObject graph { { QStringLiteral("UpperDir"), upperDir(c.id) }, { QStringLiteral("MergedDir"), QString(d + QStringLiteral("/rw/merged")) } };
+    if (m_store.driver().independentSnapshots()) {
+        QStringList lowers { initDir(c.id) };
+        if (auto layers = imageLayerDirs(c))
+            lowers += layers.value();
+        graph.insert(QStringLiteral("LowerDir"), lowers.join(u':'));
+        graph.insert(QStringLiteral("WorkDir"), QString(d + QStringLiteral("/rw/work")));
+    }
+    const QStringList args = c.args();
+    return {
+        { QStringLiteral("Id"), c.id },
+        { QStringLiteral("Created"), iso(c.created) },
+        { QStringLiteral("Path"), args.value(0) },
+        { QStringLiteral("Args"), QJsonArray::fromStringList(args.mid(1)) },
+        { QStringLiteral("State"),
+            QJsonObject { { QStringLiteral("Status"), s.statusName() }, { QStringLiteral("Running"), s.running() }, { QStringLiteral("Paused"), false },
+                { QStringLiteral("Restarting"), false }, { QStringLiteral("OOMKilled"), false }, { QStringLiteral("Dead"), s.status == ContainerState::Status::Dead },
+                { QStringLiteral("Pid"), s.running() ? s.pid : 0 }, { QStringLiteral("MonitorPid"), s.running() ? s.monitorPid : 0 },
+                { QStringLiteral("ExitCode"), s.exitCode }, { QStringLiteral("Error"), s.error }, { QStringLiteral("StartedAt"), iso(s.startedAt) },
+                { QStringLiteral("FinishedAt"), iso(s.finishedAt) } } },
+        { QStringLiteral("Image"), c.imageId.toString() },
+        { QStringLiteral("Name"), QString(u'/' + c.name) },
+        { QStringLiteral("Driver"), c.driver },
+        { QStringLiteral("HostnamePath"), QString(d + QStringLiteral("/hostname")) },
+        { QStringLiteral("HostsPath"), QString(d + QStringLiteral("/hosts")) },
+        { QStringLiteral("ResolvConfPath"), QString(d + QStringLiteral("/resolv.conf")) },
+        { QStringLiteral("LogPath"), logPath(c.id) },
+        { QStringLiteral("HostConfig"),
+            QJsonObject { { QStringLiteral("Binds"), binds }, { QStringLiteral("NetworkMode"), c.network }, { QStringLiteral("AutoRemove"), c.autoRemove } } },
+        { QStringLiteral("Mounts"), mounts },
+        { QStringLiteral("Config"),
+            QJsonObject { { QStringLiteral("Hostname"), c.hostname }, { QStringLiteral("User"), c.user }, { QStringLiteral("Env"), QJsonArray::fromStringList(c.env) },
+                { QStringLiteral("Cmd"), QJsonArray::fromStringList(c.cmd) }, { QStringLiteral("Entrypoint"), QJsonArray::fromStringList(c.entrypoint) },
+                { QStringLiteral("WorkingDir"), c.workingDir }, { QStringLiteral("Image"), c.imageRef }, { QStringLiteral("OpenStdin"), c.interactive } } },
+        { QStringLiteral("GraphDriver"), QJsonObject { { QStringLiteral("Name"), c.driver }, { QStringLiteral("Data"), graph } } },
+        { QStringLiteral("SizeRw"), writableSize(c.id) },
+    };
+}
+
+QSet<Digest> ContainerStore::imagesInUse(const Store &store)
+{
+    QSet<Digest> out;
+    auto containers = ContainerStore(const_cast<Store &>(store)).list();
+    if (containers) {
+        for (const Container &c : containers.value())
+            out.insert(c.config.imageId);
+    }
+    return out;
+}
+
+Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, const Image &image) const
+{
+    const QJsonObject imageConfig = image.config.value(QLatin1String("config")).toObject();
+    ContainerConfig c;
+    c.id = randomHex(32);
+    c.imageId = image.id;
+    c.imageRef = request.image;
+    c.entrypoint = request.entrypoint ? (request.entrypoint->isEmpty() ? QStringList() : QStringList { *request.entrypoint })
+                                      : stringList(imageConfig.value(QLatin1String("Entrypoint")));
+    // As Docker: a new entrypoint drops the image's Cmd; a command replaces it.
+    c.cmd = !request.command.isEmpty() ? request.command
+        : request.entrypoint           ? QStringList()
+                                       : stringList(imageConfig.value(QLatin1String("Cmd")));
+    if (c.args().isEmpty())
+        return fail(QStringLiteral("image %1 has no command to run: give one after the image name").arg(request.image));
+    c.env = stringList(imageConfig.value(QLatin1String("Env")));
+    if (std::none_of(c.env.cbegin(), c.env.cend(), [](const QString &e) { return e.startsWith(QLatin1String("PATH=")); }))
+        c.env.prepend(defaultPath);
+    for (const QString &e : request.env) {
+        if (e.isEmpty() || e.startsWith(u'='))
+            return fail(QStringLiteral("environment variable '%1': expected KEY=value or KEY").arg(e));
+        if (e.contains(u'='))
+            setEnv(c.env, e);
+        else if (qEnvironmentVariableIsSet(e.toLocal8Bit().constData()))
+            setEnv(c.env, e + u'=' + qEnvironmentVariable(e.toLocal8Bit().constData()));
+    }
+    c.workingDir = !request.workingDir.isEmpty() ? request.workingDir : imageConfig.value(QLatin1String("WorkingDir")).toString();
+    if (c.workingDir.isEmpty())
+        c.workingDir = QStringLiteral("/");
+    if (!c.workingDir.startsWith(u'/'))
+        return fail(QStringLiteral("working directory '%1': must be an absolute path").arg(c.workingDir));
+    c.user = !request.user.isEmpty() ? request.user : imageConfig.value(QLatin1String("User")).toString();
+    c.hostname = c.id.left(12);
+    c.network = request.network.isEmpty() ? QStringLiteral("none") : request.network;
+    if (c.network != QLatin1String("none") && c.network != QLatin1String("host"))
+        return fail(QStringLiteral("network '%1': Strata knows 'none' (loopback only, the default) and 'host'").arg(request.network));
+    for (const QString &v : request.volumes) {
+        QString error;
+        MountSpec m = MountSpec::parse(v, &error);
+        if (!error.isEmpty())
+            return fail(error);
+        if (m.anonymous)
+            m.source = randomHex(32);
+        if (m.type == MountSpec::Type::Bind && !QFileInfo::exists(m.source))
+            return fail(QStringLiteral("bind mount '%1': the host path %2 does not exist").arg(v, m.source));
+        for (const MountSpec &other : std::as_const(c.mounts)) {
+            if (QDir::cleanPath(other.destination) == QDir::cleanPath(m.destination))
+                return fail(QStringLiteral("volume '%1': %2 is already a mount point of this container").arg(v, m.destination));
+        }
+        m.destination = QDir::cleanPath(m.destination);
+        c.mounts.append(m);
+    }
+    c.autoRemove = request.autoRemove;
+    c.interactive = request.interactive;
+    c.driver = m_store.driver().name();
+    c.created = QDateTime::currentDateTimeUtc();
+    return c;
+}
+
+Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig &config, const QStringList &layerDirs)
+{
+    STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw")));
+    // The init layer: mount points the image may lack, so that mounting them never writes into
+    // the writable layer (and `diff` shows only what the container did), as Docker's <id>-init.
+    const QString init = d + QStringLiteral("/init");
+    for (const char *sub : { "proc", "sys", "dev/pts", "dev/shm", "etc" })
+        STRATA_TRY(fs::makeDirs(init + u'/' + QLatin1String(sub)));
+    for (const char *file : { "etc/hostname", "etc/hosts", "etc/resolv.conf" })
+        STRATA_TRY(writeText(init + u'/' + QLatin1String(file), {}));
+    STRATA_TRY(writeText(d + QStringLiteral("/hostname"), config.hostname.toUtf8() + '\n'));
+    QByteArray hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+    hosts += "127.0.1.1\t" + config.hostname.toUtf8() + '\n';
+    STRATA_TRY(writeText(d + QStringLiteral("/hosts"), hosts));
+    QByteArray resolv;
+    if (config.network == QLatin1String("host")) {
+        if (auto host = fs::readFile(QStringLiteral("/etc/resolv.conf"), 64 * 1024))
+            resolv = host.value();
+    }
+    STRATA_TRY(writeText(d + QStringLiteral("/resolv.conf"), resolv));
+    STRATA_TRY(writeText(d + QStringLiteral("/log"), {}));
+
+    if (m_store.driver().independentSnapshots()) {
+        // overlay2: lower/0 is the init layer, lower/1.. the image's layers from the top.
+        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/diff")));
+        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/work")));
+        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
+        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/lower")));
+        QStringList targets { dir(config.id) + QStringLiteral("/init") };
+        targets += layerDirs;
+        for (qsizetype i = 0; i < targets.size(); ++i) {
+            const QByteArray link = QFile::encodeName(d + QStringLiteral("/lower/") + QString::number(i));
+            if (symlink(QFile::encodeName(targets[i]).constData(), link.constData()) != 0)
+                return fail(QStringLiteral("container %1: cannot link layer %2: %3").arg(config.name).arg(i).arg(fs::errorText(errno)));
+        }
+    } else {
+        // vfs: the writable layer is a full copy of the image, plus the init layer's mount points.
+        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/diff")));
+        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
+        STRATA_TRY(m_store.driver().prepare(d + QStringLiteral("/rw/diff"), layerDirs.value(0)));
+        STRATA_TRY(m_store.driver().prepare(d + QStringLiteral("/rw/diff"), init));
+    }
+    STRATA_TRY(writeText(d + QStringLiteral("/monitor.lock"), {}));
+    ContainerState created;
+    STRATA_TRY(fs::writeFileAtomic(d + QStringLiteral("/state.json"), QJsonDocument(created.toJson()).toJson(QJsonDocument::Compact), fs::Durability::Unsynced));
+    return fs::writeFileAtomic(d + QStringLiteral("/config.json"), QJsonDocument(config.toJson()).toJson());
+}
+
+Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
+{
+    if (!request.name.isEmpty()) {
+        static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"));
+        if (!validName.match(request.name).hasMatch())
+            return fail(QStringLiteral("container name '%1': only letters, digits, '_', '.' and '-', starting with a letter or digit").arg(request.name));
+    }
+    auto staging = m_store.newStaging();
+    if (!staging)
+        return staging.takeError();
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
+    auto image = ImageStore(m_store).resolve(request.image);
+    if (!image)
+        return image.takeError();
+    auto config = configFor(request, image.value());
+    if (!config)
+        return config;
+    auto existing = list();
+    if (!existing)
+        return existing.takeError();
+    auto nameTaken = [&](const QString &name) {
+        return std::any_of(existing->cbegin(), existing->cend(), [&](const Container &c) { return c.config.name == name; });
+    };
+    if (!request.name.isEmpty()) {
+        if (nameTaken(request.name))
+            return fail(QStringLiteral("container name '%1' is already in use: remove that container or choose another name").arg(request.name));
+        config->name = request.name;
+    } else {
+        do
+            config->name = randomName();
+        while (nameTaken(config->name));
+    }
+    VolumeStore volumes(m_store);
+    for (const MountSpec &m : std::as_const(config->mounts)) {
+        if (m.type == MountSpec::Type::Volume) {
+            auto v = volumes.create(m.source, m.anonymous);
+            if (!v)
+                return v.takeError();
+        }
+    }
+    auto layerDirs = imageLayerDirs(config.value());
+    if (!layerDirs)
+        return layerDirs.takeError();
+    const QString d = staging->file(QStringLiteral("container"));
+    STRATA_TRY(prepareDirectory(d, config.value(), layerDirs.value()));
+    // One rename makes the container appear complete; a crash before it leaves only staging.
+    if (std::rename(QFile::encodeName(d).constData(), QFile::encodeName(dir(config->id)).constData()) != 0)
+        return fail(QStringLiteral("container %1: cannot move into the store: %2").arg(config->name, fs::errorText(errno)));
+    STRATA_TRY(fs::fsyncPath(m_store.root() + QStringLiteral("/containers")));
+    m_store.lock().bumpChangeCounter();
+    return config;
+}
+
+Status ContainerStore::remove(const Container &container)
+{
+    auto trash = m_store.newStaging();
+    if (!trash)
+        return trash.takeError();
+    {
+        StoreLockGuard guard(m_store.lock());
+        STRATA_TRY(guard.status());
+        const QString moved = trash->file(QStringLiteral("container"));
+        if (std::rename(QFile::encodeName(dir(container.config.id)).constData(), QFile::encodeName(moved).constData()) != 0)
+            return fail(QStringLiteral("container %1: cannot remove: %2").arg(container.config.name, fs::errorText(errno)));
+        m_store.lock().bumpChangeCounter();
+    }
+    return fs::removeTree(trash->file(QStringLiteral("container")));
+}
+
+} // namespace strata

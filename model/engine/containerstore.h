@@ -1,0 +1,81 @@
+#pragma once
+
+#include "containertypes.h"
+#include "imagetypes.h"
+#include "result.h"
+
+#include <QJsonObject>
+#include <QSet>
+#include <QString>
+
+namespace strata {
+
+class Store;
+
+// What `create` and `run` ask for; unset fields come from the image config.
+struct CreateRequest {
+    QString image;
+    QString name;
+    QStringList command; // replaces the image's Cmd
+    std::optional<QString> entrypoint; // replaces the image's Entrypoint ("" clears it)
+    QStringList env; // -e KEY=value or -e KEY (taken from the caller's environment)
+    QString workingDir;
+    QString user;
+    QString network; // "", "none" or "host"
+    QStringList volumes; // -v arguments
+    bool autoRemove = false;
+    bool interactive = false;
+};
+
+// The containers of a store: containers/<id>/ with config.json, state.json, the log, the
+// files bind-mounted over /etc/hostname, /etc/hosts and /etc/resolv.conf, the init layer
+// (init/: mount points the image may lack), lower/ (short links to the image's layers, top
+// first, which keep the overlay mount options within one page for deep images) and rw/ (the
+// writable layer: diff/, work/, merged/ for overlay2; a full copy for vfs).
+class ContainerStore {
+public:
+    explicit ContainerStore(Store &store);
+
+    QString dir(const QString &id) const;
+    QString rwDir(const QString &id) const { return dir(id) + QStringLiteral("/rw"); }
+    QString upperDir(const QString &id) const { return rwDir(id) + QStringLiteral("/diff"); }
+    QString initDir(const QString &id) const { return dir(id) + QStringLiteral("/init"); }
+    QString logPath(const QString &id) const { return dir(id) + QStringLiteral("/log"); }
+    QString statePath(const QString &id) const { return dir(id) + QStringLiteral("/state.json"); }
+    QString monitorLockPath(const QString &id) const { return dir(id) + QStringLiteral("/monitor.lock"); }
+
+    // Containers whose config cannot be read are left out and described in `problems`.
+    Result<QList<Container>> list(QStringList *problems = nullptr) const;
+    Result<Container> load(const QString &id) const;
+    // By name, full ID or unique ID prefix.
+    Result<Container> resolve(const QString &reference) const;
+    Result<ContainerConfig> create(const CreateRequest &request);
+    // Removes the container directory with every change in it. The caller has made sure it is
+    // not running.
+    Status remove(const Container &container);
+
+    // The state as recorded, corrected by what can be seen: "running" with no monitor alive is
+    // reported as dead.
+    ContainerState state(const QString &id) const;
+    Status writeState(const QString &id, const ContainerState &state) const;
+    // Whether a monitor holds containers/<id>/monitor.lock (it does for its whole life).
+    bool monitorAlive(const QString &id) const;
+
+    // The image layers of a container, top first, as snapshot directories.
+    Result<QStringList> imageLayerDirs(const ContainerConfig &config) const;
+    // Docker's `container inspect` shape, with the writable layer's size.
+    QJsonObject inspect(const Container &container) const;
+    // Bytes in the writable layer (for vfs that is a full copy of the image).
+    qint64 writableSize(const QString &id) const;
+
+    // IDs of the images containers were created from (rmi refuses them, GC keeps them).
+    static QSet<Digest> imagesInUse(const Store &store);
+
+private:
+    Result<ContainerConfig> configFor(const CreateRequest &request, const Image &image) const;
+    Status prepareDirectory(const QString &dir, const ContainerConfig &config, const QStringList &layerDirs);
+
+    Store &m_store;
+};
+
+} // namespace strata

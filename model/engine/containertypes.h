@@ -1,0 +1,85 @@
+#pragma once
+
+#include "digest.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace strata {
+
+// Value types describing containers (DESIGN §4). They are what config.json and state.json of
+// containers/<id>/ hold, and what crosses threads and processes.
+
+// A volume or bind mount of a container (`-v name:/path`, `-v /host:/path[:ro]`).
+struct MountSpec {
+    enum class Type { Volume, Bind };
+    Type type = Type::Volume;
+    QString source; // the volume's name, or an absolute host path
+    QString destination; // absolute path inside the container
+    bool readOnly = false;
+    bool anonymous = false; // a volume created for this container (`-v /path`); `rm -v` removes it
+
+    QString typeName() const { return type == Type::Volume ? QStringLiteral("volume") : QStringLiteral("bind"); }
+    QJsonObject toJson() const;
+    static MountSpec fromJson(const QJsonObject &obj);
+    // Parses the argument of `-v`: name:/path[:ro|rw], /host:/path[:ro|rw] or /path.
+    static MountSpec parse(const QString &text, QString *error);
+};
+
+// What a container runs: fixed when it is created (containers/<id>/config.json).
+struct ContainerConfig {
+    QString id; // 64 hex digits
+    QString name;
+    Digest imageId;
+    QString imageRef; // what the user asked for ("busybox", "demo:layers")
+    QStringList entrypoint;
+    QStringList cmd;
+    QStringList env; // KEY=value, image's first, then -e
+    QString workingDir;
+    QString user;
+    QString hostname;
+    QString network = QStringLiteral("none"); // "none" (own namespace, loopback only) or "host"
+    QList<MountSpec> mounts;
+    bool autoRemove = false;
+    bool interactive = false;
+    QString driver;
+    QDateTime created;
+
+    QStringList args() const { return entrypoint + cmd; }
+    QString shortId() const { return id.left(12); }
+    QJsonObject toJson() const;
+    static ContainerConfig fromJson(const QJsonObject &obj, bool *ok);
+};
+
+// Where a container is in its life (containers/<id>/state.json, written by its monitor).
+struct ContainerState {
+    enum class Status {
+        Created, // never started, or its start failed (then `error` says why)
+        Running, // its monitor and init process are alive
+        Exited, // its init process ended; `exitCode` says how
+        Dead, // state.json says running, but its monitor is gone (killed): nobody saw the end
+    };
+    Status status = Status::Created;
+    qint64 pid = 0; // the init process, as the host sees it
+    qint64 monitorPid = 0;
+    int exitCode = 0;
+    QString error;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+
+    bool running() const { return status == Status::Running; }
+    QString statusName() const; // "created", "running", "exited", "dead" (Docker's words)
+    QJsonObject toJson() const;
+    static ContainerState fromJson(const QJsonObject &obj);
+};
+
+// A container as listed: its config, its state, and the size of its writable layer.
+struct Container {
+    ContainerConfig config;
+    ContainerState state;
+};
+
+} // namespace strata
