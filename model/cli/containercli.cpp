@@ -23,7 +23,7 @@ namespace strata {
 namespace {
 
     const QStringList commands { QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("run"), QStringLiteral("ps"), QStringLiteral("logs"),
-        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume") };
+        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff") };
 
     const QStringList createFlags { QStringLiteral("-d"), QStringLiteral("--detach"), QStringLiteral("--rm"), QStringLiteral("-i"),
         QStringLiteral("--interactive"), QStringLiteral("-t"), QStringLiteral("--tty") };
@@ -125,6 +125,7 @@ Containers:
                                 running ones, -v removes their anonymous volumes
   exec [-i] [-e KEY=VALUE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]
                                 run a program in a running container
+  diff CONTAINER                changes against the image: A added, C changed, D deleted
   volume create|ls|inspect|rm|prune
                                 named volumes (volumes/<name>/_data)
 )");
@@ -379,6 +380,23 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         if (!status)
             return failWith(command, status.error(), 126);
         return status.value();
+    }
+    if (command == QLatin1String("diff")) {
+        auto a = parse({}, {}, 1);
+        if (!a || a->positional.size() != 1)
+            return a ? failWith(command, QStringLiteral("name one container"), 2) : 2;
+        auto c = containers.resolve(a->positional.first());
+        if (!c)
+            return failWith(command, c.error());
+        auto changes = containers.changes(c.value());
+        if (!changes)
+            return failWith(command, changes.error());
+        QByteArray text;
+        for (const Change &ch : changes.value())
+            text += ch.letter() + QByteArray(" ") + ch.path + '\n';
+        m_out.flush();
+        (void)!write(1, text.constData(), size_t(text.size()));
+        return 0;
     }
     if (command == QLatin1String("volume")) {
         if (args.isEmpty())

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace strata {
@@ -69,6 +70,52 @@ namespace {
         for (const QJsonValue &x : v.toArray())
             out.append(x.toString());
         return out;
+    }
+
+    const char *initDirs[] = { "proc", "sys", "dev", "dev/pts", "dev/shm", "etc" };
+    const char *initFiles[] = { "etc/hostname", "etc/hosts", "etc/resolv.conf" };
+
+    // vfs has no layers under the container: the init layer's entries are made in its copy,
+    // as the merged view of overlay2 would show them. A symbolic link in the image where the
+    // init layer has a directory is left alone (mounts resolve inside the root anyway).
+    Status applyInitEntries(const QString &init, const QString &target)
+    {
+        const int root = open(QFile::encodeName(target).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (root < 0)
+            return fail(QStringLiteral("%1: %2").arg(target, fs::errorText(errno)));
+        auto parentOf = [&](const QByteArray &rel, QByteArray *base) {
+            const qsizetype slash = rel.lastIndexOf('/');
+            *base = rel.mid(slash + 1);
+            return slash < 0 ? dup(root) : openat(root, rel.left(slash).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        };
+        for (const char *d : initDirs) {
+            QByteArray base;
+            const int parent = parentOf(d, &base);
+            if (parent >= 0) {
+                (void)mkdirat(parent, base.constData(), 0755);
+                close(parent);
+            }
+        }
+        for (const char *f : initFiles) {
+            QByteArray base;
+            const int parent = parentOf(f, &base);
+            if (parent < 0)
+                continue;
+            struct stat st;
+            if (fstatat(parent, base.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+                unlinkat(parent, base.constData(), 0);
+            const int fd = openat(parent, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            struct stat initSt;
+            if (fd >= 0 && stat(QFile::encodeName(init + u'/' + QLatin1String(f)).constData(), &initSt) == 0) {
+                const timespec times[2] = { initSt.st_atim, initSt.st_mtim };
+                futimens(fd, times);
+            }
+            if (fd >= 0)
+                close(fd);
+            close(parent);
+        }
+        close(root);
+        return {};
     }
 
     Status writeText(const QString &path, const QByteArray &text)
@@ -191,6 +238,22 @@ Result<QStringList> ContainerStore::imageLayerDirs(const ContainerConfig &config
             break; // a vfs snapshot is the whole tree
     }
     return dirs;
+}
+
+Result<QStringList> ContainerStore::baseLayers(const ContainerConfig &config) const
+{
+    auto layers = imageLayerDirs(config);
+    if (!layers)
+        return layers;
+    return QStringList { initDir(config.id) } + layers.value();
+}
+
+Result<QList<Change>> ContainerStore::changes(const Container &container) const
+{
+    auto base = baseLayers(container.config);
+    if (!base)
+        return base.takeError();
+    return computeChanges(upperDir(container.config.id), m_store.driver().independentSnapshots(), base.value());
 }
 
 qint64 ContainerStore::writableSize(const QString &id) const
@@ -334,9 +397,9 @@ Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig 
     // The init layer: mount points the image may lack, so that mounting them never writes into
     // the writable layer (and `diff` shows only what the container did), as Docker's <id>-init.
     const QString init = d + QStringLiteral("/init");
-    for (const char *sub : { "proc", "sys", "dev/pts", "dev/shm", "etc" })
+    for (const char *sub : initDirs)
         STRATA_TRY(fs::makeDirs(init + u'/' + QLatin1String(sub)));
-    for (const char *file : { "etc/hostname", "etc/hosts", "etc/resolv.conf" })
+    for (const char *file : initFiles)
         STRATA_TRY(writeText(init + u'/' + QLatin1String(file), {}));
     STRATA_TRY(writeText(d + QStringLiteral("/hostname"), config.hostname.toUtf8() + '\n'));
     QByteArray hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
@@ -368,7 +431,7 @@ Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig 
         STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/diff")));
         STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
         STRATA_TRY(m_store.driver().prepare(d + QStringLiteral("/rw/diff"), layerDirs.value(0)));
-        STRATA_TRY(m_store.driver().prepare(d + QStringLiteral("/rw/diff"), init));
+        STRATA_TRY(applyInitEntries(init, d + QStringLiteral("/rw/diff")));
     }
     STRATA_TRY(writeText(d + QStringLiteral("/monitor.lock"), {}));
     ContainerState created;

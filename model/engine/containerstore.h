@@ -2,6 +2,7 @@
 
 #include "containertypes.h"
 #include "imagetypes.h"
+#include "layerview.h"
 #include "result.h"
 
 #include <QJsonObject>
@@ -63,6 +64,11 @@ public:
 
     // The image layers of a container, top first, as snapshot directories.
     Result<QStringList> imageLayerDirs(const ContainerConfig &config) const;
+    // The layers a container's writable layer is compared with, top first: its init layer,
+    // then the image's snapshots (for vfs only the top one: it is the whole tree).
+    Result<QStringList> baseLayers(const ContainerConfig &config) const;
+    // What the container changed against its image, as `docker diff` lists it.
+    Result<QList<Change>> changes(const Container &container) const;
     // Docker's `container inspect` shape, with the writable layer's size.
     QJsonObject inspect(const Container &container) const;
     // Bytes in the writable layer (for vfs that is a full copy of the image).

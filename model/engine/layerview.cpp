@@ -1,0 +1,320 @@
+#include "layerview.h"
+
+#include "fsutil.h"
+
+#include <QFile>
+#include <QSet>
+
+#include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+    struct DirEntry {
+        QByteArray name;
+        unsigned char type;
+    };
+
+    // readdir with the types the filesystem gives (DT_UNKNOWN is resolved with lstat).
+    QList<DirEntry> readEntries(int dirFd)
+    {
+        QList<DirEntry> out;
+        const int fd = dup(dirFd);
+        if (fd < 0)
+            return out;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+            close(fd);
+            return out;
+        }
+        rewinddir(d);
+        while (dirent *e = readdir(d)) {
+            if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0)))
+                continue;
+            unsigned char type = e->d_type;
+            if (type == DT_UNKNOWN) {
+                struct stat st;
+                if (fstatat(dirFd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                    type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISCHR(st.st_mode) ? DT_CHR : DT_REG;
+            }
+            out.append({ QByteArray(e->d_name), type });
+        }
+        closedir(d);
+        return out;
+    }
+
+    int openDir(int at, const QByteArray &path)
+    {
+        return openat(at, path.isEmpty() ? "." : path.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+
+    QByteArray join(const QByteArray &dir, const QByteArray &name)
+    {
+        return dir.isEmpty() ? name : dir + '/' + name;
+    }
+
+    bool sameTime(const timespec &a, const timespec &b)
+    {
+        return a.tv_sec == b.tv_sec && (a.tv_nsec == b.tv_nsec || a.tv_nsec == 0 || b.tv_nsec == 0);
+    }
+
+    // Docker's naive comparison: directories differ only in type, mode, owner or device.
+    bool differs(const struct stat &a, const struct stat &b)
+    {
+        if (a.st_mode != b.st_mode || a.st_uid != b.st_uid || a.st_gid != b.st_gid || a.st_rdev != b.st_rdev)
+            return true;
+        if (S_ISDIR(a.st_mode))
+            return false;
+        return a.st_size != b.st_size || !sameTime(a.st_mtim, b.st_mtim);
+    }
+
+    class ChangeWalker {
+    public:
+        ChangeWalker(const LayerView &base, bool overlay)
+            : m_base(base)
+            , m_overlay(overlay)
+        {
+        }
+
+        // Appends the changes below `dirPath` to `out`; returns whether there were any.
+        // `full`: the new directory replaces the base's listing (vfs, or an opaque directory),
+        // so base names it lacks are deleted.
+        bool walk(int newDirFd, const QByteArray &dirPath, const QList<int> &baseLayers, bool full, QList<Change> &out)
+        {
+            const QHash<QByteArray, LayerView::Entry> base = baseLayers.isEmpty() ? QHash<QByteArray, LayerView::Entry>() : m_base.list(dirPath, baseLayers);
+            QList<DirEntry> entries = readEntries(newDirFd);
+            std::sort(entries.begin(), entries.end(), [](const DirEntry &a, const DirEntry &b) { return a.name < b.name; });
+            bool changed = false;
+            QSet<QByteArray> present;
+            for (const DirEntry &e : std::as_const(entries)) {
+                const QByteArray path = join(dirPath, e.name);
+                present.insert(e.name);
+                const auto b = base.constFind(e.name);
+                const bool inBase = b != base.constEnd() && !b->whiteout;
+                struct stat st;
+                if (m_overlay && e.type == DT_CHR && fstatat(newDirFd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && LayerView::isWhiteout(st)) {
+                    if (inBase) {
+                        out.append({ Change::Kind::Deleted, '/' + path });
+                        changed = true;
+                    }
+                    continue;
+                }
+                if (!inBase) {
+                    out.append({ Change::Kind::Added, '/' + path });
+                    if (e.type == DT_DIR)
+                        addAll(newDirFd, e.name, path, out);
+                    changed = true;
+                    continue;
+                }
+                struct stat baseSt;
+                if (fstatat(newDirFd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !m_base.stat(b->layer, path, &baseSt))
+                    continue;
+                const qsizetype mark = out.size();
+                bool recorded = false;
+                if (differs(st, baseSt)) {
+                    out.append({ Change::Kind::Changed, '/' + path });
+                    recorded = changed = true;
+                }
+                if (!S_ISDIR(st.st_mode))
+                    continue;
+                const int childFd = openDir(newDirFd, e.name);
+                if (childFd < 0)
+                    continue;
+                bool below;
+                if (!b->isDir) {
+                    addAll(newDirFd, e.name, path, out); // a directory where the image had a file
+                    below = true;
+                } else {
+                    const bool opaque = m_overlay && LayerView::isOpaque(newDirFd, e.name.constData());
+                    below = walk(childFd, path, b->dirLayers, full || opaque, out);
+                }
+                close(childFd);
+                if (below && !recorded) // every directory above a change is changed
+                    out.insert(mark, { Change::Kind::Changed, '/' + path });
+                changed = changed || below;
+            }
+            if (full) {
+                QList<QByteArray> gone;
+                for (auto it = base.constBegin(); it != base.constEnd(); ++it) {
+                    if (!it->whiteout && !present.contains(it.key()))
+                        gone.append(it.key());
+                }
+                std::sort(gone.begin(), gone.end());
+                for (const QByteArray &name : std::as_const(gone))
+                    out.append({ Change::Kind::Deleted, '/' + join(dirPath, name) });
+                changed = changed || !gone.isEmpty();
+            }
+            return changed;
+        }
+
+    private:
+        // Everything below a new directory is new.
+        void addAll(int parentFd, const QByteArray &name, const QByteArray &path, QList<Change> &out)
+        {
+            const int fd = openDir(parentFd, name);
+            if (fd < 0)
+                return;
+            QList<DirEntry> entries = readEntries(fd);
+            std::sort(entries.begin(), entries.end(), [](const DirEntry &a, const DirEntry &b) { return a.name < b.name; });
+            for (const DirEntry &e : std::as_const(entries)) {
+                const QByteArray child = join(path, e.name);
+                out.append({ Change::Kind::Added, '/' + child });
+                if (e.type == DT_DIR)
+                    addAll(fd, e.name, child, out);
+            }
+            close(fd);
+        }
+
+        const LayerView &m_base;
+        bool m_overlay;
+    };
+
+} // namespace
+
+LayerView::LayerView(const QStringList &layerDirs)
+    : m_dirs(layerDirs)
+{
+}
+
+LayerView::~LayerView()
+{
+    for (int fd : std::as_const(m_roots)) {
+        if (fd >= 0)
+            close(fd);
+    }
+}
+
+Status LayerView::open()
+{
+    for (const QString &d : std::as_const(m_dirs)) {
+        const int fd = ::open(QFile::encodeName(d).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return fail(QStringLiteral("layer snapshot %1: %2").arg(d, fs::errorText(errno)));
+        m_roots.append(fd);
+    }
+    return {};
+}
+
+QList<int> LayerView::allLayers() const
+{
+    QList<int> out;
+    for (int i = 0; i < m_roots.size(); ++i)
+        out.append(i);
+    return out;
+}
+
+bool LayerView::isWhiteout(const struct stat &st)
+{
+    return S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0;
+}
+
+bool LayerView::isOpaque(int dirFd, const char *name)
+{
+    const int fd = openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char value[4];
+    bool opaque = false;
+    for (const char *attr : { "trusted.overlay.opaque", "user.overlay.opaque" }) {
+        const ssize_t n = fgetxattr(fd, attr, value, sizeof value);
+        if (n == 1 && value[0] == 'y')
+            opaque = true;
+    }
+    close(fd);
+    return opaque;
+}
+
+bool LayerView::stat(int layer, const QByteArray &path, struct stat *st) const
+{
+    return layer >= 0 && layer < m_roots.size() && fstatat(m_roots[layer], path.constData(), st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+QHash<QByteArray, LayerView::Entry> LayerView::list(const QByteArray &dirPath, const QList<int> &layers) const
+{
+    QHash<QByteArray, Entry> out;
+    QSet<QByteArray> settled; // nothing further down can contribute to these names
+    for (int layer : layers) {
+        const int fd = openDir(m_roots[layer], dirPath);
+        if (fd < 0)
+            continue;
+        for (const DirEntry &e : readEntries(fd)) {
+            auto it = out.find(e.name);
+            if (it != out.end()) {
+                if (settled.contains(e.name))
+                    continue;
+                // Only a directory above merges with what lies below.
+                if (e.type == DT_DIR) {
+                    it->dirLayers.append(layer);
+                    if (isOpaque(fd, e.name.constData()))
+                        settled.insert(e.name);
+                } else {
+                    settled.insert(e.name);
+                }
+                continue;
+            }
+            Entry entry;
+            entry.layer = layer;
+            if (e.type == DT_CHR) {
+                struct stat st;
+                entry.whiteout = fstatat(fd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && isWhiteout(st);
+            }
+            if (e.type == DT_DIR) {
+                entry.isDir = true;
+                entry.dirLayers.append(layer);
+                if (isOpaque(fd, e.name.constData()))
+                    settled.insert(e.name);
+            } else {
+                settled.insert(e.name);
+            }
+            out.insert(e.name, entry);
+        }
+        close(fd);
+    }
+    return out;
+}
+
+std::optional<LayerView::Entry> LayerView::find(const QByteArray &path) const
+{
+    QList<int> layers = allLayers();
+    const QList<QByteArray> parts = path.split('/');
+    QByteArray dir;
+    std::optional<Entry> found;
+    for (const QByteArray &part : parts) {
+        if (part.isEmpty())
+            continue;
+        if (found && !found->isDir)
+            return std::nullopt;
+        if (found)
+            layers = found->dirLayers;
+        const QHash<QByteArray, Entry> listing = list(dir, layers);
+        auto it = listing.constFind(part);
+        if (it == listing.constEnd() || it->whiteout)
+            return std::nullopt;
+        found = *it;
+        dir = join(dir, part);
+    }
+    return found;
+}
+
+Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, const QStringList &baseLayers)
+{
+    LayerView base(baseLayers);
+    STRATA_TRY(base.open());
+    const int root = ::open(QFile::encodeName(upper).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return fail(QStringLiteral("writable layer %1: %2").arg(upper, fs::errorText(errno)));
+    QList<Change> out;
+    ChangeWalker walker(base, upperIsOverlay);
+    walker.walk(root, {}, base.allLayers(), !upperIsOverlay, out);
+    close(root);
+    return out;
+}
+
+} // namespace strata

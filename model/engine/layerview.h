@@ -1,0 +1,71 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <sys/stat.h>
+
+namespace strata {
+
+// A read-only stack of snapshot directories (top first) seen the way overlayfs merges them:
+// a whiteout (char 0/0) hides a name below it, an opaque directory hides what lies below it,
+// directories merge. Used to compare a container's writable layer with its image, and to say
+// which layer a copied-up file came from. Never follows a symbolic link.
+class LayerView {
+public:
+    explicit LayerView(const QStringList &layerDirs);
+    ~LayerView();
+    LayerView(const LayerView &) = delete;
+    LayerView &operator=(const LayerView &) = delete;
+
+    Status open();
+    int layerCount() const { return int(m_roots.size()); }
+
+    // One name in one merged directory.
+    struct Entry {
+        int layer = -1; // the topmost layer that provides it
+        bool whiteout = false; // deleted by `layer`: not visible
+        bool isDir = false;
+        QList<int> dirLayers; // for a directory: the layers whose contents merge into it
+    };
+    // The merged listing of the directory whose contributing layers are `layers` (use
+    // allLayers() for the root), whiteouts included and marked.
+    QHash<QByteArray, Entry> list(const QByteArray &dirPath, const QList<int> &layers) const;
+    QList<int> allLayers() const;
+    // lstat of `path` (relative, no leading '/') in one layer.
+    bool stat(int layer, const QByteArray &path, struct stat *st) const;
+    // Where `path` comes from in the merged view, if it is visible.
+    std::optional<Entry> find(const QByteArray &path) const;
+
+    static bool isWhiteout(const struct stat &st);
+    // Whether the directory `name` in `dirFd` carries overlay's opaque mark (trusted. or user.).
+    static bool isOpaque(int dirFd, const char *name);
+
+private:
+    QStringList m_dirs;
+    QList<int> m_roots;
+};
+
+// One line of `diff`: the path as the container sees it.
+struct Change {
+    enum class Kind { Added, Changed, Deleted };
+    Kind kind;
+    QByteArray path; // absolute, "/etc/passwd"
+
+    char letter() const { return kind == Kind::Added ? 'A' : kind == Kind::Changed ? 'C' : 'D'; }
+};
+
+// The changes of a container against its image, as Docker's `diff` reports them: a path is
+// Added, Changed (type, mode, owner or device differ; for non-directories also size or mtime)
+// or Deleted, and every directory above a change is Changed. `upper` is either overlay's
+// upper directory (only what it holds can differ from `base`) or, for vfs, the container's
+// whole tree.
+Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, const QStringList &baseLayers);
+
+} // namespace strata
