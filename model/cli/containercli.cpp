@@ -1,6 +1,7 @@
 #include "containercli.h"
 
 #include "args.h"
+#include "changewatcher.h"
 #include "containermonitor.h"
 #include "containerruntime.h"
 #include "containerstore.h"
@@ -9,7 +10,10 @@
 #include "texttable.h"
 #include "volumestore.h"
 
+#include <QDir>
+#include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -23,7 +27,7 @@ namespace strata {
 namespace {
 
     const QStringList commands { QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("run"), QStringLiteral("ps"), QStringLiteral("logs"),
-        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff") };
+        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff"), QStringLiteral("watch") };
 
     const QStringList createFlags { QStringLiteral("-d"), QStringLiteral("--detach"), QStringLiteral("--rm"), QStringLiteral("-i"),
         QStringLiteral("--interactive"), QStringLiteral("-t"), QStringLiteral("--tty") };
@@ -126,6 +130,8 @@ Containers:
   exec [-i] [-e KEY=VALUE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]
                                 run a program in a running container
   diff CONTAINER                changes against the image: A added, C changed, D deleted
+  watch CONTAINER               the writable layer changing, live: Added, Changed (with
+                                copy-ups and their layer), Deleted, Opaque
   volume create|ls|inspect|rm|prune
                                 named volumes (volumes/<name>/_data)
 )");
@@ -396,6 +402,46 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             text += ch.letter() + QByteArray(" ") + ch.path + '\n';
         m_out.flush();
         (void)!write(1, text.constData(), size_t(text.size()));
+        return 0;
+    }
+    if (command == QLatin1String("watch")) {
+        auto a = parse({}, {}, 1);
+        if (!a || a->positional.size() != 1)
+            return a ? failWith(command, QStringLiteral("name one container"), 2) : 2;
+        auto c = containers.resolve(a->positional.first());
+        if (!c)
+            return failWith(command, c.error());
+        auto base = containers.baseLayers(c->config);
+        if (!base)
+            return failWith(command, base.error());
+        // Layer labels: 0 is the container's init layer, then the image's from the top.
+        QStringList labels { QStringLiteral("the init layer") };
+        for (qsizetype i = 1; i < base->size(); ++i) {
+            const QString chain = QFileInfo(base->at(i)).dir().dirName();
+            labels << QStringLiteral("image layer %1 of %2 (chain sha256:%3)").arg(base->size() - i).arg(base->size() - 1).arg(chain.left(12));
+        }
+        ChangeWatcher watcher(containers.upperDir(c->config.id), base.value());
+        if (Status s = watcher.start(); !s)
+            return failWith(command, s.error());
+        m_out << "Watching the writable layer of " << c->config.name << " (" << containers.upperDir(c->config.id) << "); Ctrl-C stops.\n";
+        if (!m_store.driver().independentSnapshots())
+            m_out << "Note: with vfs the writable layer is a full copy of the image: nothing is copied up on write.\n";
+        m_out.flush();
+        QEventLoop loop;
+        QObject::connect(&watcher, &ChangeWatcher::changed, &loop, [&](const ChangeEvent &e) {
+            m_out << e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) << "  " << e.kindName().leftJustified(7) << "  " << QString::fromUtf8(e.path);
+            if (e.kind != ChangeEvent::Kind::Deleted)
+                m_out << (e.isDir ? QStringLiteral("  (directory)") : QStringLiteral("  (%1)").arg(humanize::size(e.size)));
+            if (e.copiedFromLayer >= 0)
+                m_out << "  copied up from " << labels.value(e.copiedFromLayer) << ", " << humanize::size(e.copiedBytes) << " copied";
+            m_out << '\n';
+            m_out.flush();
+        });
+        QObject::connect(&watcher, &ChangeWatcher::finished, &loop, [&] {
+            m_out << "The writable layer is gone (container removed).\n";
+            loop.quit();
+        });
+        loop.exec();
         return 0;
     }
     if (command == QLatin1String("volume")) {

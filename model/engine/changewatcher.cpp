@@ -1,0 +1,220 @@
+#include "changewatcher.h"
+
+#include "fsutil.h"
+#include "layerview.h"
+
+#include <QFile>
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace strata {
+
+QString ChangeEvent::kindName() const
+{
+    switch (kind) {
+    case Kind::Added:
+        return QStringLiteral("Added");
+    case Kind::Changed:
+        return QStringLiteral("Changed");
+    case Kind::Deleted:
+        return QStringLiteral("Deleted");
+    case Kind::Opaque:
+        return QStringLiteral("Opaque");
+    }
+    return QString();
+}
+
+namespace {
+    constexpr uint32_t dirMask = IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_ONLYDIR;
+
+    QByteArray join(const QByteArray &dir, const QByteArray &name)
+    {
+        return dir.isEmpty() ? name : dir + '/' + name;
+    }
+} // namespace
+
+ChangeWatcher::ChangeWatcher(const QString &upperDir, const QStringList &baseLayers, QObject *parent)
+    : QObject(parent)
+    , m_upper(upperDir)
+    , m_baseDirs(baseLayers)
+{
+}
+
+ChangeWatcher::~ChangeWatcher()
+{
+    if (m_fd >= 0)
+        close(m_fd);
+    if (m_rootFd >= 0)
+        close(m_rootFd);
+}
+
+Status ChangeWatcher::start()
+{
+    m_base = std::make_unique<LayerView>(m_baseDirs);
+    STRATA_TRY(m_base->open());
+    m_rootFd = open(QFile::encodeName(m_upper).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (m_rootFd < 0)
+        return fail(QStringLiteral("writable layer %1: %2").arg(m_upper, fs::errorText(errno)));
+    m_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (m_fd < 0)
+        return fail(QStringLiteral("cannot watch %1: inotify: %2").arg(m_upper, fs::errorText(errno)));
+    addWatch({}, false);
+    m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &ChangeWatcher::readEvents);
+    return {};
+}
+
+// Watches a directory and its subdirectories. Entries already there when a directory appears
+// are reported too: they were created before the watch could see them.
+void ChangeWatcher::addWatch(const QByteArray &relPath, bool reportContents)
+{
+    const QByteArray full = QFile::encodeName(m_upper) + (relPath.isEmpty() ? QByteArray() : '/' + relPath);
+    const int wd = inotify_add_watch(m_fd, full.constData(), dirMask);
+    if (wd < 0)
+        return;
+    m_watches.insert(wd, relPath);
+    const int dirFd = openat(m_rootFd, relPath.isEmpty() ? "." : relPath.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dirFd < 0)
+        return;
+    auto names = fs::entryNames(dirFd);
+    close(dirFd);
+    if (!names)
+        return;
+    for (const QByteArray &name : names.value()) {
+        const QByteArray child = join(relPath, name);
+        struct stat st;
+        if (fstatat(m_rootFd, child.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (reportContents)
+            entryAppeared(child);
+        else if (S_ISDIR(st.st_mode))
+            addWatch(child, false);
+    }
+}
+
+void ChangeWatcher::emitEvent(ChangeEvent::Kind kind, const QByteArray &relPath, const struct stat *st, int copiedFrom, qint64 copied)
+{
+    ChangeEvent e;
+    e.kind = kind;
+    e.path = '/' + relPath;
+    e.size = st && !S_ISDIR(st->st_mode) ? qint64(st->st_size) : 0;
+    e.isDir = st && S_ISDIR(st->st_mode);
+    e.copiedFromLayer = copiedFrom;
+    e.copiedBytes = copied;
+    e.time = QDateTime::currentDateTimeUtc();
+    Q_EMIT changed(e);
+}
+
+void ChangeWatcher::entryAppeared(const QByteArray &relPath)
+{
+    struct stat st;
+    if (fstatat(m_rootFd, relPath.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return;
+    if (LayerView::isWhiteout(st)) {
+        m_pendingNew.remove(relPath);
+        m_whiteouts.insert(relPath);
+        emitEvent(ChangeEvent::Kind::Deleted, relPath, nullptr);
+        return;
+    }
+    const auto origin = m_base->find(relPath);
+    if (S_ISDIR(st.st_mode)) {
+        const qsizetype slash = relPath.lastIndexOf('/');
+        const QByteArray parent = slash < 0 ? QByteArray() : relPath.left(slash);
+        const int parentFd = parent.isEmpty() ? dup(m_rootFd) : openat(m_rootFd, parent.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const bool opaque = parentFd >= 0 && LayerView::isOpaque(parentFd, relPath.mid(slash + 1).constData());
+        if (parentFd >= 0)
+            close(parentFd);
+        if (opaque) {
+            m_opaque.insert(relPath);
+            emitEvent(ChangeEvent::Kind::Opaque, relPath, &st);
+        } else if (origin) {
+            emitEvent(ChangeEvent::Kind::Changed, relPath, &st, origin->layer, 0); // a directory copied up
+        } else {
+            emitEvent(ChangeEvent::Kind::Added, relPath, &st);
+        }
+        addWatch(relPath, true);
+        return;
+    }
+    if (origin && !m_whiteouts.remove(relPath)) {
+        // A name a lower layer has, appearing here complete: overlayfs copied the whole file
+        // up (built in work/, then linked or renamed in) before the container's write.
+        struct stat lower;
+        const qint64 bytes = m_base->stat(origin->layer, relPath, &lower) && S_ISREG(lower.st_mode) ? qint64(lower.st_size) : 0;
+        emitEvent(ChangeEvent::Kind::Changed, relPath, &st, origin->layer, bytes);
+        return;
+    }
+    if (S_ISREG(st.st_mode)) {
+        m_pendingNew.insert(relPath); // reported once written and closed, with its size
+        return;
+    }
+    emitEvent(origin ? ChangeEvent::Kind::Changed : ChangeEvent::Kind::Added, relPath, &st);
+}
+
+void ChangeWatcher::readEvents()
+{
+    alignas(inotify_event) char buf[64 * 1024];
+    for (;;) {
+        const ssize_t n = read(m_fd, buf, sizeof buf);
+        if (n <= 0)
+            return;
+        for (ssize_t off = 0; off < n;) {
+            const auto *ev = reinterpret_cast<const inotify_event *>(buf + off);
+            off += ssize_t(sizeof(inotify_event) + ev->len);
+            const auto dir = m_watches.constFind(ev->wd);
+            if (dir == m_watches.constEnd())
+                continue;
+            if (ev->mask & IN_IGNORED) {
+                const bool root = dir->isEmpty();
+                m_watches.remove(ev->wd);
+                if (root)
+                    Q_EMIT finished();
+                continue;
+            }
+            if (ev->mask & IN_DELETE_SELF)
+                continue;
+            if ((ev->mask & (IN_DELETE | IN_MOVED_FROM)) && access(QFile::encodeName(m_upper).constData(), F_OK) != 0) {
+                // The container is being removed (its directory was moved away): its layer's
+                // deletion is not a change made inside it.
+                close(m_fd);
+                m_fd = -1;
+                m_notifier->setEnabled(false);
+                Q_EMIT finished();
+                return;
+            }
+            const QByteArray path = join(*dir, QByteArray(ev->name));
+            if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+                entryAppeared(path);
+            } else if (ev->mask & IN_CLOSE_WRITE) {
+                struct stat st;
+                if (fstatat(m_rootFd, path.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                    continue;
+                const bool isNew = m_pendingNew.remove(path);
+                emitEvent(isNew && !m_base->find(path) ? ChangeEvent::Kind::Added : ChangeEvent::Kind::Changed, path, &st);
+            } else if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
+                m_pendingNew.remove(path);
+                // Gone from the writable layer: if a lower layer still has it, overlay writes a
+                // whiteout next (reported then); otherwise the change is simply undone.
+                if (!m_base->find(path))
+                    emitEvent(ChangeEvent::Kind::Deleted, path, nullptr);
+            } else if ((ev->mask & IN_ATTRIB) && (ev->mask & IN_ISDIR) && !m_opaque.contains(path)) {
+                const int parentFd = dir->isEmpty() ? dup(m_rootFd) : openat(m_rootFd, dir->constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (parentFd >= 0 && LayerView::isOpaque(parentFd, ev->name)) {
+                    m_opaque.insert(path);
+                    struct stat st;
+                    if (fstatat(m_rootFd, path.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+                        emitEvent(ChangeEvent::Kind::Opaque, path, &st);
+                }
+                if (parentFd >= 0)
+                    close(parentFd);
+            }
+        }
+    }
+}
+
+} // namespace strata

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+
+#include <memory>
+#include <sys/stat.h>
+
+class QSocketNotifier;
+
+namespace strata {
+
+class LayerView;
+
+// One change seen in a container's writable layer.
+struct ChangeEvent {
+    enum class Kind { Added, Changed, Deleted, Opaque };
+    Kind kind = Kind::Added;
+    QByteArray path; // as the container sees it: "/etc/passwd"
+    qint64 size = 0; // bytes of the entry in the writable layer now
+    bool isDir = false;
+    // A copy-up: the entry came from a lower layer (index into the base layers given to the
+    // watcher, 0 = top) and the kernel copied `copiedBytes` into the writable layer first.
+    int copiedFromLayer = -1;
+    qint64 copiedBytes = 0;
+    QDateTime time;
+
+    QString kindName() const;
+};
+
+// Watches a container's writable layer (overlay's upper directory) with inotify, following
+// directories created later, and turns what the kernel does there into ChangeEvents: a file
+// created (Added), a lower file copied up or a file rewritten (Changed), a whiteout or a
+// removed file (Deleted), a directory made opaque (Opaque). Runs in the thread it lives in,
+// driven by its event loop.
+class ChangeWatcher : public QObject {
+    Q_OBJECT
+public:
+    // `baseLayers`: the snapshot directories below the writable layer, top first.
+    ChangeWatcher(const QString &upperDir, const QStringList &baseLayers, QObject *parent = nullptr);
+    ~ChangeWatcher() override;
+
+    Status start();
+
+Q_SIGNALS:
+    void changed(const strata::ChangeEvent &event);
+    // The writable layer itself went away (the container was removed).
+    void finished();
+
+private:
+    void readEvents();
+    void addWatch(const QByteArray &relPath, bool reportContents);
+    void entryAppeared(const QByteArray &relPath);
+    void emitEvent(ChangeEvent::Kind kind, const QByteArray &relPath, const struct stat *st, int copiedFrom = -1, qint64 copied = 0);
+
+    QString m_upper;
+    QStringList m_baseDirs;
+    std::unique_ptr<LayerView> m_base;
+    int m_fd = -1;
+    int m_rootFd = -1;
+    QSocketNotifier *m_notifier = nullptr;
+    QHash<int, QByteArray> m_watches; // watch descriptor -> directory path (relative)
+    QSet<QByteArray> m_pendingNew; // files created but not yet closed after writing
+    QSet<QByteArray> m_opaque;
+    QSet<QByteArray> m_whiteouts; // a file made here later replaces a deletion: not a copy-up
+};
+
+} // namespace strata
