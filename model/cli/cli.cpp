@@ -2,6 +2,7 @@
 
 #include "args.h"
 #include "containercli.h"
+#include "containerstore.h"
 
 #include "humanize.h"
 #include "imageimporter.h"
@@ -259,12 +260,29 @@ int Cli::run(const QStringList &arguments)
         if (!usage)
             return failWith(usage.error());
         const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
+        ContainerStore containerStore(store);
+        auto listed = containerStore.list();
+        const QList<Container> containers = listed ? listed.value() : QList<Container>();
+        QHash<Digest, int> perImage;
+        qint64 containersSize = 0, reclaimableContainers = 0;
+        int active = 0;
+        for (const Container &c : containers) {
+            ++perImage[c.config.imageId];
+            const qint64 size = containerStore.writableSize(c.config.id);
+            containersSize += size;
+            if (c.state.running())
+                ++active;
+            else
+                reclaimableContainers += size;
+        }
+        const int activeImages = int(std::count_if(usage->images.cbegin(), usage->images.cend(), [&](const auto &row) { return perImage.contains(row.image.id); }));
         if (!verbose) {
             TextTable table({ QStringLiteral("TYPE"), QStringLiteral("TOTAL"), QStringLiteral("ACTIVE"), QStringLiteral("SIZE"), QStringLiteral("RECLAIMABLE") });
             const qint64 pct = usage->totalSize > 0 ? usage->reclaimable * 100 / usage->totalSize : 0;
-            table.add({ QStringLiteral("Images"), QString::number(usage->images.size()), QStringLiteral("0"), humanize::size(usage->totalSize),
+            table.add({ QStringLiteral("Images"), QString::number(usage->images.size()), QString::number(activeImages), humanize::size(usage->totalSize),
                 QStringLiteral("%1 (%2%)").arg(humanize::size(usage->reclaimable)).arg(pct) });
-            table.add({ QStringLiteral("Containers"), QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("0B"), QStringLiteral("0B") });
+            table.add({ QStringLiteral("Containers"), QString::number(containers.size()), QString::number(active), humanize::size(containersSize),
+                humanize::size(reclaimableContainers) });
             table.add({ QStringLiteral("Local Volumes"), QString::number(usage->volumes), QStringLiteral("0"), humanize::size(usage->volumesSize), humanize::size(usage->volumesSize) });
             table.add({ QStringLiteral("Build Cache"), QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("0B"), QStringLiteral("0B") });
             m_out << table.render();
@@ -276,10 +294,15 @@ int Cli::run(const QStringList &arguments)
             const QStringList tags = row.image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : row.image.tags;
             for (const QString &t : tags)
                 table.add({ repository(t), tagPart(t), row.image.id.shortHex(), humanize::ago(row.image.created), humanize::size(row.size), humanize::size(row.shared),
-                    humanize::size(row.unique), QStringLiteral("0") });
+                    humanize::size(row.unique), QString::number(perImage.value(row.image.id)) });
         }
+        TextTable containerTable({ QStringLiteral("CONTAINER ID"), QStringLiteral("IMAGE"), QStringLiteral("COMMAND"), QStringLiteral("LOCAL VOLUMES"),
+            QStringLiteral("SIZE"), QStringLiteral("CREATED"), QStringLiteral("STATUS"), QStringLiteral("NAMES") });
+        for (const Container &c : containers)
+            containerTable.add({ c.config.shortId(), c.config.imageRef, u'"' + c.config.args().join(u' ').left(20) + u'"', QString::number(c.config.mounts.size()),
+                humanize::size(containerStore.writableSize(c.config.id)), humanize::ago(c.config.created), c.state.statusName(), c.config.name });
         m_out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage->totalSize) << " (each layer counted once)\n\n"
-              << "Containers space usage:\n\nCONTAINER ID   IMAGE   COMMAND   LOCAL VOLUMES   SIZE   CREATED   STATUS   NAMES\n\n"
+              << "Containers space usage:\n\n" << containerTable.render() << '\n'
               << "Local Volumes space usage:\n\nVOLUME NAME   LINKS   SIZE\n\n"
               << "Build cache usage: 0B\n";
         return 0;

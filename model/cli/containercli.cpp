@@ -2,6 +2,7 @@
 
 #include "args.h"
 #include "changewatcher.h"
+#include "containercommitter.h"
 #include "containermonitor.h"
 #include "containerruntime.h"
 #include "containerstore.h"
@@ -27,7 +28,7 @@ namespace strata {
 namespace {
 
     const QStringList commands { QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("run"), QStringLiteral("ps"), QStringLiteral("logs"),
-        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff"), QStringLiteral("watch") };
+        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff"), QStringLiteral("watch"), QStringLiteral("commit") };
 
     const QStringList createFlags { QStringLiteral("-d"), QStringLiteral("--detach"), QStringLiteral("--rm"), QStringLiteral("-i"),
         QStringLiteral("--interactive"), QStringLiteral("-t"), QStringLiteral("--tty") };
@@ -130,6 +131,8 @@ Containers:
   exec [-i] [-e KEY=VALUE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]
                                 run a program in a running container
   diff CONTAINER                changes against the image: A added, C changed, D deleted
+  commit [-m MESSAGE] CONTAINER [REPOSITORY[:TAG]]
+                                the writable layer as a new image layer
   watch CONTAINER               the writable layer changing, live: Added, Changed (with
                                 copy-ups and their layer), Deleted, Opaque
   volume create|ls|inspect|rm|prune
@@ -402,6 +405,19 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             text += ch.letter() + QByteArray(" ") + ch.path + '\n';
         m_out.flush();
         (void)!write(1, text.constData(), size_t(text.size()));
+        return 0;
+    }
+    if (command == QLatin1String("commit")) {
+        auto a = parse({}, { QStringLiteral("-m"), QStringLiteral("--message") }, 1);
+        if (!a || a->positional.size() > 2)
+            return a ? failWith(command, QStringLiteral("usage: commit [-m MESSAGE] CONTAINER [REPOSITORY[:TAG]]"), 2) : 2;
+        auto c = containers.resolve(a->positional.first());
+        if (!c)
+            return failWith(command, c.error());
+        auto id = ContainerCommitter(m_store).commit(c.value(), a->positional.value(1), a->value(QStringLiteral("-m"), QStringLiteral("--message")));
+        if (!id)
+            return failWith(command, id.error());
+        m_out << id->toString() << '\n';
         return 0;
     }
     if (command == QLatin1String("watch")) {

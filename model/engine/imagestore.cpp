@@ -1,5 +1,7 @@
 #include "imagestore.h"
 
+#include "containerstore.h"
+
 #include "fsutil.h"
 #include "layerstore.h"
 #include "sha256.h"
@@ -356,10 +358,25 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force)
         if (!byTag && image->tags.size() > 1 && !force)
             return fail(QStringLiteral("image %1 is referenced by several tags (%2): remove them by tag, or use --force")
                             .arg(image->id.shortHex(), image->tags.join(QStringLiteral(", "))));
+        QStringList users;
+        if (auto containers = ContainerStore(m_store).list()) {
+            for (const Container &c : containers.value()) {
+                if (c.config.imageId == image->id)
+                    users << QStringLiteral("%1 (%2)").arg(c.config.name, c.config.shortId());
+            }
+        }
+        if (!users.isEmpty() && !force)
+            return fail(QStringLiteral("image %1 (%2) is used by container %3: remove the container first, or use -f to untag the image")
+                            .arg(reference, image->id.shortHex(), users.join(QStringLiteral(", "))));
         index.removeIf([&](const IndexEntry &e) { return e.manifest.digest == image->manifest.digest; });
         for (const QString &t : image->tags)
             lines << QStringLiteral("Untagged: %1").arg(t);
-        lines << QStringLiteral("Deleted: %1").arg(image->id.toString());
+        if (users.isEmpty()) {
+            lines << QStringLiteral("Deleted: %1").arg(image->id.toString());
+        } else {
+            // As Docker: forced, the image loses its names but stays while containers use it.
+            index.append({ image->manifest, {} });
+        }
     }
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter();

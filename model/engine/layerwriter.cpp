@@ -17,6 +17,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
+#include <functional>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace strata {
@@ -33,9 +36,40 @@ namespace {
 
     class TreeWriter {
     public:
-        explicit TreeWriter(archive *a)
+        explicit TreeWriter(archive *a, bool recursive = true)
             : m_archive(a)
+            , m_recursive(recursive)
         {
+        }
+
+        // One entry, named by its path below the root; the directories above it must not be
+        // symbolic links (a container could have made one point anywhere).
+        Status writePath(int rootFd, const QByteArray &relPath)
+        {
+            const qsizetype slash = relPath.lastIndexOf('/');
+            const QByteArray parent = slash < 0 ? QByteArray(".") : relPath.left(slash);
+            open_how how {};
+            how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+            how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
+            const int dirFd = int(syscall(SYS_openat2, rootFd, parent.constData(), &how, sizeof how));
+            if (dirFd < 0)
+                return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(relPath), fs::errorText(errno)));
+            Status s = writeEntry(dirFd, relPath.mid(slash + 1), relPath);
+            close(dirFd);
+            return s;
+        }
+
+        // An OCI whiteout: `.wh.<name>` beside what it deletes.
+        Status writeWhiteout(const QByteArray &relPath)
+        {
+            const qsizetype slash = relPath.lastIndexOf('/');
+            const QByteArray name = (slash < 0 ? QByteArray() : relPath.left(slash + 1)) + ".wh." + relPath.mid(slash + 1);
+            archive_entry *entry = archive_entry_new();
+            auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
+            archive_entry_set_pathname(entry, name.constData());
+            archive_entry_set_mode(entry, S_IFREG | 0644);
+            archive_entry_set_size(entry, 0);
+            return header(entry, name);
         }
 
         Status writeDir(int dirFd, const QByteArray &prefix)
@@ -122,7 +156,7 @@ namespace {
                     }
                 }
             }
-            if (status && isDir)
+            if (status && isDir && m_recursive)
                 status = writeDir(fd, path + '/');
             if (fd >= 0)
                 close(fd);
@@ -137,29 +171,51 @@ namespace {
         }
 
         archive *m_archive;
+        bool m_recursive;
         QHash<QPair<quint64, quint64>, QByteArray> m_links;
     };
 
 } // namespace
 
+namespace {
+
+    // Opens `dirPath`, runs `body` with a PAX writer into `out`, and closes both.
+    Status withArchive(const QString &dirPath, BlobWriter &out, bool recursive, const std::function<Status(TreeWriter &, int)> &body)
+    {
+        int dirFd = open(QFile::encodeName(dirPath).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirFd < 0)
+            return fail(QStringLiteral("%1: cannot open directory: %2").arg(dirPath, fs::errorText(errno)));
+        archive *a = archive_write_new();
+        archive_write_set_format_pax_restricted(a);
+        archive_write_set_bytes_per_block(a, 10240);
+        archive_write_open(a, &out, nullptr, writeCallback, nullptr);
+        TreeWriter writer(a, recursive);
+        Status status = body(writer, dirFd);
+        close(dirFd);
+        if (archive_write_close(a) != ARCHIVE_OK && status)
+            status = fail(QStringLiteral("%1: %2").arg(dirPath, QString::fromLocal8Bit(archive_error_string(a))));
+        archive_write_free(a);
+        if (!status)
+            return fail(QStringLiteral("%1: %2").arg(dirPath, status.error()));
+        return {};
+    }
+
+} // namespace
+
 Status LayerWriter::writeTree(const QString &dirPath, BlobWriter &out)
 {
-    int dirFd = open(QFile::encodeName(dirPath).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirFd < 0)
-        return fail(QStringLiteral("%1: cannot open directory: %2").arg(dirPath, fs::errorText(errno)));
-    archive *a = archive_write_new();
-    archive_write_set_format_pax_restricted(a);
-    archive_write_set_bytes_per_block(a, 10240);
-    archive_write_open(a, &out, nullptr, writeCallback, nullptr);
-    TreeWriter writer(a);
-    Status status = writer.writeDir(dirFd, {});
-    close(dirFd);
-    if (archive_write_close(a) != ARCHIVE_OK && status)
-        status = fail(QStringLiteral("%1: %2").arg(dirPath, QString::fromLocal8Bit(archive_error_string(a))));
-    archive_write_free(a);
-    if (!status)
-        return fail(QStringLiteral("%1: %2").arg(dirPath, status.error()));
-    return {};
+    return withArchive(dirPath, out, true, [](TreeWriter &writer, int dirFd) { return writer.writeDir(dirFd, {}); });
+}
+
+Status LayerWriter::writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out)
+{
+    return withArchive(root, out, false, [&](TreeWriter &writer, int rootFd) -> Status {
+        for (const Change &c : changes) {
+            const QByteArray rel = c.path.mid(1);
+            STRATA_TRY(c.kind == Change::Kind::Deleted ? writer.writeWhiteout(rel) : writer.writePath(rootFd, rel));
+        }
+        return {};
+    });
 }
 
 } // namespace strata

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "layerview.h"
 #include "result.h"
 
 #include <QString>
@@ -14,6 +15,9 @@ class BlobWriter;
 class LayerWriter {
 public:
     static Status writeTree(const QString &dir, BlobWriter &out);
+    // A layer of `changes` (in order, parents first) taken from the tree at `root`: added and
+    // changed entries as they are there, deleted ones as OCI whiteouts (Docker's commit).
+    static Status writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out);
 };
 
 } // namespace strata

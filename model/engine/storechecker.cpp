@@ -1,11 +1,15 @@
 #include "storechecker.h"
 
+#include "containerstore.h"
+#include "volumestore.h"
+
 #include "fsutil.h"
 #include "imagestore.h"
 #include "layerstore.h"
 #include "store.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QHash>
 #include <QSet>
 
@@ -157,6 +161,51 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
         } else if (!refs->blobs.contains(digest.value())) {
             report(QStringLiteral("unreferenced blob %1").arg(digest->toString()), [&] { return content.remove(digest.value()); });
         }
+    }
+
+    // Containers: each must be readable, have its writable layer, and find its image, the
+    // snapshots its lower/ links name and its volumes. A dead container (its monitor killed)
+    // is a state, not damage: ps shows it and rm removes it.
+    ContainerStore containers(m_store);
+    VolumeStore volumes(m_store);
+    const QString containersDir = m_store.root() + QStringLiteral("/containers");
+    for (const QString &name : QDir(containersDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)) {
+        if (!Digest::isValidHex(name)) {
+            report(QStringLiteral("stray entry containers/%1: not a container ID").arg(name), [&] { return fs::removeTree(containersDir + u'/' + name); });
+            continue;
+        }
+        auto c = containers.load(name);
+        if (!c) {
+            report(c.error(), cannot(QStringLiteral("its config is lost; remove containers/%1 by hand").arg(name)));
+            continue;
+        }
+        const QString label = QStringLiteral("container %1 (%2)").arg(c->config.name, c->config.shortId());
+        if (!images.resolve(c->config.imageId.toString()))
+            report(QStringLiteral("%1 uses image %2, which is not in the store").arg(label, c->config.imageId.toString()), cannot(QStringLiteral("load the image again")));
+        if (!fs::isDirectory(containers.upperDir(name)))
+            report(QStringLiteral("%1 has lost its writable layer %2").arg(label, m_store.relative(containers.upperDir(name))), cannot(QStringLiteral("remove the container")));
+        if (m_store.driver().independentSnapshots()) {
+            const QString lower = containers.dir(name) + QStringLiteral("/lower");
+            for (const QString &link : QDir(lower).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)) {
+                if (!QFileInfo(lower + u'/' + link).isDir())
+                    report(QStringLiteral("%1: lower/%2 points to %3, which is missing").arg(label, link, QFileInfo(lower + u'/' + link).symLinkTarget()),
+                        cannot(QStringLiteral("repair the image's snapshots first")));
+            }
+        }
+        for (const MountSpec &m : c->config.mounts) {
+            if (m.type == MountSpec::Type::Volume && !volumes.get(m.source))
+                report(QStringLiteral("%1 mounts volume %2, which is gone").arg(label, m.source), [&] {
+                    auto v = volumes.create(m.source, m.anonymous);
+                    return v ? Status() : Status(v.takeError());
+                });
+        }
+    }
+    const QString volumesDir = m_store.root() + QStringLiteral("/volumes");
+    for (const QString &name : QDir(volumesDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)) {
+        if (!VolumeStore::isValidName(name) || !volumes.get(name))
+            report(QStringLiteral("stray entry volumes/%1: not a volume (no volume.json)").arg(name), cannot(QStringLiteral("move its data away by hand")));
+        else if (!fs::isDirectory(volumes.dataDir(name)))
+            report(QStringLiteral("volume %1 has lost its _data directory").arg(name), [&] { return fs::makeDirs(volumes.dataDir(name)); });
     }
 
     // Staging of jobs that died.

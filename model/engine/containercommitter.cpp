@@ -1,0 +1,99 @@
+#include "containercommitter.h"
+
+#include "blobwriter.h"
+#include "containerstore.h"
+#include "imagestore.h"
+#include "layerstore.h"
+#include "layerwriter.h"
+#include "store.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace strata {
+
+ContainerCommitter::ContainerCommitter(Store &store)
+    : m_store(store)
+{
+}
+
+Result<Digest> ContainerCommitter::commit(const Container &container, const QString &reference, const QString &message)
+{
+    const ContainerConfig &c = container.config;
+    QString tag;
+    if (!reference.isEmpty()) {
+        auto normalized = ImageStore::normalizeReference(reference);
+        if (!normalized)
+            return normalized.takeError();
+        tag = normalized.value();
+    }
+    ContainerStore containers(m_store);
+    auto image = ImageStore(m_store).resolve(c.imageId.toString());
+    if (!image)
+        return fail(QStringLiteral("container %1: its image is gone: %2").arg(c.name, image.error()));
+    auto changes = containers.changes(container);
+    if (!changes)
+        return changes.takeError();
+
+    auto staging = m_store.newStaging();
+    if (!staging)
+        return staging.takeError();
+    const QString blobPath = staging->file(QStringLiteral("layer.tar"));
+    BlobWriter writer;
+    STRATA_TRY(writer.open(blobPath));
+    STRATA_TRY(LayerWriter::writeChanges(containers.upperDir(c.id), changes.value(), writer));
+    auto written = writer.finish();
+    if (!written)
+        return written.takeError();
+    const Descriptor blob { MediaType::ociLayer, written->digest, written->size };
+
+    const QString createdBy = QStringLiteral("stratactl commit %1 (%2)").arg(c.name, c.args().join(u' '));
+    LayerStore layers(m_store);
+    const Digest parentChain = image->layers.isEmpty() ? Digest() : image->layers.last().chainId;
+    const QString parentDiff = parentChain.isNull() || m_store.driver().independentSnapshots() ? QString() : layers.diffDir(parentChain);
+    auto staged = layers.stage(staging.value(), blobPath, blob, written->digest, parentChain, parentDiff, createdBy,
+        QStringLiteral("commit of container %1").arg(c.name));
+    if (!staged)
+        return staged.takeError();
+
+    // The image's config, with the container's command and environment, one more diffID and
+    // one more history entry.
+    QJsonObject config = image->config;
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    QJsonObject run = config.value(QLatin1String("config")).toObject();
+    run.insert(QStringLiteral("Cmd"), QJsonArray::fromStringList(c.cmd));
+    run.insert(QStringLiteral("Entrypoint"), c.entrypoint.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(QJsonArray::fromStringList(c.entrypoint)));
+    run.insert(QStringLiteral("Env"), QJsonArray::fromStringList(c.env));
+    run.insert(QStringLiteral("WorkingDir"), c.workingDir == QLatin1String("/") ? QString() : c.workingDir);
+    run.insert(QStringLiteral("User"), c.user);
+    config.insert(QStringLiteral("config"), run);
+    config.insert(QStringLiteral("created"), now);
+    QJsonObject rootfs = config.value(QLatin1String("rootfs")).toObject();
+    QJsonArray diffIds = rootfs.value(QLatin1String("diff_ids")).toArray();
+    diffIds.append(staged->record.diffId.toString());
+    rootfs.insert(QStringLiteral("diff_ids"), diffIds);
+    config.insert(QStringLiteral("rootfs"), rootfs);
+    QJsonArray history = config.value(QLatin1String("history")).toArray();
+    QJsonObject entry { { QStringLiteral("created"), now }, { QStringLiteral("created_by"), createdBy } };
+    if (!message.isEmpty())
+        entry.insert(QStringLiteral("comment"), message);
+    history.append(entry);
+    config.insert(QStringLiteral("history"), history);
+
+    QList<Descriptor> descriptors;
+    for (const ImageLayer &l : image->layers)
+        descriptors.append(l.blob);
+    descriptors.append(blob);
+    ImageTransaction tx;
+    tx.blobs.append({ blobPath, blob.digest });
+    if (!layers.has(staged->record.chainId))
+        tx.layers.append(staged.value());
+    tx.images.append({ QJsonDocument(config).toJson(QJsonDocument::Compact), descriptors, tag.isEmpty() ? QStringList() : QStringList { tag } });
+    auto ids = ImageStore(m_store).commit(staging.value(), tx);
+    if (!ids)
+        return ids.takeError();
+    return ids->first();
+}
+
+} // namespace strata
