@@ -3,6 +3,7 @@
 #include "args.h"
 #include "changewatcher.h"
 #include "containercommitter.h"
+#include "containercopier.h"
 #include "containermonitor.h"
 #include "containerruntime.h"
 #include "containerstore.h"
@@ -28,7 +29,7 @@ namespace strata {
 namespace {
 
     const QStringList commands { QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("run"), QStringLiteral("ps"), QStringLiteral("logs"),
-        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff"), QStringLiteral("watch"), QStringLiteral("commit") };
+        QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff"), QStringLiteral("watch"), QStringLiteral("commit"), QStringLiteral("cp") };
 
     const QStringList createFlags { QStringLiteral("-d"), QStringLiteral("--detach"), QStringLiteral("--rm"), QStringLiteral("-i"),
         QStringLiteral("--interactive"), QStringLiteral("-t"), QStringLiteral("--tty") };
@@ -131,6 +132,8 @@ Containers:
   exec [-i] [-e KEY=VALUE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]
                                 run a program in a running container
   diff CONTAINER                changes against the image: A added, C changed, D deleted
+  cp CONTAINER:PATH HOSTPATH | cp HOSTPATH CONTAINER:PATH
+                                copy files between the host and a container
   commit [-m MESSAGE] CONTAINER [REPOSITORY[:TAG]]
                                 the writable layer as a new image layer
   watch CONTAINER               the writable layer changing, live: Added, Changed (with
@@ -406,6 +409,25 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         m_out.flush();
         (void)!write(1, text.constData(), size_t(text.size()));
         return 0;
+    }
+    if (command == QLatin1String("cp")) {
+        auto a = parse({ QStringLiteral("-a"), QStringLiteral("--archive") }, {}, 2);
+        if (!a || a->positional.size() != 2)
+            return a ? failWith(command, QStringLiteral("usage: cp CONTAINER:PATH HOSTPATH, or cp HOSTPATH CONTAINER:PATH"), 2) : 2;
+        // A container side is NAME:PATH; a host path containing ':' can be written ./a:b.
+        auto containerSide = [](const QString &arg) { return !arg.startsWith(u'/') && !arg.startsWith(u'.') && arg.contains(u':'); };
+        const bool fromContainer = containerSide(a->positional[0]);
+        const bool toContainer = containerSide(a->positional[1]);
+        if (fromContainer == toContainer)
+            return failWith(command, QStringLiteral("exactly one side must be CONTAINER:PATH"), 2);
+        const QString spec = a->positional[fromContainer ? 0 : 1];
+        auto c = containers.resolve(spec.left(spec.indexOf(u':')));
+        if (!c)
+            return failWith(command, c.error());
+        const QString inside = spec.mid(spec.indexOf(u':') + 1);
+        ContainerCopier copier(m_store);
+        Status s = fromContainer ? copier.copyOut(c.value(), inside, a->positional[1]) : copier.copyIn(c.value(), a->positional[0], inside);
+        return s ? 0 : failWith(command, s.error());
     }
     if (command == QLatin1String("commit")) {
         auto a = parse({}, { QStringLiteral("-m"), QStringLiteral("--message") }, 1);

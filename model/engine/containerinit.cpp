@@ -266,6 +266,31 @@ namespace {
 
 } // namespace
 
+QByteArray mountRootFilesystem(const InitPlan &plan)
+{
+    auto failure = [](const QByteArray &what) -> QByteArray { return what + ": " + std::strerror(errno); };
+    if (!plan.overlay) {
+        if (mount(plan.upperDir.constData(), plan.rootfs.constData(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+            return failure("cannot bind-mount the root filesystem");
+        return {};
+    }
+    // The lower directories are short names relative to lowerBase: the options of 125 layers
+    // by full path would not fit in the one page the kernel takes.
+    if (chdir(plan.lowerBase.constData()) != 0)
+        return failure("cannot enter " + plan.lowerBase);
+    QByteArray options = "lowerdir=";
+    for (qsizetype i = 0; i < plan.lowerDirs.size(); ++i)
+        options += (i ? ":" : "") + plan.lowerDirs[i];
+    options += ",upperdir=" + plan.upperDir + ",workdir=" + plan.workDir;
+    if (plan.rootless)
+        options += ",userxattr";
+    if (options.size() >= 4096)
+        return "the overlay mount options exceed one page (" + QByteArray::number(options.size()) + " bytes)";
+    if (mount("overlay", plan.rootfs.constData(), "overlay", 0, options.constData()) != 0)
+        return failure("cannot mount the overlay root filesystem (" + QByteArray::number(plan.lowerDirs.size()) + " lower layers)");
+    return {};
+}
+
 void runContainerInit(const InitPlan &plan, int syncFd, int errFd)
 {
     errorFd = errFd;
@@ -290,22 +315,8 @@ void runContainerInit(const InitPlan &plan, int syncFd, int errFd)
         dieErrno("cannot make the mounts private");
 
     // The root filesystem.
-    if (plan.overlay) {
-        if (chdir(plan.lowerBase.constData()) != 0)
-            dieErrno("cannot enter " + plan.lowerBase);
-        QByteArray options = "lowerdir=";
-        for (qsizetype i = 0; i < plan.lowerDirs.size(); ++i)
-            options += (i ? ":" : "") + plan.lowerDirs[i];
-        options += ",upperdir=" + plan.upperDir + ",workdir=" + plan.workDir;
-        if (plan.rootless)
-            options += ",userxattr";
-        if (options.size() >= 4096)
-            die(InitSetupFailed, "the overlay mount options exceed one page (" + QByteArray::number(options.size()) + " bytes)");
-        if (mount("overlay", plan.rootfs.constData(), "overlay", 0, options.constData()) != 0)
-            dieErrno("cannot mount the overlay root filesystem (" + QByteArray::number(plan.lowerDirs.size()) + " lower layers)");
-    } else if (mount(plan.upperDir.constData(), plan.rootfs.constData(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
-        dieErrno("cannot bind-mount the root filesystem");
-    }
+    if (const QByteArray error = mountRootFilesystem(plan); !error.isEmpty())
+        die(InitSetupFailed, error);
     const int rootFd = open(plan.rootfs.constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootFd < 0)
         dieErrno("cannot open the root filesystem");

@@ -59,6 +59,10 @@ enum : int { InitSetupFailed = 125, InitCannotExecute = 126, InitNotFound = 127 
 // closes it with nothing written) and exits with that status.
 [[noreturn]] void runContainerInit(const InitPlan &plan, int syncFd, int errorFd);
 
+// Mounts the container's root filesystem on plan.rootfs (in the caller's mount namespace);
+// returns an error message, empty on success.
+QByteArray mountRootFilesystem(const InitPlan &plan);
+
 // The last steps of both: identity from the container's /etc/passwd, environment, working
 // directory, no_new_privs, every descriptor above 2 closed, exec. Call inside the container's
 // root; on failure reports on `errorFd` as above.

@@ -160,22 +160,7 @@ namespace {
         InitPlan p;
         p.rootless = m_store.rootless();
         p.ownNetwork = c.network != QLatin1String("host");
-        p.overlay = m_store.driver().independentSnapshots();
-        p.rootfs = QFile::encodeName(dir + QStringLiteral("/rw/merged"));
-        p.upperDir = QFile::encodeName(dir + QStringLiteral("/rw/diff"));
-        if (p.overlay) {
-            p.workDir = QFile::encodeName(dir + QStringLiteral("/rw/work"));
-            p.lowerBase = QFile::encodeName(dir + QStringLiteral("/lower"));
-            const qsizetype n = QDir(dir + QStringLiteral("/lower")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size();
-            if (n < 2)
-                return fail(QStringLiteral("container %1: lower/ does not list the image's layers").arg(c.name));
-            for (qsizetype i = 0; i < n; ++i) {
-                const QString link = dir + QStringLiteral("/lower/") + QString::number(i);
-                if (!QFileInfo(link).isDir())
-                    return fail(QStringLiteral("container %1: layer %2 of its image is missing (%3)").arg(c.name).arg(i).arg(QFileInfo(link).symLinkTarget()));
-                p.lowerDirs.append(QByteArray::number(i));
-            }
-        }
+        STRATA_TRY(m_containers.planRootFilesystem(c, p));
         p.process.hostname = c.hostname.toUtf8();
         p.process.rootless = p.rootless;
         for (const char *file : { "hostname", "hosts", "resolv.conf" })

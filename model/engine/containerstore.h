@@ -1,5 +1,6 @@
 #pragma once
 
+#include "containerinit.h"
 #include "containertypes.h"
 #include "imagetypes.h"
 #include "layerview.h"
@@ -69,6 +70,9 @@ public:
     Result<QStringList> baseLayers(const ContainerConfig &config) const;
     // What the container changed against its image, as `docker diff` lists it.
     Result<QList<Change>> changes(const Container &container) const;
+    // Fills the root filesystem part of an init plan: the overlay of lower/0.. (init layer and
+    // image), upper and work directories, or the vfs copy; mounted on rw/merged.
+    Status planRootFilesystem(const ContainerConfig &config, InitPlan &plan) const;
     // Docker's `container inspect` shape, with the writable layer's size.
     QJsonObject inspect(const Container &container) const;
     // Bytes in the writable layer (for vfs that is a full copy of the image).

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "containertypes.h"
+#include "result.h"
+
+#include <QString>
+
+namespace strata {
+
+class Store;
+
+// `cp` between the host and a container, running or not, with Docker's rules: a file onto an
+// existing directory lands inside it; a directory onto a missing path becomes that path;
+// "dir/." copies a directory's contents. Paths inside the container resolve inside its root
+// (its symbolic links cannot point at the host): a helper process enters the container's
+// namespaces (running) or mounts its root filesystem privately (stopped) and chroots there.
+class ContainerCopier {
+public:
+    explicit ContainerCopier(Store &store);
+    Status copyIn(const Container &container, const QString &hostPath, const QString &containerPath);
+    Status copyOut(const Container &container, const QString &containerPath, const QString &hostPath);
+
+private:
+    Status run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer);
+    Store &m_store;
+};
+
+} // namespace strata
