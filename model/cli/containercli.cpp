@@ -220,12 +220,10 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             return failWith(command, container.error(), 125);
         const bool detach = a->has(QStringLiteral("-d"), QStringLiteral("--detach"));
         m_out.flush();
-        auto started = runtime.start(container.value(), !detach);
-        if (!started) {
-            // As Docker: the container stays (created, with the error) unless --rm.
-            const ContainerState s = containers.state(config->id);
-            return failWith(command, started.error(), s.exitCode > 0 ? s.exitCode : 125);
-        }
+        int failedStatus = 125;
+        auto started = runtime.start(container.value(), !detach, &failedStatus);
+        if (!started) // as Docker: the container stays (created, with the error) unless --rm
+            return failWith(command, started.error(), failedStatus > 0 ? failedStatus : 125);
         if (detach) {
             m_out << config->id << '\n';
             return 0;

@@ -131,6 +131,8 @@ namespace {
     void enter(const ContainerState &state, const InitPlan &plan, bool rootless, int errorFd)
     {
         if (state.running()) {
+            // Not dumpable inside the container: it must not reach this binary (/proc/<pid>/exe).
+            prctl(PR_SET_DUMPABLE, 0);
             const int pidFd = int(syscall(SYS_pidfd_open, pid_t(state.pid), 0));
             if (pidFd < 0 || setns(pidFd, CLONE_NEWUSER | CLONE_NEWNS) != 0)
                 failWith(errorFd, QByteArray("cannot enter the container: ") + std::strerror(errno));
@@ -158,6 +160,7 @@ namespace {
             failWith(errorFd, error);
         if (chroot(plan.rootfs.constData()) != 0 || chdir("/") != 0)
             failWith(errorFd, QByteArray("cannot enter the root filesystem: ") + std::strerror(errno));
+        prctl(PR_SET_DUMPABLE, 0); // only now: an unprivileged process writes its id maps while dumpable
     }
 
 } // namespace
@@ -218,7 +221,6 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
     const pid_t child = fork();
     if (child == 0) {
         close(errorPipe[0]);
-        prctl(PR_SET_DUMPABLE, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         enter(state, plan, rootless, errorPipe[1]);
         if (intoContainer) {

@@ -130,15 +130,21 @@ namespace {
             close(fd);
             return;
         }
+        close(fd);
         if (b.readOnly) {
+            // The descriptor above names the directory under the new mount: open the mount itself.
+            const int mounted = openInRoot(rootFd, b.destination, O_PATH);
+            if (mounted < 0)
+                dieErrno("cannot open the mount on " + b.destination);
+            const QByteArray on = fdPath(mounted);
             struct statvfs sv {};
             unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
-            if (statvfs(at.constData(), &sv) == 0)
+            if (statvfs(on.constData(), &sv) == 0)
                 flags |= sv.f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
-            if (mount(nullptr, at.constData(), nullptr, flags, nullptr) != 0)
+            if (mount(nullptr, on.constData(), nullptr, flags, nullptr) != 0)
                 dieErrno("cannot make " + b.destination + " read-only");
+            close(mounted);
         }
-        close(fd);
     }
 
     void makeDevices(int rootFd)

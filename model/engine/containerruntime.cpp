@@ -62,8 +62,10 @@ QString ContainerRuntime::monitorProgram()
     return QCoreApplication::applicationDirPath() + QStringLiteral("/stratactl");
 }
 
-Result<StartedContainer> ContainerRuntime::start(const Container &container, bool attached)
+Result<StartedContainer> ContainerRuntime::start(const Container &container, bool attached, int *failedStatus)
 {
+    if (failedStatus)
+        *failedStatus = 125;
     ContainerStore containers(m_store);
     if (containers.monitorAlive(container.config.id))
         return fail(QStringLiteral("container %1 is already running").arg(container.config.name));
@@ -128,6 +130,8 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
     close(status[0]);
     if (line.startsWith("error ")) {
         const QByteArray rest = line.mid(6);
+        if (failedStatus)
+            *failedStatus = rest.left(rest.indexOf(' ')).toInt();
         return fail(QStringLiteral("container %1: %2").arg(container.config.name, QString::fromUtf8(rest.mid(rest.indexOf(' ') + 1))));
     }
     return fail(QStringLiteral("container %1: the monitor %2 ended without starting it").arg(container.config.name, program));

@@ -38,7 +38,9 @@ public:
     // attached, the monitor writes the container's output to this process's stdout and stderr
     // (and feeds this process's stdin to it if the container is interactive); then call
     // waitForExit().
-    Result<StartedContainer> start(const Container &container, bool attached);
+    // On failure, `failedStatus` gets the exit status Docker would give (127 for a program not
+    // found, 126 for one that cannot run, 125 for the rest).
+    Result<StartedContainer> start(const Container &container, bool attached, int *failedStatus = nullptr);
     // The container's exit status, from the monitor's report (attached starts only).
     Result<int> waitForExit(StartedContainer &started, const Container &container);
 

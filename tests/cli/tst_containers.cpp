@@ -1,0 +1,538 @@
+// Containers, run for real: as root and as an unprivileged user the test creates. Each case
+// runs stratactl (and its monitor) against a store with a busybox image built by the test, and
+// checks what a user of Docker would: output and exit codes, copy-on-write in the layers on
+// disk, volumes, isolation, crashes of the monitor and of stratactl, diff, watch, commit, cp.
+#include "tarbuilder.h"
+#include "testsupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+using namespace strata::test;
+
+namespace {
+
+const QList<QByteArray> applets { "sh", "echo", "cat", "ls", "sleep", "test", "mkdir", "rm", "touch", "id", "hostname", "tail", "true", "false", "seq",
+    "wc", "grep", "head", "stat", "chmod", "readlink", "mount" };
+
+// busybox-static as a two-layer image: the binary and its applets, then a data layer whose
+// files the containers rewrite and delete.
+QByteArray busyboxArchive(const QString &tag)
+{
+    const QByteArray busybox = readFile(QStringLiteral("/bin/busybox"));
+    TarBuilder base;
+    base.dir("bin").file("bin/busybox", busybox, 0755);
+    for (const QByteArray &a : applets)
+        base.symlink("bin/" + a, "busybox");
+    base.dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n").file("etc/group", "root:x:0:\n");
+    base.dir("root").dir("tmp", 01777);
+    const QByteArray data = TarBuilder().dir("data").file("data/original.txt", "from the image layer\n").file("data/doomed.txt", "delete me\n").build();
+    return dockerArchive({ base.build(), data }, tag);
+}
+
+QByteArray hashTree(const QString &dir)
+{
+    return treeSnapshot(dir).toUtf8();
+}
+
+QSet<QByteArray> lines(const QByteArray &text)
+{
+    QSet<QByteArray> out;
+    for (const QByteArray &l : text.split('\n')) {
+        if (!l.trimmed().isEmpty())
+            out.insert(l.trimmed());
+    }
+    return out;
+}
+
+} // namespace
+
+class TestContainers : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_share; // reachable by the unprivileged user
+    QString m_user, m_userWhy, m_home;
+    QString m_binary; // a copy of stratactl the user can run (the monitor is the same binary)
+    bool m_rootless = false;
+
+    QString root() const { return m_share + (m_rootless ? QStringLiteral("/store-rootless") : QStringLiteral("/store-root")); }
+
+    QStringList command(const QStringList &args) const
+    {
+        if (!m_rootless)
+            return QStringList { QStringLiteral(STRATACTL_PATH), QStringLiteral("--root"), root() } + args;
+        return QStringList { QStringLiteral("runuser"), QStringLiteral("-u"), m_user, QStringLiteral("--"), QStringLiteral("env"), QStringLiteral("HOME=") + m_home,
+                   m_binary, QStringLiteral("--root"), root() }
+            + args;
+    }
+
+    RunResult ctl(const QStringList &args, int timeoutMs = 60000) const
+    {
+        const QStringList c = command(args);
+        return run(c.first(), c.mid(1), timeoutMs);
+    }
+
+    // Runs a shell line inside a new container and returns its result.
+    RunResult inContainer(const QString &script, const QStringList &options = {}) const
+    {
+        return ctl(QStringList { QStringLiteral("run"), QStringLiteral("--rm") } + options + QStringList { QStringLiteral("bb"), QStringLiteral("sh"), QStringLiteral("-c"), script });
+    }
+
+    QJsonObject inspect(const QString &name) const
+    {
+        return QJsonDocument::fromJson(ctl({ QStringLiteral("inspect"), name }).out).array().first().toObject();
+    }
+
+    QString containerDir(const QString &id) const { return root() + QStringLiteral("/containers/") + id; }
+
+    bool setMode()
+    {
+        QFETCH(bool, rootless);
+        m_rootless = rootless;
+        if (rootless && m_user.isEmpty()) {
+            QTest::qSkip(qPrintable(QStringLiteral("rootless: no unprivileged user: ") + m_userWhy), __FILE__, __LINE__);
+            return false;
+        }
+        return true;
+    }
+
+    void modes()
+    {
+        QTest::addColumn<bool>("rootless");
+        QTest::newRow("root") << false;
+        QTest::newRow("rootless") << true;
+    }
+
+    void expectCheckClean()
+    {
+        const RunResult r = ctl({ QStringLiteral("check") });
+        QVERIFY2(r.exitCode == 0 && r.out.contains("no problems found"), QByteArray(r.out + r.err).constData());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        if (geteuid() != 0)
+            QSKIP("containers are tested as root and as an unprivileged user the test creates: run the suite as root");
+        if (!QFileInfo::exists(QStringLiteral("/bin/busybox")))
+            QSKIP("/bin/busybox (package busybox-static) is missing: there is no image to run");
+        m_share = QStringLiteral("/tmp/strata-containers-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(QDir().mkpath(m_share));
+        QVERIFY(run(QStringLiteral("chmod"), { QStringLiteral("755"), m_share }).exitCode == 0);
+        m_user = unprivilegedUser(&m_userWhy);
+        if (!m_user.isEmpty()) {
+            m_home = QString::fromUtf8(run(QStringLiteral("sh"), { QStringLiteral("-c"), QStringLiteral("getent passwd %1 | cut -d: -f6").arg(m_user) }).out.trimmed());
+            m_binary = m_share + QStringLiteral("/stratactl");
+            QVERIFY(QFile::copy(QStringLiteral(STRATACTL_PATH), m_binary));
+            QVERIFY(QDir().mkpath(m_share + QStringLiteral("/store-rootless")));
+            QVERIFY(run(QStringLiteral("chown"), { m_user, m_share + QStringLiteral("/store-rootless") }).exitCode == 0);
+        }
+        const QString archive = m_share + QStringLiteral("/bb.tar");
+        QVERIFY(writeFile(archive, busyboxArchive(QStringLiteral("bb:latest"))));
+        QVERIFY(run(QStringLiteral("chmod"), { QStringLiteral("644"), archive }).exitCode == 0);
+        for (bool rootless : { false, true }) {
+            if (rootless && m_user.isEmpty())
+                continue;
+            m_rootless = rootless;
+            const RunResult r = ctl({ QStringLiteral("load"), QStringLiteral("-i"), archive });
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        for (bool rootless : { false, true }) {
+            m_rootless = rootless;
+            if (!m_share.isEmpty() && (!rootless || !m_user.isEmpty())) {
+                const QStringList ids = QString::fromUtf8(ctl({ QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--no-trunc") }).out).split(u'\n', Qt::SkipEmptyParts);
+                if (!ids.isEmpty())
+                    ctl(QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + ids);
+            }
+        }
+        if (!m_share.isEmpty())
+            run(QStringLiteral("rm"), { QStringLiteral("-rf"), m_share });
+    }
+
+    void runEchoHello_data() { modes(); }
+    void runEchoHello()
+    {
+        if (!setMode())
+            return;
+        const RunResult r = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("bb"), QStringLiteral("echo"), QStringLiteral("hello") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, QByteArray("hello\n"));
+        QVERIFY2(QDir(root() + QStringLiteral("/containers")).isEmpty(), "--rm left the container directory behind");
+        QCOMPARE(ctl({ QStringLiteral("ps"), QStringLiteral("-aq") }).out, QByteArray());
+    }
+
+    void exitCodes_data() { modes(); }
+    void exitCodes()
+    {
+        if (!setMode())
+            return;
+        QCOMPARE(inContainer(QStringLiteral("exit 42")).exitCode, 42);
+        QCOMPARE(inContainer(QStringLiteral("sleep 100 & kill -9 $!; wait $!")).exitCode, 137);
+        // Killed from outside by a signal: 128 + the signal, as Docker reports it.
+        QCOMPARE(ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("victim"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("kill"), QStringLiteral("victim") }).exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(inspect(QStringLiteral("victim")).value(QLatin1String("State")).toObject().value(QLatin1String("ExitCode")).toInt(), 137, 5000);
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("victim") }).exitCode, 0);
+        const RunResult missing = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("bb"), QStringLiteral("no-such-program") });
+        QCOMPARE(missing.exitCode, 127);
+        QVERIFY2(missing.err.contains("no-such-program") && missing.err.contains("not found"), missing.err.constData());
+        const RunResult badImage = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("no-such-image"), QStringLiteral("true") });
+        QVERIFY(badImage.exitCode != 0);
+        QVERIFY2(badImage.err.contains("no-such-image"), badImage.err.constData());
+    }
+
+    void environmentAndIdentity_data() { modes(); }
+    void environmentAndIdentity()
+    {
+        if (!setMode())
+            return;
+        const RunResult r = inContainer(QStringLiteral("echo $GREETING; pwd; id -u; hostname; cat /etc/hostname; echo $PATH"),
+            { QStringLiteral("-e"), QStringLiteral("GREETING=hi there"), QStringLiteral("-w"), QStringLiteral("/work/dir") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QByteArray> out = r.out.split('\n');
+        QCOMPARE(out.value(0), QByteArray("hi there"));
+        QCOMPARE(out.value(1), QByteArray("/work/dir"));
+        QCOMPARE(out.value(2), QByteArray("0"));
+        QCOMPARE(out.value(3).size(), 12);
+        QCOMPARE(out.value(4), out.value(3));
+        QVERIFY(out.value(5).contains("/usr/bin"));
+        const RunResult stdinRun = [&] {
+            QProcess p;
+            const QStringList c = command({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("-i"), QStringLiteral("bb"), QStringLiteral("cat") });
+            p.start(c.first(), c.mid(1));
+            p.waitForStarted();
+            p.write("piped through\n");
+            p.closeWriteChannel();
+            p.waitForFinished(30000);
+            return RunResult { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
+        }();
+        QCOMPARE(stdinRun.out, QByteArray("piped through\n"));
+    }
+
+    void detachedStopLogsExec_data() { modes(); }
+    void detachedStopLogsExec()
+    {
+        if (!setMode())
+            return;
+        RunResult r = ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("svc"), QStringLiteral("bb"), QStringLiteral("sh"),
+            QStringLiteral("-c"), QStringLiteral("echo up; trap 'echo stopping; exit 3' TERM; while true; do sleep 0.05; done") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QByteArray id = r.out.trimmed();
+        QCOMPARE(id.size(), 64);
+        // The caller has returned; the container keeps running under its monitor.
+        QTest::qWait(300);
+        r = ctl({ QStringLiteral("ps") });
+        QVERIFY2(r.out.contains("svc") && r.out.contains("Up "), r.out.constData());
+        const QJsonObject state = inspect(QStringLiteral("svc")).value(QLatin1String("State")).toObject();
+        QVERIFY(state.value(QLatin1String("Running")).toBool());
+        QVERIFY(kill(pid_t(state.value(QLatin1String("Pid")).toInteger()), 0) == 0);
+
+        r = ctl({ QStringLiteral("exec"), QStringLiteral("svc"), QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo from exec; exit 5") });
+        QCOMPARE(r.exitCode, 5);
+        QCOMPARE(r.out, QByteArray("from exec\n"));
+        r = ctl({ QStringLiteral("exec"), QStringLiteral("svc"), QStringLiteral("cat"), QStringLiteral("/proc/1/cmdline") });
+        QVERIFY2(r.out.startsWith("sh"), "exec does not see the container's init as pid 1");
+
+        r = ctl({ QStringLiteral("stop"), QStringLiteral("svc") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject after = inspect(QStringLiteral("svc")).value(QLatin1String("State")).toObject();
+        QCOMPARE(after.value(QLatin1String("Status")).toString(), QStringLiteral("exited"));
+        QCOMPARE(after.value(QLatin1String("ExitCode")).toInt(), 3);
+        r = ctl({ QStringLiteral("logs"), QStringLiteral("svc") });
+        QCOMPARE(r.out, QByteArray("up\nstopping\n"));
+
+        // A program that ignores SIGTERM is killed after -t seconds.
+        ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("stubborn"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") });
+        QElapsedTimer t;
+        t.start();
+        QCOMPARE(ctl({ QStringLiteral("stop"), QStringLiteral("-t"), QStringLiteral("1"), QStringLiteral("stubborn") }).exitCode, 0);
+        QVERIFY(t.elapsed() >= 900);
+        QCOMPARE(inspect(QStringLiteral("stubborn")).value(QLatin1String("State")).toObject().value(QLatin1String("ExitCode")).toInt(), 137);
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("svc"), QStringLiteral("stubborn") }).exitCode, 0);
+        QVERIFY(!QFileInfo::exists(containerDir(QString::fromLatin1(id))));
+        expectCheckClean();
+    }
+
+    void copyOnWrite_data() { modes(); }
+    void copyOnWrite()
+    {
+        if (!setMode())
+            return;
+        const QString layersDir = root() + QStringLiteral("/layers/overlay2");
+        const QByteArray layersBefore = hashTree(layersDir);
+        RunResult r = ctl({ QStringLiteral("run"), QStringLiteral("--name"), QStringLiteral("cow"), QStringLiteral("bb"), QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("echo rewritten > /data/original.txt; rm /data/doomed.txt; cat /data/original.txt; test -e /data/doomed.txt || echo gone") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, QByteArray("rewritten\ngone\n"));
+        const QJsonObject graph = inspect(QStringLiteral("cow")).value(QLatin1String("GraphDriver")).toObject().value(QLatin1String("Data")).toObject();
+        const QString upper = graph.value(QLatin1String("UpperDir")).toString();
+        QVERIFY(upper.startsWith(root() + QStringLiteral("/containers/")));
+        // The writable layer holds the new copy and a whiteout; the image's copy is untouched.
+        QCOMPARE(readFile(upper + QStringLiteral("/data/original.txt")), QByteArray("rewritten\n"));
+        struct stat st;
+        QVERIFY(lstat(QFile::encodeName(upper + QStringLiteral("/data/doomed.txt")).constData(), &st) == 0);
+        QVERIFY2(S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0, "deleting a lower file did not leave a whiteout");
+        bool foundLower = false;
+        for (const QString &lower : graph.value(QLatin1String("LowerDir")).toString().split(u':')) {
+            if (QFileInfo::exists(lower + QStringLiteral("/data/original.txt"))) {
+                QCOMPARE(readFile(lower + QStringLiteral("/data/original.txt")), QByteArray("from the image layer\n"));
+                foundLower = true;
+            }
+        }
+        QVERIFY(foundLower);
+        QCOMPARE(hashTree(layersDir), layersBefore);
+        // A new container sees the image, not the other container's changes.
+        QCOMPARE(inContainer(QStringLiteral("cat /data/original.txt /data/doomed.txt")).out, QByteArray("from the image layer\ndelete me\n"));
+
+        const QString id = inspect(QStringLiteral("cow")).value(QLatin1String("Id")).toString();
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("cow") }).exitCode, 0);
+        QVERIFY2(!QFileInfo::exists(containerDir(id)), "rm left containers/<id> behind");
+        QCOMPARE(hashTree(layersDir), layersBefore);
+        expectCheckClean();
+    }
+
+    void volumesOutliveContainers_data() { modes(); }
+    void volumesOutliveContainers()
+    {
+        if (!setMode())
+            return;
+        RunResult r = inContainer(QStringLiteral("echo persisted > /vol/f"), { QStringLiteral("-v"), QStringLiteral("keep:/vol") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QDir(root() + QStringLiteral("/containers")).isEmpty());
+        r = inContainer(QStringLiteral("cat /vol/f"), { QStringLiteral("-v"), QStringLiteral("keep:/vol") });
+        QCOMPARE(r.out, QByteArray("persisted\n"));
+        QCOMPARE(readFile(root() + QStringLiteral("/volumes/keep/_data/f")), QByteArray("persisted\n"));
+        QVERIFY(ctl({ QStringLiteral("volume"), QStringLiteral("ls") }).out.contains("keep"));
+        // In use, a volume stays; unused, it can go.
+        ctl({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("holder"), QStringLiteral("-v"), QStringLiteral("keep:/vol"), QStringLiteral("bb"), QStringLiteral("true") });
+        r = ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("keep") });
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("holder"), r.err.constData());
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("holder") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("keep") }).exitCode, 0);
+        QVERIFY(!QFileInfo::exists(root() + QStringLiteral("/volumes/keep")));
+        expectCheckClean();
+    }
+
+    void bindMounts_data() { modes(); }
+    void bindMounts()
+    {
+        if (!setMode())
+            return;
+        const QString host = m_share + QStringLiteral("/bind-") + (m_rootless ? QStringLiteral("rootless") : QStringLiteral("root"));
+        QVERIFY(QDir().mkpath(host));
+        QVERIFY(writeFile(host + QStringLiteral("/given.txt"), "from the host\n"));
+        run(QStringLiteral("chmod"), { QStringLiteral("-R"), QStringLiteral("777"), host });
+        RunResult r = inContainer(QStringLiteral("cat /mnt/given.txt; echo x > /mnt/new.txt"), { QStringLiteral("-v"), host + QStringLiteral(":/mnt:ro") });
+        QVERIFY2(r.out == "from the host\n", r.out.constData());
+        QVERIFY2(r.exitCode != 0 && r.err.contains("Read-only"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(host + QStringLiteral("/new.txt")));
+        r = inContainer(QStringLiteral("echo written > /mnt/new.txt"), { QStringLiteral("-v"), host + QStringLiteral(":/mnt") });
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(readFile(host + QStringLiteral("/new.txt")), QByteArray("written\n"));
+    }
+
+    void isolation_data() { modes(); }
+    void isolation()
+    {
+        if (!setMode())
+            return;
+        const QString canary = m_share + QStringLiteral("/canary-on-host");
+        QVERIFY(writeFile(canary, "secret"));
+        RunResult r = inContainer(QStringLiteral("test -e %1 && echo VISIBLE; test -e %2 && echo BINARY; ls /proc/$$/fd; ls /proc | grep -c '^[0-9]'")
+                                      .arg(canary, QStringLiteral(STRATACTL_PATH)));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QByteArray> out = r.out.trimmed().split('\n');
+        QVERIFY2(!r.out.contains("VISIBLE") && !r.out.contains("BINARY"), r.out.constData());
+        // The shell's own descriptors: the standard streams only (ls opens its own after).
+        QCOMPARE(out.mid(0, 3), (QList<QByteArray> { "0", "1", "2" }));
+        QVERIFY2(out.size() == 4 || (out.size() == 5 && out[3] == "255"), r.out.constData());
+        QVERIFY2(out.last().toInt() <= 3, "the container sees processes other than its own");
+
+        // While exec joins it, nothing executable of the host can be opened for writing.
+        ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("iso"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") });
+        r = ctl({ QStringLiteral("exec"), QStringLiteral("iso"), QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("for p in /proc/[0-9]*/exe; do readlink $p; if (: >> $p) 2>/dev/null; then echo WRITABLE $p; fi; done") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(!r.out.contains("WRITABLE"), r.out.constData());
+        QVERIFY2(!r.out.contains("stratactl"), r.out.constData());
+        ctl({ QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("iso") });
+        QCOMPARE(readFile(canary), QByteArray("secret"));
+    }
+
+    void killMonitorAndCaller_data() { modes(); }
+    void killMonitorAndCaller()
+    {
+        if (!setMode())
+            return;
+        // kill -9 of the monitor: the container goes with it, and ps says so.
+        RunResult r = ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("orphan"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject state = inspect(QStringLiteral("orphan")).value(QLatin1String("State")).toObject();
+        const pid_t monitor = pid_t(state.value(QLatin1String("MonitorPid")).toInteger());
+        const pid_t init = pid_t(state.value(QLatin1String("Pid")).toInteger());
+        QVERIFY(monitor > 0 && init > 0);
+        QCOMPARE(kill(monitor, SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(kill(init, 0) != 0, 5000);
+        r = ctl({ QStringLiteral("ps"), QStringLiteral("-a") });
+        QVERIFY2(r.out.contains("orphan") && r.out.contains("Dead"), r.out.constData());
+        QCOMPARE(inspect(QStringLiteral("orphan")).value(QLatin1String("State")).toObject().value(QLatin1String("Status")).toString(), QStringLiteral("dead"));
+        expectCheckClean();
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("orphan") }).exitCode, 0);
+
+        // kill -9 of stratactl in the middle of `run`: the container carries on under its monitor.
+        QProcess caller;
+        const QStringList c = command({ QStringLiteral("run"), QStringLiteral("--name"), QStringLiteral("survivor"), QStringLiteral("bb"), QStringLiteral("sh"),
+            QStringLiteral("-c"), QStringLiteral("sleep 1; echo finished") });
+        caller.start(c.first(), c.mid(1));
+        QVERIFY(caller.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(ctl({ QStringLiteral("ps") }).out.contains("survivor"), 5000);
+        // runuser forwards nothing: kill stratactl itself, the youngest process named so.
+        run(QStringLiteral("pkill"), { QStringLiteral("-KILL"), QStringLiteral("-n"), QStringLiteral("-f"), QStringLiteral("run --name survivor") });
+        caller.waitForFinished(5000);
+        r = ctl({ QStringLiteral("ps") });
+        QVERIFY2(r.out.contains("survivor") && r.out.contains("Up"), r.out.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(ctl({ QStringLiteral("ps"), QStringLiteral("-a") }).out.contains("Exited (0)"), 10000);
+        QCOMPARE(ctl({ QStringLiteral("logs"), QStringLiteral("survivor") }).out, QByteArray("finished\n"));
+        expectCheckClean();
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("survivor") }).exitCode, 0);
+    }
+
+    void diffListsChanges_data() { modes(); }
+    void diffListsChanges()
+    {
+        if (!setMode())
+            return;
+        RunResult r = ctl({ QStringLiteral("run"), QStringLiteral("--name"), QStringLiteral("changes"), QStringLiteral("bb"), QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("echo new > /added.txt; echo more >> /data/original.txt; rm /data/doomed.txt; mkdir -p /new/deep; touch /new/deep/f; rm /bin/wc") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = ctl({ QStringLiteral("diff"), QStringLiteral("changes") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QSet<QByteArray> expected { "A /added.txt", "C /data", "C /data/original.txt", "D /data/doomed.txt", "A /new", "A /new/deep", "A /new/deep/f", "C /bin",
+            "D /bin/wc" };
+        QCOMPARE(lines(r.out), expected);
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("changes") }).exitCode, 0);
+    }
+
+    void watchReportsWrites_data() { modes(); }
+    void watchReportsWrites()
+    {
+        if (!setMode())
+            return;
+        QCOMPARE(ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("watched"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") }).exitCode, 0);
+        QProcess watch;
+        const QStringList c = command({ QStringLiteral("watch"), QStringLiteral("watched") });
+        watch.start(c.first(), c.mid(1));
+        QVERIFY(watch.waitForStarted());
+        QByteArray seen;
+        QTRY_VERIFY_WITH_TIMEOUT((seen += watch.readAllStandardOutput()).contains("Watching"), 5000);
+        QCOMPARE(ctl({ QStringLiteral("exec"), QStringLiteral("watched"), QStringLiteral("sh"), QStringLiteral("-c"),
+                         QStringLiteral("echo hello > /fresh.txt; echo more >> /data/original.txt; rm /data/doomed.txt") })
+                     .exitCode,
+            0);
+        auto has = [&](const QByteArray &kind, const QByteArray &path) {
+            for (const QByteArray &line : seen.split('\n')) {
+                const QList<QByteArray> f = line.simplified().split(' ');
+                if (f.size() >= 3 && f[1] == kind && f[2] == path)
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT((seen += watch.readAllStandardOutput(), has("Added", "/fresh.txt") && has("Deleted", "/data/doomed.txt")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT((seen += watch.readAllStandardOutput(), has("Changed", "/data/original.txt")), 5000);
+        QVERIFY2(seen.contains("copied up from image layer 2 of 2"), seen.constData());
+        QVERIFY2(seen.contains("/fresh.txt  (6B)"), seen.constData());
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("watched") }).exitCode, 0);
+        QVERIFY(watch.waitForFinished(5000));
+        seen += watch.readAllStandardOutput();
+        QVERIFY2(seen.contains("container removed"), seen.constData());
+    }
+
+    void commitAndCopy_data() { modes(); }
+    void commitAndCopy()
+    {
+        if (!setMode())
+            return;
+        const QString hostDir = m_share + QStringLiteral("/cp-") + (m_rootless ? QStringLiteral("rootless") : QStringLiteral("root"));
+        QVERIFY(QDir().mkpath(hostDir + QStringLiteral("/tree/sub")));
+        QVERIFY(writeFile(hostDir + QStringLiteral("/tree/sub/inner.txt"), "inner\n"));
+        QVERIFY(writeFile(hostDir + QStringLiteral("/single.txt"), "single\n"));
+        run(QStringLiteral("chmod"), { QStringLiteral("-R"), QStringLiteral("777"), hostDir });
+        QCOMPARE(ctl({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("box"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") }).exitCode, 0);
+        // Into a stopped container, then out of a running one.
+        RunResult r = ctl({ QStringLiteral("cp"), hostDir + QStringLiteral("/single.txt"), QStringLiteral("box:/single.txt") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(ctl({ QStringLiteral("start"), QStringLiteral("box") }).exitCode, 0);
+        r = ctl({ QStringLiteral("cp"), hostDir + QStringLiteral("/tree"), QStringLiteral("box:/tmp/") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = ctl({ QStringLiteral("exec"), QStringLiteral("box"), QStringLiteral("cat"), QStringLiteral("/single.txt"), QStringLiteral("/tmp/tree/sub/inner.txt") });
+        QCOMPARE(r.out, QByteArray("single\ninner\n"));
+        r = ctl({ QStringLiteral("cp"), QStringLiteral("box:/data/original.txt"), hostDir + QStringLiteral("/out.txt") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(readFile(hostDir + QStringLiteral("/out.txt")), QByteArray("from the image layer\n"));
+        r = ctl({ QStringLiteral("cp"), QStringLiteral("box:/../../../../etc/shadow"), hostDir + QStringLiteral("/shadow") });
+        QVERIFY2(r.exitCode != 0 && !QFileInfo::exists(hostDir + QStringLiteral("/shadow")), "a container path escaped the container");
+
+        // commit: the writable layer becomes one more layer of a new image.
+        r = ctl({ QStringLiteral("commit"), QStringLiteral("box"), QStringLiteral("bb:committed") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = ctl({ QStringLiteral("inspect"), QStringLiteral("bb:committed") });
+        QCOMPARE(QJsonDocument::fromJson(r.out).array().first().toObject().value(QLatin1String("RootFS")).toObject().value(QLatin1String("Layers")).toArray().size(), 3);
+        r = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("bb:committed"), QStringLiteral("cat"), QStringLiteral("/single.txt"), QStringLiteral("/tmp/tree/sub/inner.txt") });
+        QCOMPARE(r.out, QByteArray("single\ninner\n"));
+
+        // rmi refuses an image a container uses.
+        r = ctl({ QStringLiteral("rmi"), QStringLiteral("bb") });
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("box"), r.err.constData());
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("box") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("rmi"), QStringLiteral("bb:committed") }).exitCode, 0);
+        expectCheckClean();
+    }
+
+    void deepImage_data() { modes(); }
+    void deepImage()
+    {
+        if (!setMode())
+            return;
+        // 125 layers: the overlay mount options of full paths would not fit in a page.
+        QList<QByteArray> layers;
+        const QByteArray busybox = readFile(QStringLiteral("/bin/busybox"));
+        layers.append(TarBuilder().dir("bin").file("bin/busybox", busybox, 0755).symlink("bin/sh", "busybox").symlink("bin/cat", "busybox").build());
+        for (int i = 1; i < 125; ++i)
+            layers.append(TarBuilder().dir("layers").file("layers/" + QByteArray::number(i), QByteArray::number(i)).build());
+        const QString archive = m_share + QStringLiteral("/deep-%1.tar").arg(m_rootless);
+        QVERIFY(writeFile(archive, dockerArchive(layers, QStringLiteral("deep:125"))));
+        run(QStringLiteral("chmod"), { QStringLiteral("644"), archive });
+        RunResult r = ctl({ QStringLiteral("load"), QStringLiteral("-i"), archive });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("deep:125"), QStringLiteral("cat"), QStringLiteral("/layers/1"), QStringLiteral("/layers/124") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, QByteArray("1124"));
+        QCOMPARE(ctl({ QStringLiteral("rmi"), QStringLiteral("deep:125") }).exitCode, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestContainers)
+#include "tst_containers.moc"
