@@ -173,7 +173,8 @@ std::optional<QJsonObject> ContainerCli::inspect(const QString &reference)
 int ContainerCli::run(const QString &command, const QStringList &args)
 {
     ContainerStore containers(m_store);
-    ContainerRuntime runtime(m_store);
+    // stratactl has no threads: its monitors can be forks of it (ContainerRuntime::Launch).
+    ContainerRuntime runtime(m_store, ContainerRuntime::Launch::Fork);
     auto parse = [&](const QStringList &flags, const QStringList &options, qsizetype minPositional, bool stopAtPositional = false) -> std::optional<Args> {
         auto parsed = parseArgs(args, flags, options, stopAtPositional);
         if (!parsed) {

@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -332,11 +333,18 @@ namespace {
         state.exitCode = statusOf(waitStatus);
         state.finishedAt = QDateTime::currentDateTimeUtc();
         (void)m_containers.writeState(id, state);
+        const QByteArray exitLine = "exit " + QByteArray::number(state.exitCode) + '\n';
         if (m_c.config.autoRemove) {
-            if (Status s = m_containers.remove(m_c); !s)
+            // The starter may return once the container has left the store; its files are
+            // deleted after that (a crash then leaves them in tmp/, swept on the next open).
+            bool reported = false;
+            if (Status s = m_containers.remove(m_c, [&] { report(m_statusFd, exitLine), reported = true; }); !s && !reported)
                 report(m_statusFd, "warning " + s.error().toUtf8() + '\n');
+            if (!reported)
+                report(m_statusFd, exitLine);
+            return 0;
         }
-        report(m_statusFd, "exit " + QByteArray::number(state.exitCode) + '\n');
+        report(m_statusFd, exitLine);
         return 0;
     }
 
@@ -344,6 +352,7 @@ namespace {
 
 int ContainerMonitor::run(const QString &root, const QString &id, bool attached, int statusFd)
 {
+    prctl(PR_SET_NAME, "strata-monitor"); // what ps and top show, whether forked or executed
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);

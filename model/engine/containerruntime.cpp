@@ -1,6 +1,7 @@
 #include "containerruntime.h"
 
 #include "containerinit.h"
+#include "containermonitor.h"
 #include "containerstore.h"
 #include "fsutil.h"
 #include "store.h"
@@ -49,8 +50,9 @@ namespace {
 
 } // namespace
 
-ContainerRuntime::ContainerRuntime(Store &store)
+ContainerRuntime::ContainerRuntime(Store &store, Launch launch)
     : m_store(store)
+    , m_launch(launch)
 {
 }
 
@@ -70,7 +72,7 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
     if (containers.monitorAlive(container.config.id))
         return fail(QStringLiteral("container %1 is already running").arg(container.config.name));
     const QString program = monitorProgram();
-    if (!QFileInfo(program).isExecutable())
+    if (m_launch == Launch::Exec && !QFileInfo(program).isExecutable())
         return fail(QStringLiteral("cannot start container %1: the monitor program %2 is missing (set STRATA_MONITOR_PROGRAM)").arg(container.config.name, program));
 
     // Everything the forked children use is prepared now: between fork and exec only
@@ -111,6 +113,8 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
         }
         dup2(status[1], 3);
         syscall(SYS_close_range, 4u, ~0u, 0u);
+        if (m_launch == Launch::Fork)
+            _exit(ContainerMonitor::run(m_store.root(), container.config.id, attached, 3));
         execv(path.constData(), argv.data());
         _exit(127);
     }

@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QString>
 
+#include <functional>
+
 namespace strata {
 
 class Store;
@@ -53,8 +55,9 @@ public:
     Result<Container> resolve(const QString &reference) const;
     Result<ContainerConfig> create(const CreateRequest &request);
     // Removes the container directory with every change in it. The caller has made sure it is
-    // not running.
-    Status remove(const Container &container);
+    // not running. The directory leaves the store in one rename; `removed` runs right after it,
+    // before the files are deleted (the monitor of a --rm container reports the exit there).
+    Status remove(const Container &container, const std::function<void()> &removed = {});
 
     // The state as recorded, corrected by what can be seen: "running" with no monitor alive is
     // reported as dead.

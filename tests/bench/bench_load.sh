@@ -20,90 +20,12 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STRATACTL=${STRATACTL:-$REPO/build/app/stratactl}
 RUNS=${RUNS:-3}
-DOCKER=/usr/bin/docker # /usr/local/bin/docker may be a newer client than dockerd
 TAG=strata-bench:latest
 
 [ -x "$STRATACTL" ] || { echo "stratactl not found at $STRATACTL (build it or set STRATACTL)" >&2; exit 1; }
 
 WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bench.XXXXXX")
-DOCKERD_PID=
-CREATED_HOST_DIRS=()
-
-# Mount points for the private mount namespaces (see run_private); created ones are removed on exit.
-host_dir() {
-    if [ ! -d "$1" ]; then
-        mkdir -p "$1"
-        CREATED_HOST_DIRS=("$1" "${CREATED_HOST_DIRS[@]}")
-    fi
-}
-
-stop_dockerd() {
-    [ -n "$DOCKERD_PID" ] || return 0
-    local D=$WORK/dockerd ids
-    ids=$("$DOCKER" -H "unix://$D/docker.sock" ps -aq 2>/dev/null || true)
-    # shellcheck disable=SC2086 # one argument per container id
-    [ -z "$ids" ] || "$DOCKER" -H "unix://$D/docker.sock" rm -f $ids >/dev/null 2>&1 || true
-    kill -TERM "$DOCKERD_PID" 2>/dev/null || true
-    local i=0
-    while kill -0 "$DOCKERD_PID" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
-    kill -KILL "$DOCKERD_PID" 2>/dev/null || true
-    wait "$DOCKERD_PID" 2>/dev/null || true
-    # the pid dockerd wrote itself, should it differ from the one started
-    if [ -f "$D/dockerd.pid" ] && kill -0 "$(cat "$D/dockerd.pid")" 2>/dev/null; then
-        kill -TERM "$(cat "$D/dockerd.pid")" 2>/dev/null || true
-        sleep 5
-        kill -KILL "$(cat "$D/dockerd.pid")" 2>/dev/null || true
-    fi
-    # containerd of this daemon, should it have outlived dockerd
-    if [ -f "$D/exec/containerd/containerd.pid" ]; then
-        kill -KILL "$(cat "$D/exec/containerd/containerd.pid")" 2>/dev/null || true
-    fi
-    DOCKERD_PID=
-}
-
-cleanup() {
-    local rc=$?
-    set +e
-    stop_dockerd
-    # mounts left under the work dir (none expected: the peers run in private mount namespaces)
-    awk -v d="$WORK" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
-    rm -rf "$WORK"
-    for d in "${CREATED_HOST_DIRS[@]}"; do rmdir "$d" 2>/dev/null || echo "note: could not remove $d" >&2; done
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-now() { date +%s.%N; }
-RECENT=$(($(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 1))
-LAST_DELETE=0
-deleted() { LAST_DELETE=$(date +%s); }
-# Before a timed run: write back dirty pages, and let the "recently deleted inodes" window close.
-settle() {
-    sync
-    local wait=$((LAST_DELETE + RECENT - $(date +%s)))
-    if [ "${SETTLE:-1}" = 1 ] && [ $wait -gt 0 ]; then
-        echo "   (waiting $wait s after a bulk deletion, see the header)"
-        sleep $wait
-    fi
-}
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
-
-# Sets PRIVATE to a command prefix that runs a command in a private mount namespace with bind
-# mounts "src:dst ...", so that paths the peers hardcode (/run/docker, /run/containerd,
-# /var/lib/containers/cache, /run/runc) stay in $WORK. A prefix rather than a function: started
-# with "&", the pid in $! is then the daemon itself (unshare and sh exec into it).
-private_prefix() {
-    local script='' n=0 args=()
-    for b in $1; do
-        args+=("${b%%:*}" "${b#*:}")
-        script+="mount --bind \"\$$((n + 1))\" \"\$$((n + 2))\" || exit 125; "
-        n=$((n + 2))
-    done
-    PRIVATE=(unshare -m --propagation private sh -c "${script}shift $n; exec \"\$@\"" sh "${args[@]}")
-}
+source "$REPO/tests/bench/peers.sh"
 
 echo "== building the archive in $WORK"
 t0=$(now)
@@ -177,35 +99,7 @@ MEDIAN[tar2]=$(median "${times2[@]}")
 
 # ---- docker
 echo "== docker load into a private dockerd, $RUNS runs"
-docker_skip=
-if [ "$(id -u)" != 0 ]; then docker_skip="dockerd needs root"
-elif [ ! -x "$DOCKER" ]; then docker_skip="$DOCKER is missing (package docker.io)"
-elif ! command -v dockerd > /dev/null; then docker_skip="dockerd is not installed"
-elif ! command -v unshare > /dev/null; then docker_skip="unshare (util-linux) is missing"
-fi
-if [ -z "$docker_skip" ]; then
-    D=$WORK/dockerd
-    mkdir -p "$D/data" "$D/exec" "$D/host/run-docker" "$D/host/run-containerd" "$D/client"
-    printf '{"deprecated-key-path": "%s/key.json"}\n' "$D" > "$D/daemon.json"
-    host_dir /run/docker
-    host_dir /run/containerd
-    private_prefix "$D/host/run-docker:/run/docker $D/host/run-containerd:/run/containerd"
-    "${PRIVATE[@]}" dockerd --config-file "$D/daemon.json" --data-root "$D/data" --exec-root "$D/exec" --pidfile "$D/dockerd.pid" \
-        -H "unix://$D/docker.sock" --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none \
-        > "$D/dockerd.log" 2>&1 &
-    DOCKERD_PID=$!
-    export DOCKER_CONFIG=$D/client
-    dk() { "$DOCKER" -H "unix://$D/docker.sock" "$@"; }
-    i=0
-    until dk version > /dev/null 2>&1; do
-        i=$((i + 1))
-        if ! kill -0 "$DOCKERD_PID" 2>/dev/null || [ $i -gt 600 ]; then
-            docker_skip="dockerd did not answer within 60 s: $(tail -3 "$D/dockerd.log" | tr '\n' ' ')"
-            break
-        fi
-        sleep 0.1
-    done
-fi
+start_dockerd
 if [ -z "$docker_skip" ]; then
     times=()
     for i in $(seq "$RUNS"); do
@@ -232,50 +126,7 @@ fi
 
 # ---- podman
 echo "== podman load into a private root, $RUNS runs"
-podman_skip=
-if [ "$(id -u)" != 0 ]; then podman_skip="podman is run as root with a private root here"
-elif ! command -v podman > /dev/null; then podman_skip="podman is not installed"
-elif ! command -v unshare > /dev/null; then podman_skip="unshare (util-linux) is missing"
-fi
-if [ -z "$podman_skip" ]; then
-    P=$WORK/podman
-    mkdir -p "$P/tmp" "$P/net" "$P/volumes" "$P/host/var-lib-containers" "$P/host/run-containers" "$P/host/run-runc"
-    cat > "$P/containers.conf" << EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-netns = "none"
-log_driver = "k8s-file"
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$P/events.log"
-tmp_dir = "$P/tmp"
-volume_path = "$P/volumes"
-static_dir = "$P/root/libpod"
-image_copy_tmp_dir = "$P/tmp"
-infra_image = "localhost/none:none"
-[network]
-network_backend = "netavark"
-network_config_dir = "$P/net"
-EOF
-    printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/root"\nrunroot = "%s/runroot"\n' "$P" "$P" > "$P/storage.conf"
-    export CONTAINERS_CONF=$P/containers.conf CONTAINERS_STORAGE_CONF=$P/storage.conf
-    host_dir /var/lib/containers
-    host_dir /run/containers
-    host_dir /run/runc
-    private_prefix "$P/host/var-lib-containers:/var/lib/containers $P/host/run-containers:/run/containers $P/host/run-runc:/run/runc"
-    PODMAN_PREFIX=("${PRIVATE[@]}")
-    pm() {
-        local root=$1
-        shift
-        TMPDIR=$P/tmp "${PODMAN_PREFIX[@]}" podman --root "$root/root" --runroot "$root/runroot" --storage-driver overlay "$@"
-    }
-    if ! pm "$P/probe" version > "$WORK/podman.version" 2>&1; then
-        podman_skip="podman does not start with the private configuration: $(tail -2 "$WORK/podman.version" | tr '\n' ' ')"
-    fi
-    rm -rf "$P/probe"
-fi
+start_podman
 if [ -z "$podman_skip" ]; then
     times=()
     for i in $(seq "$RUNS"); do

@@ -408,8 +408,13 @@ private slots:
         caller.start(c.first(), c.mid(1));
         QVERIFY(caller.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(ctl({ QStringLiteral("ps") }).out.contains("survivor"), 5000);
-        // runuser forwards nothing: kill stratactl itself, the youngest process named so.
-        run(QStringLiteral("pkill"), { QStringLiteral("-KILL"), QStringLiteral("-n"), QStringLiteral("-f"), QStringLiteral("run --name survivor") });
+        // stratactl itself: the started process, or runuser's child when rootless (the monitor
+        // is nobody's child by now).
+        qint64 client = caller.processId();
+        if (m_rootless)
+            client = run(QStringLiteral("pgrep"), { QStringLiteral("-P"), QString::number(client) }).out.trimmed().toLongLong();
+        QVERIFY(client > 0);
+        QCOMPARE(kill(pid_t(client), SIGKILL), 0);
         caller.waitForFinished(5000);
         r = ctl({ QStringLiteral("ps") });
         QVERIFY2(r.out.contains("survivor") && r.out.contains("Up"), r.out.constData());

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Container benchmarks (issue 3), against docker and podman measured in the same run:
+#  1. `run --rm IMAGE true`, start to exit: stratactl, docker, podman, and a bare
+#     unshare + overlay mount + chroot as the floor. Target: stratactl <= 1/15 of docker.
+#  2. `diff` of a container that added 10,000 files: stratactl against docker.
+#     Target: stratactl <= 1/4 of docker.
+#  3. Disk: what 50 containers of one image add, on overlay2 (target: < 1 MB) and on vfs
+#     (printed: about 50 images' worth), with docker's overlay2 beside them.
+#  4. Watch latency, from a write inside a container to the event: p50 and p95.
+#     Target: p95 <= 50 ms.
+# All four use the same image: busybox-static as a one-layer image, imported into each tool.
+# Prints figures and verdicts; never fails because of a timing (CONVENTIONS.md).
+#
+# Usage: tests/bench/bench_containers.sh   (RUNS=N runs per timing, default 20; STRATACTL=...;
+#        BENCH_WATCH=.../bench_watch_latency; BENCH_TMP=/dir for the work directory)
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STRATACTL=${STRATACTL:-$REPO/build/app/stratactl}
+BENCH_WATCH=${BENCH_WATCH:-$REPO/build/tests/bench_watch_latency}
+RUNS=${RUNS:-20}
+FILES=${FILES:-10000}
+COUNT=${CONTAINERS:-50}
+IMAGE=bench-bb:latest
+
+[ -x "$STRATACTL" ] || { echo "stratactl not found at $STRATACTL (build it or set STRATACTL)" >&2; exit 1; }
+[ -x /bin/busybox ] || { echo "/bin/busybox is missing (package busybox-static): there is no image to run" >&2; exit 1; }
+
+WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bc.XXXXXX")
+source "$REPO/tests/bench/peers.sh"
+SR=$WORK/strata SV=$WORK/strata-vfs
+st() { "$STRATACTL" --root "$SR" "$@"; }
+sv() { "$STRATACTL" --root "$SV" "$@"; }
+strata_cleanup() {
+    for root in "$SR" "$SV"; do
+        [ -d "$root/containers" ] || continue
+        # shellcheck disable=SC2046 # one argument per container
+        "$STRATACTL" --root "$root" rm -f $("$STRATACTL" --root "$root" ps -aq --no-trunc) > /dev/null 2>&1 || true
+    done
+}
+trap 'strata_cleanup; cleanup' EXIT
+
+ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
+declare -A MED NOTE
+
+# Runs a command RUNS times (after two warm-up runs) and sets LAST to the median in ms.
+time_runs() {
+    local label=$1 runs=$2
+    shift 2
+    local times=() i a b
+    "$@" > /dev/null 2>&1 || true
+    "$@" > /dev/null 2>&1 || true
+    for i in $(seq "$runs"); do
+        a=$EPOCHREALTIME
+        "$@" > /dev/null
+        b=$EPOCHREALTIME
+        times+=("$(ms "$a" "$b")")
+    done
+    LAST=$(median "${times[@]}")
+    printf '   %-34s median %8s ms   (min %s, max %s, %d runs)\n' "$label" "$LAST" \
+        "$(printf '%s\n' "${times[@]}" | sort -g | head -1)" "$(printf '%s\n' "${times[@]}" | sort -g | tail -1)" "$runs"
+}
+
+echo "== the image: busybox-static as one layer, in $WORK"
+ROOTFS=$WORK/rootfs
+mkdir -p "$ROOTFS/bin" "$ROOTFS/etc" "$ROOTFS/tmp" "$ROOTFS/root"
+cp /bin/busybox "$ROOTFS/bin/busybox"
+for a in sh true echo cat ls sleep mkdir rm touch test; do ln -s busybox "$ROOTFS/bin/$a"; done
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$ROOTFS/etc/passwd"
+printf 'root:x:0:\n' > "$ROOTFS/etc/group"
+chmod 1777 "$ROOTFS/tmp"
+tar -C "$ROOTFS" --numeric-owner -cf "$WORK/rootfs.tar" .
+st import "$WORK/rootfs.tar" "$IMAGE" > /dev/null
+"$STRATACTL" --root "$SV" --driver vfs import "$WORK/rootfs.tar" "$IMAGE" > /dev/null
+echo "   stratactl: $(st info | awk -F': +' '/Storage driver/ { print $2 }') store $SR, vfs store $SV"
+
+start_dockerd
+if [ -z "$docker_skip" ]; then
+    dk import "$WORK/rootfs.tar" "$IMAGE" > /dev/null
+    echo "   docker $(dk version --format '{{.Server.Version}}'), private daemon in $WORK/dockerd"
+else
+    echo "   docker skipped: $docker_skip"
+fi
+start_podman
+if [ -z "$podman_skip" ]; then
+    PR=$WORK/pm
+    pm "$PR" import -q "$WORK/rootfs.tar" "$IMAGE" > /dev/null
+    echo "   podman $(awk '$1 == "Version:" { print $2; exit }' "$WORK/podman.version"), private root $PR"
+else
+    echo "   podman skipped: $podman_skip"
+fi
+
+# ---- 1. run --rm true
+echo
+echo "== 1. run --rm $IMAGE true, start to exit"
+time_runs "stratactl run --rm (overlay2)" "$RUNS" st run --rm "$IMAGE" true
+MED[run_strata]=$LAST
+time_runs "stratactl run --rm (vfs)" 5 sv run --rm "$IMAGE" true
+MED[run_vfs]=$LAST
+LOWER=$(find "$SR/layers/overlay2" -mindepth 2 -maxdepth 2 -name diff | head -1)
+bare_run() {
+    local d
+    d=$(mktemp -d "$WORK/bare.XXXXXX")
+    mkdir "$d/u" "$d/w" "$d/m"
+    unshare -m --propagation private sh -c "mount -t overlay overlay -o lowerdir=$LOWER,upperdir=$d/u,workdir=$d/w $d/m && chroot $d/m /bin/true"
+}
+time_runs "unshare + overlay + chroot (floor)" "$RUNS" bare_run
+MED[run_bare]=$LAST
+if [ -z "$docker_skip" ]; then
+    time_runs "docker run --rm" "$RUNS" dk run --rm --network none "$IMAGE" true
+    MED[run_docker]=$LAST
+else
+    MED[run_docker]=skipped
+fi
+if [ -z "$podman_skip" ]; then
+    time_runs "podman run --rm" "$RUNS" pm "$PR" run --rm --network none "$IMAGE" true
+    MED[run_podman]=$LAST
+else
+    MED[run_podman]=skipped
+fi
+
+# ---- 2. diff of a container with 10,000 added files
+echo
+echo "== 2. diff of a container that added $FILES files"
+MAKE_FILES="cd /tmp && i=0 && while [ \$i -lt $FILES ]; do : > f\$i; i=\$((i + 1)); done"
+st run --name many "$IMAGE" sh -c "$MAKE_FILES"
+lines=$(st diff many | wc -l)
+echo "   stratactl diff lists $lines lines"
+time_runs "stratactl diff" 10 st diff many
+MED[diff_strata]=$LAST
+if [ -z "$docker_skip" ]; then
+    dk run --name many --network none "$IMAGE" sh -c "$MAKE_FILES"
+    echo "   docker diff lists $(dk diff many | wc -l) lines"
+    time_runs "docker diff" 10 dk diff many
+    MED[diff_docker]=$LAST
+    dk rm -f many > /dev/null
+else
+    MED[diff_docker]=skipped
+fi
+st rm many > /dev/null
+
+# ---- 3. disk: 50 containers of one image
+echo
+echo "== 3. disk: $COUNT containers of one image (created, never written to)"
+disk_kib() { du -sk "$1" | cut -f1; }
+content_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+measure() { # label root-dir create-command...
+    local label=$1 dir=$2
+    shift 2
+    local k0 c0 k1 c1 i
+    sync
+    k0=$(disk_kib "$dir") c0=$(content_bytes "$dir")
+    for i in $(seq "$COUNT"); do "$@" > /dev/null; done
+    sync
+    k1=$(disk_kib "$dir") c1=$(content_bytes "$dir")
+    DISK_KIB=$((k1 - k0)) CONTENT=$((c1 - c0))
+    printf '   %-22s +%8s KiB on disk (du), +%9s bytes of file content\n' "$label" "$DISK_KIB" "$CONTENT"
+}
+IMAGE_KIB=$(disk_kib "$SR/layers")
+measure "stratactl overlay2" "$SR" st create "$IMAGE" true
+MED[disk_overlay]=$DISK_KIB MED[content_overlay]=$CONTENT
+measure "stratactl vfs" "$SV" sv create "$IMAGE" true
+MED[disk_vfs]=$DISK_KIB
+echo "   (the image's layers take $IMAGE_KIB KiB: vfs added $(awk -v a="$DISK_KIB" -v b="$IMAGE_KIB" 'BEGIN { printf "%.1f", a / b }') images' worth)"
+if [ -z "$docker_skip" ]; then
+    measure "docker overlay2" "$WORK/dockerd/data" dk create --network none "$IMAGE" true
+    MED[disk_docker]=$DISK_KIB
+fi
+
+# ---- 4. watch latency
+echo
+echo "== 4. watch latency, write inside the container -> event"
+if [ -x "$BENCH_WATCH" ]; then
+    st run -d --name watched "$IMAGE" sleep 600 > /dev/null
+    WATCH_OUT=$("$BENCH_WATCH" --root "$SR" watched 200 20)
+    echo "   $WATCH_OUT"
+    MED[watch_p50]=$(sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p' <<< "$WATCH_OUT")
+    MED[watch_p95]=$(sed -n 's/.*p95 \([0-9.]*\) ms.*/\1/p' <<< "$WATCH_OUT")
+    st rm -f watched > /dev/null
+else
+    echo "   skipped: $BENCH_WATCH is not built (cmake --build build)"
+    MED[watch_p95]=n/a
+fi
+
+# ---- report
+verdict() { # value op limit
+    if [[ ! "$1" =~ ^[0-9.]+$ ]]; then echo "not measured"
+    elif awk -v v="$1" -v l="$3" "BEGIN { exit !(v $2 l) }"; then echo "met"
+    else echo "NOT met"
+    fi
+}
+echo
+echo "Summary ($(nproc) CPUs)"
+printf '%-40s %12s %14s\n' "run --rm true" "median (ms)" "strata / tool"
+printf '%-40s %12s %14s\n' "stratactl (overlay2)" "${MED[run_strata]}" "1.00"
+for t in docker podman bare; do
+    label=$t
+    [ "$t" = bare ] && label="unshare + overlay + chroot"
+    printf '%-40s %12s %14s\n' "$label" "${MED[run_$t]}" "$(ratio "${MED[run_strata]}" "${MED[run_$t]}")"
+done
+R=$(ratio "${MED[run_strata]}" "${MED[run_docker]}")
+echo "target: strata <= 1/15 (0.067) x docker -> $R: $(verdict "$R" '<=' 0.0667)"
+echo
+printf '%-40s %12s %14s\n' "diff, $FILES added files" "median (ms)" "strata / tool"
+printf '%-40s %12s %14s\n' "stratactl diff" "${MED[diff_strata]}" "1.00"
+printf '%-40s %12s %14s\n' "docker diff" "${MED[diff_docker]}" "$(ratio "${MED[diff_strata]}" "${MED[diff_docker]}")"
+R=$(ratio "${MED[diff_strata]}" "${MED[diff_docker]}")
+echo "target: strata <= 1/4 x docker -> $R: $(verdict "$R" '<=' 0.25)"
+echo
+echo "disk for $COUNT containers: stratactl overlay2 +${MED[disk_overlay]} KiB on disk (+${MED[content_overlay]} bytes of file content)," \
+    "vfs +${MED[disk_vfs]} KiB${MED[disk_docker]:+, docker overlay2 +${MED[disk_docker]} KiB}"
+echo "target: overlay2 adds < 1 MB (1024 KiB on disk) -> $(verdict "${MED[disk_overlay]}" '<' 1024)"
+echo
+echo "watch latency: p50 ${MED[watch_p50]:-n/a} ms, p95 ${MED[watch_p95]} ms"
+echo "target: p95 <= 50 ms -> $(verdict "${MED[watch_p95]}" '<=' 50)"
+for t in docker podman; do
+    [ -z "${NOTE[$t]:-}" ] || echo "($t skipped: ${NOTE[$t]})"
+done
