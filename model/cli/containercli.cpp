@@ -28,6 +28,27 @@ namespace strata {
 
 namespace {
 
+    // The attached container's init, for the signal handler below.
+    volatile sig_atomic_t attachedPid = 0;
+
+    // As `docker run` does: Ctrl-C, SIGTERM and SIGHUP sent to the attached stratactl go to the
+    // container (whose init decides what they mean), not just to stratactl.
+    void proxySignal(int sig)
+    {
+        if (attachedPid > 0)
+            ::kill(pid_t(attachedPid), sig);
+    }
+
+    void proxySignals(qint64 pid)
+    {
+        attachedPid = sig_atomic_t(pid);
+        struct sigaction sa {};
+        sa.sa_handler = proxySignal;
+        sigemptyset(&sa.sa_mask);
+        for (int sig : { SIGINT, SIGTERM, SIGHUP })
+            sigaction(sig, &sa, nullptr);
+    }
+
     const QStringList commands { QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("run"), QStringLiteral("ps"), QStringLiteral("logs"),
         QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("rm"), QStringLiteral("exec"), QStringLiteral("volume"), QStringLiteral("diff"), QStringLiteral("watch"), QStringLiteral("commit"), QStringLiteral("cp") };
 
@@ -229,6 +250,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             m_out << config->id << '\n';
             return 0;
         }
+        proxySignals(started->pid);
         auto status = runtime.waitForExit(started.value(), container.value());
         if (!status)
             return failWith(command, status.error(), 125);
@@ -248,6 +270,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             auto started = runtime.start(c.value(), true);
             if (!started)
                 return failWith(command, started.error());
+            proxySignals(started->pid);
             auto status = runtime.waitForExit(started.value(), c.value());
             return status ? status.value() : failWith(command, status.error());
         }

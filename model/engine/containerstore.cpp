@@ -349,17 +349,6 @@ QJsonObject ContainerStore::inspect(const Container &container) const
     };
 }
 
-QSet<Digest> ContainerStore::imagesInUse(const Store &store)
-{
-    QSet<Digest> out;
-    auto containers = ContainerStore(const_cast<Store &>(store)).list();
-    if (containers) {
-        for (const Container &c : containers.value())
-            out.insert(c.config.imageId);
-    }
-    return out;
-}
-
 Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, const Image &image) const
 {
     const QJsonObject imageConfig = image.config.value(QLatin1String("config")).toObject();

@@ -81,8 +81,6 @@ public:
     // Bytes in the writable layer (for vfs that is a full copy of the image).
     qint64 writableSize(const QString &id) const;
 
-    // IDs of the images containers were created from (rmi refuses them, GC keeps them).
-    static QSet<Digest> imagesInUse(const Store &store);
 
 private:
     Result<ContainerConfig> configFor(const CreateRequest &request, const Image &image) const;

@@ -228,6 +228,18 @@ private slots:
             return RunResult { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
         }();
         QCOMPARE(stdinRun.out, QByteArray("piped through\n"));
+
+        // --entrypoint replaces the image's and drops its Cmd; the command follows it.
+        RunResult ep = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--entrypoint"), QStringLiteral("echo"), QStringLiteral("bb"),
+            QStringLiteral("via"), QStringLiteral("entrypoint") });
+        QCOMPARE(ep.out, QByteArray("via entrypoint\n"));
+        // The default network namespace has only loopback, and it is up; --network host sees the host's.
+        RunResult net = inContainer(QStringLiteral("ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags"));
+        QVERIFY2(net.out.startsWith("lo\n"), net.out.constData());
+        QVERIFY2(!net.out.split('\n').value(1).isEmpty() && (net.out.split('\n').value(2).toUInt(nullptr, 16) & 1), net.out.constData());
+        const QStringList hostInterfaces = QDir(QStringLiteral("/sys/class/net")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot);
+        net = inContainer(QStringLiteral("ls /sys/class/net"), { QStringLiteral("--network"), QStringLiteral("host") });
+        QCOMPARE(QString::fromUtf8(net.out).split(u'\n', Qt::SkipEmptyParts), hostInterfaces);
     }
 
     void detachedStopLogsExec_data() { modes(); }
@@ -261,6 +273,15 @@ private slots:
         QCOMPARE(after.value(QLatin1String("ExitCode")).toInt(), 3);
         r = ctl({ QStringLiteral("logs"), QStringLiteral("svc") });
         QCOMPARE(r.out, QByteArray("up\nstopping\n"));
+        // logs -f follows a running container to its end, stdout and stderr apart.
+        QCOMPARE(ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("talker"), QStringLiteral("bb"), QStringLiteral("sh"),
+                         QStringLiteral("-c"), QStringLiteral("for i in 1 2 3; do echo line $i; sleep 0.2; done; echo oops >&2") })
+                     .exitCode,
+            0);
+        r = ctl({ QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("talker") });
+        QCOMPARE(r.out, QByteArray("line 1\nline 2\nline 3\n"));
+        QCOMPARE(r.err, QByteArray("oops\n"));
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("talker") }).exitCode, 0);
 
         // A program that ignores SIGTERM is killed after -t seconds.
         ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("stubborn"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") });
@@ -332,6 +353,15 @@ private slots:
         QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("holder") }).exitCode, 0);
         QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("keep") }).exitCode, 0);
         QVERIFY(!QFileInfo::exists(root() + QStringLiteral("/volumes/keep")));
+        // prune removes what no container uses, and nothing else.
+        QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("create"), QStringLiteral("unused") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("user"), QStringLiteral("-v"), QStringLiteral("used:/u"), QStringLiteral("bb"), QStringLiteral("true") }).exitCode, 0);
+        r = ctl({ QStringLiteral("volume"), QStringLiteral("prune") });
+        QVERIFY2(lines(r.out).contains("unused") && !lines(r.out).contains("used"), r.out.constData());
+        QVERIFY(!QFileInfo::exists(root() + QStringLiteral("/volumes/unused")));
+        QVERIFY(QFileInfo::exists(root() + QStringLiteral("/volumes/used/_data")));
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("user") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("used") }).exitCode, 0);
         expectCheckClean();
     }
 
