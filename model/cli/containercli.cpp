@@ -208,6 +208,23 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         }
         return parsed.value();
     };
+    // The one container a command names (diff, watch).
+    int singleStatus = 2; // the exit status when single() finds none
+    auto single = [&]() -> std::optional<Container> {
+        auto a = parse({}, {}, 1);
+        if (!a)
+            return std::nullopt;
+        if (a->positional.size() != 1) {
+            failWith(command, QStringLiteral("name one container"), 2);
+            return std::nullopt;
+        }
+        auto c = containers.resolve(a->positional.first());
+        if (!c) {
+            singleStatus = failWith(command, c.error());
+            return std::nullopt;
+        }
+        return c.value();
+    };
     // Runs `action` for each named container; the exit status is 1 if any failed.
     auto forEach = [&](const QStringList &refs, const std::function<Status(const Container &)> &action) {
         int status = 0;
@@ -416,12 +433,9 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         return status.value();
     }
     if (command == QLatin1String("diff")) {
-        auto a = parse({}, {}, 1);
-        if (!a || a->positional.size() != 1)
-            return a ? failWith(command, QStringLiteral("name one container"), 2) : 2;
-        auto c = containers.resolve(a->positional.first());
+        auto c = single();
         if (!c)
-            return failWith(command, c.error());
+            return singleStatus;
         auto changes = containers.changes(c.value());
         if (!changes)
             return failWith(command, changes.error());
@@ -465,12 +479,9 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         return 0;
     }
     if (command == QLatin1String("watch")) {
-        auto a = parse({}, {}, 1);
-        if (!a || a->positional.size() != 1)
-            return a ? failWith(command, QStringLiteral("name one container"), 2) : 2;
-        auto c = containers.resolve(a->positional.first());
+        auto c = single();
         if (!c)
-            return failWith(command, c.error());
+            return singleStatus;
         auto base = containers.baseLayers(c->config);
         if (!base)
             return failWith(command, base.error());

@@ -21,13 +21,10 @@ ContainerCommitter::ContainerCommitter(Store &store)
 Result<Digest> ContainerCommitter::commit(const Container &container, const QString &reference, const QString &message)
 {
     const ContainerConfig &c = container.config;
-    QString tag;
-    if (!reference.isEmpty()) {
-        auto normalized = ImageStore::normalizeReference(reference);
-        if (!normalized)
-            return normalized.takeError();
-        tag = normalized.value();
-    }
+    auto normalized = ImageStore::normalizeOptionalReference(reference);
+    if (!normalized)
+        return normalized.takeError();
+    const QString tag = normalized.value();
     ContainerStore containers(m_store);
     auto image = ImageStore(m_store).resolve(c.imageId.toString());
     if (!image)

@@ -246,15 +246,7 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
         close(errorPipe[0]);
         return fail(QStringLiteral("cp: fork: %1").arg(fs::errorText(errno)));
     }
-    QByteArray failure;
-    char buf[1024];
-    for (ssize_t n; (n = read(errorPipe[0], buf, sizeof buf)) != 0;) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            break;
-        failure.append(buf, n);
-    }
+    const QByteArray failure = fs::readToEnd(errorPipe[0]);
     close(errorPipe[0]);
     int ws = 0;
     while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }

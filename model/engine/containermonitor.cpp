@@ -256,15 +256,7 @@ namespace {
             (void)!write(sync[0], "g", 1);
         }
         close(sync[0]);
-        QByteArray failure;
-        char buf[4096];
-        for (ssize_t n; (n = read(errorPipe[0], buf, sizeof buf)) != 0;) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                break;
-            failure.append(buf, n);
-        }
+        const QByteArray failure = fs::readToEnd(errorPipe[0]);
         close(errorPipe[0]);
         if (!failure.isEmpty()) {
             int ws = 0;

@@ -135,6 +135,20 @@ Status writeFileAtomic(const QString &path, QByteArrayView data, Durability dura
     return durability == Durability::Synced ? fsyncPath(dir) : Status();
 }
 
+QByteArray readToEnd(int fd)
+{
+    QByteArray out;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return out;
+        out.append(buf, n);
+    }
+}
+
 Result<QByteArray> readFile(const QString &path, qint64 maxSize)
 {
     QFile f(path);

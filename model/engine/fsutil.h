@@ -20,6 +20,8 @@ enum class Durability {
 // directory: readers see the old or the new content, never a mix.
 Status writeFileAtomic(const QString &path, QByteArrayView data, Durability durability = Durability::Synced);
 Result<QByteArray> readFile(const QString &path, qint64 maxSize = 64 * 1024 * 1024);
+// Everything a descriptor (a pipe) gives until end of file or an error other than EINTR.
+QByteArray readToEnd(int fd);
 Status fsyncPath(const QString &path);
 Status makeDirs(const QString &path, int mode = 0755);
 // Removes a tree without ever following a symbolic link; makes directories writable first

@@ -88,13 +88,10 @@ ImageImporter::ImageImporter(Store &store)
 
 Result<Digest> ImageImporter::import(const QString &source, const QString &reference, const QStringList &changes)
 {
-    QString tag;
-    if (!reference.isEmpty()) {
-        auto normalized = ImageStore::normalizeReference(reference);
-        if (!normalized)
-            return normalized.takeError();
-        tag = normalized.value();
-    }
+    auto normalized = ImageStore::normalizeOptionalReference(reference);
+    if (!normalized)
+        return normalized.takeError();
+    const QString tag = normalized.value();
     QJsonObject runConfig { { QStringLiteral("Env"), QJsonArray { QStringLiteral("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") } } };
     for (const QString &change : changes)
         STRATA_TRY(applyChange(runConfig, change));

@@ -161,6 +161,11 @@ Result<Image> ImageStore::loadEntry(const IndexEntry &entry) const
     return image;
 }
 
+Result<QString> ImageStore::normalizeOptionalReference(const QString &reference)
+{
+    return reference.isEmpty() ? Result<QString>(QString()) : normalizeReference(reference);
+}
+
 Result<QList<Image>> ImageStore::list(QStringList *problems) const
 {
     auto entries = readIndex(m_store.indexPath());

@@ -48,6 +48,8 @@ public:
     static Status writeIndex(const QString &path, const QList<IndexEntry> &entries);
     // "busybox" -> "busybox:latest"; refuses what is not a valid reference.
     static Result<QString> normalizeReference(const QString &reference);
+    // The same, for an optional reference: empty stays empty.
+    static Result<QString> normalizeOptionalReference(const QString &reference);
 
     // Images that cannot be read are left out and described in `problems` (check reports them).
     Result<QList<Image>> list(QStringList *problems = nullptr) const;

@@ -32,6 +32,20 @@ Status TreeCopier::error(const QByteArray &rel, const char *what)
         return fail(QStringLiteral("cannot copy '%1': %2 failed: %3").arg(QString::fromUtf8(rel), QString::fromLatin1(what), fs::errorText(errno)));
     }
 
+// The metadata of a copied file or directory (owner before mode: chown clears set-id bits),
+// then both descriptors closed.
+void TreeCopier::finish(int src, int dst, const struct stat &st)
+{
+    copyXattrs(src, dst);
+    if (m_keepOwners)
+        (void)fchown(dst, st.st_uid, st.st_gid);
+    fchmod(dst, st.st_mode & 07777);
+    const timespec times[2] = { st.st_atim, st.st_mtim };
+    futimens(dst, times);
+    close(src);
+    close(dst);
+}
+
 void TreeCopier::copyXattrs(int src, int dst)
 {
         char names[65536];
@@ -74,13 +88,7 @@ Status TreeCopier::copyEntry(int srcDir, const QByteArray &name, int dstDir, con
             return error(rel, "open");
         }
         Status status = copyDir(s, d, rel);
-        copyXattrs(s, d);
-        if (m_keepOwners)
-            (void)fchown(d, st.st_uid, st.st_gid);
-        fchmod(d, st.st_mode & 07777);
-        futimens(d, times);
-        close(s);
-        close(d);
+        finish(s, d, st);
         return status;
     }
     if (S_ISREG(st.st_mode)) {
@@ -113,13 +121,7 @@ Status TreeCopier::copyEntry(int srcDir, const QByteArray &name, int dstDir, con
             }
             left -= n;
         }
-        copyXattrs(s, d);
-        if (m_keepOwners)
-            (void)fchown(d, st.st_uid, st.st_gid);
-        fchmod(d, st.st_mode & 07777);
-        futimens(d, times);
-        close(s);
-        close(d);
+        finish(s, d, st);
         return {};
     }
     if (S_ISLNK(st.st_mode)) {

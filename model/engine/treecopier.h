@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QPair>
 
+#include <sys/stat.h>
+
 namespace strata {
 
 // Copies a tree: contents, modes, owners (when asked and allowed), times, xattrs and hard
@@ -24,6 +26,7 @@ public:
 private:
     Status error(const QByteArray &rel, const char *what);
     void copyXattrs(int src, int dst);
+    void finish(int src, int dst, const struct stat &st);
 
     bool m_keepOwners;
     int m_dstRoot = -1;
