@@ -22,26 +22,29 @@
 #include <QThread>
 
 #include <csignal>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace strata {
 
 namespace {
 
-    // The attached container's init, for the signal handler below.
-    volatile sig_atomic_t attachedPid = 0;
+    // A pidfd of the attached container's init, for the signal handler below.
+    volatile sig_atomic_t attachedPidFd = -1;
 
     // As `docker run` does: Ctrl-C, SIGTERM and SIGHUP sent to the attached stratactl go to the
     // container (whose init decides what they mean), not just to stratactl.
     void proxySignal(int sig)
     {
-        if (attachedPid > 0)
-            ::kill(pid_t(attachedPid), sig);
+        if (attachedPidFd >= 0)
+            syscall(SYS_pidfd_send_signal, int(attachedPidFd), sig, nullptr, 0);
     }
 
-    void proxySignals(qint64 pid)
+    void proxySignals(int pidFd)
     {
-        attachedPid = sig_atomic_t(pid);
+        if (pidFd < 0)
+            return;
+        attachedPidFd = pidFd;
         struct sigaction sa {};
         sa.sa_handler = proxySignal;
         sigemptyset(&sa.sa_mask);
@@ -267,7 +270,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             m_out << config->id << '\n';
             return 0;
         }
-        proxySignals(started->pid);
+        proxySignals(runtime.openInit(container.value()));
         auto status = runtime.waitForExit(started.value(), container.value());
         if (!status)
             return failWith(command, status.error(), 125);
@@ -287,7 +290,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             auto started = runtime.start(c.value(), true);
             if (!started)
                 return failWith(command, started.error());
-            proxySignals(started->pid);
+            proxySignals(runtime.openInit(c.value()));
             auto status = runtime.waitForExit(started.value(), c.value());
             return status ? status.value() : failWith(command, status.error());
         }
@@ -357,9 +360,10 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             if (!follow)
                 break;
             if (!containers.monitorAlive(c->config.id)) {
-                pending += log.readAll(); // what the monitor wrote before it ended
-                if (pending.isEmpty())
-                    break;
+                const QByteArray last = log.readAll(); // what the monitor wrote before it ended
+                if (last.isEmpty())
+                    break; // a partial last line (a monitor killed mid-write) stays unprinted
+                pending += last;
                 continue;
             }
             QThread::msleep(50);
@@ -399,6 +403,8 @@ int ContainerCli::run(const QString &command, const QStringList &args)
                 (void)runtime.kill(c, SIGKILL);
                 if (!runtime.waitForMonitor(c.config.id, 10000))
                     return fail(QStringLiteral("container %1 did not stop after SIGKILL").arg(c.config.name));
+                if (!QFileInfo::exists(containers.dir(c.config.id)))
+                    return {}; // a --rm container: its monitor removed it
             }
             STRATA_TRY(containers.remove(c));
             if (volumes) {
@@ -426,6 +432,9 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         r.env = a->values(QStringLiteral("-e"), QStringLiteral("--env"));
         r.workingDir = a->value(QStringLiteral("-w"), QStringLiteral("--workdir"));
         r.user = a->value(QStringLiteral("-u"), QStringLiteral("--user"));
+        r.interactive = a->has(QStringLiteral("-i"), QStringLiteral("--interactive"));
+        if (a->has(QStringLiteral("-d")))
+            return failWith(command, QStringLiteral("-d (detached exec) is not supported: run the program in the background inside the container"), 2);
         m_out.flush();
         auto status = runtime.exec(c.value(), r);
         if (!status)

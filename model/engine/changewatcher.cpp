@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +38,27 @@ namespace {
     QByteArray join(const QByteArray &dir, const QByteArray &name)
     {
         return dir.isEmpty() ? name : dir + '/' + name;
+    }
+
+    // The container writes this tree: a directory may become a symbolic link at any moment.
+    // Every path is resolved below the root without following one.
+    int openBeneath(int rootFd, const QByteArray &relPath, int flags)
+    {
+        open_how how {};
+        how.flags = quint64(flags | O_CLOEXEC | O_NOFOLLOW);
+        how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+        return int(syscall(SYS_openat2, rootFd, relPath.isEmpty() ? "." : relPath.constData(), &how, sizeof how));
+    }
+
+    bool statBeneath(int rootFd, const QByteArray &relPath, struct stat *st)
+    {
+        const qsizetype slash = relPath.lastIndexOf('/');
+        const int parent = openBeneath(rootFd, slash < 0 ? QByteArray() : relPath.left(slash), O_PATH | O_DIRECTORY);
+        if (parent < 0)
+            return false;
+        const bool ok = fstatat(parent, relPath.mid(slash + 1).constData(), st, AT_SYMLINK_NOFOLLOW) == 0;
+        close(parent);
+        return ok;
     }
 } // namespace
 
@@ -74,14 +97,18 @@ Status ChangeWatcher::start()
 // are reported too: they were created before the watch could see them.
 void ChangeWatcher::addWatch(const QByteArray &relPath, bool reportContents)
 {
-    const QByteArray full = QFile::encodeName(m_upper) + (relPath.isEmpty() ? QByteArray() : '/' + relPath);
-    const int wd = inotify_add_watch(m_fd, full.constData(), dirMask);
-    if (wd < 0)
-        return;
-    m_watches.insert(wd, relPath);
-    const int dirFd = openat(m_rootFd, relPath.isEmpty() ? "." : relPath.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int dirFd = openBeneath(m_rootFd, relPath, O_RDONLY | O_DIRECTORY);
     if (dirFd < 0)
         return;
+    // Watched through the descriptor's magic link: the directory just opened, not a path the
+    // container could redirect in between.
+    const QByteArray viaFd = "/proc/self/fd/" + QByteArray::number(dirFd);
+    const int wd = inotify_add_watch(m_fd, viaFd.constData(), dirMask);
+    if (wd < 0) {
+        close(dirFd);
+        return;
+    }
+    m_watches.insert(wd, relPath);
     auto names = fs::entryNames(dirFd);
     close(dirFd);
     if (!names)
@@ -89,7 +116,7 @@ void ChangeWatcher::addWatch(const QByteArray &relPath, bool reportContents)
     for (const QByteArray &name : names.value()) {
         const QByteArray child = join(relPath, name);
         struct stat st;
-        if (fstatat(m_rootFd, child.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        if (!statBeneath(m_rootFd, child, &st))
             continue;
         if (reportContents)
             entryAppeared(child);
@@ -114,7 +141,7 @@ void ChangeWatcher::emitEvent(ChangeEvent::Kind kind, const QByteArray &relPath,
 void ChangeWatcher::entryAppeared(const QByteArray &relPath)
 {
     struct stat st;
-    if (fstatat(m_rootFd, relPath.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    if (!statBeneath(m_rootFd, relPath, &st))
         return;
     if (LayerView::isWhiteout(st)) {
         m_pendingNew.remove(relPath);
@@ -126,7 +153,7 @@ void ChangeWatcher::entryAppeared(const QByteArray &relPath)
     if (S_ISDIR(st.st_mode)) {
         const qsizetype slash = relPath.lastIndexOf('/');
         const QByteArray parent = slash < 0 ? QByteArray() : relPath.left(slash);
-        const int parentFd = parent.isEmpty() ? dup(m_rootFd) : openat(m_rootFd, parent.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const int parentFd = openBeneath(m_rootFd, parent, O_RDONLY | O_DIRECTORY);
         const bool opaque = parentFd >= 0 && LayerView::isOpaque(parentFd, relPath.mid(slash + 1).constData());
         if (parentFd >= 0)
             close(parentFd);
@@ -192,7 +219,7 @@ void ChangeWatcher::readEvents()
                 entryAppeared(path);
             } else if (ev->mask & IN_CLOSE_WRITE) {
                 struct stat st;
-                if (fstatat(m_rootFd, path.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                if (!statBeneath(m_rootFd, path, &st))
                     continue;
                 const bool isNew = m_pendingNew.remove(path);
                 emitEvent(isNew && !m_base->find(path) ? ChangeEvent::Kind::Added : ChangeEvent::Kind::Changed, path, &st);
@@ -203,11 +230,11 @@ void ChangeWatcher::readEvents()
                 if (!m_base->find(path))
                     emitEvent(ChangeEvent::Kind::Deleted, path, nullptr);
             } else if ((ev->mask & IN_ATTRIB) && (ev->mask & IN_ISDIR) && !m_opaque.contains(path)) {
-                const int parentFd = dir->isEmpty() ? dup(m_rootFd) : openat(m_rootFd, dir->constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                const int parentFd = openBeneath(m_rootFd, *dir, O_RDONLY | O_DIRECTORY);
                 if (parentFd >= 0 && LayerView::isOpaque(parentFd, ev->name)) {
                     m_opaque.insert(path);
                     struct stat st;
-                    if (fstatat(m_rootFd, path.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+                    if (statBeneath(m_rootFd, path, &st))
                         emitEvent(ChangeEvent::Kind::Opaque, path, &st);
                 }
                 if (parentFd >= 0)

@@ -8,8 +8,11 @@
 #include "store.h"
 
 #include <QFile>
+#include <QScopeGuard>
 #include <QJsonArray>
 #include <QJsonDocument>
+
+#include <unistd.h>
 
 namespace strata {
 
@@ -26,6 +29,19 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
         return normalized.takeError();
     const QString tag = normalized.value();
     ContainerStore containers(m_store);
+    // A stopped container stays stopped while its layer is read. A running one is read as it
+    // is (Docker pauses it; Strata has no freezer): a file that changes meanwhile fails the commit.
+    int idleLock = -1;
+    const auto unlock = qScopeGuard([&] {
+        if (idleLock >= 0)
+            close(idleLock);
+    });
+    if (!containers.state(c.id).running()) {
+        auto lock = containers.lockIdle(container);
+        if (!lock)
+            return lock.takeError();
+        idleLock = lock.value();
+    }
     auto image = ImageStore(m_store).resolve(c.imageId.toString());
     if (!image)
         return fail(QStringLiteral("container %1: its image is gone: %2").arg(c.name, image.error()));

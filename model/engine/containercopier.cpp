@@ -7,6 +7,7 @@
 #include "treecopier.h"
 
 #include <QFile>
+#include <QScopeGuard>
 
 #include <cerrno>
 #include <csignal>
@@ -187,8 +188,18 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
     ContainerStore containers(m_store);
     const ContainerState state = containers.state(container.config.id);
     InitPlan plan;
-    if (!state.running())
+    int idleLock = -1; // a stopped container stays stopped (and present) while we copy
+    const auto unlock = qScopeGuard([&] {
+        if (idleLock >= 0)
+            close(idleLock);
+    });
+    if (!state.running()) {
+        auto lock = containers.lockIdle(container);
+        if (!lock)
+            return lock.takeError();
+        idleLock = lock.value();
         STRATA_TRY(containers.planRootFilesystem(container.config, plan));
+    }
     const bool rootless = m_store.rootless();
     const QByteArray host = QFile::encodeName(hostPath);
     const QByteArray inside = containerPath.toUtf8();

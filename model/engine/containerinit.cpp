@@ -22,6 +22,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <vector>
+
 namespace strata {
 
 namespace {
@@ -184,15 +186,29 @@ namespace {
         close(s);
     }
 
-    // Hides the parts of /proc that reach the host kernel, as Docker's default masked and
-    // read-only paths do. Missing entries are fine (kernels differ).
-    void maskProc()
+    // Hides the parts of /proc and /sys that reach the host kernel, as Docker's default masked
+    // and read-only paths do: files under /dev/null, directories under an empty read-only
+    // tmpfs, and the tunables read-only. A path this kernel lacks is fine; one that exists and
+    // cannot be covered stops the start (a root container's root is the host's uid 0).
+    void maskKernelPaths()
     {
-        for (const char *path : { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug" })
-            (void)mount("/dev/null", path, nullptr, MS_BIND, nullptr);
-        for (const char *path : { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" }) {
-            if (mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) == 0)
-                (void)mount(nullptr, path, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+        for (const char *path : { "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+                 "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware" }) {
+            struct stat st;
+            if (lstat(path, &st) != 0)
+                continue;
+            const bool ok = S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") == 0
+                                                : mount("/dev/null", path, nullptr, MS_BIND, nullptr) == 0;
+            if (!ok)
+                dieErrno(QByteArray("cannot mask ") + path);
+        }
+        for (const char *path : { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" }) {
+            struct stat st;
+            if (lstat(path, &st) != 0)
+                continue;
+            if (mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) != 0
+                || mount(nullptr, path, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+                dieErrno(QByteArray("cannot make ") + path + " read-only");
         }
     }
 
@@ -200,6 +216,8 @@ namespace {
         uid_t uid = 0;
         gid_t gid = 0;
         QByteArray home = "/root";
+        QByteArray name; // for supplementary groups from /etc/group
+        std::vector<gid_t> groups;
     };
 
     // Looks `user` ("name", "uid", "name:group", "uid:gid") up in the container's own
@@ -221,6 +239,7 @@ namespace {
                     id.uid = pw->pw_uid;
                     id.gid = pw->pw_gid;
                     id.home = pw->pw_dir;
+                    id.name = pw->pw_name;
                     found = true;
                     break;
                 }
@@ -231,7 +250,7 @@ namespace {
             if (!numeric)
                 die(InitSetupFailed, "unable to find user " + userPart + ": no matching entries in the container's /etc/passwd");
             id.uid = uidValue;
-            id.gid = uidValue == 0 ? 0 : uidValue;
+            id.gid = 0; // as Docker: a uid the image does not know gets group 0
             id.home = "/";
         }
         if (!groupPart.isEmpty()) {
@@ -253,6 +272,17 @@ namespace {
                 }
                 if (!gfound)
                     die(InitSetupFailed, "unable to find group " + groupPart + ": no matching entries in the container's /etc/group");
+            }
+        }
+        if (!id.name.isEmpty()) {
+            if (FILE *f = std::fopen("/etc/group", "re")) {
+                while (group *gr = fgetgrent(f)) {
+                    for (char **m = gr->gr_mem; m && *m; ++m) {
+                        if (id.name == *m && gr->gr_gid != id.gid)
+                            id.groups.push_back(gr->gr_gid);
+                    }
+                }
+                std::fclose(f);
             }
         }
         return id;
@@ -353,7 +383,7 @@ void runContainerInit(const InitPlan &plan, int syncFd, int errFd)
         dieErrno("cannot detach the host's root");
     if (chdir("/") != 0)
         dieErrno("cannot enter /");
-    maskProc();
+    maskKernelPaths();
     if (plan.ownNetwork)
         bringUpLoopback();
 
@@ -378,12 +408,26 @@ void execInContainer(const ProcessSpec &spec, int errFd)
 {
     errorFd = errFd;
     const Identity id = resolveUser(spec.user);
-    if (!spec.rootless && setgroups(0, nullptr) != 0)
-        dieErrno("cannot drop supplementary groups");
+    // The working directory is made while still root, as Docker does for a WORKDIR.
+    makeWorkingDir(spec.workingDir);
+    if (!spec.rootless && setgroups(id.groups.size(), id.groups.data()) != 0)
+        dieErrno("cannot set the supplementary groups");
     if (setresgid(id.gid, id.gid, id.gid) != 0)
         dieErrno("cannot switch to group " + QByteArray::number(id.gid) + (spec.rootless ? " (a rootless container maps only root)" : ""));
     if (setresuid(id.uid, id.uid, id.uid) != 0)
         dieErrno("cannot switch to user " + QByteArray::number(id.uid) + (spec.rootless ? " (a rootless container maps only root)" : ""));
+    // A change of uid clears the parent-death signal: set it again, so the program still dies
+    // with its monitor (or exec helper) when it runs as another user.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // What the program inherits from us: default signal handling, nothing blocked, umask 022.
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    umask(022);
 
     clearenv();
     bool hasHome = false;
@@ -398,7 +442,6 @@ void execInContainer(const ProcessSpec &spec, int errFd)
     if (!hasHome)
         setenv("HOME", id.home.constData(), 1);
 
-    makeWorkingDir(spec.workingDir);
     if (chdir(spec.workingDir.constData()) != 0)
         dieErrno("cannot enter the working directory " + spec.workingDir);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)

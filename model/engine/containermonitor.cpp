@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace strata {
@@ -198,7 +199,7 @@ namespace {
         (void)m_containers.writeState(m_c.config.id, s);
         report(m_statusFd, "error " + QByteArray::number(status) + ' ' + message.toUtf8() + '\n');
         if (m_c.config.autoRemove)
-            (void)m_containers.remove(m_c);
+            (void)m_containers.remove(m_c, {}, ContainerStore::LockHeld::ByCaller);
         return 1;
     }
 
@@ -206,8 +207,12 @@ namespace {
     {
         const QString id = m_c.config.id;
         const int lockFd = open(QFile::encodeName(m_containers.monitorLockPath(id)).constData(), O_RDWR | O_CLOEXEC);
-        if (lockFd < 0 || flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
-            report(m_statusFd, "error 1 container " + m_c.config.name.toUtf8() + " is already running\n");
+        if (lockFd < 0) {
+            report(m_statusFd, "error 1 container " + m_c.config.name.toUtf8() + " was removed\n");
+            return 1;
+        }
+        if (flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
+            report(m_statusFd, "error 1 container " + m_c.config.name.toUtf8() + " is already running, or busy (rm, cp, commit)\n");
             return 1;
         }
         auto p = plan();
@@ -308,32 +313,47 @@ namespace {
                     }
                 }
             }
-            if (!exited && waitpid(child, &waitStatus, WNOHANG) == child) {
+            // Seen without reaping (WNOWAIT): state.json says "exited" before the pid can be
+            // reused, so whoever reads "running" and then signals reaches this process.
+            siginfo_t info {};
+            if (!exited && waitid(P_PID, id_t(child), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child) {
                 exited = true;
                 drainUntil = QDateTime::currentMSecsSinceEpoch() + 2000;
+                state.status = ContainerState::Status::Exited;
+                state.exitCode = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+                state.finishedAt = QDateTime::currentDateTimeUtc();
+                (void)m_containers.writeState(id, state);
             }
         }
-        if (!exited)
-            waitpid(child, &waitStatus, 0);
+        waitpid(child, &waitStatus, 0);
         for (LogStream &s : streams) {
             if (s.fd >= 0)
                 close(s.fd);
         }
         close(logFd);
 
-        state.status = ContainerState::Status::Exited;
-        state.exitCode = statusOf(waitStatus);
-        state.finishedAt = QDateTime::currentDateTimeUtc();
-        (void)m_containers.writeState(id, state);
+        if (state.status != ContainerState::Status::Exited) { // the loop ended early (poll failed)
+            state.status = ContainerState::Status::Exited;
+            state.exitCode = statusOf(waitStatus);
+            state.finishedAt = QDateTime::currentDateTimeUtc();
+            (void)m_containers.writeState(id, state);
+        }
         const QByteArray exitLine = "exit " + QByteArray::number(state.exitCode) + '\n';
         if (m_c.config.autoRemove) {
             // The starter may return once the container has left the store; its files are
             // deleted after that (a crash then leaves them in tmp/, swept on the next open).
             bool reported = false;
-            if (Status s = m_containers.remove(m_c, [&] { report(m_statusFd, exitLine), reported = true; }); !s && !reported)
+            Status s = m_containers.remove(m_c, [&] { report(m_statusFd, exitLine), reported = true; }, ContainerStore::LockHeld::ByCaller);
+            if (!s && !reported)
                 report(m_statusFd, "warning " + s.error().toUtf8() + '\n');
             if (!reported)
                 report(m_statusFd, exitLine);
+            // As Docker's --rm: the volumes made for this container go with it.
+            VolumeStore volumes(m_store);
+            for (const MountSpec &m : m_c.config.mounts) {
+                if (m.anonymous)
+                    (void)volumes.remove(m.source);
+            }
             return 0;
         }
         report(m_statusFd, exitLine);

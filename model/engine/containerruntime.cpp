@@ -161,14 +161,32 @@ Result<int> ContainerRuntime::waitForExit(StartedContainer &started, const Conta
     }
 }
 
-Status ContainerRuntime::kill(const Container &container, int signal)
+int ContainerRuntime::openInit(const Container &container) const
 {
     ContainerStore containers(m_store);
-    const ContainerState s = containers.state(container.config.id);
-    if (!s.running() || s.pid <= 0)
+    const ContainerState before = containers.state(container.config.id);
+    if (!before.running() || before.pid <= 0)
+        return -1;
+    const int pidFd = int(syscall(SYS_pidfd_open, pid_t(before.pid), 0));
+    // The monitor records the exit before it reaps the process: "running" read after the
+    // pidfd was opened means the pidfd is the container's init, not a reuse of its pid.
+    if (pidFd >= 0 && !containers.state(container.config.id).running()) {
+        close(pidFd);
+        return -1;
+    }
+    return pidFd;
+}
+
+Status ContainerRuntime::kill(const Container &container, int signal)
+{
+    const int pidFd = openInit(container);
+    if (pidFd < 0)
         return fail(QStringLiteral("container %1 is not running").arg(container.config.name));
-    if (::kill(pid_t(s.pid), signal) != 0)
-        return fail(QStringLiteral("container %1: cannot send signal %2 to pid %3: %4").arg(container.config.name).arg(signal).arg(s.pid).arg(fs::errorText(errno)));
+    const bool sent = syscall(SYS_pidfd_send_signal, pidFd, signal, nullptr, 0) == 0;
+    const int err = errno;
+    close(pidFd);
+    if (!sent)
+        return fail(QStringLiteral("container %1: cannot send signal %2: %3").arg(container.config.name).arg(signal).arg(fs::errorText(err)));
     return {};
 }
 
@@ -207,15 +225,20 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
         return fail(QStringLiteral("container %1 is not running").arg(container.config.name));
     if (request.command.isEmpty())
         return fail(QStringLiteral("exec in %1: name the program to run").arg(container.config.name));
-    const int pidFd = int(syscall(SYS_pidfd_open, pid_t(s.pid), 0));
+    const int pidFd = openInit(container);
     if (pidFd < 0)
-        return fail(QStringLiteral("container %1: its process %2 is gone: %3").arg(container.config.name).arg(s.pid).arg(fs::errorText(errno)));
+        return fail(QStringLiteral("container %1 is not running").arg(container.config.name));
 
     ProcessSpec spec;
     for (const QString &a : request.command)
         spec.args.append(a.toUtf8());
     QStringList env = container.config.env;
-    for (const QString &e : request.env) {
+    for (QString e : request.env) {
+        if (!e.contains(u'=')) { // -e KEY: the value from our own environment, as Docker does
+            if (!qEnvironmentVariableIsSet(e.toLocal8Bit().constData()))
+                continue;
+            e += u'=' + qEnvironmentVariable(e.toLocal8Bit().constData());
+        }
         const QString key = e.left(e.indexOf(u'='));
         env.removeIf([&](const QString &x) { return x.left(x.indexOf(u'=')) == key; });
         env.append(e);
@@ -227,6 +250,7 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
     spec.hostname = container.config.hostname.toUtf8();
     spec.rootless = m_store.rootless();
     const bool hostNetwork = container.config.network == QLatin1String("host");
+    const bool interactive = request.interactive;
 
     int errorPipe[2];
     if (pipe2(errorPipe, O_CLOEXEC) != 0)
@@ -251,6 +275,13 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
         const pid_t inner = fork();
         if (inner == 0) {
             prctl(PR_SET_PDEATHSIG, SIGKILL);
+            // A session of its own: the program must not reach our terminal or process group
+            // (TIOCSTI, kill(0, ...)); stdin only when asked for.
+            setsid();
+            if (!interactive) {
+                const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                dup2(devNull, 0);
+            }
             execInContainer(spec, errorPipe[1]);
         }
         close(errorPipe[1]);

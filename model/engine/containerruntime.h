@@ -21,6 +21,7 @@ struct ExecRequest {
     QStringList env; // KEY=value, added to the container's
     QString workingDir; // empty: the container's
     QString user; // empty: the container's
+    bool interactive = false; // -i: the program reads our stdin (else /dev/null)
 };
 
 // Starts, signals and enters containers. Daemonless: `start` launches a monitor
@@ -50,6 +51,8 @@ public:
     Result<int> waitForExit(StartedContainer &started, const Container &container);
 
     Status kill(const Container &container, int signal);
+    // A pidfd of the running container's init, or -1 when it is not running.
+    int openInit(const Container &container) const;
     // SIGTERM, then SIGKILL after `timeoutSeconds`; returns once the monitor has recorded the end.
     Status stop(const Container &container, int timeoutSeconds);
     // Waits until the container's monitor is gone; false on timeout.

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 
 #include <cerrno>
 #include <cstdio>
@@ -514,11 +515,34 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     return config;
 }
 
-Status ContainerStore::remove(const Container &container, const std::function<void()> &removed)
+Result<int> ContainerStore::lockIdle(const Container &container) const
+{
+    const int fd = open(QFile::encodeName(monitorLockPath(container.config.id)).constData(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return fail(QStringLiteral("container %1: %2").arg(container.config.name, fs::errorText(errno)));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return fail(QStringLiteral("container %1 is running (or being started, copied into or committed): stop it first").arg(container.config.name));
+    }
+    return fd;
+}
+
+Status ContainerStore::remove(const Container &container, const std::function<void()> &removed, LockHeld held)
 {
     auto trash = m_store.newStaging();
     if (!trash)
         return trash.takeError();
+    int lockFd = -1;
+    if (held == LockHeld::No) {
+        auto lock = lockIdle(container);
+        if (!lock)
+            return lock.takeError();
+        lockFd = lock.value();
+    }
+    const auto unlock = qScopeGuard([&] {
+        if (lockFd >= 0)
+            close(lockFd);
+    });
     {
         StoreLockGuard guard(m_store.lock());
         STRATA_TRY(guard.status());

@@ -57,7 +57,12 @@ public:
     // Removes the container directory with every change in it. The caller has made sure it is
     // not running. The directory leaves the store in one rename; `removed` runs right after it,
     // before the files are deleted (the monitor of a --rm container reports the exit there).
-    Status remove(const Container &container, const std::function<void()> &removed = {});
+    // It takes the container's monitor.lock for that, which a running container's monitor holds.
+    enum class LockHeld { No, ByCaller };
+    Status remove(const Container &container, const std::function<void()> &removed = {}, LockHeld held = LockHeld::No);
+    // Holds monitor.lock while a stopped container is worked on (cp, commit), so it cannot be
+    // started or removed meanwhile. Returns the descriptor to close, or why it is busy.
+    Result<int> lockIdle(const Container &container) const;
 
     // The state as recorded, corrected by what can be seen: "running" with no monitor alive is
     // reported as dead.

@@ -1,5 +1,6 @@
 #include "containertypes.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -72,8 +73,8 @@ MountSpec MountSpec::parse(const QString &text, QString *error)
         *error = QStringLiteral("volume '%1': expected NAME:/path, /host/path:/path or /path, with an optional :ro").arg(text);
         return m;
     }
-    if (!m.destination.startsWith(u'/') || m.destination.split(u'/').contains(QStringLiteral(".."))) {
-        *error = QStringLiteral("volume '%1': the path inside the container must be absolute and without '..'").arg(text);
+    if (!m.destination.startsWith(u'/') || m.destination.split(u'/').contains(QStringLiteral("..")) || QDir::cleanPath(m.destination) == QLatin1String("/")) {
+        *error = QStringLiteral("volume '%1': the path inside the container must be absolute, not '/', and without '..'").arg(text);
         return m;
     }
     if (m.source.startsWith(u'/')) {

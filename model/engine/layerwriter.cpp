@@ -108,6 +108,21 @@ namespace {
             struct stat st;
             if (fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
                 return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+            // A regular file is described by the descriptor that is read, so a tree that
+            // changes meanwhile (a running container's) cannot swap in a FIFO or another size.
+            int fileFd = -1;
+            if (S_ISREG(st.st_mode)) {
+                fileFd = openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+                if (fileFd < 0 || fstat(fileFd, &st) != 0 || !S_ISREG(st.st_mode)) {
+                    if (fileFd >= 0)
+                        close(fileFd);
+                    return fail(QStringLiteral("'%1': changed while being read").arg(QString::fromUtf8(path)));
+                }
+            }
+            auto closeFile = qScopeGuard([&] {
+                if (fileFd >= 0)
+                    close(fileFd);
+            });
             archive_entry *entry = archive_entry_new();
             auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
             const bool isDir = S_ISDIR(st.st_mode);
@@ -128,7 +143,8 @@ namespace {
                     m_links.insert(key, path);
                 }
                 archive_entry_set_size(entry, st.st_size);
-                fd = openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                fd = fileFd;
+                fileFd = -1;
             } else if (isDir) {
                 fd = openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             } else if (S_ISLNK(st.st_mode)) {
@@ -149,12 +165,17 @@ namespace {
             if (status && S_ISREG(st.st_mode)) {
                 char buffer[1 << 16];
                 ssize_t n;
+                qint64 total = 0;
                 while ((n = read(fd, buffer, sizeof buffer)) > 0) {
-                    if (archive_write_data(m_archive, buffer, size_t(n)) != n) {
-                        status = fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), QString::fromLocal8Bit(archive_error_string(m_archive))));
+                    total += n;
+                    if (total > st.st_size || archive_write_data(m_archive, buffer, size_t(n)) != n) {
+                        status = fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path),
+                            total > st.st_size ? QStringLiteral("grew while being read") : QString::fromLocal8Bit(archive_error_string(m_archive))));
                         break;
                     }
                 }
+                if (status && total != st.st_size) // libarchive would pad it with zeros: refuse instead
+                    status = fail(QStringLiteral("'%1': shrank while being read").arg(QString::fromUtf8(path)));
             }
             if (status && isDir && m_recursive)
                 status = writeDir(fd, path + '/');

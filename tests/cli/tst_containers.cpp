@@ -229,6 +229,20 @@ private slots:
         }();
         QCOMPARE(stdinRun.out, QByteArray("piped through\n"));
 
+        // Another user: the working directory is still made (by root, as Docker does). Rootless
+        // stores map only root, and say so.
+        RunResult other = inContainer(QStringLiteral("id -u; id -g; pwd"), { QStringLiteral("-u"), QStringLiteral("65534"), QStringLiteral("-w"), QStringLiteral("/made/for/nobody") });
+        if (m_rootless) {
+            QVERIFY(other.exitCode != 0);
+            QVERIFY2(other.err.contains("maps only root"), other.err.constData());
+        } else {
+            QVERIFY2(other.exitCode == 0, other.err.constData());
+            QCOMPARE(other.out, QByteArray("65534\n65534\n/made/for/nobody\n"));
+        }
+        RunResult badVolume = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("-v"), QStringLiteral("x:/"), QStringLiteral("bb"), QStringLiteral("true") });
+        QVERIFY(badVolume.exitCode != 0);
+        QVERIFY2(badVolume.err.contains("x:/"), badVolume.err.constData());
+
         // --entrypoint replaces the image's and drops its Cmd; the command follows it.
         RunResult ep = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--entrypoint"), QStringLiteral("echo"), QStringLiteral("bb"),
             QStringLiteral("via"), QStringLiteral("entrypoint") });
@@ -353,6 +367,10 @@ private slots:
         QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("holder") }).exitCode, 0);
         QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("keep") }).exitCode, 0);
         QVERIFY(!QFileInfo::exists(root() + QStringLiteral("/volumes/keep")));
+        // --rm takes the container's anonymous volumes with it, as Docker's does.
+        const QByteArray volumesBefore = ctl({ QStringLiteral("volume"), QStringLiteral("ls"), QStringLiteral("-q") }).out;
+        QCOMPARE(inContainer(QStringLiteral("echo x > /scratch/f"), { QStringLiteral("-v"), QStringLiteral("/scratch") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("ls"), QStringLiteral("-q") }).out, volumesBefore);
         // prune removes what no container uses, and nothing else.
         QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("create"), QStringLiteral("unused") }).exitCode, 0);
         QCOMPARE(ctl({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("user"), QStringLiteral("-v"), QStringLiteral("used:/u"), QStringLiteral("bb"), QStringLiteral("true") }).exitCode, 0);
