@@ -136,6 +136,32 @@ ContainerStore::ContainerStore(Store &store)
 {
 }
 
+QString ContainerStore::initDir() const
+{
+    return m_store.root() + QStringLiteral("/containers/.init");
+}
+
+Status ContainerStore::ensureInitLayer()
+{
+    if (fs::isDirectory(initDir()))
+        return {}; // it only ever appears whole, by the rename below
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
+    if (fs::isDirectory(initDir()))
+        return {};
+    auto staging = Staging::create(m_store.tmpDir());
+    if (!staging)
+        return staging.takeError();
+    const QString init = staging->file(QStringLiteral("init"));
+    for (const char *sub : initDirs)
+        STRATA_TRY(fs::makeDirs(init + u'/' + QLatin1String(sub)));
+    for (const char *file : initFiles)
+        STRATA_TRY(writeText(init + u'/' + QLatin1String(file), {}));
+    if (std::rename(QFile::encodeName(init).constData(), QFile::encodeName(initDir()).constData()) != 0)
+        return fail(QStringLiteral("the containers' init layer %1: %2").arg(initDir(), fs::errorText(errno)));
+    return fs::fsyncPath(m_store.root() + QStringLiteral("/containers"));
+}
+
 QString ContainerStore::dir(const QString &id) const
 {
     return m_store.root() + QStringLiteral("/containers/") + id;
@@ -274,7 +300,7 @@ Result<QStringList> ContainerStore::baseLayers(const ContainerConfig &config) co
     auto layers = imageLayerDirs(config);
     if (!layers)
         return layers;
-    return QStringList { initDir(config.id) } + layers.value();
+    return QStringList { initDir() } + layers.value();
 }
 
 Result<QList<Change>> ContainerStore::changes(const Container &container) const
@@ -313,7 +339,7 @@ QJsonObject ContainerStore::inspect(const Container &container) const
     const QString d = dir(c.id);
     QJsonObject graph { { QStringLiteral("UpperDir"), upperDir(c.id) }, { QStringLiteral("MergedDir"), QString(d + QStringLiteral("/rw/merged")) } };
     if (m_store.driver().independentSnapshots()) {
-        QStringList lowers { initDir(c.id) };
+        QStringList lowers { initDir() };
         if (auto layers = imageLayerDirs(c))
             lowers += layers.value();
         graph.insert(QStringLiteral("LowerDir"), lowers.join(u':'));
@@ -412,13 +438,6 @@ Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, 
 Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig &config, const QStringList &layerDirs)
 {
     STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw")));
-    // The init layer: mount points the image may lack, so that mounting them never writes into
-    // the writable layer (and `diff` shows only what the container did), as Docker's <id>-init.
-    const QString init = d + QStringLiteral("/init");
-    for (const char *sub : initDirs)
-        STRATA_TRY(fs::makeDirs(init + u'/' + QLatin1String(sub)));
-    for (const char *file : initFiles)
-        STRATA_TRY(writeText(init + u'/' + QLatin1String(file), {}));
     STRATA_TRY(writeText(d + QStringLiteral("/hostname"), config.hostname.toUtf8() + '\n'));
     QByteArray hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
     hosts += "127.0.1.1\t" + config.hostname.toUtf8() + '\n';
@@ -437,7 +456,7 @@ Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig 
         STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/work")));
         STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
         STRATA_TRY(fs::makeDirs(d + QStringLiteral("/lower")));
-        QStringList targets { dir(config.id) + QStringLiteral("/init") };
+        QStringList targets { initDir() };
         targets += layerDirs;
         for (qsizetype i = 0; i < targets.size(); ++i) {
             const QByteArray link = QFile::encodeName(d + QStringLiteral("/lower/") + QString::number(i));
@@ -449,7 +468,7 @@ Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig 
         STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/diff")));
         STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
         STRATA_TRY(m_store.driver().prepare(d + QStringLiteral("/rw/diff"), layerDirs.value(0)));
-        STRATA_TRY(applyInitEntries(init, d + QStringLiteral("/rw/diff")));
+        STRATA_TRY(applyInitEntries(initDir(), d + QStringLiteral("/rw/diff")));
     }
     STRATA_TRY(writeText(d + QStringLiteral("/monitor.lock"), {}));
     ContainerState created;
@@ -504,6 +523,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     auto layerDirs = imageLayerDirs(config.value());
     if (!layerDirs)
         return layerDirs.takeError();
+    STRATA_TRY(ensureInitLayer());
     const QString d = staging->file(QStringLiteral("container"));
     STRATA_TRY(prepareDirectory(d, config.value(), layerDirs.value()));
     // One rename makes the container appear complete; a crash before it leaves only staging.

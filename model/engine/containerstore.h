@@ -33,7 +33,7 @@ struct CreateRequest {
 
 // The containers of a store: containers/<id>/ with config.json, state.json, the log, the
 // files bind-mounted over /etc/hostname, /etc/hosts and /etc/resolv.conf, the init layer
-// (init/: mount points the image may lack), lower/ (short links to the image's layers, top
+// lower/ (short links to the image's layers, top
 // first, which keep the overlay mount options within one page for deep images) and rw/ (the
 // writable layer: diff/, work/, merged/ for overlay2; a full copy for vfs).
 class ContainerStore {
@@ -43,7 +43,12 @@ public:
     QString dir(const QString &id) const;
     QString rwDir(const QString &id) const { return dir(id) + QStringLiteral("/rw"); }
     QString upperDir(const QString &id) const { return rwDir(id) + QStringLiteral("/diff"); }
-    QString initDir(const QString &id) const { return dir(id) + QStringLiteral("/init"); }
+    // The init layer every container of the store shares (containers/.init): the mount points
+    // the runtime needs (/proc, /sys, /dev, /etc/hostname, ...) that an image may lack, so that
+    // mounting them never writes into a writable layer and `diff` shows only what the container
+    // did. Docker makes one per container (<id>-init); they are all the same, so Strata keeps one.
+    QString initDir() const;
+    Status ensureInitLayer();
     QString logPath(const QString &id) const { return dir(id) + QStringLiteral("/log"); }
     QString statePath(const QString &id) const { return dir(id) + QStringLiteral("/state.json"); }
     QString monitorLockPath(const QString &id) const { return dir(id) + QStringLiteral("/monitor.lock"); }

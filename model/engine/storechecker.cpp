@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
 #include <functional>
 
 namespace strata {
@@ -169,7 +170,13 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
     ContainerStore containers(m_store);
     VolumeStore volumes(m_store);
     const QString containersDir = m_store.root() + QStringLiteral("/containers");
-    for (const QString &name : QDir(containersDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)) {
+    const QStringList containerNames = QDir(containersDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    const bool anyContainer = std::any_of(containerNames.cbegin(), containerNames.cend(), [](const QString &n) { return n != QLatin1String(".init"); });
+    if (anyContainer && !fs::isDirectory(containers.initDir()))
+        report(QStringLiteral("the containers' shared init layer %1 is missing").arg(m_store.relative(containers.initDir())), [&] { return containers.ensureInitLayer(); });
+    for (const QString &name : containerNames) {
+        if (name == QLatin1String(".init"))
+            continue;
         if (!Digest::isValidHex(name)) {
             report(QStringLiteral("stray entry containers/%1: not a container ID").arg(name), [&] { return fs::removeTree(containersDir + u'/' + name); });
             continue;

@@ -341,6 +341,14 @@ private slots:
         QCOMPARE(inContainer(QStringLiteral("cat /data/original.txt /data/doomed.txt")).out, QByteArray("from the image layer\ndelete me\n"));
 
         const QString id = inspect(QStringLiteral("cow")).value(QLatin1String("Id")).toString();
+        // The shared init layer: check notices it gone and --repair makes it again.
+        QVERIFY(QDir(root() + QStringLiteral("/containers/.init")).removeRecursively());
+        r = ctl({ QStringLiteral("check") });
+        QVERIFY2(r.exitCode != 0 && r.out.contains("init layer"), r.out.constData());
+        QCOMPARE(ctl({ QStringLiteral("check"), QStringLiteral("--repair") }).exitCode, 0);
+        QVERIFY(QFileInfo::exists(root() + QStringLiteral("/containers/.init/etc/hosts")));
+        QCOMPARE(ctl({ QStringLiteral("start"), QStringLiteral("-a"), QStringLiteral("cow") }).exitCode, 0);
+
         QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("cow") }).exitCode, 0);
         QVERIFY2(!QFileInfo::exists(containerDir(id)), "rm left containers/<id> behind");
         QCOMPARE(hashTree(layersDir), layersBefore);
