@@ -3,6 +3,7 @@
 #include "args.h"
 #include "containercli.h"
 #include "containerstore.h"
+#include "volumestore.h"
 
 #include "humanize.h"
 #include "imageimporter.h"
@@ -275,15 +276,26 @@ int Cli::run(const QStringList &arguments)
             else
                 reclaimableContainers += size;
         }
-        const int activeImages = int(std::count_if(usage->images.cbegin(), usage->images.cend(), [&](const auto &row) { return perImage.contains(row.image.id); }));
+        auto volumeList = VolumeStore(store).list(true);
+        const QList<Volume> volumes = volumeList ? volumeList.value() : QList<Volume>();
+        qint64 volumesSize = 0, unusedVolumesSize = 0;
+        int activeVolumes = 0;
+        for (const Volume &v : volumes) {
+            volumesSize += qMax<qint64>(0, v.size);
+            if (v.usedBy.isEmpty())
+                unusedVolumesSize += qMax<qint64>(0, v.size);
+            else
+                ++activeVolumes;
+        }
         if (!verbose) {
             TextTable table({ QStringLiteral("TYPE"), QStringLiteral("TOTAL"), QStringLiteral("ACTIVE"), QStringLiteral("SIZE"), QStringLiteral("RECLAIMABLE") });
             const qint64 pct = usage->totalSize > 0 ? usage->reclaimable * 100 / usage->totalSize : 0;
-            table.add({ QStringLiteral("Images"), QString::number(usage->images.size()), QString::number(activeImages), humanize::size(usage->totalSize),
+            table.add({ QStringLiteral("Images"), QString::number(usage->images.size()), QString::number(usage->active), humanize::size(usage->totalSize),
                 QStringLiteral("%1 (%2%)").arg(humanize::size(usage->reclaimable)).arg(pct) });
             table.add({ QStringLiteral("Containers"), QString::number(containers.size()), QString::number(active), humanize::size(containersSize),
                 humanize::size(reclaimableContainers) });
-            table.add({ QStringLiteral("Local Volumes"), QString::number(usage->volumes), QStringLiteral("0"), humanize::size(usage->volumesSize), humanize::size(usage->volumesSize) });
+            table.add({ QStringLiteral("Local Volumes"), QString::number(volumes.size()), QString::number(activeVolumes), humanize::size(volumesSize),
+                humanize::size(unusedVolumesSize) });
             table.add({ QStringLiteral("Build Cache"), QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("0B"), QStringLiteral("0B") });
             m_out << table.render();
             return 0;
@@ -301,9 +313,12 @@ int Cli::run(const QStringList &arguments)
         for (const Container &c : containers)
             containerTable.add({ c.config.shortId(), c.config.imageRef, u'"' + c.config.args().join(u' ').left(20) + u'"', QString::number(c.config.mounts.size()),
                 humanize::size(containerStore.writableSize(c.config.id)), humanize::ago(c.config.created), c.state.statusName(), c.config.name });
+        TextTable volumeTable({ QStringLiteral("VOLUME NAME"), QStringLiteral("LINKS"), QStringLiteral("SIZE") });
+        for (const Volume &v : volumes)
+            volumeTable.add({ v.name, QString::number(v.usedBy.size()), humanize::size(qMax<qint64>(0, v.size)) });
         m_out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage->totalSize) << " (each layer counted once)\n\n"
               << "Containers space usage:\n\n" << containerTable.render() << '\n'
-              << "Local Volumes space usage:\n\nVOLUME NAME   LINKS   SIZE\n\n"
+              << "Local Volumes space usage:\n\n" << volumeTable.render() << '\n'
               << "Build cache usage: 0B\n";
         return 0;
     }

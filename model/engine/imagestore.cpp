@@ -511,12 +511,23 @@ Result<ImageDiskUsage> ImageStore::diskUsage() const
     }
     for (qint64 s : std::as_const(sizes))
         usage.totalSize += s;
-    usage.reclaimable = usage.totalSize; // no container uses an image yet
-    const QStringList volumes = QDir(m_store.root() + QStringLiteral("/volumes")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    usage.volumes = volumes.size();
-    for (const QString &v : volumes)
-        if (auto stats = fs::treeStats(m_store.root() + QStringLiteral("/volumes/") + v + QStringLiteral("/_data")))
-            usage.volumesSize += stats->bytes;
+    // As Docker: the layers of images that containers use are not reclaimable.
+    QSet<Digest> usedImages;
+    if (auto containers = ContainerStore(m_store).list()) {
+        for (const Container &c : containers.value())
+            usedImages.insert(c.config.imageId);
+    }
+    QSet<Digest> kept;
+    for (const Image &image : images.value()) {
+        if (!usedImages.contains(image.id))
+            continue;
+        ++usage.active;
+        for (const ImageLayer &l : image.layers)
+            kept.insert(l.chainId);
+    }
+    usage.reclaimable = usage.totalSize;
+    for (const Digest &chain : std::as_const(kept))
+        usage.reclaimable -= sizes.value(chain);
     return usage;
 }
 

@@ -33,9 +33,8 @@ struct ImageDiskUsage {
     };
     QList<PerImage> images;
     qint64 totalSize = 0; // each layer counted once
-    qint64 reclaimable = 0;
-    qint64 volumes = 0;
-    qint64 volumesSize = 0;
+    qint64 reclaimable = 0; // what removing every image no container uses would free
+    int active = 0; // images containers were created from
 };
 
 // The images of a store: images/index.json and the manifests and configs it references.

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
@@ -369,6 +370,17 @@ private slots:
         QVERIFY(ctl({ QStringLiteral("volume"), QStringLiteral("ls") }).out.contains("keep"));
         // In use, a volume stays; unused, it can go.
         ctl({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("holder"), QStringLiteral("-v"), QStringLiteral("keep:/vol"), QStringLiteral("bb"), QStringLiteral("true") });
+        // system df counts them as Docker does: the image and the volume are in use, not reclaimable.
+        r = ctl({ QStringLiteral("system"), QStringLiteral("df") });
+        QMap<QByteArray, QList<QByteArray>> df;
+        for (const QByteArray &line : r.out.split('\n')) {
+            const QList<QByteArray> f = line.simplified().split(' ');
+            if (f.size() >= 5)
+                df.insert(f[0] == "Local" ? QByteArray("Volumes") : f[0], f.mid(f[0] == "Local" ? 2 : 1));
+        }
+        QVERIFY2(df.value("Images").value(1) == "1" && df.value("Images").value(3) == "0B", r.out.constData());
+        QVERIFY2(df.value("Containers").value(0) == "1" && df.value("Containers").value(1) == "0", r.out.constData());
+        QVERIFY2(df.value("Volumes").value(0) == "1" && df.value("Volumes").value(1) == "1" && df.value("Volumes").value(3) == "0B", r.out.constData());
         r = ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("keep") });
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("holder"), r.err.constData());
