@@ -22,6 +22,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <termios.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -39,6 +40,31 @@ namespace {
         if (attachedPidFd >= 0)
             syscall(SYS_pidfd_send_signal, int(attachedPidFd), sig, nullptr, 0);
     }
+
+    // Raw mode on our terminal while a container's pseudo-terminal is attached: keystrokes
+    // (Ctrl-C included) go to the container's terminal as they are typed.
+    class RawTerminal {
+    public:
+        explicit RawTerminal(bool wanted)
+        {
+            if (!wanted || !isatty(0) || tcgetattr(0, &m_saved) != 0)
+                return;
+            termios raw = m_saved;
+            cfmakeraw(&raw);
+            m_active = tcsetattr(0, TCSANOW, &raw) == 0;
+        }
+        ~RawTerminal()
+        {
+            if (m_active)
+                tcsetattr(0, TCSANOW, &m_saved);
+        }
+        RawTerminal(const RawTerminal &) = delete;
+        RawTerminal &operator=(const RawTerminal &) = delete;
+
+    private:
+        termios m_saved {};
+        bool m_active = false;
+    };
 
     void proxySignals(int pidFd)
     {
@@ -63,11 +89,12 @@ namespace {
 
     std::optional<CreateRequest> createRequest(const Args &a, QString *error)
     {
-        if (a.has(QStringLiteral("-t"), QStringLiteral("--tty"))) {
-            *error = QStringLiteral("-t (a terminal) is not supported yet: use -i for standard input");
+        CreateRequest r;
+        r.tty = a.has(QStringLiteral("-t"), QStringLiteral("--tty"));
+        if (r.tty && a.has(QStringLiteral("-i"), QStringLiteral("--interactive")) && !a.has(QStringLiteral("-d"), QStringLiteral("--detach")) && !isatty(0)) {
+            *error = QStringLiteral("the input device is not a TTY: drop -t, or run from a terminal");
             return std::nullopt;
         }
-        CreateRequest r;
         r.image = a.positional.first();
         r.command = a.positional.mid(1);
         r.name = a.value(QStringLiteral("--name"));
@@ -142,7 +169,7 @@ Containers:
   create [OPTIONS] IMAGE [COMMAND [ARG...]]
                                 a container with a writable layer on the image
   run [OPTIONS] IMAGE [COMMAND [ARG...]]
-                                create and start; options: -d, --rm, -i, -e KEY=VALUE,
+                                create and start; options: -d, --rm, -i, -t, -e KEY=VALUE,
                                 -w DIR, --name NAME, --entrypoint CMD, --network none|host,
                                 -u USER, -v VOLUME:/path, -v /host/path:/path[:ro]
   start [-a] [-i] CONTAINER...  start created or exited containers
@@ -153,7 +180,7 @@ Containers:
   kill [-s SIGNAL] CONTAINER... send a signal (default KILL)
   rm [-f] [-v] CONTAINER...     remove containers with their writable layers; -f stops
                                 running ones, -v removes their anonymous volumes
-  exec [-i] [-e KEY=VALUE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]
+  exec [-i] [-t] [-e KEY=VALUE] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]
                                 run a program in a running container
   diff CONTAINER                changes against the image: A added, C changed, D deleted
   cp CONTAINER:PATH HOSTPATH | cp HOSTPATH CONTAINER:PATH
@@ -271,6 +298,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             return 0;
         }
         proxySignals(runtime.openInit(container.value()));
+        const RawTerminal raw(config->tty && config->interactive);
         auto status = runtime.waitForExit(started.value(), container.value());
         if (!status)
             return failWith(command, status.error(), 125);
@@ -291,6 +319,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             if (!started)
                 return failWith(command, started.error());
             proxySignals(runtime.openInit(c.value()));
+            const RawTerminal raw(c->config.tty && c->config.interactive);
             auto status = runtime.waitForExit(started.value(), c.value());
             return status ? status.value() : failWith(command, status.error());
         }
@@ -422,8 +451,6 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             { QStringLiteral("-e"), QStringLiteral("--env"), QStringLiteral("-w"), QStringLiteral("--workdir"), QStringLiteral("-u"), QStringLiteral("--user") }, 2, true);
         if (!a)
             return 2;
-        if (a->has(QStringLiteral("-t"), QStringLiteral("--tty")))
-            return failWith(command, QStringLiteral("-t (a terminal) is not supported yet"), 2);
         auto c = containers.resolve(a->positional.first());
         if (!c)
             return failWith(command, c.error());
@@ -433,9 +460,13 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         r.workingDir = a->value(QStringLiteral("-w"), QStringLiteral("--workdir"));
         r.user = a->value(QStringLiteral("-u"), QStringLiteral("--user"));
         r.interactive = a->has(QStringLiteral("-i"), QStringLiteral("--interactive"));
+        r.tty = a->has(QStringLiteral("-t"), QStringLiteral("--tty"));
+        if (r.tty && r.interactive && !isatty(0))
+            return failWith(command, QStringLiteral("the input device is not a TTY: drop -t, or run from a terminal"), 2);
         if (a->has(QStringLiteral("-d")))
             return failWith(command, QStringLiteral("-d (detached exec) is not supported: run the program in the background inside the container"), 2);
         m_out.flush();
+        const RawTerminal raw(r.tty && r.interactive);
         auto status = runtime.exec(c.value(), r);
         if (!status)
             return failWith(command, status.error(), 126);

@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <linux/openat2.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -302,6 +304,82 @@ namespace {
 
 } // namespace
 
+int openTerminalFor(int toFd)
+{
+    const int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char name[128];
+    if (master < 0 || unlockpt(master) != 0 || ptsname_r(master, name, sizeof name) != 0)
+        return -1;
+    const int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) {
+        close(master);
+        return -1;
+    }
+    // 80x24 until the receiver sets the attached client's size (the program then gets SIGWINCH).
+    const winsize classic { 24, 80, 0, 0 };
+    ioctl(slave, TIOCSWINSZ, &classic);
+    char tag = 't';
+    iovec iov { &tag, 1 };
+    const int fds[2] = { master, slave };
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
+    msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+    const bool sent = sendmsg(toFd, &msg, MSG_NOSIGNAL) == 1;
+    close(master);
+    if (!sent) {
+        close(slave);
+        return -1;
+    }
+    return slave;
+}
+
+Terminal receiveTerminal(int fromFd)
+{
+    Terminal t;
+    char tag = 0;
+    iovec iov { &tag, 1 };
+    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+    msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n;
+    do
+        n = recvmsg(fromFd, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : nullptr;
+    if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
+        return t;
+    int fds[2];
+    std::memcpy(fds, CMSG_DATA(c), sizeof fds);
+    t.master = fds[0];
+    t.slave = fds[1];
+    return t;
+}
+
+void drainTerminal(int master, const std::function<void(const char *, size_t)> &sink)
+{
+    for (;;) {
+        pollfd p { master, POLLIN, 0 };
+        if (poll(&p, 1, 50) <= 0)
+            return; // quiet for 50 ms: the program's last output has arrived
+        char buf[4096];
+        const ssize_t n = read(master, buf, sizeof buf);
+        if (n <= 0)
+            return;
+        sink(buf, size_t(n));
+    }
+}
+
 QByteArray mountRootFilesystem(const InitPlan &plan)
 {
     auto failure = [](const QByteArray &what) -> QByteArray { return what + ": " + std::strerror(errno); };
@@ -397,10 +475,18 @@ void runContainerInit(const InitPlan &plan, int syncFd, int errFd)
         if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
             dieErrno("cannot become root in the user namespace");
     }
+    // -t: the terminal comes from the container's own devpts; the monitor gets its master side.
+    int terminal = -1;
+    if (plan.tty && (terminal = openTerminalFor(syncFd)) < 0)
+        dieErrno("cannot allocate a pseudo-terminal");
     close(syncFd);
 
-    if (dup2(plan.stdinFd, 0) < 0 || dup2(plan.stdoutFd, 1) < 0 || dup2(plan.stderrFd, 2) < 0)
+    if (terminal >= 0) {
+        if (dup2(terminal, 0) < 0 || dup2(terminal, 1) < 0 || dup2(terminal, 2) < 0 || ioctl(0, TIOCSCTTY, 0) != 0)
+            dieErrno("cannot set up the terminal");
+    } else if (dup2(plan.stdinFd, 0) < 0 || dup2(plan.stdoutFd, 1) < 0 || dup2(plan.stderrFd, 2) < 0) {
         dieErrno("cannot set up the standard streams");
+    }
     execInContainer(plan.process, errFd);
 }
 

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -92,22 +93,12 @@ namespace {
         return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
     }
 
-    // Reads what is available; returns false at end of stream.
-    bool pump(LogStream &s, int logFd)
+    // Takes output of the container: forwarded to an attached client, logged line by line.
+    void absorb(LogStream &s, const char *buf, size_t n, int logFd)
     {
-        char buf[65536];
-        const ssize_t n = read(s.fd, buf, sizeof buf);
-        if (n < 0)
-            return errno == EINTR || errno == EAGAIN;
-        if (n == 0) {
-            if (!s.partial.isEmpty())
-                report(logFd, logLine(s.name, s.partial));
-            s.partial.clear();
-            return false;
-        }
         if (s.forwardFd >= 0)
-            writeAll(s.forwardFd, buf, size_t(n));
-        s.partial.append(buf, n);
+            writeAll(s.forwardFd, buf, n);
+        s.partial.append(buf, qsizetype(n));
         QByteArray out;
         qsizetype start = 0;
         for (qsizetype nl; (nl = s.partial.indexOf('\n', start)) >= 0; start = nl + 1)
@@ -119,6 +110,27 @@ namespace {
         }
         if (!out.isEmpty())
             report(logFd, out);
+    }
+
+    void flushPartial(LogStream &s, int logFd)
+    {
+        if (!s.partial.isEmpty())
+            report(logFd, logLine(s.name, s.partial));
+        s.partial.clear();
+    }
+
+    // Reads what is available; returns false at end of stream.
+    bool pump(LogStream &s, int logFd)
+    {
+        char buf[65536];
+        const ssize_t n = read(s.fd, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return true;
+        if (n <= 0) { // end of a pipe, or EIO from a terminal whose last user left
+            flushPartial(s, logFd);
+            return false;
+        }
+        absorb(s, buf, size_t(n), logFd);
         return true;
     }
 
@@ -230,6 +242,11 @@ namespace {
         p->stdinFd = m_attached && m_c.config.interactive ? 0 : devNull;
         p->stdoutFd = out[1];
         p->stderrFd = err[1];
+        // -t: the init opens a pseudo-terminal in the container and sends us its master side;
+        // we relay the attached client's keystrokes into it and its output to the client and log.
+        int master = -1;
+        int heldSlave = -1; // keeps the master readable (no EIO) until we have drained it
+        p->tty = m_c.config.tty;
 
         unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
         if (p->ownNetwork)
@@ -248,6 +265,12 @@ namespace {
         close(errorPipe[1]);
         close(out[1]);
         close(err[1]);
+        if (p->tty) {
+            // The container writes to the terminal, not to the pipes.
+            close(out[0]);
+            close(err[0]);
+            out[0] = err[0] = -1; // the terminal's master side, once received, reads for both
+        }
 
         // The child asks for its id maps once its user namespace exists.
         char c = 0;
@@ -259,6 +282,15 @@ namespace {
                 return failStart(InitSetupFailed, QStringLiteral("cannot map the container's user namespace: %1").arg(maps.error()));
             }
             (void)!write(sync[0], "g", 1);
+        }
+        if (p->tty) {
+            const Terminal terminal = receiveTerminal(sync[0]); // -1s when the init failed first (errorPipe says why)
+            master = out[0] = terminal.master;
+            heldSlave = terminal.slave;
+            // The attached client's size (its terminal is our stdin); the init set 80x24.
+            winsize size {};
+            if (master >= 0 && m_attached && ioctl(0, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
+                ioctl(master, TIOCSWINSZ, &size);
         }
         close(sync[0]);
         const QByteArray failure = fs::readToEnd(errorPipe[0]);
@@ -280,18 +312,22 @@ namespace {
         report(m_statusFd, "started " + QByteArray::number(child) + '\n');
 
         LogStream streams[2] = { { "stdout", out[0], m_attached ? 1 : -1, {} }, { "stderr", err[0], m_attached ? 2 : -1, {} } };
+        // The client's keystrokes for the terminal (a pipe keeps stdin in the container's hands).
+        int keys = p->tty && m_attached && m_c.config.interactive ? 0 : -1;
         const int pidFd = int(syscall(SYS_pidfd_open, child, 0));
         bool exited = false;
         int waitStatus = 0;
-        int openStreams = 2;
+        int openStreams = p->tty ? 1 : 2;
         qint64 drainUntil = 0;
         while (openStreams > 0 || !exited) {
-            pollfd fds[3];
+            pollfd fds[4];
             int nfds = 0;
             for (const LogStream &s : streams) {
                 if (s.fd >= 0)
                     fds[nfds++] = { s.fd, POLLIN, 0 };
             }
+            if (keys >= 0 && !exited)
+                fds[nfds++] = { keys, POLLIN, 0 };
             if (!exited)
                 fds[nfds++] = { pidFd, POLLIN, 0 };
             int timeout = -1;
@@ -302,9 +338,26 @@ namespace {
                 break;
             if (exited && ready == 0)
                 break;
+            if (exited && master >= 0 && streams[0].fd == master) {
+                drainTerminal(master, [&](const char *buf, size_t n) { absorb(streams[0], buf, n, logFd); });
+                flushPartial(streams[0], logFd);
+                close(master);
+                streams[0].fd = -1;
+                openStreams = 0;
+                break;
+            }
             for (int i = 0; i < nfds; ++i) {
                 if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
                     continue;
+                if (fds[i].fd == keys) {
+                    char buf[4096];
+                    const ssize_t n = read(keys, buf, sizeof buf);
+                    if (n > 0)
+                        writeAll(master, buf, size_t(n));
+                    else if (n == 0 || errno != EINTR)
+                        keys = -1; // the client went away: the container keeps running
+                    continue;
+                }
                 for (LogStream &s : streams) {
                     if (s.fd == fds[i].fd && !pump(s, logFd)) {
                         close(s.fd);
@@ -326,6 +379,8 @@ namespace {
             }
         }
         waitpid(child, &waitStatus, 0);
+        if (heldSlave >= 0)
+            close(heldSlave);
         for (LogStream &s : streams) {
             if (s.fd >= 0)
                 close(s.fd);

@@ -13,7 +13,12 @@
 
 #include <cerrno>
 #include <csignal>
+#include <QScopeGuard>
+
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -49,6 +54,51 @@ namespace {
     }
 
 } // namespace
+
+// Copies our stdin into a pseudo-terminal's master side and its output to our stdout until
+// `child` (which waits for the program) ends, then what the program wrote last.
+void ContainerRuntime::relayTerminal(int master, bool withInput, pid_t child)
+{
+    auto toStdout = [](const char *buf, size_t n) {
+        for (size_t done = 0; done < n;) {
+            const ssize_t w = write(1, buf + done, n - done);
+            if (w <= 0)
+                return;
+            done += size_t(w);
+        }
+    };
+    const int childFd = int(syscall(SYS_pidfd_open, child, 0));
+    int in = withInput ? 0 : -1;
+    for (;;) {
+        pollfd fds[3] = { { master, POLLIN, 0 }, { childFd, POLLIN, 0 }, { in, POLLIN, 0 } };
+        if (poll(fds, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        char buf[4096];
+        if (fds[0].revents) {
+            const ssize_t n = read(master, buf, sizeof buf);
+            if (n <= 0 && !(n < 0 && errno == EINTR))
+                break;
+            if (n > 0)
+                toStdout(buf, size_t(n));
+        }
+        if (fds[1].revents || childFd < 0) {
+            drainTerminal(master, toStdout);
+            break;
+        }
+        if (in >= 0 && fds[2].revents) {
+            const ssize_t n = read(in, buf, sizeof buf);
+            if (n > 0)
+                (void)!write(master, buf, size_t(n));
+            else if (n == 0 || errno != EINTR)
+                in = -1;
+        }
+    }
+    if (childFd >= 0)
+        close(childFd);
+}
 
 ContainerRuntime::ContainerRuntime(Store &store, Launch launch)
     : m_store(store)
@@ -251,6 +301,19 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
     spec.rootless = m_store.rootless();
     const bool hostNetwork = container.config.network == QLatin1String("host");
     const bool interactive = request.interactive;
+    // -t: the terminal is opened inside the container (its own devpts, so `tty` names it) by
+    // the joined process, which sends us the master side to relay.
+    int master = -1;
+    int heldSlave = -1; // keeps the master readable until the program's last output is read
+    int terminalSocket[2] = { -1, -1 };
+    if (request.tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, terminalSocket) != 0)
+        return fail(QStringLiteral("exec in %1: %2").arg(container.config.name, fs::errorText(errno)));
+    const auto closeTerminal = qScopeGuard([&] {
+        for (int fd : { master, heldSlave, terminalSocket[0], terminalSocket[1] }) {
+            if (fd >= 0)
+                close(fd);
+        }
+    });
 
     int errorPipe[2];
     if (pipe2(errorPipe, O_CLOEXEC) != 0)
@@ -271,6 +334,12 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
             _exit(125);
         }
         close(pidFd);
+        int slave = -1;
+        if (terminalSocket[1] >= 0 && (slave = openTerminalFor(terminalSocket[1])) < 0) {
+            const QByteArray msg = "125 cannot allocate a pseudo-terminal in the container: " + QByteArray(strerror(errno));
+            (void)!write(errorPipe[1], msg.constData(), size_t(msg.size()));
+            _exit(125);
+        }
         // Joining a PID namespace applies to children: the program runs in a second fork.
         const pid_t inner = fork();
         if (inner == 0) {
@@ -278,21 +347,40 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
             // A session of its own: the program must not reach our terminal or process group
             // (TIOCSTI, kill(0, ...)); stdin only when asked for.
             setsid();
-            if (!interactive) {
+            if (slave >= 0) {
+                dup2(slave, 0);
+                dup2(slave, 1);
+                dup2(slave, 2);
+                ioctl(0, TIOCSCTTY, 0);
+            } else if (!interactive) {
                 const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
                 dup2(devNull, 0);
             }
             execInContainer(spec, errorPipe[1]);
         }
         close(errorPipe[1]);
+        if (slave >= 0)
+            close(slave); // the program's now: its terminal ends when the program's last process does
         int ws = 0;
         while (inner > 0 && waitpid(inner, &ws, 0) < 0 && errno == EINTR) { }
         _exit(inner < 0 ? 125 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
     }
     close(pidFd);
     close(errorPipe[1]);
+    if (terminalSocket[1] >= 0) {
+        close(terminalSocket[1]);
+        terminalSocket[1] = -1;
+        const Terminal terminal = receiveTerminal(terminalSocket[0]); // -1s if the child failed first
+        master = terminal.master;
+        heldSlave = terminal.slave;
+        winsize size {};
+        if (master >= 0 && ioctl(1, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
+            ioctl(master, TIOCSWINSZ, &size);
+    }
     const QByteArray failure = fs::readToEnd(errorPipe[0]);
     close(errorPipe[0]);
+    if (master >= 0 && failure.isEmpty())
+        relayTerminal(master, interactive, child);
     int ws = 0;
     while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
     if (!failure.isEmpty())

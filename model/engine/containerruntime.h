@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <sys/types.h>
+
 namespace strata {
 
 class Store;
@@ -22,6 +24,7 @@ struct ExecRequest {
     QString workingDir; // empty: the container's
     QString user; // empty: the container's
     bool interactive = false; // -i: the program reads our stdin (else /dev/null)
+    bool tty = false; // -t: the program gets a pseudo-terminal, relayed to our stdin/stdout
 };
 
 // Starts, signals and enters containers. Daemonless: `start` launches a monitor
@@ -62,6 +65,7 @@ public:
     Result<int> exec(const Container &container, const ExecRequest &request);
 
 private:
+    static void relayTerminal(int master, bool withInput, pid_t child);
     Store &m_store;
     Launch m_launch;
 };

@@ -370,7 +370,7 @@ QJsonObject ContainerStore::inspect(const Container &container) const
         { QStringLiteral("Config"),
             QJsonObject { { QStringLiteral("Hostname"), c.hostname }, { QStringLiteral("User"), c.user }, { QStringLiteral("Env"), QJsonArray::fromStringList(c.env) },
                 { QStringLiteral("Cmd"), QJsonArray::fromStringList(c.cmd) }, { QStringLiteral("Entrypoint"), QJsonArray::fromStringList(c.entrypoint) },
-                { QStringLiteral("WorkingDir"), c.workingDir }, { QStringLiteral("Image"), c.imageRef }, { QStringLiteral("OpenStdin"), c.interactive } } },
+                { QStringLiteral("WorkingDir"), c.workingDir }, { QStringLiteral("Image"), c.imageRef }, { QStringLiteral("OpenStdin"), c.interactive }, { QStringLiteral("Tty"), c.tty } } },
         { QStringLiteral("GraphDriver"), QJsonObject { { QStringLiteral("Name"), c.driver }, { QStringLiteral("Data"), graph } } },
         { QStringLiteral("SizeRw"), writableSize(c.id) },
     };
@@ -430,6 +430,7 @@ Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, 
     }
     c.autoRemove = request.autoRemove;
     c.interactive = request.interactive;
+    c.tty = request.tty;
     c.driver = m_store.driver().name();
     c.created = QDateTime::currentDateTimeUtc();
     return c;

@@ -29,6 +29,7 @@ struct CreateRequest {
     QStringList volumes; // -v arguments
     bool autoRemove = false;
     bool interactive = false;
+    bool tty = false;
 };
 
 // The containers of a store: containers/<id>/ with config.json, state.json, the log, the

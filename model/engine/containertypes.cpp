@@ -110,6 +110,7 @@ QJsonObject ContainerConfig::toJson() const
         { QStringLiteral("Mounts"), mountArray },
         { QStringLiteral("AutoRemove"), autoRemove },
         { QStringLiteral("OpenStdin"), interactive },
+        { QStringLiteral("Tty"), tty },
         { QStringLiteral("Driver"), driver },
         { QStringLiteral("Created"), isoTime(created) },
     };
@@ -134,6 +135,7 @@ ContainerConfig ContainerConfig::fromJson(const QJsonObject &obj, bool *ok)
         c.mounts.append(MountSpec::fromJson(m.toObject()));
     c.autoRemove = obj.value(QLatin1String("AutoRemove")).toBool();
     c.interactive = obj.value(QLatin1String("OpenStdin")).toBool();
+    c.tty = obj.value(QLatin1String("Tty")).toBool();
     c.driver = obj.value(QLatin1String("Driver")).toString();
     c.created = parseTime(obj.value(QLatin1String("Created")));
     if (ok)

@@ -45,6 +45,7 @@ struct ContainerConfig {
     QList<MountSpec> mounts;
     bool autoRemove = false;
     bool interactive = false;
+    bool tty = false; // a pseudo-terminal for the program's standard streams
     QString driver;
     QDateTime created;
 

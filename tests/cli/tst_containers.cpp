@@ -244,6 +244,15 @@ private slots:
         QVERIFY(badVolume.exitCode != 0);
         QVERIFY2(badVolume.err.contains("x:/"), badVolume.err.constData());
 
+        // -t: a pseudo-terminal from the container's own devpts, 80x24 with no client terminal.
+        RunResult tty = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("-t"), QStringLiteral("bb"), QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("tty; stty size; exit 4") });
+        QCOMPARE(tty.exitCode, 4);
+        QCOMPARE(tty.out, QByteArray("/dev/pts/0\r\n24 80\r\n"));
+        tty = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("-it"), QStringLiteral("bb"), QStringLiteral("true") });
+        QCOMPARE(tty.exitCode, 2);
+        QVERIFY2(tty.err.contains("not a TTY"), tty.err.constData());
+
         // --entrypoint replaces the image's and drops its Cmd; the command follows it.
         RunResult ep = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--entrypoint"), QStringLiteral("echo"), QStringLiteral("bb"),
             QStringLiteral("via"), QStringLiteral("entrypoint") });
@@ -278,6 +287,8 @@ private slots:
         r = ctl({ QStringLiteral("exec"), QStringLiteral("svc"), QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo from exec; exit 5") });
         QCOMPARE(r.exitCode, 5);
         QCOMPARE(r.out, QByteArray("from exec\n"));
+        r = ctl({ QStringLiteral("exec"), QStringLiteral("-t"), QStringLiteral("svc"), QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("tty") });
+        QCOMPARE(r.out, QByteArray("/dev/pts/0\r\n"));
         r = ctl({ QStringLiteral("exec"), QStringLiteral("svc"), QStringLiteral("cat"), QStringLiteral("/proc/1/cmdline") });
         QVERIFY2(r.out.startsWith("sh"), "exec does not see the container's init as pid 1");
 
