@@ -51,6 +51,20 @@ QByteArray hashTree(const QString &dir)
     return treeSnapshot(dir).toUtf8();
 }
 
+// The first process whose parent is `parent`, from /proc (procps may not be installed).
+qint64 childOf(qint64 parent)
+{
+    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &pid : pids) {
+        const QByteArray stat = readFile(QStringLiteral("/proc/") + pid + QStringLiteral("/stat"));
+        // "pid (comm) state ppid ...": the command may hold spaces and parentheses.
+        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields[1].toLongLong() == parent)
+            return pid.toLongLong();
+    }
+    return 0;
+}
+
 QSet<QByteArray> lines(const QByteArray &text)
 {
     QSet<QByteArray> out;
@@ -491,7 +505,7 @@ private slots:
         // is nobody's child by now).
         qint64 client = caller.processId();
         if (m_rootless)
-            client = run(QStringLiteral("pgrep"), { QStringLiteral("-P"), QString::number(client) }).out.trimmed().toLongLong();
+            client = childOf(client);
         QVERIFY(client > 0);
         QCOMPARE(kill(pid_t(client), SIGKILL), 0);
         caller.waitForFinished(5000);
