@@ -30,15 +30,18 @@ namespace strata {
 
 namespace {
 
-    // A pidfd of the attached container's init, for the signal handler below.
+    // Pidfds of the attached container's init and of its monitor, for the handler below.
     volatile sig_atomic_t attachedPidFd = -1;
+    volatile sig_atomic_t monitorPidFd = -1;
 
     // As `docker run` does: Ctrl-C, SIGTERM and SIGHUP sent to the attached stratactl go to the
-    // container (whose init decides what they mean), not just to stratactl.
+    // container (whose init decides what they mean), not just to stratactl; a terminal resize
+    // (SIGWINCH) goes to the monitor, which resizes the container's terminal.
     void proxySignal(int sig)
     {
-        if (attachedPidFd >= 0)
-            syscall(SYS_pidfd_send_signal, int(attachedPidFd), sig, nullptr, 0);
+        const int target = sig == SIGWINCH ? int(monitorPidFd) : int(attachedPidFd);
+        if (target >= 0)
+            syscall(SYS_pidfd_send_signal, target, sig, nullptr, 0);
     }
 
     // Raw mode on our terminal while a container's pseudo-terminal is attached: keystrokes
@@ -66,15 +69,17 @@ namespace {
         bool m_active = false;
     };
 
-    void proxySignals(int pidFd)
+    void proxySignals(int pidFd, qint64 monitorPid)
     {
         if (pidFd < 0)
             return;
         attachedPidFd = pidFd;
+        if (monitorPid > 0)
+            monitorPidFd = int(syscall(SYS_pidfd_open, pid_t(monitorPid), 0));
         struct sigaction sa {};
         sa.sa_handler = proxySignal;
         sigemptyset(&sa.sa_mask);
-        for (int sig : { SIGINT, SIGTERM, SIGHUP })
+        for (int sig : { SIGINT, SIGTERM, SIGHUP, SIGWINCH })
             sigaction(sig, &sa, nullptr);
     }
 
@@ -297,7 +302,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             m_out << config->id << '\n';
             return 0;
         }
-        proxySignals(runtime.openInit(container.value()));
+        proxySignals(runtime.openInit(container.value()), containers.state(config->id).monitorPid);
         const RawTerminal raw(config->tty && config->interactive);
         auto status = runtime.waitForExit(started.value(), container.value());
         if (!status)
@@ -318,7 +323,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             auto started = runtime.start(c.value(), true);
             if (!started)
                 return failWith(command, started.error());
-            proxySignals(runtime.openInit(c.value()));
+            proxySignals(runtime.openInit(c.value()), containers.state(c->config.id).monitorPid);
             const RawTerminal raw(c->config.tty && c->config.interactive);
             auto status = runtime.waitForExit(started.value(), c.value());
             return status ? status.value() : failWith(command, status.error());

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -314,13 +315,22 @@ namespace {
         LogStream streams[2] = { { "stdout", out[0], m_attached ? 1 : -1, {} }, { "stderr", err[0], m_attached ? 2 : -1, {} } };
         // The client's keystrokes for the terminal (a pipe keeps stdin in the container's hands).
         int keys = p->tty && m_attached && m_c.config.interactive ? 0 : -1;
+        // The attached client passes on SIGWINCH when its terminal (our stdin) is resized.
+        int resized = -1;
+        if (keys >= 0 && master >= 0) {
+            sigset_t winch;
+            sigemptyset(&winch);
+            sigaddset(&winch, SIGWINCH);
+            sigprocmask(SIG_BLOCK, &winch, nullptr);
+            resized = signalfd(-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
+        }
         const int pidFd = int(syscall(SYS_pidfd_open, child, 0));
         bool exited = false;
         int waitStatus = 0;
         int openStreams = p->tty ? 1 : 2;
         qint64 drainUntil = 0;
         while (openStreams > 0 || !exited) {
-            pollfd fds[4];
+            pollfd fds[5];
             int nfds = 0;
             for (const LogStream &s : streams) {
                 if (s.fd >= 0)
@@ -328,6 +338,8 @@ namespace {
             }
             if (keys >= 0 && !exited)
                 fds[nfds++] = { keys, POLLIN, 0 };
+            if (resized >= 0 && !exited)
+                fds[nfds++] = { resized, POLLIN, 0 };
             if (!exited)
                 fds[nfds++] = { pidFd, POLLIN, 0 };
             int timeout = -1;
@@ -349,6 +361,14 @@ namespace {
             for (int i = 0; i < nfds; ++i) {
                 if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
                     continue;
+                if (fds[i].fd == resized) {
+                    signalfd_siginfo info;
+                    while (read(resized, &info, sizeof info) == sizeof info) { }
+                    winsize size {};
+                    if (ioctl(0, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
+                        ioctl(master, TIOCSWINSZ, &size); // the program gets its SIGWINCH
+                    continue;
+                }
                 if (fds[i].fd == keys) {
                     char buf[4096];
                     const ssize_t n = read(keys, buf, sizeof buf);

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -69,9 +70,20 @@ void ContainerRuntime::relayTerminal(int master, bool withInput, pid_t child)
     };
     const int childFd = int(syscall(SYS_pidfd_open, child, 0));
     int in = withInput ? 0 : -1;
+    // A resize of our terminal reaches the program's terminal (which then sends it SIGWINCH).
+    sigset_t winch, before;
+    sigemptyset(&winch);
+    sigaddset(&winch, SIGWINCH);
+    sigprocmask(SIG_BLOCK, &winch, &before);
+    const int resized = signalfd(-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
+    const auto restore = qScopeGuard([&] {
+        if (resized >= 0)
+            close(resized);
+        sigprocmask(SIG_SETMASK, &before, nullptr);
+    });
     for (;;) {
-        pollfd fds[3] = { { master, POLLIN, 0 }, { childFd, POLLIN, 0 }, { in, POLLIN, 0 } };
-        if (poll(fds, 3, -1) < 0) {
+        pollfd fds[4] = { { master, POLLIN, 0 }, { childFd, POLLIN, 0 }, { in, POLLIN, 0 }, { resized, POLLIN, 0 } };
+        if (poll(fds, 4, -1) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -87,6 +99,13 @@ void ContainerRuntime::relayTerminal(int master, bool withInput, pid_t child)
         if (fds[1].revents || childFd < 0) {
             drainTerminal(master, toStdout);
             break;
+        }
+        if (fds[3].revents) {
+            signalfd_siginfo info;
+            while (read(resized, &info, sizeof info) == sizeof info) { }
+            winsize size {};
+            if (ioctl(1, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
+                ioctl(master, TIOCSWINSZ, &size);
         }
         if (in >= 0 && fds[2].revents) {
             const ssize_t n = read(in, buf, sizeof buf);
