@@ -302,16 +302,8 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
     for (const QString &a : request.command)
         spec.args.append(a.toUtf8());
     QStringList env = container.config.env;
-    for (QString e : request.env) {
-        if (!e.contains(u'=')) { // -e KEY: the value from our own environment, as Docker does
-            if (!qEnvironmentVariableIsSet(e.toLocal8Bit().constData()))
-                continue;
-            e += u'=' + qEnvironmentVariable(e.toLocal8Bit().constData());
-        }
-        const QString key = e.left(e.indexOf(u'='));
-        env.removeIf([&](const QString &x) { return x.left(x.indexOf(u'=')) == key; });
-        env.append(e);
-    }
+    if (Status s = applyEnvironment(env, request.env); !s)
+        return fail(QStringLiteral("exec in %1: %2").arg(container.config.name, s.error()));
     for (const QString &e : std::as_const(env))
         spec.env.append(e.toUtf8());
     spec.workingDir = (request.workingDir.isEmpty() ? container.config.workingDir : request.workingDir).toUtf8();

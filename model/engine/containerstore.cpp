@@ -47,32 +47,6 @@ namespace {
             QLatin1String(scientists[rng->bounded(int(std::size(scientists)))]));
     }
 
-    QString envKey(const QString &entry)
-    {
-        return entry.left(entry.indexOf(u'='));
-    }
-
-    // Sets or replaces KEY in an environment list.
-    void setEnv(QStringList &env, const QString &entry)
-    {
-        const QString key = envKey(entry);
-        for (QString &e : env) {
-            if (envKey(e) == key) {
-                e = entry;
-                return;
-            }
-        }
-        env.append(entry);
-    }
-
-    QStringList stringList(const QJsonValue &v)
-    {
-        QStringList out;
-        for (const QJsonValue &x : v.toArray())
-            out.append(x.toString());
-        return out;
-    }
-
     const char *initDirs[] = { "proc", "sys", "dev", "dev/pts", "dev/shm", "etc" };
     const char *initFiles[] = { "etc/hostname", "etc/hosts", "etc/resolv.conf" };
 
@@ -384,24 +358,17 @@ Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, 
     c.imageId = image.id;
     c.imageRef = request.image;
     c.entrypoint = request.entrypoint ? (request.entrypoint->isEmpty() ? QStringList() : QStringList { *request.entrypoint })
-                                      : stringList(imageConfig.value(QLatin1String("Entrypoint")));
+                                      : stringsOf(imageConfig.value(QLatin1String("Entrypoint")));
     // As Docker: a new entrypoint drops the image's Cmd; a command replaces it.
     c.cmd = !request.command.isEmpty() ? request.command
         : request.entrypoint           ? QStringList()
-                                       : stringList(imageConfig.value(QLatin1String("Cmd")));
+                                       : stringsOf(imageConfig.value(QLatin1String("Cmd")));
     if (c.args().isEmpty())
         return fail(QStringLiteral("image %1 has no command to run: give one after the image name").arg(request.image));
-    c.env = stringList(imageConfig.value(QLatin1String("Env")));
+    c.env = stringsOf(imageConfig.value(QLatin1String("Env")));
     if (std::none_of(c.env.cbegin(), c.env.cend(), [](const QString &e) { return e.startsWith(QLatin1String("PATH=")); }))
         c.env.prepend(defaultPath);
-    for (const QString &e : request.env) {
-        if (e.isEmpty() || e.startsWith(u'='))
-            return fail(QStringLiteral("environment variable '%1': expected KEY=value or KEY").arg(e));
-        if (e.contains(u'='))
-            setEnv(c.env, e);
-        else if (qEnvironmentVariableIsSet(e.toLocal8Bit().constData()))
-            setEnv(c.env, e + u'=' + qEnvironmentVariable(e.toLocal8Bit().constData()));
-    }
+    STRATA_TRY(applyEnvironment(c.env, request.env));
     c.workingDir = !request.workingDir.isEmpty() ? request.workingDir : imageConfig.value(QLatin1String("WorkingDir")).toString();
     if (c.workingDir.isEmpty())
         c.workingDir = QStringLiteral("/");
@@ -482,11 +449,8 @@ Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig 
 
 Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
 {
-    if (!request.name.isEmpty()) {
-        static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"));
-        if (!validName.match(request.name).hasMatch())
-            return fail(QStringLiteral("container name '%1': only letters, digits, '_', '.' and '-', starting with a letter or digit").arg(request.name));
-    }
+    if (!request.name.isEmpty() && !isValidObjectName(request.name))
+        return fail(QStringLiteral("container name '%1': only letters, digits, '_', '.' and '-', starting with a letter or digit, at most 128").arg(request.name));
     auto staging = m_store.newStaging();
     if (!staging)
         return staging.takeError();

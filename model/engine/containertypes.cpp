@@ -13,14 +13,6 @@ namespace {
         return QJsonArray::fromStringList(list);
     }
 
-    QStringList toList(const QJsonValue &value)
-    {
-        QStringList out;
-        for (const QJsonValue &v : value.toArray())
-            out.append(v.toString());
-        return out;
-    }
-
     QString isoTime(const QDateTime &t)
     {
         return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
@@ -32,6 +24,40 @@ namespace {
     }
 
 } // namespace
+
+bool isValidObjectName(const QString &name)
+{
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"));
+    return valid.match(name).hasMatch();
+}
+
+QStringList stringsOf(const QJsonValue &value)
+{
+    QStringList out;
+    for (const QJsonValue &v : value.toArray())
+        out.append(v.toString());
+    return out;
+}
+
+Status applyEnvironment(QStringList &env, const QStringList &entries)
+{
+    for (QString e : entries) {
+        if (e.isEmpty() || e.startsWith(u'='))
+            return fail(QStringLiteral("environment variable '%1': expected KEY=value or KEY").arg(e));
+        if (!e.contains(u'=')) {
+            if (!qEnvironmentVariableIsSet(e.toLocal8Bit().constData()))
+                continue;
+            e += u'=' + qEnvironmentVariable(e.toLocal8Bit().constData());
+        }
+        const QString key = e.left(e.indexOf(u'='));
+        auto same = std::find_if(env.begin(), env.end(), [&](const QString &x) { return x.left(x.indexOf(u'=')) == key; });
+        if (same != env.end())
+            *same = e;
+        else
+            env.append(e);
+    }
+    return {};
+}
 
 QJsonObject MountSpec::toJson() const
 {
@@ -80,9 +106,8 @@ MountSpec MountSpec::parse(const QString &text, QString *error)
     if (m.source.startsWith(u'/')) {
         m.type = Type::Bind;
     } else if (!m.anonymous) {
-        static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
-        if (!validName.match(m.source).hasMatch()) {
-            *error = QStringLiteral("volume '%1': '%2' is not a valid volume name (letters, digits, '_', '.', '-'), nor an absolute host path")
+        if (!isValidObjectName(m.source)) {
+            *error = QStringLiteral("volume '%1': '%2' is not a valid volume name (letters, digits, '_', '.', '-'; at most 128), nor an absolute host path")
                          .arg(text, m.source);
             return m;
         }
@@ -124,9 +149,9 @@ ContainerConfig ContainerConfig::fromJson(const QJsonObject &obj, bool *ok)
     auto image = Digest::parse(obj.value(QLatin1String("Image")).toString());
     c.imageId = image ? image.value() : Digest();
     c.imageRef = obj.value(QLatin1String("ImageRef")).toString();
-    c.entrypoint = toList(obj.value(QLatin1String("Entrypoint")));
-    c.cmd = toList(obj.value(QLatin1String("Cmd")));
-    c.env = toList(obj.value(QLatin1String("Env")));
+    c.entrypoint = stringsOf(obj.value(QLatin1String("Entrypoint")));
+    c.cmd = stringsOf(obj.value(QLatin1String("Cmd")));
+    c.env = stringsOf(obj.value(QLatin1String("Env")));
     c.workingDir = obj.value(QLatin1String("WorkingDir")).toString();
     c.user = obj.value(QLatin1String("User")).toString();
     c.hostname = obj.value(QLatin1String("Hostname")).toString();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digest.h"
+#include "result.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -12,6 +13,15 @@ namespace strata {
 
 // Value types describing containers (DESIGN §4). They are what config.json and state.json of
 // containers/<id>/ hold, and what crosses threads and processes.
+
+// Names of containers and volumes: letters, digits, '_', '.' and '-', starting with a letter
+// or digit, at most 128 characters (as Docker allows them).
+bool isValidObjectName(const QString &name);
+// The strings of a JSON array (Cmd, Entrypoint, Env of an image config).
+QStringList stringsOf(const QJsonValue &value);
+// Applies `-e` arguments to an environment: KEY=value sets or replaces KEY in place; a bare
+// KEY takes the caller's own value, or is skipped when the caller has none.
+Status applyEnvironment(QStringList &env, const QStringList &entries);
 
 // A volume or bind mount of a container (`-v name:/path`, `-v /host:/path[:ro]`).
 struct MountSpec {

@@ -209,7 +209,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
     }
     const QString volumesDir = m_store.root() + QStringLiteral("/volumes");
     for (const QString &name : QDir(volumesDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)) {
-        if (!VolumeStore::isValidName(name) || !volumes.get(name))
+        if (!isValidObjectName(name) || !volumes.get(name))
             report(QStringLiteral("stray entry volumes/%1: not a volume (no volume.json)").arg(name), cannot(QStringLiteral("move its data away by hand")));
         else if (!fs::isDirectory(volumes.dataDir(name)))
             report(QStringLiteral("volume %1 has lost its _data directory").arg(name), [&] { return fs::makeDirs(volumes.dataDir(name)); });

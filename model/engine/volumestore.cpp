@@ -1,13 +1,13 @@
 #include "volumestore.h"
 
 #include "containerstore.h"
+#include "containertypes.h"
 #include "fsutil.h"
 #include "store.h"
 
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 
 #include <cerrno>
 #include <cstdio>
@@ -35,15 +35,9 @@ QString VolumeStore::dataDir(const QString &name) const
     return m_store.root() + QStringLiteral("/volumes/") + name + QStringLiteral("/_data");
 }
 
-bool VolumeStore::isValidName(const QString &name)
-{
-    static const QRegularExpression validName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"));
-    return validName.match(name).hasMatch();
-}
-
 Result<Volume> VolumeStore::create(const QString &name, bool anonymous)
 {
-    if (!isValidName(name))
+    if (!isValidObjectName(name))
         return fail(QStringLiteral("volume '%1': not a valid name (letters, digits, '_', '.', '-'; at most 128)").arg(name));
     StoreLockGuard guard(m_store.lock());
     STRATA_TRY(guard.status());
@@ -68,7 +62,7 @@ Result<Volume> VolumeStore::create(const QString &name, bool anonymous)
 
 Result<Volume> VolumeStore::get(const QString &name, bool withSize) const
 {
-    if (!isValidName(name))
+    if (!isValidObjectName(name))
         return fail(QStringLiteral("volume '%1': not a valid name").arg(name));
     const QString dir = m_store.root() + QStringLiteral("/volumes/") + name;
     auto bytes = fs::readFile(dir + QStringLiteral("/volume.json"), 1024 * 1024);

@@ -30,7 +30,6 @@ public:
     explicit VolumeStore(Store &store);
 
     QString dataDir(const QString &name) const;
-    static bool isValidName(const QString &name);
     // Creates the volume, or returns the existing one with that name.
     Result<Volume> create(const QString &name, bool anonymous = false);
     Result<Volume> get(const QString &name, bool withSize = false) const;
