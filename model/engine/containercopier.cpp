@@ -145,15 +145,8 @@ namespace {
         if (unshare(CLONE_NEWNS | (rootless ? CLONE_NEWUSER : 0)) != 0)
             failWith(errorFd, QByteArray("cannot create a mount namespace: ") + std::strerror(errno));
         if (rootless) {
-            auto writeFile = [&](const char *path, const QByteArray &text) {
-                const int fd = open(path, O_WRONLY | O_CLOEXEC);
-                if (fd < 0 || write(fd, text.constData(), size_t(text.size())) != text.size())
-                    failWith(errorFd, QByteArray("cannot write ") + path + ": " + std::strerror(errno));
-                close(fd);
-            };
-            writeFile("/proc/self/setgroups", "deny");
-            writeFile("/proc/self/uid_map", "0 " + QByteArray::number(uid) + " 1");
-            writeFile("/proc/self/gid_map", "0 " + QByteArray::number(gid) + " 1");
+            if (const QByteArray error = writeIdMaps("self", true, uid, gid); !error.isEmpty())
+                failWith(errorFd, error);
         }
         if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
             failWith(errorFd, QByteArray("cannot make mounts private: ") + std::strerror(errno));

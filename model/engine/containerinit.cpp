@@ -304,6 +304,35 @@ namespace {
 
 } // namespace
 
+QByteArray writeIdMaps(const QByteArray &process, bool rootless, uid_t uid, gid_t gid)
+{
+    auto write = [&](const char *file, const QByteArray &content) -> QByteArray {
+        const QByteArray path = "/proc/" + process + '/' + file;
+        const int fd = open(path.constData(), O_WRONLY | O_CLOEXEC);
+        const bool ok = fd >= 0 && ::write(fd, content.constData(), size_t(content.size())) == content.size();
+        const int err = errno;
+        if (fd >= 0)
+            close(fd);
+        return ok ? QByteArray() : "cannot write " + path + ": " + std::strerror(err);
+    };
+    QByteArray error;
+    if (!rootless) {
+        error = write("uid_map", "0 0 4294967295\n");
+        return error.isEmpty() ? write("gid_map", "0 0 4294967295\n") : error;
+    }
+    error = write("uid_map", "0 " + QByteArray::number(uid) + " 1\n");
+    if (error.isEmpty())
+        error = write("setgroups", "deny");
+    return error.isEmpty() ? write("gid_map", "0 " + QByteArray::number(gid) + " 1\n") : error;
+}
+
+void copyWindowSize(int from, int master)
+{
+    winsize size {};
+    if (master >= 0 && ioctl(from, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
+        ioctl(master, TIOCSWINSZ, &size); // the program on the terminal gets SIGWINCH
+}
+
 int openTerminalFor(int toFd)
 {
     const int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);

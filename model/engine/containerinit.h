@@ -63,6 +63,15 @@ enum : int { InitSetupFailed = 125, InitCannotExecute = 126, InitNotFound = 127 
 // closes it with nothing written) and exits with that status.
 [[noreturn]] void runContainerInit(const InitPlan &plan, int syncFd, int errorFd);
 
+// Writes the id maps of the user namespace of `process` ("self" or a pid). Rootless: `uid`
+// and `gid` (the caller's, read before it entered any namespace) become root and nothing else
+// is mapped. Root: the identity map, so files keep their owners, but the container's root
+// holds its capabilities only inside its own namespaces. Returns an error message, or empty.
+QByteArray writeIdMaps(const QByteArray &process, bool rootless, uid_t uid, gid_t gid);
+
+// Gives a terminal's master side the window size of the terminal `from` (when it has one).
+void copyWindowSize(int from, int master);
+
 // Mounts the container's root filesystem on plan.rootfs (in the caller's mount namespace);
 // returns an error message, empty on success.
 QByteArray mountRootFilesystem(const InitPlan &plan);

@@ -51,34 +51,6 @@ namespace {
             writeAll(fd, line.constData(), size_t(line.size()));
     }
 
-    Status writeMap(pid_t pid, const char *file, const QByteArray &content)
-    {
-        const QByteArray path = "/proc/" + QByteArray::number(pid) + '/' + file;
-        const int fd = open(path.constData(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-            return fail(QStringLiteral("cannot open %1: %2").arg(QString::fromLatin1(path), fs::errorText(errno)));
-        const bool ok = write(fd, content.constData(), size_t(content.size())) == content.size();
-        const int err = errno;
-        close(fd);
-        if (!ok)
-            return fail(QStringLiteral("cannot write %1: %2").arg(QString::fromLatin1(path), fs::errorText(err)));
-        return {};
-    }
-
-    // The user namespace's maps. Rootless: the caller's uid and gid become root and nothing
-    // else is mapped. Root: the identity map, so files keep their owners, but the container's
-    // root holds its capabilities only inside its own namespaces.
-    Status writeIdMaps(pid_t pid, bool rootless)
-    {
-        if (!rootless) {
-            STRATA_TRY(writeMap(pid, "uid_map", "0 0 4294967295\n"));
-            return writeMap(pid, "gid_map", "0 0 4294967295\n");
-        }
-        STRATA_TRY(writeMap(pid, "uid_map", "0 " + QByteArray::number(geteuid()) + " 1\n"));
-        STRATA_TRY(writeMap(pid, "setgroups", "deny"));
-        return writeMap(pid, "gid_map", "0 " + QByteArray::number(getegid()) + " 1\n");
-    }
-
     // One stream of the container, split into Docker's json-file lines.
     struct LogStream {
         const char *name;
@@ -276,11 +248,11 @@ namespace {
         // The child asks for its id maps once its user namespace exists.
         char c = 0;
         if (read(sync[0], &c, 1) == 1 && c == InitSyncNeedMaps) {
-            Status maps = writeIdMaps(child, p->rootless);
-            if (!maps) {
+            const QByteArray maps = writeIdMaps(QByteArray::number(child), p->rootless, geteuid(), getegid());
+            if (!maps.isEmpty()) {
                 kill(child, SIGKILL);
                 waitpid(child, nullptr, 0);
-                return failStart(InitSetupFailed, QStringLiteral("cannot map the container's user namespace: %1").arg(maps.error()));
+                return failStart(InitSetupFailed, QStringLiteral("cannot map the container's user namespace: %1").arg(QString::fromUtf8(maps)));
             }
             (void)!write(sync[0], "g", 1);
         }
@@ -289,9 +261,8 @@ namespace {
             master = out[0] = terminal.master;
             heldSlave = terminal.slave;
             // The attached client's size (its terminal is our stdin); the init set 80x24.
-            winsize size {};
-            if (master >= 0 && m_attached && ioctl(0, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
-                ioctl(master, TIOCSWINSZ, &size);
+            if (m_attached)
+                copyWindowSize(0, master);
         }
         close(sync[0]);
         const QByteArray failure = fs::readToEnd(errorPipe[0]);
@@ -364,9 +335,7 @@ namespace {
                 if (fds[i].fd == resized) {
                     signalfd_siginfo info;
                     while (read(resized, &info, sizeof info) == sizeof info) { }
-                    winsize size {};
-                    if (ioctl(0, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
-                        ioctl(master, TIOCSWINSZ, &size); // the program gets its SIGWINCH
+                    copyWindowSize(0, master);
                     continue;
                 }
                 if (fds[i].fd == keys) {

@@ -103,9 +103,7 @@ void ContainerRuntime::relayTerminal(int master, bool withInput, pid_t child)
         if (fds[3].revents) {
             signalfd_siginfo info;
             while (read(resized, &info, sizeof info) == sizeof info) { }
-            winsize size {};
-            if (ioctl(1, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
-                ioctl(master, TIOCSWINSZ, &size);
+            copyWindowSize(1, master);
         }
         if (in >= 0 && fds[2].revents) {
             const ssize_t n = read(in, buf, sizeof buf);
@@ -384,9 +382,7 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
         const Terminal terminal = receiveTerminal(terminalSocket[0]); // -1s if the child failed first
         master = terminal.master;
         heldSlave = terminal.slave;
-        winsize size {};
-        if (master >= 0 && ioctl(1, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
-            ioctl(master, TIOCSWINSZ, &size);
+        copyWindowSize(1, master);
     }
     const QByteArray failure = fs::readToEnd(errorPipe[0]);
     close(errorPipe[0]);

@@ -233,12 +233,17 @@ Result<QStringList> ContainerStore::imageLayerDirs(const ContainerConfig &config
     auto image = ImageStore(m_store).resolve(config.imageId.toString());
     if (!image)
         return fail(QStringLiteral("container %1: its image %2 is gone: %3").arg(config.name, config.imageId.toString(), image.error()));
+    return imageLayerDirs(image.value(), config.name);
+}
+
+Result<QStringList> ContainerStore::imageLayerDirs(const Image &image, const QString &containerName) const
+{
     LayerStore layers(m_store);
     QStringList dirs;
-    for (qsizetype i = image->layers.size() - 1; i >= 0; --i) {
-        const QString d = layers.diffDir(image->layers[i].chainId);
+    for (qsizetype i = image.layers.size() - 1; i >= 0; --i) {
+        const QString d = layers.diffDir(image.layers[i].chainId);
         if (!fs::isDirectory(d))
-            return fail(QStringLiteral("container %1: the snapshot of layer %2 is missing (run stratactl check)").arg(config.name, image->layers[i].chainId.toString()));
+            return fail(QStringLiteral("container %1: the snapshot of layer %2 is missing (run stratactl check)").arg(containerName, image.layers[i].chainId.toString()));
         dirs.append(d);
         if (!m_store.driver().independentSnapshots())
             break; // a vfs snapshot is the whole tree
@@ -485,7 +490,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
                 return v.takeError();
         }
     }
-    auto layerDirs = imageLayerDirs(config.value());
+    auto layerDirs = imageLayerDirs(image.value(), config->name); // the image resolved above, not again
     if (!layerDirs)
         return layerDirs.takeError();
     STRATA_TRY(ensureInitLayer());

@@ -79,6 +79,7 @@ public:
 
     // The image layers of a container, top first, as snapshot directories.
     Result<QStringList> imageLayerDirs(const ContainerConfig &config) const;
+    Result<QStringList> imageLayerDirs(const Image &image, const QString &containerName) const;
     // The layers a container's writable layer is compared with, top first: its init layer,
     // then the image's snapshots (for vfs only the top one: it is the whole tree).
     Result<QStringList> baseLayers(const ContainerConfig &config) const;
