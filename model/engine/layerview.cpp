@@ -280,25 +280,41 @@ QHash<QByteArray, LayerView::Entry> LayerView::list(const QByteArray &dirPath, c
     return out;
 }
 
+// One lookup per layer and component, as overlayfs does it: reading whole directories for
+// one name would make every watch event in a large directory (/usr/bin) cost a listing.
 std::optional<LayerView::Entry> LayerView::find(const QByteArray &path) const
 {
     QList<int> layers = allLayers();
-    const QList<QByteArray> parts = path.split('/');
-    QByteArray dir;
+    QByteArray prefix;
     std::optional<Entry> found;
-    for (const QByteArray &part : parts) {
+    for (const QByteArray &part : path.split('/')) {
         if (part.isEmpty())
             continue;
         if (found && !found->isDir)
             return std::nullopt;
         if (found)
             layers = found->dirLayers;
-        const QHash<QByteArray, Entry> listing = list(dir, layers);
-        auto it = listing.constFind(part);
-        if (it == listing.constEnd() || it->whiteout)
+        prefix = join(prefix, part);
+        found.reset();
+        for (int layer : std::as_const(layers)) {
+            struct stat st;
+            if (!stat(layer, prefix, &st))
+                continue; // absent here: a lower layer may have it
+            if (!found) {
+                if (isWhiteout(st))
+                    return std::nullopt;
+                found = Entry { layer, false, S_ISDIR(st.st_mode), {} };
+            } else if (!S_ISDIR(st.st_mode)) {
+                break; // a whiteout or file below a directory ends the merge
+            }
+            if (!found->isDir)
+                break; // a file hides whatever lies below it
+            found->dirLayers.append(layer);
+            if (isOpaque(m_roots[layer], prefix.constData()))
+                break;
+        }
+        if (!found)
             return std::nullopt;
-        found = *it;
-        dir = join(dir, part);
     }
     return found;
 }
