@@ -265,11 +265,12 @@ int Cli::run(const QStringList &arguments)
         auto listed = containerStore.list();
         const QList<Container> containers = listed ? listed.value() : QList<Container>();
         QHash<Digest, int> perImage;
+        QHash<QString, qint64> writable; // a walk of each writable layer (a whole tree on vfs), once
         qint64 containersSize = 0, reclaimableContainers = 0;
         int active = 0;
         for (const Container &c : containers) {
             ++perImage[c.config.imageId];
-            const qint64 size = containerStore.writableSize(c.config.id);
+            const qint64 size = writable[c.config.id] = containerStore.writableSize(c.config.id);
             containersSize += size;
             if (c.state.running())
                 ++active;
@@ -312,7 +313,7 @@ int Cli::run(const QStringList &arguments)
             QStringLiteral("SIZE"), QStringLiteral("CREATED"), QStringLiteral("STATUS"), QStringLiteral("NAMES") });
         for (const Container &c : containers)
             containerTable.add({ c.config.shortId(), c.config.imageRef, u'"' + c.config.args().join(u' ').left(20) + u'"', QString::number(c.config.mounts.size()),
-                humanize::size(containerStore.writableSize(c.config.id)), humanize::ago(c.config.created), c.state.statusName(), c.config.name });
+                humanize::size(writable.value(c.config.id)), humanize::ago(c.config.created), c.state.statusName(), c.config.name });
         TextTable volumeTable({ QStringLiteral("VOLUME NAME"), QStringLiteral("LINKS"), QStringLiteral("SIZE") });
         for (const Volume &v : volumes)
             volumeTable.add({ v.name, QString::number(v.usedBy.size()), humanize::size(qMax<qint64>(0, v.size)) });
