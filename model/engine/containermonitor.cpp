@@ -19,7 +19,6 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sched.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -191,13 +190,10 @@ namespace {
     int Monitor::run()
     {
         const QString id = m_c.config.id;
-        const int lockFd = open(QFile::encodeName(m_containers.monitorLockPath(id)).constData(), O_RDWR | O_CLOEXEC);
-        if (lockFd < 0) {
-            report(m_statusFd, "error 1 container " + m_c.config.name.toUtf8() + " was removed\n");
-            return 1;
-        }
-        if (flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
-            report(m_statusFd, "error 1 container " + m_c.config.name.toUtf8() + " is already running, or busy (rm, cp, commit)\n");
+        // Held for the monitor's whole life (never closed): it is how everyone tells it is alive.
+        auto lock = m_containers.lockIdle(m_c);
+        if (!lock) {
+            report(m_statusFd, "error 1 " + lock.error().toUtf8() + '\n');
             return 1;
         }
         auto p = plan();
