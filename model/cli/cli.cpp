@@ -12,6 +12,7 @@
 #include "imagestore.h"
 #include "storechecker.h"
 #include "store.h"
+#include "storeopen.h"
 #include "texttable.h"
 
 #include <QCoreApplication>
@@ -131,7 +132,7 @@ int Cli::run(const QStringList &arguments)
 
     if (command == QLatin1String("check"))
         storeOptions.sweep = false; // check reports dead jobs' staging instead of silently removing it
-    auto opened = Store::open(storeOptions);
+    auto opened = openStore(storeOptions);
     if (!opened)
         return failWith(opened.error());
     Store &store = *opened.value();
@@ -241,7 +242,8 @@ int Cli::run(const QStringList &arguments)
             return 2;
         int status = 0;
         for (const QString &ref : a->positional) {
-            auto lines = images.remove(ref, a->flags.contains(QStringLiteral("-f")) || a->flags.contains(QStringLiteral("--force")));
+            auto lines = images.remove(ref, a->flags.contains(QStringLiteral("-f")) || a->flags.contains(QStringLiteral("--force")),
+                [&] { return ContainerStore(store).imageUsers(); });
             if (!lines) {
                 status = failWith(lines.error());
                 continue;
@@ -257,13 +259,16 @@ int Cli::run(const QStringList &arguments)
             return 2;
         if (a->positional.first() != QLatin1String("df"))
             return failWith(QStringLiteral("unknown subcommand '%1' (only 'df')").arg(a->positional.first()), 2);
-        auto usage = images.diskUsage();
-        if (!usage)
-            return failWith(usage.error());
-        const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
         ContainerStore containerStore(store);
         auto listed = containerStore.list();
         const QList<Container> containers = listed ? listed.value() : QList<Container>();
+        QSet<Digest> imagesInUse;
+        for (const Container &c : containers)
+            imagesInUse.insert(c.config.imageId);
+        auto usage = images.diskUsage(imagesInUse);
+        if (!usage)
+            return failWith(usage.error());
+        const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
         QHash<Digest, int> perImage;
         QHash<QString, qint64> writable; // a walk of each writable layer (a whole tree on vfs), once
         qint64 containersSize = 0, reclaimableContainers = 0;

@@ -8,6 +8,7 @@
 #include "changewatcher.h"
 #include "containerstore.h"
 #include "store.h"
+#include "storeopen.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -54,7 +55,7 @@ int main(int argc, char *argv[])
     const int intervalMs = args.value(5, QStringLiteral("20")).toInt();
     Store::Options options;
     options.root = args[2];
-    auto store = Store::open(options);
+    auto store = openStore(options);
     if (!store) {
         std::fprintf(stderr, "%s\n", qPrintable(store.error()));
         return 1;

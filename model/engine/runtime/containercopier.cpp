@@ -2,6 +2,7 @@
 
 #include "containerinit.h"
 #include "containerstore.h"
+#include "rootfsplan.h"
 #include "fsutil.h"
 #include "store.h"
 #include "treecopier.h"
@@ -191,7 +192,7 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
         if (!lock)
             return lock.takeError();
         idleLock = lock.value();
-        STRATA_TRY(containers.planRootFilesystem(container.config, plan));
+        STRATA_TRY(planRootFilesystem(m_store, container.config, plan));
     }
     const bool rootless = m_store.rootless();
     const QByteArray host = QFile::encodeName(hostPath);

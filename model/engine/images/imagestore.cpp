@@ -1,6 +1,5 @@
 #include "imagestore.h"
 
-#include "containerstore.h"
 
 #include "fsutil.h"
 #include "layerstore.h"
@@ -339,7 +338,7 @@ Status ImageStore::tag(const QString &source, const QString &target)
     return {};
 }
 
-Result<QStringList> ImageStore::remove(const QString &reference, bool force)
+Result<QStringList> ImageStore::remove(const QString &reference, bool force, const ImageUsers &imageUsers)
 {
     auto trash = m_store.newStaging();
     if (!trash)
@@ -363,13 +362,10 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force)
         if (!byTag && image->tags.size() > 1 && !force)
             return fail(QStringLiteral("image %1 is referenced by several tags (%2): remove them by tag, or use --force")
                             .arg(image->id.shortHex(), image->tags.join(QStringLiteral(", "))));
-        QStringList users;
-        if (auto containers = ContainerStore(m_store).list()) {
-            for (const Container &c : containers.value()) {
-                if (c.config.imageId == image->id)
-                    users << QStringLiteral("%1 (%2)").arg(c.config.name, c.config.shortId());
-            }
-        }
+        auto allUsers = imageUsers();
+        if (!allUsers)
+            return fail(QStringLiteral("image %1 (%2): not removed: %3").arg(reference, image->id.shortHex(), allUsers.error()));
+        const QStringList users = allUsers->value(image->id);
         if (!users.isEmpty() && !force)
             return fail(QStringLiteral("image %1 (%2) is used by container %3: remove the container first, or use -f to untag the image")
                             .arg(reference, image->id.shortHex(), users.join(QStringLiteral(", "))));
@@ -476,7 +472,7 @@ QJsonObject ImageStore::inspect(const Image &image) const
     };
 }
 
-Result<ImageDiskUsage> ImageStore::diskUsage() const
+Result<ImageDiskUsage> ImageStore::diskUsage(const QSet<Digest> &usedImages) const
 {
     auto images = list();
     if (!images)
@@ -512,11 +508,6 @@ Result<ImageDiskUsage> ImageStore::diskUsage() const
     for (qint64 s : std::as_const(sizes))
         usage.totalSize += s;
     // As Docker: the layers of images that containers use are not reclaimable.
-    QSet<Digest> usedImages;
-    if (auto containers = ContainerStore(m_store).list()) {
-        for (const Container &c : containers.value())
-            usedImages.insert(c.config.imageId);
-    }
     QSet<Digest> kept;
     for (const Image &image : images.value()) {
         if (!usedImages.contains(image.id))

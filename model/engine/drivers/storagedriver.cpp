@@ -18,6 +18,15 @@
 
 namespace strata {
 
+ApplyOptions StorageDriver::applyOptions(const QString &subject) const
+{
+    ApplyOptions o;
+    o.whiteouts = whiteoutStyle();
+    o.rootless = m_rootless;
+    o.subject = subject;
+    return o;
+}
+
 namespace {
 
     constexpr long btrfsMagic = 0x9123683E;
@@ -83,7 +92,7 @@ std::unique_ptr<StorageDriver> StorageDriver::create(const QString &name, bool r
     if (name == QLatin1String("overlay2"))
         return std::make_unique<Overlay2Driver>(rootless);
     if (name == QLatin1String("vfs"))
-        return std::make_unique<VfsDriver>();
+        return std::make_unique<VfsDriver>(rootless);
     return nullptr;
 }
 

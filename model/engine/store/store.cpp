@@ -1,8 +1,6 @@
 #include "store.h"
 
 #include "fsutil.h"
-#include "imagestore.h"
-#include "overlay2driver.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -37,17 +35,6 @@ QString Store::defaultRoot()
 QString Store::relative(const QString &path) const
 {
     return path.startsWith(m_root + u'/') ? path.mid(m_root.size() + 1) : path;
-}
-
-ApplyOptions Store::applyOptions(const QString &subject) const
-{
-    ApplyOptions o;
-    o.whiteouts = m_driver->whiteoutStyle();
-    o.rootless = m_rootless;
-    if (auto *overlay = dynamic_cast<const Overlay2Driver *>(m_driver.get()))
-        o.opaqueXattr = overlay->opaqueXattr();
-    o.subject = subject;
-    return o;
 }
 
 Result<std::unique_ptr<Store>> Store::open(const Options &options)
@@ -94,11 +81,8 @@ Status Store::initialise(const Options &options)
             if (!probe)
                 return fail(QStringLiteral("storage driver overlay2 is not available here: %1").arg(probe.error()));
         }
-        if (!fs::exists(imagesDir() + QStringLiteral("/oci-layout")))
-            STRATA_TRY(fs::writeFileAtomic(imagesDir() + QStringLiteral("/oci-layout"), R"({"imageLayoutVersion":"1.0.0"})"));
-        if (!fs::exists(indexPath()))
-            STRATA_TRY(ImageStore::writeIndex(indexPath(), {}));
         STRATA_TRY(fs::makeDirs(m_root + QStringLiteral("/layers/") + driverName, 0700));
+        m_created = true;
         QJsonObject obj { { QStringLiteral("formatVersion"), formatVersion }, { QStringLiteral("driver"), driverName } };
         STRATA_TRY(fs::writeFileAtomic(storeJson, QJsonDocument(obj).toJson()));
     }
@@ -107,8 +91,6 @@ Status Store::initialise(const Options &options)
         return fail(QStringLiteral("%1: unknown storage driver '%2'").arg(storeJson, driverName));
     STRATA_TRY(fs::makeDirs(layersDir(), 0700));
     STRATA_TRY(fs::makeDirs(tmpDir(), 0700));
-    if (options.sweep)
-        STRATA_TRY(sweepLocked());
     return {};
 }
 
@@ -122,31 +104,6 @@ Result<Staging> Store::newStaging()
 QList<Staging::Leftover> Store::deadStaging() const
 {
     return Staging::deadEntries(tmpDir());
-}
-
-Status Store::sweepLocked()
-{
-    const QList<Staging::Leftover> dead = deadStaging();
-    if (dead.isEmpty())
-        return {};
-    bool journals = false;
-    for (const auto &l : dead)
-        journals = journals || !l.journal.isEmpty();
-    if (journals) {
-        ImageStore images(*this);
-        auto refs = images.references();
-        if (!refs)
-            return fail(QStringLiteral("cannot recover an interrupted job: %1").arg(refs.error()));
-        for (const auto &l : dead) {
-            for (const QString &rel : l.journal) {
-                if (!refs->paths.contains(rel) && !rel.contains(QLatin1String("..")))
-                    (void)fs::removeTree(m_root + u'/' + rel);
-            }
-        }
-    }
-    for (const auto &l : dead)
-        Staging::removeLeftover(l);
-    return {};
 }
 
 } // namespace strata

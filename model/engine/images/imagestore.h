@@ -4,8 +4,12 @@
 #include "layerstore.h"
 #include "result.h"
 
+#include <QHash>
 #include <QJsonObject>
+#include <QSet>
 #include <QString>
+
+#include <functional>
 
 namespace strata {
 
@@ -60,14 +64,19 @@ public:
     // journal, and returns the IDs of the images.
     Result<QList<Digest>> commit(Staging &staging, const ImageTransaction &transaction);
     Status tag(const QString &source, const QString &target);
-    // Returns Docker-style lines ("Untagged: …", "Deleted: …").
-    Result<QStringList> remove(const QString &reference, bool force);
+    // Each image containers use, with the containers using it. The images layer cannot see
+    // containers, so the caller passes this in; remove() calls it with the lock held.
+    using ImageUsers = std::function<Result<QHash<Digest, QStringList>>()>;
+    // Returns Docker-style lines ("Untagged: …", "Deleted: …"). An image a container uses is
+    // refused (with force: only untagged); when `users` fails, nothing is removed.
+    Result<QStringList> remove(const QString &reference, bool force, const ImageUsers &users);
     // Removes unreferenced layers and blobs; call with the lock held. Appends "Deleted:" lines.
     Status collectGarbage(Staging &trash, QStringList *lines);
 
     QList<HistoryRow> history(const Image &image) const;
     QJsonObject inspect(const Image &image) const;
-    Result<ImageDiskUsage> diskUsage() const;
+    // `inUse`: the images containers were created from (active, not reclaimable).
+    Result<ImageDiskUsage> diskUsage(const QSet<Digest> &inUse) const;
 
 private:
     Store &m_store;

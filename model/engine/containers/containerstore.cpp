@@ -172,6 +172,20 @@ Result<QList<Container>> ContainerStore::list(QStringList *problems) const
     return out;
 }
 
+Result<QHash<Digest, QStringList>> ContainerStore::imageUsers() const
+{
+    QStringList problems;
+    auto all = list(&problems);
+    if (!all)
+        return all.takeError();
+    if (!problems.isEmpty())
+        return fail(QStringLiteral("cannot tell which images containers use: %1").arg(problems.join(QStringLiteral("; "))));
+    QHash<Digest, QStringList> users;
+    for (const Container &c : all.value())
+        users[c.config.imageId].append(QStringLiteral("%1 (%2)").arg(c.config.name, c.config.shortId()));
+    return users;
+}
+
 Result<Container> ContainerStore::resolve(const QString &reference) const
 {
     if (reference.isEmpty())
@@ -249,29 +263,6 @@ Result<QStringList> ContainerStore::imageLayerDirs(const Image &image, const QSt
             break; // a vfs snapshot is the whole tree
     }
     return dirs;
-}
-
-Status ContainerStore::planRootFilesystem(const ContainerConfig &c, InitPlan &p) const
-{
-    const QString d = dir(c.id);
-    p.rootless = m_store.rootless();
-    p.overlay = m_store.driver().independentSnapshots();
-    p.rootfs = QFile::encodeName(d + QStringLiteral("/rw/merged"));
-    p.upperDir = QFile::encodeName(upperDir(c.id));
-    if (!p.overlay)
-        return {};
-    p.workDir = QFile::encodeName(d + QStringLiteral("/rw/work"));
-    p.lowerBase = QFile::encodeName(d + QStringLiteral("/lower"));
-    const qsizetype n = QDir(d + QStringLiteral("/lower")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size();
-    if (n < 2)
-        return fail(QStringLiteral("container %1: lower/ does not list the image's layers").arg(c.name));
-    for (qsizetype i = 0; i < n; ++i) {
-        const QString link = d + QStringLiteral("/lower/") + QString::number(i);
-        if (!QFileInfo(link).isDir())
-            return fail(QStringLiteral("container %1: layer %2 of its image is missing (%3)").arg(c.name).arg(i).arg(QFileInfo(link).symLinkTarget()));
-        p.lowerDirs.append(QByteArray::number(i));
-    }
-    return {};
 }
 
 Result<QStringList> ContainerStore::baseLayers(const ContainerConfig &config) const

@@ -22,9 +22,16 @@ struct DriverStatus {
 // Snapshots live in layers/<driver>/<chainID>/diff.
 class StorageDriver {
 public:
+    explicit StorageDriver(bool rootless)
+        : m_rootless(rootless)
+    {
+    }
     virtual ~StorageDriver() = default;
     virtual QString name() const = 0;
     virtual WhiteoutStyle whiteoutStyle() const = 0;
+    // How a layer archive is applied to one of this driver's snapshots; `subject` names the
+    // layer in error messages.
+    virtual ApplyOptions applyOptions(const QString &subject) const;
     // Whether a snapshot holds only its layer's changes (and so can be built without its parent).
     virtual bool independentSnapshots() const = 0;
     // Prepares the empty directory `diffDir` to receive a layer on top of `parentDiffDir`
@@ -38,6 +45,12 @@ public:
     // Every driver of DESIGN §1.8, probed on this machine for a store at `root`.
     static QList<DriverStatus> probeAll(const QString &root, bool rootless);
     static Status probeOverlay(const QString &scratchDir, bool rootless);
+
+protected:
+    bool rootless() const { return m_rootless; }
+
+private:
+    bool m_rootless;
 };
 
 } // namespace strata

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "containerinit.h"
 #include "containertypes.h"
 #include "imagetypes.h"
 #include "layerview.h"
@@ -57,6 +56,9 @@ public:
     // Containers whose config cannot be read are left out and described in `problems`.
     Result<QList<Container>> list(QStringList *problems = nullptr) const;
     Result<Container> load(const QString &id) const;
+    // Each image containers were created from, with those containers ("name (short id)").
+    // Fails when a container's config cannot be read, since it might use any image.
+    Result<QHash<Digest, QStringList>> imageUsers() const;
     // By name, full ID or unique ID prefix.
     Result<Container> resolve(const QString &reference) const;
     Result<ContainerConfig> create(const CreateRequest &request);
@@ -85,9 +87,6 @@ public:
     Result<QStringList> baseLayers(const ContainerConfig &config) const;
     // What the container changed against its image, as `docker diff` lists it.
     Result<QList<Change>> changes(const Container &container) const;
-    // Fills the root filesystem part of an init plan: the overlay of lower/0.. (init layer and
-    // image), upper and work directories, or the vfs copy; mounted on rw/merged.
-    Status planRootFilesystem(const ContainerConfig &config, InitPlan &plan) const;
     // Docker's `container inspect` shape, with the writable layer's size.
     QJsonObject inspect(const Container &container) const;
     // Bytes in the writable layer (for vfs that is a full copy of the image).

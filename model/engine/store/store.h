@@ -1,7 +1,6 @@
 #pragma once
 
 #include "contentstore.h"
-#include "layerapplier.h"
 #include "result.h"
 #include "staging.h"
 #include "storagedriver.h"
@@ -21,14 +20,17 @@ public:
     struct Options {
         QString root; // empty: STRATA_ROOT, then the default for this user
         QString driver; // only used when the store is created; empty: the best available
-        bool sweep = true; // remove dead jobs' staging on open
+        bool sweep = true; // remove dead jobs' staging on open (openStore() does it)
     };
 
+    // Opens the store alone; openStore() (images/) opens it ready for work.
     static Result<std::unique_ptr<Store>> open(const Options &options);
     static QString defaultRoot();
     static constexpr int formatVersion = 1;
 
     const QString &root() const { return m_root; }
+    // Whether this open made the store (it had no store.json).
+    bool created() const { return m_created; }
     bool rootless() const { return m_rootless; }
     QString imagesDir() const { return m_root + QStringLiteral("/images"); }
     QString indexPath() const { return imagesDir() + QStringLiteral("/index.json"); }
@@ -40,14 +42,10 @@ public:
     ContentStore &content() { return m_content; }
     const ContentStore &content() const { return m_content; }
     StoreLock &lock() { return m_lock; }
-    ApplyOptions applyOptions(const QString &subject) const;
 
     Result<Staging> newStaging();
     // Leftovers of jobs that died (kill -9, power loss) in tmp/.
     QList<Staging::Leftover> deadStaging() const;
-    // Removes dead jobs' leftovers and what their journals moved in but nothing references.
-    // Call with the store lock held.
-    Status sweepLocked();
 
 private:
     explicit Store(const QString &root);
@@ -55,6 +53,7 @@ private:
 
     QString m_root;
     bool m_rootless = false;
+    bool m_created = false;
     StoreLock m_lock;
     ContentStore m_content;
     std::unique_ptr<StorageDriver> m_driver;

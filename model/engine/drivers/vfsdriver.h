@@ -8,6 +8,7 @@ namespace strata {
 // works everywhere, and costs a full tree per layer.
 class VfsDriver : public StorageDriver {
 public:
+    using StorageDriver::StorageDriver;
     QString name() const override { return QStringLiteral("vfs"); }
     WhiteoutStyle whiteoutStyle() const override { return WhiteoutStyle::Delete; }
     bool independentSnapshots() const override { return false; }

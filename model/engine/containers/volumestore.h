@@ -39,7 +39,9 @@ public:
     Result<QStringList> prune();
 
 private:
-    QStringList users(const QString &name) const;
+    // The containers that mount the volume; fails when a container's config cannot be read,
+    // since that container might be one.
+    Result<QStringList> users(const QString &name) const;
     Store &m_store;
 };
 

@@ -7,6 +7,7 @@
 #include "imagestore.h"
 #include "layerstore.h"
 #include "store.h"
+#include "storeopen.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -220,7 +221,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
         if (leftover.path == trash->path() || leftover.path == trash->path() + QStringLiteral(".lock"))
             continue;
         report(QStringLiteral("stray staging %1 of a job that is no longer running").arg(m_store.relative(leftover.path)),
-            [&] { return m_store.sweepLocked(); });
+            [&] { return sweepDeadJobsLocked(m_store); });
     }
     return problems;
 }

@@ -8,20 +8,14 @@ namespace strata {
 // (char device 0/0, the opaque xattr); the kernel's overlayfs stacks them for a container.
 class Overlay2Driver : public StorageDriver {
 public:
-    explicit Overlay2Driver(bool rootless)
-        : m_rootless(rootless)
-    {
-    }
+    using StorageDriver::StorageDriver;
     QString name() const override { return QStringLiteral("overlay2"); }
     WhiteoutStyle whiteoutStyle() const override { return WhiteoutStyle::Overlay; }
     bool independentSnapshots() const override { return true; }
     Status prepare(const QString &diffDir, const QString &parentDiffDir) const override;
-    // trusted.* needs CAP_SYS_ADMIN in the initial namespace; rootless overlay uses user.*
-    // with the userxattr mount option.
-    QString opaqueXattr() const;
-
-private:
-    bool m_rootless;
+    // The opaque xattr: trusted.* needs CAP_SYS_ADMIN in the initial namespace; rootless
+    // overlay uses user.* with the userxattr mount option.
+    ApplyOptions applyOptions(const QString &subject) const override;
 };
 
 } // namespace strata

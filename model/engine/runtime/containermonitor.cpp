@@ -2,8 +2,10 @@
 
 #include "containerinit.h"
 #include "containerstore.h"
+#include "rootfsplan.h"
 #include "fsutil.h"
 #include "store.h"
+#include "storeopen.h"
 #include "volumestore.h"
 
 #include <QDateTime>
@@ -146,7 +148,7 @@ namespace {
         InitPlan p;
         p.rootless = m_store.rootless();
         p.ownNetwork = c.network != QLatin1String("host");
-        STRATA_TRY(m_containers.planRootFilesystem(c, p));
+        STRATA_TRY(planRootFilesystem(m_store, c, p));
         p.process.hostname = c.hostname.toUtf8();
         p.process.rootless = p.rootless;
         for (const char *file : { "hostname", "hosts", "resolv.conf" })
@@ -411,7 +413,7 @@ int ContainerMonitor::run(const QString &root, const QString &id, bool attached,
     Store::Options options;
     options.root = root;
     options.sweep = false;
-    auto store = Store::open(options);
+    auto store = openStore(options);
     if (!store) {
         report(statusFd, "error 125 " + store.error().toUtf8() + '\n');
         return 1;

@@ -74,7 +74,8 @@ Result<Volume> VolumeStore::get(const QString &name, bool withSize) const
     v.mountpoint = dataDir(name);
     v.created = QDateTime::fromString(meta.value(QLatin1String("CreatedAt")).toString(), Qt::ISODateWithMs);
     v.anonymous = meta.value(QLatin1String("Anonymous")).toBool();
-    v.usedBy = users(name);
+    if (auto users = this->users(name))
+        v.usedBy = users.value(); // what a listing shows; remove() asks again and refuses when it cannot tell
     if (withSize) {
         auto stats = fs::treeStats(v.mountpoint);
         v.size = stats ? stats->bytes : -1;
@@ -93,12 +94,15 @@ Result<QList<Volume>> VolumeStore::list(bool withSize) const
     return out;
 }
 
-QStringList VolumeStore::users(const QString &name) const
+Result<QStringList> VolumeStore::users(const QString &name) const
 {
     QStringList out;
-    auto containers = ContainerStore(m_store).list();
+    QStringList problems;
+    auto containers = ContainerStore(m_store).list(&problems);
     if (!containers)
-        return out;
+        return containers.takeError();
+    if (!problems.isEmpty())
+        return fail(QStringLiteral("volume '%1': cannot tell which containers use it: %2").arg(name, problems.join(QStringLiteral("; "))));
     for (const Container &c : containers.value()) {
         for (const MountSpec &m : c.config.mounts) {
             if (m.type == MountSpec::Type::Volume && m.source == name)
@@ -119,9 +123,12 @@ Status VolumeStore::remove(const QString &name, bool force)
     if (!v)
         return v.takeError();
     // Even with force: removing data a container has mounted would pull it from under it.
-    if (!v->usedBy.isEmpty())
+    auto users = this->users(name);
+    if (!users)
+        return users.takeError();
+    if (!users->isEmpty())
         return fail(QStringLiteral("volume '%1' is in use by container %2: remove the container first%3")
-                        .arg(name, v->usedBy.join(QStringLiteral(", ")), force ? QStringLiteral(" (--force does not override this)") : QString()));
+                        .arg(name, users->join(QStringLiteral(", ")), force ? QStringLiteral(" (--force does not override this)") : QString()));
     const QString dir = m_store.root() + QStringLiteral("/volumes/") + name;
     const QString moved = trash->file(QStringLiteral("volume"));
     if (std::rename(QFile::encodeName(dir).constData(), QFile::encodeName(moved).constData()) != 0)
@@ -137,7 +144,10 @@ Result<QStringList> VolumeStore::prune()
         return all.takeError();
     QStringList removed;
     for (const Volume &v : all.value()) {
-        if (!v.usedBy.isEmpty())
+        auto users = this->users(v.name);
+        if (!users)
+            return users.takeError();
+        if (!users->isEmpty())
             continue;
         STRATA_TRY(remove(v.name));
         removed.append(v.name);

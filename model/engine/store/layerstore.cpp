@@ -55,7 +55,7 @@ Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath,
         STRATA_TRY(fs::removeTree(out.dir));
     const QString diff = out.dir + QStringLiteral("/diff");
     STRATA_TRY(m_store.driver().prepare(diff, m_store.driver().independentSnapshots() ? QString() : parentDiffDir));
-    auto applied = LayerApplier::apply(blobPath, diff, m_store.applyOptions(subject));
+    auto applied = LayerApplier::apply(blobPath, diff, m_store.driver().applyOptions(subject));
     if (!applied)
         return applied.takeError();
     if (!expectedDiffId.isNull() && applied->diffId != expectedDiffId)

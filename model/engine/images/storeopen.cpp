@@ -1,0 +1,53 @@
+#include "storeopen.h"
+
+#include "fsutil.h"
+#include "imagestore.h"
+
+namespace strata {
+
+Result<std::unique_ptr<Store>> openStore(const Store::Options &options)
+{
+    auto store = Store::open(options);
+    if (!store)
+        return store;
+    Store &s = *store.value();
+    StoreLockGuard guard(s.lock());
+    STRATA_TRY(guard.status());
+    // oci-layout is written last, so a store cut short between store.json and its index gets
+    // the index on its next open, while an index lost later is damage that check reports.
+    const QString layoutFile = s.imagesDir() + QStringLiteral("/oci-layout");
+    if (s.created() || !fs::exists(layoutFile)) {
+        if (!fs::exists(s.indexPath()))
+            STRATA_TRY(ImageStore::writeIndex(s.indexPath(), {}));
+        STRATA_TRY(fs::writeFileAtomic(layoutFile, R"({"imageLayoutVersion":"1.0.0"})"));
+    }
+    if (options.sweep)
+        STRATA_TRY(sweepDeadJobsLocked(s));
+    return store;
+}
+
+Status sweepDeadJobsLocked(Store &store)
+{
+    const QList<Staging::Leftover> dead = store.deadStaging();
+    if (dead.isEmpty())
+        return {};
+    bool journals = false;
+    for (const auto &l : dead)
+        journals = journals || !l.journal.isEmpty();
+    if (journals) {
+        auto refs = ImageStore(store).references();
+        if (!refs)
+            return fail(QStringLiteral("cannot recover an interrupted job: %1").arg(refs.error()));
+        for (const auto &l : dead) {
+            for (const QString &rel : l.journal) {
+                if (!refs->paths.contains(rel) && !rel.contains(QLatin1String("..")))
+                    (void)fs::removeTree(store.root() + u'/' + rel);
+            }
+        }
+    }
+    for (const auto &l : dead)
+        Staging::removeLeftover(l);
+    return {};
+}
+
+} // namespace strata
