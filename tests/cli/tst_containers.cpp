@@ -428,6 +428,49 @@ private slots:
         expectCheckClean();
     }
 
+    // A mount point whose parent is a file is an error naming it, never a mount over /.
+    void mountUnderAFileRefused_data() { modes(); }
+    void mountUnderAFileRefused()
+    {
+        if (!setMode())
+            return;
+        const RunResult r = inContainer(QStringLiteral("echo reached"), { QStringLiteral("-v"), QStringLiteral("underfile:/etc/passwd/x") });
+        QVERIFY2(r.exitCode == 125, QByteArray(r.out + r.err).constData());
+        QVERIFY2(r.err.contains("/etc/passwd/x") && !r.out.contains("reached"), r.err.constData());
+        QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("underfile") }).exitCode, 0);
+        expectCheckClean();
+    }
+
+    // A container whose config cannot be read might use any image or volume: rmi and volume rm
+    // refuse rather than assume it does not.
+    void unreadableContainerBlocksRemoval_data() { modes(); }
+    void unreadableContainerBlocksRemoval()
+    {
+        if (!setMode())
+            return;
+        RunResult r = ctl({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("damaged"), QStringLiteral("-v"), QStringLiteral("held:/held"),
+            QStringLiteral("bb"), QStringLiteral("true") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString id = QString::fromUtf8(r.out.trimmed());
+        const QString config = containerDir(id) + QStringLiteral("/config.json");
+        const QByteArray saved = readFile(config);
+        QVERIFY(!saved.isEmpty());
+        QVERIFY(writeFile(config, "{ not json"));
+        const QString layers = root() + QStringLiteral("/layers");
+        const QString before = treeSnapshot(layers);
+        r = ctl({ QStringLiteral("rmi"), QStringLiteral("bb") });
+        QVERIFY2(r.exitCode != 0 && r.err.contains("cannot tell") && r.err.contains(id.left(12).toUtf8()), r.err.constData());
+        QVERIFY(ctl({ QStringLiteral("images") }).out.contains("bb"));
+        QCOMPARE(treeSnapshot(layers), before);
+        r = ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("held") });
+        QVERIFY2(r.exitCode != 0 && r.err.contains("cannot tell"), r.err.constData());
+        QVERIFY(QFileInfo::exists(root() + QStringLiteral("/volumes/held/_data")));
+        QVERIFY(writeFile(config, saved));
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("damaged") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("rm"), QStringLiteral("held") }).exitCode, 0);
+        expectCheckClean();
+    }
+
     void bindMounts_data() { modes(); }
     void bindMounts()
     {

@@ -82,6 +82,51 @@ private slots:
         qInfo("%d of %d loads were killed while running", killedMidway, round);
         QVERIFY2(killedMidway >= wanted, qPrintable(QStringLiteral("only %1 kills landed mid-load").arg(killedMidway)));
     }
+
+    // kill -9 of `stratactl rmi`, mostly while it deletes the layers after changing the index:
+    // the next open finishes the collection, so check finds nothing unreferenced.
+    void killDuringRmi()
+    {
+        const QString root = m_tmp.filePath(QStringLiteral("store-rmi"));
+        QCOMPARE(stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), m_archive }).exitCode, 0);
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(stratactl(root, { QStringLiteral("rmi"), QStringLiteral("crash:test") }).exitCode, 0);
+        const qint64 rmiMs = qMax<qint64>(timer.elapsed(), 5);
+        qInfo("an uninterrupted rmi takes %lld ms", rmiMs);
+
+        const int wanted = 8, maxRounds = 40;
+        int killedMidway = 0, round = 0;
+        QRandomGenerator rng(QRandomGenerator::global()->generate());
+        for (; killedMidway < wanted && round < maxRounds; ++round) {
+            RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), m_archive });
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            const int delay = int(rng.bounded(quint32(rmiMs)));
+            QProcess p;
+            p.start(QStringLiteral(STRATACTL_PATH), { QStringLiteral("--root"), root, QStringLiteral("rmi"), QStringLiteral("crash:test") });
+            QVERIFY(p.waitForStarted());
+            QTest::qWait(delay);
+            if (p.state() == QProcess::Running) {
+                ::kill(pid_t(p.processId()), SIGKILL);
+                ++killedMidway;
+            }
+            if (p.state() != QProcess::NotRunning)
+                QVERIFY(p.waitForFinished(60000));
+            r = stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") });
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            r = stratactl(root, { QStringLiteral("check") });
+            QVERIFY2(r.exitCode == 0, qPrintable(QStringLiteral("round %1, killed after %2 ms: %3").arg(round).arg(delay).arg(QString::fromUtf8(r.out))));
+            QCOMPARE(QDir(root + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
+            // Killed before the index changed, the image is still there; after, it is gone.
+            if (stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") }).out.isEmpty()) {
+                for (const QString &driver : QDir(root + QStringLiteral("/layers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+                    QCOMPARE(QDir(root + QStringLiteral("/layers/") + driver).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
+            }
+            stratactl(root, { QStringLiteral("rmi"), QStringLiteral("crash:test") });
+        }
+        qInfo("%d of %d rmis were killed while running", killedMidway, round);
+        QVERIFY2(killedMidway >= wanted, qPrintable(QStringLiteral("only %1 kills landed mid-rmi").arg(killedMidway)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCrash)

@@ -106,6 +106,37 @@ private slots:
         QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
     }
 
+    // With one image's manifest unreadable for a moment, removing another image must not
+    // collect the first one's config and layers: what an unreadable image uses is unknown.
+    void rmiRefusesWhileAnImageIsUnreadable()
+    {
+        const QString root = newRoot();
+        loadPair(root);
+        const QByteArray other = TarBuilder().dir("opt").file("opt/other", QByteArray(200, 'o')).build();
+        QCOMPARE(stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), file(QStringLiteral("other.tar"), dockerArchive({ other }, QStringLiteral("other:1"))) }).exitCode, 0);
+        const QJsonObject base = inspect(root, QStringLiteral("base:1"));
+        QVERIFY(!base.isEmpty());
+        QString manifestDigest;
+        const QJsonArray index = QJsonDocument::fromJson(readFile(root + QStringLiteral("/images/index.json"))).object().value(QLatin1String("manifests")).toArray();
+        for (const QJsonValue &m : index) {
+            if (m[QLatin1String("annotations")][QLatin1String("org.opencontainers.image.ref.name")].toString() == QLatin1String("base:1"))
+                manifestDigest = m[QLatin1String("digest")].toString();
+        }
+        const QString manifest = root + QStringLiteral("/images/blobs/sha256/") + manifestDigest.mid(7);
+        QVERIFY2(QFile::exists(manifest), qPrintable(manifest));
+        const QString before = treeSnapshot(root + QStringLiteral("/layers")) + treeSnapshot(root + QStringLiteral("/images/blobs"));
+        QVERIFY(QFile::rename(manifest, manifest + QStringLiteral(".away")));
+        const RunResult r = stratactl(root, { QStringLiteral("rmi"), QStringLiteral("app:1") });
+        QVERIFY(QFile::rename(manifest + QStringLiteral(".away"), manifest));
+        QVERIFY2(r.exitCode != 0 && r.err.contains("not removed") && r.err.contains("cannot tell which layers"), r.err.constData());
+        QCOMPARE(treeSnapshot(root + QStringLiteral("/layers")) + treeSnapshot(root + QStringLiteral("/images/blobs")), before);
+        QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
+        // Readable again, the same rmi goes through and keeps what base:1 shares with app:1.
+        QCOMPARE(stratactl(root, { QStringLiteral("rmi"), QStringLiteral("app:1") }).exitCode, 0);
+        QCOMPARE(inspect(root, QStringLiteral("base:1")).value(QLatin1String("Id")), base.value(QLatin1String("Id")));
+        QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
+    }
+
     void tagsMoveAndProtect()
     {
         const QString root = newRoot();

@@ -210,7 +210,7 @@ Result<Container> ContainerStore::resolve(const QString &reference) const
         if (found)
             return *found;
     }
-    return fail(QStringLiteral("container '%1': no such container in the store %2").arg(reference, m_store.root()));
+    return fail(ErrorCode::NotFound, QStringLiteral("container '%1': no such container in the store %2").arg(reference, m_store.root()));
 }
 
 ContainerState ContainerStore::state(const QString &id) const
@@ -234,12 +234,9 @@ Status ContainerStore::writeState(const QString &id, const ContainerState &state
 
 bool ContainerStore::monitorAlive(const QString &id) const
 {
-    const int fd = open(QFile::encodeName(monitorLockPath(id)).constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    close(fd);
-    return held;
+    // Tested, not taken: a moment's shared lock here would make lockIdle() of a stopped
+    // container report "running" whenever something polls the state (the window does).
+    return fs::lockedElsewhere(monitorLockPath(id));
 }
 
 Result<QStringList> ContainerStore::imageLayerDirs(const ContainerConfig &config) const
@@ -386,7 +383,7 @@ Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, 
             return fail(QStringLiteral("bind mount '%1': the host path %2 does not exist").arg(v, m.source));
         for (const MountSpec &other : std::as_const(c.mounts)) {
             if (QDir::cleanPath(other.destination) == QDir::cleanPath(m.destination))
-                return fail(QStringLiteral("volume '%1': %2 is already a mount point of this container").arg(v, m.destination));
+                return fail(ErrorCode::InvalidInput, QStringLiteral("volume '%1': %2 is already a mount point of this container").arg(v, m.destination));
         }
         m.destination = QDir::cleanPath(m.destination);
         c.mounts.append(m);
@@ -466,7 +463,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     };
     if (!request.name.isEmpty()) {
         if (nameTaken(request.name))
-            return fail(QStringLiteral("container name '%1' is already in use: remove that container or choose another name").arg(request.name));
+            return fail(ErrorCode::Conflict, QStringLiteral("container name '%1' is already in use: remove that container or choose another name").arg(request.name));
         config->name = request.name;
     } else {
         do
@@ -501,9 +498,9 @@ Result<int> ContainerStore::lockIdle(const Container &container) const
     const int fd = open(QFile::encodeName(monitorLockPath(container.config.id)).constData(), O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return fail(QStringLiteral("container %1: %2").arg(container.config.name, fs::errorText(errno)));
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (!fs::tryLockExclusive(fd)) {
         close(fd);
-        return fail(QStringLiteral("container %1 is running (or being started, copied into or committed): stop it first").arg(container.config.name));
+        return fail(ErrorCode::InUse, QStringLiteral("container %1 is running (or being started, copied into or committed): stop it first").arg(container.config.name));
     }
     return fd;
 }

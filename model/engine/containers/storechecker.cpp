@@ -145,7 +145,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
     }
 
     // Orphans: snapshots and blobs nothing references.
-    auto refs = images.references();
+    auto refs = images.references(ImageStore::Unreadable::Skip);
     if (!refs)
         return refs.takeError();
     for (const QString &name : layers.listNames()) {

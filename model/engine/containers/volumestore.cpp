@@ -38,7 +38,7 @@ QString VolumeStore::dataDir(const QString &name) const
 Result<Volume> VolumeStore::create(const QString &name, bool anonymous)
 {
     if (!isValidObjectName(name))
-        return fail(QStringLiteral("volume '%1': not a valid name (letters, digits, '_', '.', '-'; at most 128)").arg(name));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("volume '%1': not a valid name (letters, digits, '_', '.', '-'; at most 128)").arg(name));
     StoreLockGuard guard(m_store.lock());
     STRATA_TRY(guard.status());
     if (auto existing = get(name))
@@ -63,11 +63,11 @@ Result<Volume> VolumeStore::create(const QString &name, bool anonymous)
 Result<Volume> VolumeStore::get(const QString &name, bool withSize) const
 {
     if (!isValidObjectName(name))
-        return fail(QStringLiteral("volume '%1': not a valid name").arg(name));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("volume '%1': not a valid name").arg(name));
     const QString dir = m_store.root() + QStringLiteral("/volumes/") + name;
     auto bytes = fs::readFile(dir + QStringLiteral("/volume.json"), 1024 * 1024);
     if (!bytes)
-        return fail(QStringLiteral("volume '%1': no such volume in the store %2").arg(name, m_store.root()));
+        return fail(ErrorCode::NotFound, QStringLiteral("volume '%1': no such volume in the store %2").arg(name, m_store.root()));
     const QJsonObject meta = QJsonDocument::fromJson(bytes.value()).object();
     Volume v;
     v.name = name;
@@ -127,7 +127,7 @@ Status VolumeStore::remove(const QString &name, bool force)
     if (!users)
         return users.takeError();
     if (!users->isEmpty())
-        return fail(QStringLiteral("volume '%1' is in use by container %2: remove the container first%3")
+        return fail(ErrorCode::InUse, QStringLiteral("volume '%1' is in use by container %2: remove the container first%3")
                         .arg(name, users->join(QStringLiteral(", ")), force ? QStringLiteral(" (--force does not override this)") : QString()));
     const QString dir = m_store.root() + QStringLiteral("/volumes/") + name;
     const QString moved = trash->file(QStringLiteral("volume"));

@@ -41,7 +41,7 @@ Result<Digest> ContentStore::put(QByteArrayView data)
     const Digest digest = Sha256::of(data);
     if (has(digest))
         return digest;
-    STRATA_TRY(fs::writeFileAtomic(blobPath(digest), data));
+    STRATA_TRY(fs::createFileOnce(blobPath(digest), data));
     return digest;
 }
 

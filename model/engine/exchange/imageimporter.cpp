@@ -98,7 +98,7 @@ Result<Digest> ImageImporter::import(const QString &source, const QString &refer
 
     const QFileInfo info(source);
     if (!info.exists())
-        return fail(QStringLiteral("%1: no such file or directory").arg(source));
+        return fail(ErrorCode::NotFound, QStringLiteral("%1: no such file or directory").arg(source));
     auto staging = m_store.newStaging();
     if (!staging)
         return staging.takeError();

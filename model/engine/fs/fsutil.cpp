@@ -1,8 +1,10 @@
 #include "fsutil.h"
 
 #include <QFile>
+#include <QScopeGuard>
 #include <QSet>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -69,7 +71,7 @@ Result<QList<QByteArray>> entryNames(int dirFd)
         const int err = errno;
         if (dupFd >= 0)
             close(dupFd);
-        return fail(QStringLiteral("cannot list directory: %1").arg(errorText(err)));
+        return fail(ErrorCode::Io, QStringLiteral("cannot list directory: %1").arg(errorText(err)));
     }
     QList<QByteArray> names;
     while (dirent *e = readdir(dir)) {
@@ -89,12 +91,12 @@ Status fsyncPath(const QString &path)
 {
     int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(QStringLiteral("%1: cannot open to sync: %2").arg(path, errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot open to sync: %2").arg(path, errorText(errno)));
     int rc = fsync(fd);
     int err = errno;
     close(fd);
     if (rc != 0)
-        return fail(QStringLiteral("%1: fsync failed: %2").arg(path, errorText(err)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: fsync failed: %2").arg(path, errorText(err)));
     return {};
 }
 
@@ -102,11 +104,13 @@ Status writeFileAtomic(const QString &path, QByteArrayView data, Durability dura
 {
     const int slash = path.lastIndexOf(u'/');
     const QString dir = slash > 0 ? path.left(slash) : QStringLiteral(".");
-    const QString tmp = path + QStringLiteral(".tmp-%1").arg(getpid());
+    // Unique per thread too: two threads may write the same file (the last rename wins).
+    static std::atomic<quint64> serial { 0 };
+    const QString tmp = path + QStringLiteral(".tmp-%1-%2").arg(getpid()).arg(serial.fetch_add(1));
     const QByteArray tmpName = encode(tmp);
     int fd = open(tmpName.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        return fail(QStringLiteral("%1: cannot create: %2").arg(tmp, errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot create: %2").arg(tmp, errorText(errno)));
     const char *p = data.data();
     qsizetype left = data.size();
     while (left > 0) {
@@ -117,7 +121,7 @@ Status writeFileAtomic(const QString &path, QByteArrayView data, Durability dura
             int err = errno;
             close(fd);
             unlink(tmpName.constData());
-            return fail(QStringLiteral("%1: write failed: %2").arg(tmp, errorText(err)));
+            return fail(ErrorCode::Io, QStringLiteral("%1: write failed: %2").arg(tmp, errorText(err)));
         }
         p += n;
         left -= n;
@@ -125,14 +129,44 @@ Status writeFileAtomic(const QString &path, QByteArrayView data, Durability dura
     if ((durability == Durability::Synced && fsync(fd) != 0) || close(fd) != 0) {
         int err = errno;
         unlink(tmpName.constData());
-        return fail(QStringLiteral("%1: fsync failed: %2").arg(tmp, errorText(err)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: fsync failed: %2").arg(tmp, errorText(err)));
     }
     if (rename(tmpName.constData(), encode(path).constData()) != 0) {
         int err = errno;
         unlink(tmpName.constData());
-        return fail(QStringLiteral("%1: rename failed: %2").arg(path, errorText(err)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: rename failed: %2").arg(path, errorText(err)));
     }
     return durability == Durability::Synced ? fsyncPath(dir) : Status();
+}
+
+Status createFileOnce(const QString &path, QByteArrayView data)
+{
+    const int slash = path.lastIndexOf(u'/');
+    const QString dir = slash > 0 ? path.left(slash) : QStringLiteral(".");
+    const int fd = open(encode(dir).constData(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR))
+        return exists(path) ? Status() : writeFileAtomic(path, data); // a filesystem without O_TMPFILE
+    if (fd < 0)
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot create: %2").arg(path, errorText(errno)));
+    const auto closeFd = qScopeGuard([fd] { close(fd); });
+    const char *p = data.data();
+    qsizetype left = data.size();
+    while (left > 0) {
+        const ssize_t n = write(fd, p, size_t(left));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return fail(ErrorCode::Io, QStringLiteral("%1: write failed: %2").arg(path, errorText(errno)));
+        p += n;
+        left -= n;
+    }
+    if (fsync(fd) != 0)
+        return fail(ErrorCode::Io, QStringLiteral("%1: fsync failed: %2").arg(path, errorText(errno)));
+    // linkat of /proc/self/fd/N needs no privilege, unlike AT_EMPTY_PATH.
+    const QByteArray self = "/proc/self/fd/" + QByteArray::number(fd);
+    if (linkat(AT_FDCWD, self.constData(), AT_FDCWD, encode(path).constData(), AT_SYMLINK_FOLLOW) != 0 && errno != EEXIST)
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot link into place: %2").arg(path, errorText(errno)));
+    return fsyncPath(dir);
 }
 
 QByteArray readToEnd(int fd)
@@ -153,9 +187,9 @@ Result<QByteArray> readFile(const QString &path, qint64 maxSize)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
     if (f.size() > maxSize)
-        return fail(QStringLiteral("%1: file is %2 bytes, more than the limit of %3").arg(path).arg(f.size()).arg(maxSize));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: file is %2 bytes, more than the limit of %3").arg(path).arg(f.size()).arg(maxSize));
     return f.readAll();
 }
 
@@ -166,7 +200,7 @@ Status makeDirs(const QString &path, int mode)
         if (i == p.size() || p[i] == '/') {
             QByteArray part = p.left(i);
             if (mkdir(part.constData(), mode_t(mode)) != 0 && errno != EEXIST)
-                return fail(QStringLiteral("%1: cannot create directory: %2").arg(QFile::decodeName(part), errorText(errno)));
+                return fail(ErrorCode::Io, QStringLiteral("%1: cannot create directory: %2").arg(QFile::decodeName(part), errorText(errno)));
         }
     }
     return {};
@@ -206,21 +240,23 @@ Status removeTreeAt(int parentFd, const char *name)
 {
     struct stat st;
     if (fstatat(parentFd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return errno == ENOENT ? Status {} : fail(QStringLiteral("%1: %2").arg(QFile::decodeName(name), errorText(errno)));
+        return errno == ENOENT ? Status {} : fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(QFile::decodeName(name), errorText(errno)));
     if (!S_ISDIR(st.st_mode)) {
         if (unlinkat(parentFd, name, 0) != 0 && errno != ENOENT)
-            return fail(QStringLiteral("%1: cannot remove: %2").arg(QFile::decodeName(name), errorText(errno)));
+            return fail(ErrorCode::Io, QStringLiteral("%1: cannot remove: %2").arg(QFile::decodeName(name), errorText(errno)));
         return {};
     }
+    // AT_SYMLINK_NOFOLLOW: a symbolic link swapped in after the stat is not followed (glibc
+    // refuses to change a link), so nothing outside the tree changes mode.
     if ((st.st_mode & 0700) != 0700)
-        fchmodat(parentFd, name, (st.st_mode & 07777) | 0700, 0);
+        fchmodat(parentFd, name, (st.st_mode & 07777) | 0700, AT_SYMLINK_NOFOLLOW);
     int fd = openat(parentFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return fail(QStringLiteral("%1: cannot open directory: %2").arg(QFile::decodeName(name), errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot open directory: %2").arg(QFile::decodeName(name), errorText(errno)));
     removeContents(fd);
     close(fd);
     if (unlinkat(parentFd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-        return fail(QStringLiteral("%1: cannot remove directory: %2").arg(QFile::decodeName(name), errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot remove directory: %2").arg(QFile::decodeName(name), errorText(errno)));
     return {};
 }
 
@@ -233,19 +269,47 @@ Status removeTree(const QString &path)
     const QString parent = slash > 0 ? clean.left(slash) : QStringLiteral("/");
     int fd = open(encode(parent).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return errno == ENOENT ? Status {} : fail(QStringLiteral("%1: %2").arg(parent, errorText(errno)));
+        return errno == ENOENT ? Status {} : fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(parent, errorText(errno)));
     Status st = removeTreeAt(fd, encode(clean.mid(slash + 1)).constData());
     close(fd);
     if (!st)
-        return fail(QStringLiteral("%1: %2").arg(path, st.error()));
+        return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path, st.error()));
     return {};
+}
+
+bool tryLockExclusive(int fd)
+{
+    struct flock l {};
+    l.l_type = F_WRLCK;
+    l.l_whence = SEEK_SET;
+    return fcntl(fd, F_OFD_SETLK, &l) == 0;
+}
+
+bool lockedElsewhere(int fd)
+{
+    struct flock l {};
+    l.l_type = F_WRLCK;
+    l.l_whence = SEEK_SET;
+    if (fcntl(fd, F_OFD_GETLK, &l) != 0)
+        return false;
+    return l.l_type != F_UNLCK;
+}
+
+bool lockedElsewhere(const QString &path)
+{
+    const int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool held = lockedElsewhere(fd);
+    close(fd);
+    return held;
 }
 
 Result<TreeStats> treeStats(const QString &path)
 {
     int fd = open(encode(path).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return fail(QStringLiteral("%1: cannot open directory: %2").arg(path, errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot open directory: %2").arg(path, errorText(errno)));
     TreeStats stats;
     QSet<InodeKey> seen;
     bool ok = walk(fd, [&](const struct stat &st) {
@@ -258,7 +322,7 @@ Result<TreeStats> treeStats(const QString &path)
     });
     close(fd);
     if (!ok)
-        return fail(QStringLiteral("%1: some entries could not be read").arg(path));
+        return fail(ErrorCode::Io, QStringLiteral("%1: some entries could not be read").arg(path));
     return stats;
 }
 

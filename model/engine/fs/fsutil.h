@@ -19,6 +19,10 @@ enum class Durability {
 // Writes `data` to a temp file beside `path`, fsyncs it, renames it over `path` and fsyncs the
 // directory: readers see the old or the new content, never a mix.
 Status writeFileAtomic(const QString &path, QByteArrayView data, Durability durability = Durability::Synced);
+// Creates `path` with `data`, whole or not at all, for content-addressed files: the data goes
+// to an unnamed file (O_TMPFILE) that is fsynced and then linked in, so a process killed on the
+// way leaves nothing behind. A file already at `path` is kept (it holds the same content).
+Status createFileOnce(const QString &path, QByteArrayView data);
 Result<QByteArray> readFile(const QString &path, qint64 maxSize = 64 * 1024 * 1024);
 // Everything a descriptor (a pipe) gives until end of file or an error other than EINTR.
 QByteArray readToEnd(int fd);
@@ -32,6 +36,15 @@ bool exists(const QString &path);
 // The names in a directory, without "." and "..", in readdir order.
 Result<QList<QByteArray>> entryNames(int dirFd);
 bool isDirectory(const QString &path);
+
+// Liveness locks: an exclusive whole-file lock of the open file description (fcntl F_OFD_*),
+// kept across fork like flock, and testable without taking it, so that asking "is its owner
+// alive?" never makes the owner's own lock attempt fail. Returns false with errno set.
+bool tryLockExclusive(int fd);
+// Whether another open file description holds a lock on `fd`'s file.
+bool lockedElsewhere(int fd);
+// The same for a path: false when the file cannot be opened.
+bool lockedElsewhere(const QString &path);
 
 struct TreeStats {
     qint64 bytes = 0; // regular file content, each inode counted once

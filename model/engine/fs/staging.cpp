@@ -41,7 +41,7 @@ Result<Staging> Staging::create(const QString &tmpDir)
     s.m_lockFd = ::open(QFile::encodeName(s.m_lockPath).constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (s.m_lockFd < 0)
         return fail(QStringLiteral("%1: cannot create staging lock: %2").arg(s.m_lockPath, fs::errorText(errno)));
-    if (flock(s.m_lockFd, LOCK_EX | LOCK_NB) != 0)
+    if (!fs::tryLockExclusive(s.m_lockFd))
         return fail(QStringLiteral("%1: cannot lock staging: %2").arg(s.m_lockPath, fs::errorText(errno)));
     if (mkdir(QFile::encodeName(s.m_path).constData(), 0700) != 0)
         return fail(QStringLiteral("%1: cannot create staging directory: %2").arg(s.m_path, fs::errorText(errno)));
@@ -75,13 +75,8 @@ QList<Staging::Leftover> Staging::deadEntries(const QString &tmpDir)
             continue; // judged together with its directory below
         const QString path = tmpDir + u'/' + name;
         const QString lockPath = path + QStringLiteral(".lock");
-        int fd = ::open(QFile::encodeName(lockPath).constData(), O_RDWR | O_CLOEXEC);
-        if (fd >= 0) {
-            const bool alive = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-            close(fd);
-            if (alive)
-                continue;
-        }
+        if (fs::lockedElsewhere(lockPath))
+            continue;
         Leftover l { path, {} };
         auto journal = fs::readFile(path + u'/' + journalName, 16 * 1024 * 1024);
         if (journal.ok()) {
@@ -98,12 +93,7 @@ QList<Staging::Leftover> Staging::deadEntries(const QString &tmpDir)
         const QString dirPath = path.chopped(5);
         if (names.contains(dirPath.mid(tmpDir.size() + 1)))
             continue;
-        int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        const bool alive = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-        close(fd);
-        if (!alive)
+        if (fs::exists(path) && !fs::lockedElsewhere(path))
             dead.append(Leftover { path, {} });
     }
     return dead;

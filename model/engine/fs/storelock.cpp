@@ -22,27 +22,41 @@ Status StoreLock::open(const QString &path)
     m_path = path;
     m_fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_fd < 0)
-        return fail(QStringLiteral("%1: cannot open the store lock: %2").arg(path, fs::errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot open the store lock: %2").arg(path, fs::errorText(errno)));
     return {};
 }
 
 Status StoreLock::lock()
 {
+    m_mutex.lock();
     if (m_depth++ > 0)
         return {};
     while (flock(m_fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
+            const int err = errno;
             --m_depth;
-            return fail(QStringLiteral("%1: cannot take the store lock: %2").arg(m_path, fs::errorText(errno)));
+            m_mutex.unlock();
+            return fail(ErrorCode::Io, QStringLiteral("%1: cannot take the store lock: %2").arg(m_path, fs::errorText(err)));
         }
     }
+    m_owner.store(std::this_thread::get_id());
     return {};
 }
 
 void StoreLock::unlock()
 {
-    if (m_depth > 0 && --m_depth == 0)
+    if (!isLocked())
+        return;
+    if (--m_depth == 0) {
+        m_owner.store(std::thread::id());
         flock(m_fd, LOCK_UN);
+    }
+    m_mutex.unlock();
+}
+
+bool StoreLock::isLocked() const
+{
+    return m_owner.load() == std::this_thread::get_id();
 }
 
 quint64 StoreLock::changeCounter() const

@@ -4,11 +4,19 @@
 
 #include <QString>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 namespace strata {
 
 // The store's metadata lock (flock on <root>/store.lock), shared by every process that opens
 // the store. Writers hold it exclusively and briefly; every write bumps a change counter kept
 // in the lock file so other processes can notice the store changed.
+//
+// Threads: one StoreLock may be shared by the threads of a process. flock belongs to the open
+// file description, which all threads share, so a mutex excludes the threads from each other
+// first; the lock is recursive within one thread.
 class StoreLock {
 public:
     StoreLock() = default;
@@ -19,14 +27,17 @@ public:
     Status open(const QString &path);
     Status lock();
     void unlock();
-    bool isLocked() const { return m_depth > 0; }
+    // Whether the calling thread holds the lock.
+    bool isLocked() const;
     // Call while locked, after changing metadata.
     void bumpChangeCounter();
     quint64 changeCounter() const;
 
 private:
     int m_fd = -1;
-    int m_depth = 0;
+    std::recursive_mutex m_mutex;
+    std::atomic<std::thread::id> m_owner {};
+    int m_depth = 0; // guarded by m_mutex
     QString m_path;
 };
 

@@ -111,7 +111,7 @@ Result<QString> ImageStore::normalizeReference(const QString &reference)
         R"(^((?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?$)"));
     const auto match = pattern.match(reference);
     if (reference.size() > 255 || !match.hasMatch())
-        return fail(QStringLiteral("'%1' is not a valid image reference (name[:tag], lowercase name)").arg(reference.left(300)));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is not a valid image reference (name[:tag], lowercase name)").arg(reference.left(300)));
     const QString tag = match.captured(2);
     return QString(match.captured(1) + u':' + (tag.isEmpty() ? QStringLiteral("latest") : tag));
 }
@@ -222,24 +222,34 @@ Result<Image> ImageStore::resolve(const QString &reference) const
     }
     if (!normalized && !hex.match(id).hasMatch())
         return normalized.takeError();
-    return fail(QStringLiteral("image '%1': no such image in the store %2").arg(reference, m_store.root()));
+    return fail(ErrorCode::NotFound, QStringLiteral("image '%1': no such image in the store %2").arg(reference, m_store.root()));
 }
 
-Result<References> ImageStore::references() const
+Result<References> ImageStore::references(Unreadable unreadable) const
 {
     auto entries = readIndex(m_store.indexPath());
     if (!entries)
         return entries.takeError();
+    return references(entries.value(), unreadable);
+}
+
+Result<References> ImageStore::references(const QList<IndexEntry> &entries, Unreadable unreadable) const
+{
     References refs;
     QSet<Digest> seen;
-    for (const IndexEntry &e : entries.value()) {
+    for (const IndexEntry &e : entries) {
         if (seen.contains(e.manifest.digest))
             continue;
         seen.insert(e.manifest.digest);
         refs.blobs.insert(e.manifest.digest);
         auto image = loadEntry(e);
-        if (!image)
-            continue; // check reports it; whatever it references stays unreferenced
+        if (!image) {
+            // An image that cannot be read might use any layer: collecting garbage now could
+            // delete what it needs, so only check (which reports the image itself) goes on.
+            if (unreadable == Unreadable::Refuse)
+                return fail(image.takeError(), QStringLiteral("cannot tell which layers are in use (run stratactl check): "));
+            continue;
+        }
         refs.blobs.insert(image->id);
         for (const ImageLayer &l : image->layers) {
             refs.blobs.insert(l.blob.digest);
@@ -253,6 +263,37 @@ Result<References> ImageStore::references() const
     for (const Digest &c : std::as_const(refs.chains))
         refs.paths.insert(m_store.relative(layers.snapshotDir(c)));
     return refs;
+}
+
+Status ImageStore::checkComplete(const ImageTransaction &tx) const
+{
+    // A job decides what it brings before it takes the lock; what it found present then may
+    // have been collected since (a concurrent rmi), so it is looked for again here.
+    LayerStore layers(m_store);
+    QSet<Digest> bringsChains, bringsBlobs;
+    for (const auto &layer : tx.layers)
+        bringsChains.insert(layer.record.chainId);
+    for (const auto &blob : tx.blobs)
+        bringsBlobs.insert(blob.second);
+    for (const auto &image : tx.images) {
+        const QJsonArray diffIds = QJsonDocument::fromJson(image.configBytes).object().value(QLatin1String("rootfs")).toObject().value(QLatin1String("diff_ids")).toArray();
+        QList<Digest> diffs;
+        for (const QJsonValue &v : diffIds) {
+            auto d = Digest::parse(v.toString());
+            if (!d)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("image config: %1").arg(d.error()));
+            diffs.append(d.value());
+        }
+        for (const Digest &chain : chainIds(diffs)) {
+            if (!bringsChains.contains(chain) && !layers.has(chain))
+                return fail(ErrorCode::Conflict, QStringLiteral("layer %1 was removed from the store while this image was being added: try again").arg(chain.toString()));
+        }
+        for (const Descriptor &blob : image.layers) {
+            if (!bringsBlobs.contains(blob.digest) && !m_store.content().has(blob.digest))
+                return fail(ErrorCode::Conflict, QStringLiteral("blob %1 was removed from the store while this image was being added: try again").arg(blob.digest.toString()));
+        }
+    }
+    return {};
 }
 
 Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransaction &tx)
@@ -278,6 +319,7 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
         journal << m_store.relative(layers.snapshotDir(layer.record.chainId));
     STRATA_TRY(staging.writeJournal(journal));
 
+    STRATA_TRY(checkComplete(tx));
     for (const auto &blob : tx.blobs)
         STRATA_TRY(content.adopt(blob.first, blob.second));
     for (const auto &layer : tx.layers)
@@ -367,7 +409,7 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force, con
             return fail(QStringLiteral("image %1 (%2): not removed: %3").arg(reference, image->id.shortHex(), allUsers.error()));
         const QStringList users = allUsers->value(image->id);
         if (!users.isEmpty() && !force)
-            return fail(QStringLiteral("image %1 (%2) is used by container %3: remove the container first, or use -f to untag the image")
+            return fail(ErrorCode::InUse, QStringLiteral("image %1 (%2) is used by container %3: remove the container first, or use -f to untag the image")
                             .arg(reference, image->id.shortHex(), users.join(QStringLiteral(", "))));
         index.removeIf([&](const IndexEntry &e) { return e.manifest.digest == image->manifest.digest; });
         for (const QString &t : image->tags)
@@ -379,6 +421,12 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force, con
             index.append({ image->manifest, {} });
         }
     }
+    // Known before anything changes: with another image unreadable, nothing is removed at all.
+    if (auto refs = references(index, Unreadable::Refuse); !refs)
+        return fail(refs.takeError(), QStringLiteral("image %1 not removed: ").arg(reference));
+    // The collection is marked in the job's staging before the index changes, so a job killed
+    // between the two leaves a mark the next open finishes from (sweepDeadJobsLocked).
+    STRATA_TRY(fs::writeFileAtomic(trash->file(collectMark), QByteArrayLiteral("collect\n")));
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter();
     STRATA_TRY(collectGarbage(trash.value(), &lines));

@@ -58,7 +58,12 @@ public:
     Result<QList<Image>> list(QStringList *problems = nullptr) const;
     Result<Image> loadEntry(const IndexEntry &entry) const;
     Result<Image> resolve(const QString &reference) const;
-    Result<References> references() const;
+    // What the index references. An image that cannot be read is an error (Refuse: what it
+    // references is unknown, so nothing may be collected), or left out (Skip: for check,
+    // which reports the image itself).
+    enum class Unreadable { Refuse, Skip };
+    Result<References> references(Unreadable unreadable = Unreadable::Refuse) const;
+    Result<References> references(const QList<IndexEntry> &entries, Unreadable unreadable) const;
 
     // Moves a transaction's blobs, layers and images into the store under the lock, behind a
     // journal, and returns the IDs of the images.
@@ -71,7 +76,10 @@ public:
     // refused (with force: only untagged); when `users` fails, nothing is removed.
     Result<QStringList> remove(const QString &reference, bool force, const ImageUsers &users);
     // Removes unreferenced layers and blobs; call with the lock held. Appends "Deleted:" lines.
+    // Refuses when an image cannot be read (its layers might be among them).
     Status collectGarbage(Staging &trash, QStringList *lines);
+    // The file in a job's staging that says a collection is due (see remove()).
+    static constexpr QLatin1String collectMark { "collect-garbage" };
 
     QList<HistoryRow> history(const Image &image) const;
     QJsonObject inspect(const Image &image) const;
@@ -79,6 +87,8 @@ public:
     Result<ImageDiskUsage> diskUsage(const QSet<Digest> &inUse) const;
 
 private:
+    Status checkComplete(const ImageTransaction &transaction) const;
+
     Store &m_store;
 };
 

@@ -31,13 +31,19 @@ Status sweepDeadJobsLocked(Store &store)
     const QList<Staging::Leftover> dead = store.deadStaging();
     if (dead.isEmpty())
         return {};
-    bool journals = false;
-    for (const auto &l : dead)
+    bool journals = false, collectionDue = false;
+    for (const auto &l : dead) {
         journals = journals || !l.journal.isEmpty();
-    if (journals) {
-        auto refs = ImageStore(store).references();
+        collectionDue = collectionDue || fs::exists(l.path + u'/' + ImageStore::collectMark);
+    }
+    ImageStore images(store);
+    Result<References> refs = References {};
+    if (journals || collectionDue) {
+        refs = images.references();
         if (!refs)
-            return fail(QStringLiteral("cannot recover an interrupted job: %1").arg(refs.error()));
+            return {}; // an image cannot be read: the leftovers wait, untouched, until check has repaired it
+    }
+    if (journals) {
         for (const auto &l : dead) {
             for (const QString &rel : l.journal) {
                 if (!refs->paths.contains(rel) && !rel.contains(QLatin1String("..")))
@@ -47,6 +53,13 @@ Status sweepDeadJobsLocked(Store &store)
     }
     for (const auto &l : dead)
         Staging::removeLeftover(l);
+    // An rmi killed after it changed the index and before its collection ended.
+    if (collectionDue) {
+        auto trash = Staging::create(store.tmpDir());
+        if (!trash)
+            return trash.takeError();
+        return images.collectGarbage(trash.value(), nullptr);
+    }
     return {};
 }
 

@@ -205,7 +205,7 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
         struct stat st;
         if (fstatat(hostDirFd, hostSplit.name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
             close(hostDirFd);
-            return fail(QStringLiteral("cp: %1: no such file or directory on the host").arg(hostPath));
+            return fail(ErrorCode::NotFound, QStringLiteral("cp: %1: no such file or directory on the host").arg(hostPath));
         }
     }
     // The destination on the host is resolved before entering the container (afterwards the

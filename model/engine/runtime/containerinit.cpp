@@ -78,8 +78,10 @@ namespace {
             if (fd >= 0)
                 close(fd);
             fd = openInRoot(rootFd, prefix, O_PATH);
-            if (fd >= 0 || errno != ENOENT)
+            if (fd >= 0)
                 continue;
+            if (errno != ENOENT)
+                return -1; // ENOTDIR for /etc/passwd/x: never fall back to the root itself
             const bool last = i == parts.size() - 1;
             const int parentFd = openInRoot(rootFd, parent, O_PATH | O_DIRECTORY);
             if (parentFd < 0)
@@ -99,6 +101,7 @@ namespace {
             if (fd < 0)
                 return -1;
         }
+        // Only a path of no components ("/") gets here without a descriptor.
         return fd >= 0 ? fd : openInRoot(rootFd, "/", O_PATH);
     }
 

@@ -137,7 +137,7 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
         *failedStatus = 125;
     ContainerStore containers(m_store);
     if (containers.monitorAlive(container.config.id))
-        return fail(QStringLiteral("container %1 is already running").arg(container.config.name));
+        return fail(ErrorCode::Conflict, QStringLiteral("container %1 is already running").arg(container.config.name));
     const QString program = monitorProgram();
     if (m_launch == Launch::Exec && !QFileInfo(program).isExecutable())
         return fail(QStringLiteral("cannot start container %1: the monitor program %2 is missing (set STRATA_MONITOR_PROGRAM)").arg(container.config.name, program));
