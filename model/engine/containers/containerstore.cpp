@@ -141,33 +141,53 @@ QString ContainerStore::dir(const QString &id) const
     return m_store.root() + QStringLiteral("/containers/") + id;
 }
 
-Result<Container> ContainerStore::load(const QString &id) const
+Result<ContainerConfig> ContainerStore::loadConfig(const QString &id) const
 {
     if (!Digest::isValidHex(id))
-        return fail(QStringLiteral("container '%1': not a container ID").arg(id));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("container '%1': not a container ID").arg(id));
     auto bytes = fs::readFile(dir(id) + QStringLiteral("/config.json"), 4 * 1024 * 1024);
     if (!bytes)
-        return fail(QStringLiteral("container %1: %2").arg(id.left(12), bytes.error()));
+        return fail(bytes.takeError(), QStringLiteral("container %1: ").arg(id.left(12)));
     bool ok = false;
-    Container c;
-    c.config = ContainerConfig::fromJson(QJsonDocument::fromJson(bytes.value()).object(), &ok);
-    if (!ok || c.config.id != id)
-        return fail(QStringLiteral("container %1: config.json is invalid or names another container").arg(id.left(12)));
-    c.state = state(id);
-    return c;
+    ContainerConfig config = ContainerConfig::fromJson(QJsonDocument::fromJson(bytes.value()).object(), &ok);
+    if (!ok || config.id != id)
+        return fail(ErrorCode::InvalidInput, QStringLiteral("container %1: config.json is invalid or names another container").arg(id.left(12)));
+    return config;
+}
+
+Result<Container> ContainerStore::load(const QString &id) const
+{
+    auto config = loadConfig(id);
+    if (!config)
+        return config.takeError();
+    return Container { config.value(), state(id) };
 }
 
 Result<QList<Container>> ContainerStore::list(QStringList *problems) const
 {
-    QList<Container> out;
-    const QStringList names = QDir(m_store.root() + QStringLiteral("/containers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &name : names) {
-        auto c = load(name);
-        if (c)
-            out.append(c.value());
-        else if (problems)
-            problems->append(c.error());
+    // Configs are cached while the containers' counter stays; states are read each time, since
+    // a monitor killed with -9 changes what they say without writing anything.
+    const quint64 counter = m_store.changeCounter(ChangeScope::Containers);
+    auto listing = m_store.cache().containers.get(counter);
+    if (!listing) {
+        ContainerListing read;
+        const QStringList names = QDir(m_store.root() + QStringLiteral("/containers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString &name : names) {
+            auto config = loadConfig(name);
+            if (config)
+                read.configs.append(config.value());
+            else
+                read.problems.append(config.error());
+        }
+        m_store.cache().containers.put(counter, read);
+        listing = read;
     }
+    if (problems)
+        problems->append(listing->problems);
+    QList<Container> out;
+    out.reserve(listing->configs.size());
+    for (const ContainerConfig &config : std::as_const(listing->configs))
+        out.append(Container { config, state(config.id) });
     std::sort(out.begin(), out.end(), [](const Container &a, const Container &b) { return a.config.created > b.config.created; });
     return out;
 }
@@ -228,8 +248,14 @@ ContainerState ContainerStore::state(const QString &id) const
 
 Status ContainerStore::writeState(const QString &id, const ContainerState &state) const
 {
+    // Under the store lock with a bump of the containers' counter, so that a start or an exit
+    // reaches every watcher of the store (StoreWatcher) and invalidates cached listings.
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
     // Not fsynced: after a power loss no container runs, whatever state.json said.
-    return fs::writeFileAtomic(statePath(id), QJsonDocument(state.toJson()).toJson(QJsonDocument::Compact), fs::Durability::Unsynced);
+    STRATA_TRY(fs::writeFileAtomic(statePath(id), QJsonDocument(state.toJson()).toJson(QJsonDocument::Compact), fs::Durability::Unsynced));
+    m_store.lock().bumpChangeCounter(ChangeScope::Containers);
+    return {};
 }
 
 bool ContainerStore::monitorAlive(const QString &id) const
@@ -489,7 +515,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
         return fail(QStringLiteral("container %1: cannot move into the store: %2").arg(config->name, fs::errorText(errno)));
     if (!config->autoRemove)
         STRATA_TRY(fs::fsyncPath(m_store.root() + QStringLiteral("/containers")));
-    m_store.lock().bumpChangeCounter();
+    m_store.lock().bumpChangeCounter(ChangeScope::Containers);
     return config;
 }
 
@@ -527,7 +553,7 @@ Status ContainerStore::remove(const Container &container, const std::function<vo
         const QString moved = trash->file(QStringLiteral("container"));
         if (std::rename(QFile::encodeName(dir(container.config.id)).constData(), QFile::encodeName(moved).constData()) != 0)
             return fail(QStringLiteral("container %1: cannot remove: %2").arg(container.config.name, fs::errorText(errno)));
-        m_store.lock().bumpChangeCounter();
+        m_store.lock().bumpChangeCounter(ChangeScope::Containers);
     }
     if (removed)
         removed();

@@ -56,6 +56,7 @@ public:
     // Containers whose config cannot be read are left out and described in `problems`.
     Result<QList<Container>> list(QStringList *problems = nullptr) const;
     Result<Container> load(const QString &id) const;
+    Result<ContainerConfig> loadConfig(const QString &id) const;
     // Each image containers were created from, with those containers ("name (short id)").
     // Fails when a container's config cannot be read, since it might use any image.
     Result<QHash<Digest, QStringList>> imageUsers() const;

@@ -101,7 +101,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
     }
     if (repair && indexChanged) {
         STRATA_TRY(ImageStore::writeIndex(m_store.indexPath(), kept));
-        m_store.lock().bumpChangeCounter();
+        m_store.lock().bumpChangeCounter(ChangeScope::Images);
     }
 
     // Snapshots, parents first so a vfs rebuild finds its parent whole.

@@ -56,7 +56,7 @@ Result<Volume> VolumeStore::create(const QString &name, bool anonymous)
     if (std::rename(QFile::encodeName(dir).constData(), QFile::encodeName(target).constData()) != 0)
         return fail(QStringLiteral("volume '%1': cannot move into the store: %2").arg(name, fs::errorText(errno)));
     STRATA_TRY(fs::fsyncPath(m_store.root() + QStringLiteral("/volumes")));
-    m_store.lock().bumpChangeCounter();
+    m_store.lock().bumpChangeCounter(ChangeScope::Volumes);
     return get(name);
 }
 
@@ -133,7 +133,7 @@ Status VolumeStore::remove(const QString &name, bool force)
     const QString moved = trash->file(QStringLiteral("volume"));
     if (std::rename(QFile::encodeName(dir).constData(), QFile::encodeName(moved).constData()) != 0)
         return fail(QStringLiteral("volume '%1': cannot remove: %2").arg(name, fs::errorText(errno)));
-    m_store.lock().bumpChangeCounter();
+    m_store.lock().bumpChangeCounter(ChangeScope::Volumes);
     return fs::removeTree(moved);
 }
 

@@ -59,19 +59,25 @@ bool StoreLock::isLocked() const
     return m_owner.load() == std::this_thread::get_id();
 }
 
-quint64 StoreLock::changeCounter() const
+quint64 StoreLock::changeCounter(ChangeScope scope) const
 {
     quint64 value = 0;
-    if (pread(m_fd, &value, sizeof value, 0) != sizeof value)
+    if (pread(m_fd, &value, sizeof value, off_t(scope) * off_t(sizeof value)) != sizeof value)
         return 0;
     return value;
 }
 
-void StoreLock::bumpChangeCounter()
+void StoreLock::bumpChangeCounter(ChangeScope scope)
 {
-    quint64 value = changeCounter() + 1;
-    if (pwrite(m_fd, &value, sizeof value, 0) != sizeof value)
-        qWarning("strata: cannot update the change counter in %s", qPrintable(m_path));
+    Q_ASSERT(isLocked());
+    const auto bump = [this](ChangeScope s) {
+        const quint64 value = changeCounter(s) + 1;
+        if (pwrite(m_fd, &value, sizeof value, off_t(s) * off_t(sizeof value)) != sizeof value)
+            qWarning("strata: cannot update the change counter in %s", qPrintable(m_path));
+    };
+    if (scope != ChangeScope::Any)
+        bump(scope);
+    bump(ChangeScope::Any); // last: a reader that sees Any move finds the scope moved too
 }
 
 } // namespace strata

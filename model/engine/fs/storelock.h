@@ -10,9 +10,13 @@
 
 namespace strata {
 
+// What part of a store a change touched; each has its own counter.
+enum class ChangeScope { Any = 0, Images = 1, Containers = 2, Volumes = 3 };
+
 // The store's metadata lock (flock on <root>/store.lock), shared by every process that opens
-// the store. Writers hold it exclusively and briefly; every write bumps a change counter kept
-// in the lock file so other processes can notice the store changed.
+// the store. Writers hold it exclusively and briefly; every change bumps counters kept in the
+// lock file (one for any change, one per scope), so other processes, and caches in this one,
+// can tell the store changed and what part of it (StoreWatcher).
 //
 // Threads: one StoreLock may be shared by the threads of a process. flock belongs to the open
 // file description, which all threads share, so a mutex excludes the threads from each other
@@ -29,9 +33,10 @@ public:
     void unlock();
     // Whether the calling thread holds the lock.
     bool isLocked() const;
-    // Call while locked, after changing metadata.
-    void bumpChangeCounter();
-    quint64 changeCounter() const;
+    // Call while locked, after changing metadata: bumps the scope's counter and Any's.
+    void bumpChangeCounter(ChangeScope scope);
+    // Read without the lock (an 8-byte pread); 0 for a store that never changed.
+    quint64 changeCounter(ChangeScope scope = ChangeScope::Any) const;
 
 private:
     int m_fd = -1;

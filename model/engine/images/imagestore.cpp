@@ -167,10 +167,40 @@ Result<QString> ImageStore::normalizeOptionalReference(const QString &reference)
 
 Result<QList<Image>> ImageStore::list(QStringList *problems) const
 {
+    // A reader takes no lock: when it finds an image it cannot read and the store changed
+    // meanwhile, a writer removed it under its feet (an rmi collecting), so it reads again.
+    // What it returns is one state of the store, never a warning caused by normal work.
+    ImageListing listing;
+    for (int attempt = 0;; ++attempt) {
+        const quint64 before = m_store.changeCounter(ChangeScope::Images);
+        if (auto cached = m_store.cache().images.get(before)) {
+            listing = cached.value();
+            break;
+        }
+        auto read = readListing();
+        if (!read) {
+            if (attempt < 10 && m_store.changeCounter(ChangeScope::Images) != before)
+                continue;
+            return read.takeError();
+        }
+        if (!read->problems.isEmpty() && attempt < 10 && m_store.changeCounter(ChangeScope::Images) != before)
+            continue;
+        m_store.cache().images.put(before, read.value());
+        listing = read.value();
+        break;
+    }
+    if (problems)
+        problems->append(listing.problems);
+    return listing.images;
+}
+
+Result<ImageListing> ImageStore::readListing() const
+{
     auto entries = readIndex(m_store.indexPath());
     if (!entries)
         return entries.takeError();
-    QList<Image> images;
+    ImageListing listing;
+    QList<Image> &images = listing.images;
     QHash<Digest, qsizetype> byManifest;
     for (const IndexEntry &e : entries.value()) {
         if (auto it = byManifest.constFind(e.manifest.digest); it != byManifest.constEnd()) {
@@ -180,8 +210,7 @@ Result<QList<Image>> ImageStore::list(QStringList *problems) const
         }
         auto image = loadEntry(e);
         if (!image) {
-            if (problems)
-                problems->append(image.error());
+            listing.problems.append(image.error());
             continue;
         }
         if (!e.refName.isEmpty())
@@ -189,7 +218,7 @@ Result<QList<Image>> ImageStore::list(QStringList *problems) const
         byManifest.insert(e.manifest.digest, images.size());
         images.append(image.value());
     }
-    return images;
+    return listing;
 }
 
 Result<Image> ImageStore::resolve(const QString &reference) const
@@ -352,7 +381,7 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
     }
     keepUntagged(entries.value(), index);
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
-    m_store.lock().bumpChangeCounter();
+    m_store.lock().bumpChangeCounter(ChangeScope::Images);
     return ids;
 }
 
@@ -376,7 +405,7 @@ Status ImageStore::tag(const QString &source, const QString &target)
     index.append({ image->manifest, normalized.value() });
     keepUntagged(entries.value(), index);
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
-    m_store.lock().bumpChangeCounter();
+    m_store.lock().bumpChangeCounter(ChangeScope::Images);
     return {};
 }
 
@@ -428,7 +457,7 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force, con
     // between the two leaves a mark the next open finishes from (sweepDeadJobsLocked).
     STRATA_TRY(fs::writeFileAtomic(trash->file(collectMark), QByteArrayLiteral("collect\n")));
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
-    m_store.lock().bumpChangeCounter();
+    m_store.lock().bumpChangeCounter(ChangeScope::Images);
     STRATA_TRY(collectGarbage(trash.value(), &lines));
     return lines;
 }

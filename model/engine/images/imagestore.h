@@ -2,6 +2,7 @@
 
 #include "imagetypes.h"
 #include "layerstore.h"
+#include "storecache.h"
 #include "result.h"
 
 #include <QHash>
@@ -88,6 +89,7 @@ public:
 
 private:
     Status checkComplete(const ImageTransaction &transaction) const;
+    Result<ImageListing> readListing() const;
 
     Store &m_store;
 };

@@ -6,6 +6,9 @@
 #include <QFile>
 #include <QSocketNotifier>
 
+#include <algorithm>
+#include <utility>
+
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
@@ -118,9 +121,13 @@ void ChangeWatcher::addWatch(const QByteArray &relPath, bool reportContents)
         struct stat st;
         if (!statBeneath(m_rootFd, child, &st))
             continue;
-        if (reportContents)
+        if (reportContents) {
             entryAppeared(child);
-        else if (S_ISDIR(st.st_mode))
+            continue;
+        }
+        // There before the watch began: not reported, but known, so a rescan compares with it.
+        m_reported.insert(child, S_ISDIR(st.st_mode) ? 0 : qint64(st.st_size));
+        if (S_ISDIR(st.st_mode))
             addWatch(child, false);
     }
 }
@@ -135,7 +142,90 @@ void ChangeWatcher::emitEvent(ChangeEvent::Kind kind, const QByteArray &relPath,
     e.copiedFromLayer = copiedFrom;
     e.copiedBytes = copied;
     e.time = QDateTime::currentDateTimeUtc();
-    Q_EMIT changed(e);
+    if (kind == ChangeEvent::Kind::Deleted)
+        m_reported.remove(relPath);
+    else
+        m_reported.insert(relPath, e.size);
+    // A burst rewriting one file (a loop of appends) comes out as one event.
+    if (kind == ChangeEvent::Kind::Changed) {
+        for (qsizetype i = m_batch.size() - 1; i >= 0; --i) {
+            ChangeEvent &earlier = m_batch[i];
+            if (earlier.path != e.path)
+                continue;
+            if (earlier.kind == ChangeEvent::Kind::Added || earlier.kind == ChangeEvent::Kind::Changed) {
+                earlier.size = e.size;
+                earlier.time = e.time;
+                return;
+            }
+            break;
+        }
+    }
+    m_batch.append(e);
+}
+
+void ChangeWatcher::flush()
+{
+    const QList<ChangeEvent> batch = std::exchange(m_batch, {});
+    for (const ChangeEvent &e : batch)
+        Q_EMIT changed(e);
+}
+
+void ChangeWatcher::rescan()
+{
+    QSet<QByteArray> present;
+    rescanDir({}, present, 0);
+    QList<QByteArray> gone;
+    for (auto it = m_reported.cbegin(); it != m_reported.cend(); ++it) {
+        if (!present.contains(it.key()))
+            gone.append(it.key());
+    }
+    std::sort(gone.begin(), gone.end());
+    for (const QByteArray &path : std::as_const(gone)) {
+        m_pendingNew.remove(path);
+        if (!m_base->find(path))
+            emitEvent(ChangeEvent::Kind::Deleted, path, nullptr);
+        else
+            m_reported.remove(path); // a lower file shows through again: nothing changed
+    }
+}
+
+// Watches every directory again (new ones were missed) and reports what differs from what
+// was reported. The walk is bounded by the kernel's own path limit, as the tree's depth is.
+void ChangeWatcher::rescanDir(const QByteArray &relPath, QSet<QByteArray> &present, int depth)
+{
+    if (depth > 2048)
+        return;
+    const int dirFd = openBeneath(m_rootFd, relPath, O_RDONLY | O_DIRECTORY);
+    if (dirFd < 0)
+        return;
+    const QByteArray viaFd = "/proc/self/fd/" + QByteArray::number(dirFd);
+    const int wd = inotify_add_watch(m_fd, viaFd.constData(), dirMask);
+    if (wd >= 0)
+        m_watches.insert(wd, relPath);
+    auto names = fs::entryNames(dirFd);
+    close(dirFd);
+    if (!names)
+        return;
+    for (const QByteArray &name : names.value()) {
+        const QByteArray child = join(relPath, name);
+        struct stat st;
+        if (!statBeneath(m_rootFd, child, &st))
+            continue;
+        present.insert(child);
+        const auto known = m_reported.constFind(child);
+        if (known == m_reported.cend()) {
+            if (S_ISREG(st.st_mode) && !LayerView::isWhiteout(st) && !m_base->find(child)) {
+                m_pendingNew.remove(child); // its close may have been among the lost events
+                emitEvent(ChangeEvent::Kind::Added, child, &st);
+            } else {
+                entryAppeared(child);
+            }
+        } else if (!S_ISDIR(st.st_mode) && known.value() != qint64(st.st_size)) {
+            emitEvent(ChangeEvent::Kind::Changed, child, &st);
+        }
+        if (S_ISDIR(st.st_mode))
+            rescanDir(child, present, depth + 1);
+    }
 }
 
 void ChangeWatcher::entryAppeared(const QByteArray &relPath)
@@ -188,19 +278,28 @@ void ChangeWatcher::readEvents()
     alignas(inotify_event) char buf[64 * 1024];
     for (;;) {
         const ssize_t n = read(m_fd, buf, sizeof buf);
-        if (n <= 0)
+        if (n <= 0) {
+            flush();
             return;
+        }
         for (ssize_t off = 0; off < n;) {
             const auto *ev = reinterpret_cast<const inotify_event *>(buf + off);
             off += ssize_t(sizeof(inotify_event) + ev->len);
+            if (ev->mask & IN_Q_OVERFLOW) {
+                Q_EMIT overflowed();
+                rescan();
+                continue;
+            }
             const auto dir = m_watches.constFind(ev->wd);
             if (dir == m_watches.constEnd())
                 continue;
             if (ev->mask & IN_IGNORED) {
                 const bool root = dir->isEmpty();
                 m_watches.remove(ev->wd);
-                if (root)
+                if (root) {
+                    flush();
                     Q_EMIT finished();
+                }
                 continue;
             }
             if (ev->mask & IN_DELETE_SELF)
@@ -211,6 +310,7 @@ void ChangeWatcher::readEvents()
                 close(m_fd);
                 m_fd = -1;
                 m_notifier->setEnabled(false);
+                flush();
                 Q_EMIT finished();
                 return;
             }

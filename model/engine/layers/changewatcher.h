@@ -39,6 +39,11 @@ struct ChangeEvent {
 // created (Added), a lower file copied up or a file rewritten (Changed), a whiteout or a
 // removed file (Deleted), a directory made opaque (Opaque). Runs in the thread it lives in,
 // driven by its event loop.
+//
+// Bursts are coalesced: the events the kernel queued together are read in one go, and repeated
+// changes of one path among them come out as one event with the latest size. When the kernel's
+// queue overflows (events were lost), overflowed() is emitted and the layer is rescanned: what
+// appeared, changed size or went away meanwhile is reported as if it had just happened.
 class ChangeWatcher : public QObject {
     Q_OBJECT
 public:
@@ -52,12 +57,17 @@ Q_SIGNALS:
     void changed(const strata::ChangeEvent &event);
     // The writable layer itself went away (the container was removed).
     void finished();
+    // The kernel dropped events (its queue overflowed); a rescan follows at once.
+    void overflowed();
 
 private:
     void readEvents();
     void addWatch(const QByteArray &relPath, bool reportContents);
     void entryAppeared(const QByteArray &relPath);
     void emitEvent(ChangeEvent::Kind kind, const QByteArray &relPath, const struct stat *st, int copiedFrom = -1, qint64 copied = 0);
+    void flush();
+    void rescan();
+    void rescanDir(const QByteArray &relPath, QSet<QByteArray> &present, int depth);
 
     QString m_upper;
     QStringList m_baseDirs;
@@ -69,6 +79,8 @@ private:
     QSet<QByteArray> m_pendingNew; // files created but not yet closed after writing
     QSet<QByteArray> m_opaque;
     QSet<QByteArray> m_whiteouts; // a file made here later replaces a deletion: not a copy-up
+    QHash<QByteArray, qint64> m_reported; // entries reported present, with their size: what a rescan compares with
+    QList<ChangeEvent> m_batch; // events of the current read, emitted (coalesced) when it ends
 };
 
 } // namespace strata

@@ -133,6 +133,10 @@ namespace {
     private:
         Result<InitPlan> plan() const;
         int failStart(int status, const QString &message);
+        // Records how the container ended, trying again for a moment (a full disk may clear):
+        // if it still fails, the attached client is told, and readers see the container as
+        // dead once this monitor is gone, which is the truth they can know.
+        void recordExit(const ContainerState &state);
 
         Store &m_store;
         ContainerStore m_containers;
@@ -182,11 +186,25 @@ namespace {
         s.status = ContainerState::Status::Created;
         s.exitCode = status;
         s.error = message;
-        (void)m_containers.writeState(m_c.config.id, s);
-        report(m_statusFd, "error " + QByteArray::number(status) + ' ' + message.toUtf8() + '\n');
+        QString text = message;
+        if (Status written = m_containers.writeState(m_c.config.id, s); !written)
+            text += QStringLiteral(" (and the failure could not be recorded: %1)").arg(written.error());
+        report(m_statusFd, "error " + QByteArray::number(status) + ' ' + text.toUtf8() + '\n');
         if (m_c.config.autoRemove)
             (void)m_containers.remove(m_c, {}, ContainerStore::LockHeld::ByCaller);
         return 1;
+    }
+
+    void Monitor::recordExit(const ContainerState &state)
+    {
+        Status written;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            written = m_containers.writeState(m_c.config.id, state);
+            if (written)
+                return;
+            usleep(100 * 1000);
+        }
+        report(m_statusFd, "warning container " + m_c.config.name.toUtf8() + ": cannot record its exit: " + written.error().toUtf8() + '\n');
     }
 
     int Monitor::run()
@@ -278,7 +296,12 @@ namespace {
         state.pid = child;
         state.monitorPid = getpid();
         state.startedAt = QDateTime::currentDateTimeUtc();
-        (void)m_containers.writeState(id, state);
+        if (Status written = m_containers.writeState(id, state); !written) {
+            // Unrecorded, nobody could find the container to stop it: it does not run at all.
+            kill(child, SIGKILL);
+            waitpid(child, nullptr, 0);
+            return failStart(InitSetupFailed, QStringLiteral("container %1: cannot record that it runs: %2").arg(m_c.config.name, written.error()));
+        }
         report(m_statusFd, "started " + QByteArray::number(child) + '\n');
 
         LogStream streams[2] = { { "stdout", out[0], m_attached ? 1 : -1, {} }, { "stderr", err[0], m_attached ? 2 : -1, {} } };
@@ -362,7 +385,7 @@ namespace {
                 state.status = ContainerState::Status::Exited;
                 state.exitCode = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
                 state.finishedAt = QDateTime::currentDateTimeUtc();
-                (void)m_containers.writeState(id, state);
+                recordExit(state);
             }
         }
         waitpid(child, &waitStatus, 0);
@@ -378,24 +401,29 @@ namespace {
             state.status = ContainerState::Status::Exited;
             state.exitCode = statusOf(waitStatus);
             state.finishedAt = QDateTime::currentDateTimeUtc();
-            (void)m_containers.writeState(id, state);
+            recordExit(state);
         }
         const QByteArray exitLine = "exit " + QByteArray::number(state.exitCode) + '\n';
         if (m_c.config.autoRemove) {
             // The starter may return once the container has left the store; its files are
             // deleted after that (a crash then leaves them in tmp/, swept on the next open).
+            // As Docker's --rm: the volumes made for this container go with it, before the
+            // starter hears of the exit, so it finds neither when it returns.
+            const auto removeVolumes = [&] {
+                VolumeStore volumes(m_store);
+                for (const MountSpec &m : m_c.config.mounts) {
+                    if (!m.anonymous)
+                        continue;
+                    if (Status gone = volumes.remove(m.source); !gone)
+                        report(m_statusFd, "warning " + gone.error().toUtf8() + '\n');
+                }
+            };
             bool reported = false;
-            Status s = m_containers.remove(m_c, [&] { report(m_statusFd, exitLine), reported = true; }, ContainerStore::LockHeld::ByCaller);
+            Status s = m_containers.remove(m_c, [&] { removeVolumes(), report(m_statusFd, exitLine), reported = true; }, ContainerStore::LockHeld::ByCaller);
             if (!s && !reported)
                 report(m_statusFd, "warning " + s.error().toUtf8() + '\n');
             if (!reported)
                 report(m_statusFd, exitLine);
-            // As Docker's --rm: the volumes made for this container go with it.
-            VolumeStore volumes(m_store);
-            for (const MountSpec &m : m_c.config.mounts) {
-                if (m.anonymous)
-                    (void)volumes.remove(m.source);
-            }
             return 0;
         }
         report(m_statusFd, exitLine);

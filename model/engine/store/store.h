@@ -4,6 +4,7 @@
 #include "result.h"
 #include "staging.h"
 #include "storagedriver.h"
+#include "storecache.h"
 #include "storelock.h"
 
 #include <QString>
@@ -15,6 +16,10 @@ namespace strata {
 // An opened data root (DESIGN §3): the lock, the content store, the storage driver and the
 // paths of everything below the root. Creating a store writes store.json last, so a store
 // without it is not a store yet.
+//
+// Threads: one Store may be shared by any number of threads, as one store directory is by any
+// number of processes; the lock excludes writers of both kinds (StoreLock) and the caches lock
+// themselves. The ImageStore, ContainerStore, ... views over it are cheap: make one per thread.
 class Store {
 public:
     struct Options {
@@ -42,6 +47,8 @@ public:
     ContentStore &content() { return m_content; }
     const ContentStore &content() const { return m_content; }
     StoreLock &lock() { return m_lock; }
+    quint64 changeCounter(ChangeScope scope) const { return m_lock.changeCounter(scope); }
+    StoreCache &cache() const { return m_cache; }
 
     Result<Staging> newStaging();
     // Leftovers of jobs that died (kill -9, power loss) in tmp/.
@@ -57,6 +64,7 @@ private:
     StoreLock m_lock;
     ContentStore m_content;
     std::unique_ptr<StorageDriver> m_driver;
+    mutable StoreCache m_cache;
 };
 
 } // namespace strata
