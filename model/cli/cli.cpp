@@ -6,6 +6,7 @@
 #include "volumestore.h"
 
 #include "humanize.h"
+#include "progressbar.h"
 #include "imageimporter.h"
 #include "imageloader.h"
 #include "imagesaver.h"
@@ -368,7 +369,8 @@ int Cli::run(const QStringList &arguments)
         if (!a)
             return 2;
         const QStringList changes = a->options.value(QStringLiteral("-c")) + a->options.value(QStringLiteral("--change"));
-        auto id = ImageImporter(store).import(a->positional[0], a->positional.value(1), changes);
+        const ProgressBar bar(m_err);
+        auto id = ImageImporter(store).import(a->positional[0], a->positional.value(1), changes, bar.progress());
         if (!id)
             return failWith(id.error());
         m_out << id->toString() << '\n';
@@ -379,7 +381,8 @@ int Cli::run(const QStringList &arguments)
         if (!a)
             return 2;
         const bool repair = a->flags.contains(QStringLiteral("--repair"));
-        auto problems = StoreChecker(store).run(repair);
+        const ProgressBar bar(m_err);
+        auto problems = StoreChecker(store).run(repair, bar.progress());
         if (!problems)
             return failWith(problems.error());
         int unfixed = 0;

@@ -8,6 +8,7 @@
 #include "containerruntime.h"
 #include "containerstore.h"
 #include "humanize.h"
+#include "progressbar.h"
 #include "store.h"
 #include "texttable.h"
 #include "volumestore.h"
@@ -507,7 +508,9 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             return failWith(command, c.error());
         const QString inside = spec.mid(spec.indexOf(u':') + 1);
         ContainerCopier copier(m_store);
-        Status s = fromContainer ? copier.copyOut(c.value(), inside, a->positional[1]) : copier.copyIn(c.value(), a->positional[0], inside);
+        const ProgressBar bar(m_err);
+        Status s = fromContainer ? copier.copyOut(c.value(), inside, a->positional[1], bar.progress())
+                                 : copier.copyIn(c.value(), a->positional[0], inside, bar.progress());
         return s ? 0 : failWith(command, s.error());
     }
     if (command == QLatin1String("commit")) {
@@ -517,7 +520,8 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         auto c = containers.resolve(a->positional.first());
         if (!c)
             return failWith(command, c.error());
-        auto id = ContainerCommitter(m_store).commit(c.value(), a->positional.value(1), a->value(QStringLiteral("-m"), QStringLiteral("--message")));
+        const ProgressBar bar(m_err);
+        auto id = ContainerCommitter(m_store).commit(c.value(), a->positional.value(1), a->value(QStringLiteral("-m"), QStringLiteral("--message")), bar.progress());
         if (!id)
             return failWith(command, id.error());
         m_out << id->toString() << '\n';

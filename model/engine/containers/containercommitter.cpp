@@ -21,7 +21,7 @@ ContainerCommitter::ContainerCommitter(Store &store)
 {
 }
 
-Result<Digest> ContainerCommitter::commit(const Container &container, const QString &reference, const QString &message)
+Result<Digest> ContainerCommitter::commit(const Container &container, const QString &reference, const QString &message, const Progress &progress)
 {
     const ContainerConfig &c = container.config;
     auto normalized = ImageStore::normalizeOptionalReference(reference);
@@ -54,8 +54,10 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
         return staging.takeError();
     const QString blobPath = staging->file(QStringLiteral("layer.tar"));
     BlobWriter writer;
-    STRATA_TRY(writer.open(blobPath));
+    progress.begin(QStringLiteral("Writing the layer of %1").arg(c.name), -1);
+    STRATA_TRY(writer.open(blobPath, progress));
     STRATA_TRY(LayerWriter::writeChanges(containers.upperDir(c.id), changes.value(), writer));
+    progress.finishPhase();
     auto written = writer.finish();
     if (!written)
         return written.takeError();
@@ -66,7 +68,7 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
     const Digest parentChain = image->layers.isEmpty() ? Digest() : image->layers.last().chainId;
     const QString parentDiff = parentChain.isNull() || m_store.driver().independentSnapshots() ? QString() : layers.diffDir(parentChain);
     auto staged = layers.stage(staging.value(), blobPath, blob, written->digest, parentChain, parentDiff, createdBy,
-        QStringLiteral("commit of container %1").arg(c.name));
+        QStringLiteral("commit of container %1").arg(c.name), progress);
     if (!staged)
         return staged.takeError();
 

@@ -2,6 +2,7 @@
 
 #include "containertypes.h"
 #include "digest.h"
+#include "progress.h"
 #include "result.h"
 
 #include <QString>
@@ -16,7 +17,7 @@ class Store;
 class ContainerCommitter {
 public:
     explicit ContainerCommitter(Store &store);
-    Result<Digest> commit(const Container &container, const QString &reference, const QString &message);
+    Result<Digest> commit(const Container &container, const QString &reference, const QString &message, const Progress &progress = {});
 
 private:
     Store &m_store;

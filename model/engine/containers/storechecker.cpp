@@ -24,8 +24,77 @@ StoreChecker::StoreChecker(Store &store)
 {
 }
 
-Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
+namespace {
+    QString blobKey(const Digest &digest, qint64 size)
+    {
+        return digest.hex() + u'/' + QString::number(size);
+    }
+}
+
+Status StoreChecker::verifyContent(const Progress &progress)
 {
+    // Blobs and snapshots never change once they are in the store, so what this finds without
+    // the lock still holds under it; whatever appears meanwhile is verified under the lock.
+    auto entries = ImageStore::readIndex(m_store.indexPath());
+    if (!entries)
+        return {}; // reported under the lock
+    ImageStore images(m_store);
+    QList<QPair<Digest, qint64>> blobs;
+    QList<Digest> chains;
+    QSet<QString> seen;
+    qint64 bytes = 0;
+    for (const IndexEntry &e : entries.value()) {
+        auto image = images.loadEntry(e);
+        if (!image)
+            continue;
+        const auto want = [&](const Digest &d, qint64 size) {
+            if (seen.contains(blobKey(d, size)))
+                return;
+            seen.insert(blobKey(d, size));
+            blobs.append({ d, size });
+            bytes += qMax<qint64>(size, 0);
+        };
+        want(image->id, -1);
+        for (const ImageLayer &l : image->layers) {
+            want(l.blob.digest, l.blob.size);
+            if (!chains.contains(l.chainId))
+                chains.append(l.chainId);
+        }
+    }
+    progress.begin(QStringLiteral("Verifying blobs"), bytes);
+    for (const auto &[digest, size] : std::as_const(blobs)) {
+        Status s = m_store.content().verify(digest, size, progress);
+        if (s.code() == ErrorCode::Cancelled)
+            return s;
+        m_blobResults.insert(blobKey(digest, size), s);
+    }
+    progress.finishPhase();
+    LayerStore layers(m_store);
+    progress.begin(QStringLiteral("Walking layer snapshots"), chains.size(), ProgressUpdate::Unit::Entries);
+    for (const Digest &chain : std::as_const(chains)) {
+        STRATA_TRY(progress.checkCancelled(QStringLiteral("check of %1").arg(m_store.root())));
+        auto tree = fs::treeStats(layers.diffDir(chain));
+        m_treeResults.insert(chain, tree ? TreeEntry { true, tree.value(), {} } : TreeEntry { false, {}, tree.error() });
+        progress.advance(1);
+    }
+    progress.finishPhase();
+    return {};
+}
+
+Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progress &progress)
+{
+    STRATA_TRY(verifyContent(progress));
+    const auto verifyBlob = [&](const Digest &digest, qint64 size) {
+        if (auto it = m_blobResults.constFind(blobKey(digest, size)); it != m_blobResults.constEnd())
+            return it.value();
+        return m_store.content().verify(digest, size);
+    };
+    const auto treeStats = [&](const Digest &chain, const QString &dir) -> Result<fs::TreeStats> {
+        if (auto it = m_treeResults.constFind(chain); it != m_treeResults.constEnd())
+            return it->ok ? Result<fs::TreeStats>(it->stats) : Result<fs::TreeStats>(fail(ErrorCode::Io, it->error));
+        return fs::treeStats(dir);
+    };
+
     QList<Problem> problems;
     auto report = [&](const QString &message, auto &&fix) {
         Problem p { message, false, {} };
@@ -65,7 +134,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
     bool indexChanged = false;
     for (const IndexEntry &e : entries.value()) {
         const QString name = e.refName.isEmpty() ? QStringLiteral("untagged image %1").arg(e.manifest.digest.toString()) : QStringLiteral("tag '%1'").arg(e.refName);
-        Status manifest = content.verify(e.manifest.digest, e.manifest.size);
+        Status manifest = verifyBlob(e.manifest.digest, e.manifest.size);
         if (!manifest) {
             report(QStringLiteral("dangling %1: %2").arg(name, manifest.error()), [&] { indexChanged = true; return Status {}; });
             if (!repair)
@@ -80,14 +149,14 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
         }
         if (!checkedBlobs.contains(image->id)) {
             checkedBlobs.insert(image->id);
-            if (Status s = content.verify(image->id, -1); !s)
+            if (Status s = verifyBlob(image->id, -1); !s)
                 report(QStringLiteral("%1: config %2").arg(name, s.error()), cannot(QStringLiteral("a config cannot be recreated")));
         }
         Digest parent;
         for (const ImageLayer &l : image->layers) {
             if (!checkedBlobs.contains(l.blob.digest)) {
                 checkedBlobs.insert(l.blob.digest);
-                if (Status s = content.verify(l.blob.digest, l.blob.size); !s)
+                if (Status s = verifyBlob(l.blob.digest, l.blob.size); !s)
                     report(QStringLiteral("%1: layer %2: %3").arg(name, l.diffId.toString(), s.error()), cannot(QStringLiteral("the layer blob must be loaded again")));
             }
             LayerRecord r;
@@ -127,7 +196,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair)
             damage = QStringLiteral("has no valid layer.json");
         else if (record->diffId != want.diffId)
             damage = QStringLiteral("records diffID %1 instead of %2").arg(record->diffId.toString(), want.diffId.toString());
-        else if (auto tree = fs::treeStats(layers.diffDir(chain)); !tree)
+        else if (auto tree = treeStats(chain, layers.diffDir(chain)); !tree)
             damage = QStringLiteral("cannot be read: %1").arg(tree.error());
         else if (tree->bytes != record->treeBytes || tree->entries != record->treeEntries)
             damage = QStringLiteral("is damaged: %1 entries and %2 bytes on disk, %3 entries and %4 bytes when extracted")

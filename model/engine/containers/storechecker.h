@@ -1,7 +1,11 @@
 #pragma once
 
+#include "digest.h"
+#include "fsutil.h"
+#include "progress.h"
 #include "result.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -21,10 +25,22 @@ public:
     };
 
     explicit StoreChecker(Store &store);
-    Result<QList<Problem>> run(bool repair);
+    // The long part (reading every blob, walking every snapshot) runs without the store lock,
+    // with progress and cancellation; the lock is held only to re-read the metadata, judge and
+    // repair, so other processes keep working meanwhile.
+    Result<QList<Problem>> run(bool repair, const Progress &progress = {});
 
 private:
+    struct TreeEntry {
+        bool ok = false;
+        fs::TreeStats stats;
+        QString error;
+    };
+    Status verifyContent(const Progress &progress);
+
     Store &m_store;
+    QHash<QString, Status> m_blobResults; // "hex/size" -> verified without the lock
+    QHash<Digest, TreeEntry> m_treeResults;
 };
 
 } // namespace strata

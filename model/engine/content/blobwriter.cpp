@@ -16,18 +16,21 @@ BlobWriter::~BlobWriter()
         close(m_fd);
 }
 
-Status BlobWriter::open(const QString &path)
+Status BlobWriter::open(const QString &path, const Progress &progress)
 {
     m_path = path;
+    m_progress = progress;
     m_size = 0;
     m_fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (m_fd < 0)
-        return fail(QStringLiteral("%1: cannot create: %2").arg(path, fs::errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot create: %2").arg(path, fs::errorText(errno)));
     return {};
 }
 
 Status BlobWriter::write(const void *data, size_t size)
 {
+    STRATA_TRY(m_progress.checkCancelled(m_path));
+    m_progress.advance(qint64(size));
     m_hash.add(data, size);
     const char *p = static_cast<const char *>(data);
     while (size > 0) {
@@ -35,7 +38,7 @@ Status BlobWriter::write(const void *data, size_t size)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return fail(QStringLiteral("%1: write failed: %2").arg(m_path, fs::errorText(errno)));
+            return fail(ErrorCode::Io, QStringLiteral("%1: write failed: %2").arg(m_path, fs::errorText(errno)));
         }
         p += n;
         size -= size_t(n);
@@ -47,7 +50,7 @@ Status BlobWriter::write(const void *data, size_t size)
 Result<BlobWriter::Written> BlobWriter::finish()
 {
     if (fdatasync(m_fd) != 0)
-        return fail(QStringLiteral("%1: sync failed: %2").arg(m_path, fs::errorText(errno)));
+        return fail(ErrorCode::Io, QStringLiteral("%1: sync failed: %2").arg(m_path, fs::errorText(errno)));
     close(m_fd);
     m_fd = -1;
     return Written { m_hash.finish(), m_size };

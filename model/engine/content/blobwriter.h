@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digest.h"
+#include "progress.h"
 #include "result.h"
 #include "sha256.h"
 
@@ -9,6 +10,7 @@
 namespace strata {
 
 // Writes a blob to a staging file while hashing it; finish() syncs it and returns its digest.
+// With a Progress, each write advances it by its bytes and fails once the work is cancelled.
 class BlobWriter {
 public:
     BlobWriter() = default;
@@ -16,7 +18,7 @@ public:
     BlobWriter(const BlobWriter &) = delete;
     BlobWriter &operator=(const BlobWriter &) = delete;
 
-    Status open(const QString &path);
+    Status open(const QString &path, const Progress &progress = {});
     Status write(const void *data, size_t size);
     struct Written {
         Digest digest;
@@ -28,6 +30,7 @@ public:
 private:
     int m_fd = -1;
     QString m_path;
+    Progress m_progress;
     Sha256 m_hash;
     qint64 m_size = 0;
 };

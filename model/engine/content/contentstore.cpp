@@ -4,6 +4,7 @@
 #include "sha256.h"
 
 #include <QDir>
+#include <QScopeGuard>
 #include <QFile>
 
 #include <cerrno>
@@ -64,25 +65,29 @@ Status ContentStore::adopt(const QString &stagedPath, const Digest &digest)
     return {};
 }
 
-Status ContentStore::verify(const Digest &digest, qint64 expectedSize) const
+Status ContentStore::verify(const Digest &digest, qint64 expectedSize, const Progress &progress) const
 {
     const QString path = blobPath(digest);
     int fd = open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(QStringLiteral("blob %1 is missing").arg(digest.toString()));
+        return fail(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, QStringLiteral("blob %1 is missing").arg(digest.toString()));
+    const auto closeFd = qScopeGuard([fd] { close(fd); });
     Sha256 hash;
     QByteArray buffer(1 << 20, Qt::Uninitialized);
     qint64 total = 0;
     for (;;) {
+        STRATA_TRY(progress.checkCancelled(QStringLiteral("verifying blob %1").arg(digest.toString())));
         ssize_t n = ::read(fd, buffer.data(), size_t(buffer.size()));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n < 0) // an error is not the end of the blob
+            return fail(ErrorCode::Io, QStringLiteral("blob %1 cannot be read: %2").arg(digest.toString(), fs::errorText(errno)));
+        if (n == 0)
             break;
         hash.add(buffer.constData(), size_t(n));
         total += n;
+        progress.advance(n);
     }
-    close(fd);
     if (expectedSize >= 0 && total != expectedSize)
         return fail(QStringLiteral("blob %1 has %2 bytes, the manifest says %3").arg(digest.toString()).arg(total).arg(expectedSize));
     if (hash.finish() != digest)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digest.h"
+#include "progress.h"
 #include "result.h"
 
 #include <QByteArray>
@@ -24,7 +25,8 @@ public:
     // Moves a staged, already verified blob in; a blob that is already present wins.
     Status adopt(const QString &stagedPath, const Digest &digest);
     // Re-hashes a blob: it must exist, have `expectedSize` (when >= 0) and hash to its name.
-    Status verify(const Digest &digest, qint64 expectedSize) const;
+    // Reads the blob whole and compares its size (when expected is not -1) and its hash.
+    Status verify(const Digest &digest, qint64 expectedSize, const Progress &progress = {}) const;
     Status remove(const Digest &digest);
     QList<Digest> list() const;
 

@@ -86,7 +86,7 @@ ImageImporter::ImageImporter(Store &store)
 {
 }
 
-Result<Digest> ImageImporter::import(const QString &source, const QString &reference, const QStringList &changes)
+Result<Digest> ImageImporter::import(const QString &source, const QString &reference, const QStringList &changes, const Progress &progress)
 {
     auto normalized = ImageStore::normalizeOptionalReference(reference);
     if (!normalized)
@@ -104,11 +104,16 @@ Result<Digest> ImageImporter::import(const QString &source, const QString &refer
         return staging.takeError();
     const QString blobPath = staging->file(QStringLiteral("layer.blob"));
     BlobWriter writer;
-    STRATA_TRY(writer.open(blobPath));
-    if (info.isDir())
+    if (info.isDir()) {
+        progress.begin(QStringLiteral("Reading %1").arg(info.fileName()), -1);
+        STRATA_TRY(writer.open(blobPath, progress));
         STRATA_TRY(LayerWriter::writeTree(source, writer));
-    else
+    } else {
+        progress.begin(QStringLiteral("Reading %1").arg(info.fileName()), info.size());
+        STRATA_TRY(writer.open(blobPath, progress));
         STRATA_TRY(copyInto(source, writer));
+    }
+    progress.finishPhase();
     auto written = writer.finish();
     if (!written)
         return written.takeError();
@@ -119,7 +124,7 @@ Result<Digest> ImageImporter::import(const QString &source, const QString &refer
 
     const QString createdBy = QStringLiteral("stratactl import %1").arg(info.fileName());
     LayerStore layers(m_store);
-    auto staged = layers.stage(staging.value(), blobPath, blob, {}, {}, {}, createdBy, QStringLiteral("import of %1").arg(source));
+    auto staged = layers.stage(staging.value(), blobPath, blob, {}, {}, {}, createdBy, QStringLiteral("import of %1").arg(source), progress);
     if (!staged)
         return staged.takeError();
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digest.h"
+#include "progress.h"
 #include "result.h"
 
 #include <QString>
@@ -17,7 +18,7 @@ public:
     explicit ImageImporter(Store &store);
     // `changes` are Dockerfile-style config edits: "CMD …", "ENTRYPOINT …", "ENV k=v",
     // "WORKDIR /p", "USER u", as `docker import --change` takes them.
-    Result<Digest> import(const QString &source, const QString &reference, const QStringList &changes = {});
+    Result<Digest> import(const QString &source, const QString &reference, const QStringList &changes = {}, const Progress &progress = {});
 
 private:
     Store &m_store;

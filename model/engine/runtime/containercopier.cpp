@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -165,17 +166,17 @@ ContainerCopier::ContainerCopier(Store &store)
 {
 }
 
-Status ContainerCopier::copyIn(const Container &container, const QString &hostPath, const QString &containerPath)
+Status ContainerCopier::copyIn(const Container &container, const QString &hostPath, const QString &containerPath, const Progress &progress)
 {
-    return run(container, hostPath, containerPath, true);
+    return run(container, hostPath, containerPath, true, progress);
 }
 
-Status ContainerCopier::copyOut(const Container &container, const QString &containerPath, const QString &hostPath)
+Status ContainerCopier::copyOut(const Container &container, const QString &containerPath, const QString &hostPath, const Progress &progress)
 {
-    return run(container, hostPath, containerPath, false);
+    return run(container, hostPath, containerPath, false, progress);
 }
 
-Status ContainerCopier::run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer)
+Status ContainerCopier::run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer, const Progress &progress)
 {
     if (!containerPath.startsWith(u'/'))
         return fail(QStringLiteral("cp: the path in container %1 must be absolute: %2").arg(container.config.name, containerPath));
@@ -221,8 +222,13 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
     }
 
     int errorPipe[2];
-    if (pipe2(errorPipe, O_CLOEXEC) != 0)
-        return fail(QStringLiteral("cp: %1").arg(fs::errorText(errno)));
+    if (pipe2(errorPipe, O_CLOEXEC) != 0) {
+        const int err = errno;
+        close(hostDirFd);
+        if (hostDest.dirFd >= 0)
+            close(hostDest.dirFd);
+        return fail(ErrorCode::Io, QStringLiteral("cp: %1").arg(fs::errorText(err)));
+    }
     const pid_t child = fork();
     if (child == 0) {
         close(errorPipe[0]);
@@ -251,10 +257,37 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
         close(errorPipe[0]);
         return fail(QStringLiteral("cp: fork: %1").arg(fs::errorText(errno)));
     }
-    const QByteArray failure = fs::readToEnd(errorPipe[0]);
+    // The helper reports failures on the pipe and closes it by ending; meanwhile a cancel
+    // stops it within 100 ms.
+    progress.begin(QStringLiteral("Copying %1 container %2").arg(intoContainer ? QStringLiteral("into") : QStringLiteral("out of"), container.config.name), -1);
+    QByteArray failure;
+    bool cancelled = false;
+    for (;;) {
+        pollfd pfd { errorPipe[0], POLLIN, 0 };
+        const int ready = poll(&pfd, 1, 50);
+        if (ready < 0 && errno != EINTR)
+            break;
+        if (progress.cancelled()) {
+            kill(child, SIGKILL);
+            cancelled = true;
+            break;
+        }
+        if (ready <= 0)
+            continue;
+        char buf[4096];
+        const ssize_t n = read(errorPipe[0], buf, sizeof buf);
+        if (n > 0)
+            failure.append(buf, n);
+        else if (n == 0 || errno != EINTR)
+            break;
+    }
     close(errorPipe[0]);
     int ws = 0;
     while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
+    if (cancelled)
+        return fail(ErrorCode::Cancelled, QStringLiteral("cp %1 container %2: cancelled (what was copied so far stays)")
+                                               .arg(intoContainer ? QStringLiteral("into") : QStringLiteral("from"), container.config.name));
+    progress.finishPhase();
     if (!failure.isEmpty() || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
         return fail(QStringLiteral("cp %1 container %2: %3")
                         .arg(intoContainer ? QStringLiteral("into") : QStringLiteral("from"), container.config.name,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "containertypes.h"
+#include "progress.h"
 #include "result.h"
 
 #include <QString>
@@ -17,11 +18,13 @@ class Store;
 class ContainerCopier {
 public:
     explicit ContainerCopier(Store &store);
-    Status copyIn(const Container &container, const QString &hostPath, const QString &containerPath);
-    Status copyOut(const Container &container, const QString &containerPath, const QString &hostPath);
+    // A cancel stops the copy within 100 ms; what was copied until then stays, as with a
+    // killed `docker cp`.
+    Status copyIn(const Container &container, const QString &hostPath, const QString &containerPath, const Progress &progress = {});
+    Status copyOut(const Container &container, const QString &containerPath, const QString &hostPath, const Progress &progress = {});
 
 private:
-    Status run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer);
+    Status run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer, const Progress &progress);
     Store &m_store;
 };
 

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 
 #include <cerrno>
@@ -47,17 +48,22 @@ QStringList LayerStore::listNames() const
 }
 
 Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
-    const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject)
+    const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject, const Progress &progress)
 {
+    STRATA_TRY(progress.checkCancelled(subject));
     StagedLayer out;
     out.dir = staging.file(QStringLiteral("layer-%1").arg(++m_staged));
     if (fs::exists(out.dir))
         STRATA_TRY(fs::removeTree(out.dir));
     const QString diff = out.dir + QStringLiteral("/diff");
     STRATA_TRY(m_store.driver().prepare(diff, m_store.driver().independentSnapshots() ? QString() : parentDiffDir));
-    auto applied = LayerApplier::apply(blobPath, diff, m_store.driver().applyOptions(subject));
+    ApplyOptions options = m_store.driver().applyOptions(subject);
+    options.progress = progress;
+    progress.begin(QStringLiteral("Extracting %1").arg(subject), QFileInfo(blobPath).size());
+    auto applied = LayerApplier::apply(blobPath, diff, options);
     if (!applied)
         return applied.takeError();
+    progress.finishPhase();
     if (!expectedDiffId.isNull() && applied->diffId != expectedDiffId)
         return fail(QStringLiteral("%1: the image config names diffID %2, but the content hashes to %3").arg(subject, expectedDiffId.toString(), applied->diffId.toString()));
     LayerRecord &r = out.record;

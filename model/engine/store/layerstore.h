@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "imagetypes.h"
+#include "progress.h"
 #include "result.h"
 
 #include <QString>
@@ -33,7 +34,7 @@ public:
     // parent's snapshot (in the store or staged earlier), needed by drivers without independent
     // snapshots. When `expectedDiffId` is set the content must hash to it.
     Result<StagedLayer> stage(Staging &staging, const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
-        const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject);
+        const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject, const Progress &progress = {});
     // Moves a staged snapshot in, unless the store has it already. Call with the store lock held.
     Status adopt(const StagedLayer &layer);
     // Re-extracts a snapshot from its blob (check --repair). Call with the store lock held.
