@@ -544,7 +544,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         if (Status s = watcher.start(); !s)
             return failWith(command, s.error());
         m_out << "Watching the writable layer of " << c->config.name << " (" << containers.upperDir(c->config.id) << "); Ctrl-C stops.\n";
-        if (!m_store.driver().independentSnapshots())
+        if (!m_store.driver().copiesUp())
             m_out << "Note: with vfs the writable layer is a full copy of the image: nothing is copied up on write.\n";
         m_out.flush();
         QEventLoop loop;

@@ -66,7 +66,7 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
     const QString createdBy = QStringLiteral("stratactl commit %1 (%2)").arg(c.name, c.args().join(u' '));
     LayerStore layers(m_store);
     const Digest parentChain = image->layers.isEmpty() ? Digest() : image->layers.last().chainId;
-    const QString parentDiff = parentChain.isNull() || m_store.driver().independentSnapshots() ? QString() : layers.diffDir(parentChain);
+    const QString parentDiff = parentChain.isNull() ? QString() : layers.diffDir(parentChain);
     auto staged = layers.stage(staging.value(), blobPath, blob, written->digest, parentChain, parentDiff, createdBy,
         QStringLiteral("commit of container %1").arg(c.name), progress);
     if (!staged)

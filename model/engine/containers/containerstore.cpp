@@ -1,6 +1,7 @@
 #include "containerstore.h"
 
 #include "fsutil.h"
+#include "initlayer.h"
 #include "imagestore.h"
 #include "layerstore.h"
 #include "staging.h"
@@ -47,52 +48,6 @@ namespace {
             QLatin1String(scientists[rng->bounded(int(std::size(scientists)))]));
     }
 
-    const char *initDirs[] = { "proc", "sys", "dev", "dev/pts", "dev/shm", "etc" };
-    const char *initFiles[] = { "etc/hostname", "etc/hosts", "etc/resolv.conf" };
-
-    // vfs has no layers under the container: the init layer's entries are made in its copy,
-    // as the merged view of overlay2 would show them. A symbolic link in the image where the
-    // init layer has a directory is left alone (mounts resolve inside the root anyway).
-    Status applyInitEntries(const QString &init, const QString &target)
-    {
-        const int root = open(QFile::encodeName(target).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (root < 0)
-            return fail(QStringLiteral("%1: %2").arg(target, fs::errorText(errno)));
-        auto parentOf = [&](const QByteArray &rel, QByteArray *base) {
-            const qsizetype slash = rel.lastIndexOf('/');
-            *base = rel.mid(slash + 1);
-            return slash < 0 ? dup(root) : openat(root, rel.left(slash).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        };
-        for (const char *d : initDirs) {
-            QByteArray base;
-            const int parent = parentOf(d, &base);
-            if (parent >= 0) {
-                (void)mkdirat(parent, base.constData(), 0755);
-                close(parent);
-            }
-        }
-        for (const char *f : initFiles) {
-            QByteArray base;
-            const int parent = parentOf(f, &base);
-            if (parent < 0)
-                continue;
-            struct stat st;
-            if (fstatat(parent, base.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-                unlinkat(parent, base.constData(), 0);
-            const int fd = openat(parent, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-            struct stat initSt;
-            if (fd >= 0 && stat(QFile::encodeName(init + u'/' + QLatin1String(f)).constData(), &initSt) == 0) {
-                const timespec times[2] = { initSt.st_atim, initSt.st_mtim };
-                futimens(fd, times);
-            }
-            if (fd >= 0)
-                close(fd);
-            close(parent);
-        }
-        close(root);
-        return {};
-    }
-
     // Files of a container being built in tmp/: nobody sees them until the directory is renamed
     // into containers/, so they need neither a temp name nor an fsync each.
     Status writeText(const QString &path, const QByteArray &text)
@@ -127,10 +82,8 @@ Status ContainerStore::ensureInitLayer()
     if (!staging)
         return staging.takeError();
     const QString init = staging->file(QStringLiteral("init"));
-    for (const char *sub : initDirs)
-        STRATA_TRY(fs::makeDirs(init + u'/' + QLatin1String(sub)));
-    for (const char *file : initFiles)
-        STRATA_TRY(writeText(init + u'/' + QLatin1String(file), {}));
+    STRATA_TRY(fs::makeDirs(init));
+    STRATA_TRY(InitLayer::create(init));
     if (std::rename(QFile::encodeName(init).constData(), QFile::encodeName(initDir()).constData()) != 0)
         return fail(QStringLiteral("the containers' init layer %1: %2").arg(initDir(), fs::errorText(errno)));
     return fs::fsyncPath(m_store.root() + QStringLiteral("/containers"));
@@ -276,16 +229,15 @@ Result<QStringList> ContainerStore::imageLayerDirs(const ContainerConfig &config
 Result<QStringList> ContainerStore::imageLayerDirs(const Image &image, const QString &containerName) const
 {
     LayerStore layers(m_store);
-    QStringList dirs;
-    for (qsizetype i = image.layers.size() - 1; i >= 0; --i) {
-        const QString d = layers.diffDir(image.layers[i].chainId);
+    QStringList all;
+    for (qsizetype i = image.layers.size() - 1; i >= 0; --i)
+        all.append(layers.diffDir(image.layers[i].chainId));
+    const QStringList view = m_store.driver().viewLayers(all);
+    for (const QString &d : view) {
         if (!fs::isDirectory(d))
-            return fail(QStringLiteral("container %1: the snapshot of layer %2 is missing (run stratactl check)").arg(containerName, image.layers[i].chainId.toString()));
-        dirs.append(d);
-        if (!m_store.driver().independentSnapshots())
-            break; // a vfs snapshot is the whole tree
+            return fail(ErrorCode::NotFound, QStringLiteral("container %1: the snapshot %2 of its image is missing (run stratactl check)").arg(containerName, m_store.relative(d)));
     }
-    return dirs;
+    return view;
 }
 
 Result<QStringList> ContainerStore::baseLayers(const ContainerConfig &config) const
@@ -301,7 +253,7 @@ Result<QList<Change>> ContainerStore::changes(const Container &container) const
     auto base = baseLayers(container.config);
     if (!base)
         return base.takeError();
-    return computeChanges(upperDir(container.config.id), m_store.driver().independentSnapshots(), base.value());
+    return m_store.driver().changes(upperDir(container.config.id), base.value());
 }
 
 qint64 ContainerStore::writableSize(const QString &id) const
@@ -330,14 +282,8 @@ QJsonObject ContainerStore::inspect(const Container &container) const
         binds.append(QStringLiteral("%1:%2%3").arg(m.anonymous ? QString() : m.source, m.destination, m.readOnly ? QStringLiteral(":ro") : QString()));
     }
     const QString d = dir(c.id);
-    QJsonObject graph { { QStringLiteral("UpperDir"), upperDir(c.id) }, { QStringLiteral("MergedDir"), QString(d + QStringLiteral("/rw/merged")) } };
-    if (m_store.driver().independentSnapshots()) {
-        QStringList lowers { initDir() };
-        if (auto layers = imageLayerDirs(c))
-            lowers += layers.value();
-        graph.insert(QStringLiteral("LowerDir"), lowers.join(u':'));
-        graph.insert(QStringLiteral("WorkDir"), QString(d + QStringLiteral("/rw/work")));
-    }
+    auto imageLayers = imageLayerDirs(c);
+    const QJsonObject graph = m_store.driver().containerGraphData(dir(c.id), initDir(), imageLayers ? imageLayers.value() : QStringList());
     const QStringList args = c.args();
     return {
         { QStringLiteral("Id"), c.id },
@@ -437,26 +383,8 @@ Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig 
     STRATA_TRY(writeText(d + QStringLiteral("/resolv.conf"), resolv));
     STRATA_TRY(writeText(d + QStringLiteral("/log"), {}));
 
-    if (m_store.driver().independentSnapshots()) {
-        // overlay2: lower/0 is the init layer, lower/1.. the image's layers from the top.
-        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/diff")));
-        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/work")));
-        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
-        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/lower")));
-        QStringList targets { initDir() };
-        targets += layerDirs;
-        for (qsizetype i = 0; i < targets.size(); ++i) {
-            const QByteArray link = QFile::encodeName(d + QStringLiteral("/lower/") + QString::number(i));
-            if (symlink(QFile::encodeName(targets[i]).constData(), link.constData()) != 0)
-                return fail(QStringLiteral("container %1: cannot link layer %2: %3").arg(config.name).arg(i).arg(fs::errorText(errno)));
-        }
-    } else {
-        // vfs: the writable layer is a full copy of the image, plus the init layer's mount points.
-        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/diff")));
-        STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
-        STRATA_TRY(m_store.driver().prepare(d + QStringLiteral("/rw/diff"), layerDirs.value(0)));
-        STRATA_TRY(applyInitEntries(initDir(), d + QStringLiteral("/rw/diff")));
-    }
+    if (Status made = m_store.driver().prepareWritable(d, initDir(), layerDirs); !made)
+        return fail(made.takeError(), QStringLiteral("container %1: ").arg(config.name));
     STRATA_TRY(writeText(d + QStringLiteral("/monitor.lock"), {}));
     ContainerState created;
     STRATA_TRY(writeText(d + QStringLiteral("/state.json"), QJsonDocument(created.toJson()).toJson(QJsonDocument::Compact)));

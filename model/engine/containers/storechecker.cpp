@@ -261,8 +261,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
             report(QStringLiteral("%1 uses image %2, which is not in the store").arg(label, c->config.imageId.toString()), cannot(QStringLiteral("load the image again")));
         if (!fs::isDirectory(containers.upperDir(name)))
             report(QStringLiteral("%1 has lost its writable layer %2").arg(label, m_store.relative(containers.upperDir(name))), cannot(QStringLiteral("remove the container")));
-        if (m_store.driver().independentSnapshots()) {
-            const QString lower = containers.dir(name) + QStringLiteral("/lower");
+        if (const QString lower = containers.dir(name) + QStringLiteral("/lower"); fs::isDirectory(lower)) {
             for (const QString &link : QDir(lower).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)) {
                 if (!QFileInfo(lower + u'/' + link).isDir())
                     report(QStringLiteral("%1: lower/%2 points to %3, which is missing").arg(label, link, QFileInfo(lower + u'/' + link).symLinkTarget()),

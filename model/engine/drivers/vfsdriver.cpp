@@ -1,6 +1,7 @@
 #include "vfsdriver.h"
 
 #include "fsutil.h"
+#include "initlayer.h"
 #include "treecopier.h"
 
 #include <QByteArray>
@@ -23,6 +24,43 @@ Status VfsDriver::prepare(const QString &diffDir, const QString &parentDiffDir) 
     STRATA_TRY(fs::makeDirs(diffDir));
     if (parentDiffDir.isEmpty())
         return {};
+    return copyTree(parentDiffDir, diffDir);
+}
+
+QJsonObject VfsDriver::imageGraphData(const QStringList &snapshots) const
+{
+    if (snapshots.isEmpty())
+        return {};
+    return QJsonObject { { QStringLiteral("Dir"), snapshots.first() } };
+}
+
+Status VfsDriver::prepareWritable(const QString &d, const QString &initDir, const QStringList &imageViewLayers) const
+{
+    STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
+    STRATA_TRY(prepare(d + QStringLiteral("/rw/diff"), imageViewLayers.value(0)));
+    return InitLayer::applyTo(initDir, d + QStringLiteral("/rw/diff"));
+}
+
+Result<RootfsMount> VfsDriver::rootfsMount(const QString &d) const
+{
+    RootfsMount m;
+    m.overlay = false;
+    m.upperDir = d + QStringLiteral("/rw/diff");
+    return m;
+}
+
+QJsonObject VfsDriver::containerGraphData(const QString &d, const QString &, const QStringList &) const
+{
+    return QJsonObject { { QStringLiteral("UpperDir"), QString(d + QStringLiteral("/rw/diff")) }, { QStringLiteral("MergedDir"), QString(d + QStringLiteral("/rw/merged")) } };
+}
+
+Result<QList<Change>> VfsDriver::changes(const QString &writableDir, const QStringList &baseLayers) const
+{
+    return computeChanges(writableDir, false, baseLayers);
+}
+
+Status VfsDriver::copyTree(const QString &parentDiffDir, const QString &diffDir) const
+{
     int src = open(QFile::encodeName(parentDiffDir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (src < 0)
         return fail(QStringLiteral("%1: cannot open parent snapshot: %2").arg(parentDiffDir, fs::errorText(errno)));

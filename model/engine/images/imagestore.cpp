@@ -518,17 +518,10 @@ QJsonObject ImageStore::inspect(const Image &image) const
         diffIds.append(l.diffId.toString());
     QJsonObject graphData;
     if (!image.layers.isEmpty()) {
-        const QString top = layers.diffDir(image.layers.last().chainId);
-        if (m_store.driver().independentSnapshots()) {
-            QStringList lower;
-            for (qsizetype i = image.layers.size() - 2; i >= 0; --i)
-                lower.append(layers.diffDir(image.layers[i].chainId));
-            if (!lower.isEmpty())
-                graphData.insert(QStringLiteral("LowerDir"), lower.join(u':'));
-            graphData.insert(QStringLiteral("UpperDir"), top);
-        } else {
-            graphData.insert(QStringLiteral("Dir"), top);
-        }
+        QStringList snapshots;
+        for (qsizetype i = image.layers.size() - 1; i >= 0; --i)
+            snapshots.append(layers.diffDir(image.layers[i].chainId));
+        graphData = m_store.driver().imageGraphData(snapshots);
     }
     const QJsonObject &c = image.config;
     return QJsonObject {

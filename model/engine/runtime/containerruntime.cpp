@@ -29,13 +29,29 @@
 namespace strata {
 
 namespace {
+    constexpr int startTimeoutMs = 30000;
 
     // Reads one line from the monitor's status pipe; empty at end of file.
-    QByteArray readLine(int fd)
+    // A line from the monitor; with a timeout (ms), an empty line when it passes first.
+    QByteArray readLine(int fd, int timeoutMs = -1, bool *timedOut = nullptr)
     {
         QByteArray line;
         char c;
+        QElapsedTimer timer;
+        timer.start();
         for (;;) {
+            if (timeoutMs >= 0) {
+                pollfd pfd { fd, POLLIN, 0 };
+                const int left = int(qMax<qint64>(0, timeoutMs - timer.elapsed()));
+                const int ready = poll(&pfd, 1, left);
+                if (ready < 0 && errno == EINTR)
+                    continue;
+                if (ready == 0) {
+                    if (timedOut)
+                        *timedOut = true;
+                    return {};
+                }
+            }
             const ssize_t n = read(fd, &c, 1);
             if (n < 0 && errno == EINTR)
                 continue;
@@ -188,7 +204,13 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
     close(status[1]);
     int ws = 0;
     while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
-    const QByteArray line = readLine(status[0]);
+    // Bounded: a monitor that hangs (a mount that blocks, say) must not hang the caller too.
+    bool timedOut = false;
+    const QByteArray line = readLine(status[0], startTimeoutMs, &timedOut);
+    if (timedOut) {
+        close(status[0]);
+        return fail(ErrorCode::Io, QStringLiteral("container %1: its monitor did not report within %2 s").arg(container.config.name).arg(startTimeoutMs / 1000));
+    }
     if (line.startsWith("started ")) {
         StartedContainer s;
         s.pid = line.mid(8).toLongLong();
@@ -215,6 +237,9 @@ Result<int> ContainerRuntime::waitForExit(StartedContainer &started, const Conta
         if (line.startsWith("exit ")) {
             close(started.statusFd);
             started.statusFd = -1;
+            // Once `run` returns, `rm` must work: the monitor is ending, give it a moment to be gone.
+            if (!container.config.autoRemove)
+                (void)waitForMonitor(container.config.id, 2000);
             return line.mid(5).toInt();
         }
         if (line.isEmpty()) {

@@ -56,7 +56,7 @@ Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath,
     if (fs::exists(out.dir))
         STRATA_TRY(fs::removeTree(out.dir));
     const QString diff = out.dir + QStringLiteral("/diff");
-    STRATA_TRY(m_store.driver().prepare(diff, m_store.driver().independentSnapshots() ? QString() : parentDiffDir));
+    STRATA_TRY(m_store.driver().prepare(diff, parentDiffDir));
     ApplyOptions options = m_store.driver().applyOptions(subject);
     options.progress = progress;
     progress.begin(QStringLiteral("Extracting %1").arg(subject), QFileInfo(blobPath).size());
@@ -100,12 +100,8 @@ Status LayerStore::rebuild(const LayerRecord &record, Staging &staging)
     const QString subject = QStringLiteral("layer %1").arg(record.chainId.toString());
     if (!m_store.content().has(record.blob.digest))
         return fail(QStringLiteral("%1: its blob %2 is missing, so it cannot be re-extracted").arg(subject, record.blob.digest.toString()));
-    QString parentDiff;
-    if (!record.parent.isNull() && !m_store.driver().independentSnapshots()) {
-        if (!has(record.parent))
-            return fail(QStringLiteral("%1: its parent %2 is missing").arg(subject, record.parent.toString()));
-        parentDiff = diffDir(record.parent);
-    }
+    // A driver that builds on the parent's snapshot fails plainly when it is missing.
+    const QString parentDiff = record.parent.isNull() ? QString() : diffDir(record.parent);
     auto staged = stage(staging, m_store.content().blobPath(record.blob.digest), record.blob, record.diffId, record.parent, parentDiff, record.createdBy, subject);
     if (!staged)
         return staged.takeError();
