@@ -574,6 +574,20 @@ private slots:
             "D /bin/wc" };
         QCOMPARE(lines(r.out), expected);
         QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("changes") }).exitCode, 0);
+
+        // A directory the container made unreadable: root reads it anyway; the unprivileged
+        // owner cannot, and diff then says so instead of leaving the subtree out.
+        r = ctl({ QStringLiteral("run"), QStringLiteral("--name"), QStringLiteral("locked"), QStringLiteral("bb"), QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("mkdir -p /locked/inner && touch /locked/inner/f && chmod 000 /locked") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = ctl({ QStringLiteral("diff"), QStringLiteral("locked") });
+        if (m_rootless) {
+            QVERIFY2(r.exitCode != 0 && r.err.contains("cannot compare") && r.err.contains("/locked"), QByteArray(r.out + r.err).constData());
+        } else {
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(lines(r.out), (QSet<QByteArray> { "A /locked", "A /locked/inner", "A /locked/inner/f" }));
+        }
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("locked") }).exitCode, 0);
     }
 
     void watchReportsWrites_data() { modes(); }

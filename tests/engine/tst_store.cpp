@@ -143,6 +143,39 @@ private slots:
         QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
     }
 
+    // Trees deeper than the engine walks are refused with an error naming them, never walked
+    // until the stack runs out: importing such a directory, and (vfs) copying such a layer.
+    void deepTreesRefused()
+    {
+        const QString deep = m_tmp.filePath(QStringLiteral("deep"));
+        QByteArray rel;
+        for (int i = 0; i < 1100; ++i)
+            rel += i ? "/d" : "d";
+        QVERIFY(QDir().mkpath(deep + u'/' + QString::fromLatin1(rel)));
+        QString root = newRoot();
+        QCOMPARE(stratactl(root, { QStringLiteral("images") }).exitCode, 0);
+        RunResult r = stratactl(root, { QStringLiteral("import"), deep, QStringLiteral("deep:1") });
+        QVERIFY2(r.exitCode == 1 && r.err.contains("deeper than 1024 directories"), r.err.constData());
+        QCOMPARE(stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") }).out, QByteArray());
+        QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
+
+        // On vfs each snapshot starts as a copy of its parent's: a deep base layer under a
+        // second one makes the copy meet the bound.
+        TarBuilder base;
+        for (qsizetype i = 1; i <= rel.size(); ++i) {
+            if (i == rel.size() || rel[i] == '/')
+                base.dir(rel.left(i));
+        }
+        root = newRoot();
+        QCOMPARE(stratactl(root, { QStringLiteral("--driver"), QStringLiteral("vfs"), QStringLiteral("images") }).exitCode, 0);
+        const QString archive = file(QStringLiteral("deep.tar"), dockerArchive({ base.build(), TarBuilder().file("top", "x").build() }, QStringLiteral("deep:2")));
+        r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), archive });
+        QVERIFY2(r.exitCode == 1 && r.err.contains("deeper than 1024 directories"), r.err.constData());
+        QCOMPARE(entries(snapshots(root)), QStringList());
+        QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
+        QDir(deep).removeRecursively();
+    }
+
     void tagsMoveAndProtect()
     {
         const QString root = newRoot();

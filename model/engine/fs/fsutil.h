@@ -12,6 +12,16 @@ namespace strata::fs {
 
 QString errorText(int err);
 
+// How deep a tree the store copies or writes (directories below its root). Trees come from
+// untrusted layers and containers: deeper ones are refused with an error, never walked until
+// the stack runs out. Real images stay far below it.
+constexpr int maxTreeDepth = 1024;
+// The number of directories above `relPath` ("a/b/c" has 2).
+inline int depthOf(const QByteArray &relPath)
+{
+    return int(relPath.count('/'));
+}
+
 enum class Durability {
     Synced, // survives power loss: the file and its directory are fsynced
     Unsynced, // still atomic for readers, for state that means nothing after a reboot

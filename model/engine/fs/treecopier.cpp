@@ -76,6 +76,8 @@ Status TreeCopier::copyEntry(int srcDir, const QByteArray &name, int dstDir, con
         m_links.insert(key, rel);
     }
     if (S_ISDIR(st.st_mode)) {
+        if (fs::depthOf(rel) >= fs::maxTreeDepth)
+            return fail(ErrorCode::InvalidInput, QStringLiteral("cannot copy '%1…': the tree is deeper than %2 directories").arg(QString::fromUtf8(rel.left(200))).arg(fs::maxTreeDepth));
         if (mkdirat(dstDir, dstName.constData(), 0700) != 0)
             return error(rel, "mkdir");
         int s = openat(srcDir, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -109,9 +111,11 @@ Status TreeCopier::copyEntry(int srcDir, const QByteArray &name, int dstDir, con
                 continue;
             }
             if (!kernelCopy) {
-                char buffer[1 << 16];
-                n = read(s, buffer, sizeof buffer);
-                if (n > 0 && write(d, buffer, size_t(n)) != n)
+                // On the heap, once: this frame recurses once per directory level.
+                if (m_buffer.isEmpty())
+                    m_buffer.resize(1 << 16);
+                n = read(s, m_buffer.data(), size_t(m_buffer.size()));
+                if (n > 0 && write(d, m_buffer.constData(), size_t(n)) != n)
                     n = -1;
             }
             if (n <= 0) {

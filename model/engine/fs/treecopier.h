@@ -31,6 +31,7 @@ private:
     bool m_keepOwners;
     int m_dstRoot = -1;
     QHash<QPair<quint64, quint64>, QByteArray> m_links;
+    QByteArray m_buffer;
 };
 
 } // namespace strata

@@ -22,20 +22,36 @@ namespace {
         unsigned char type;
     };
 
-    // readdir with the types the filesystem gives (DT_UNKNOWN is resolved with lstat).
-    QList<DirEntry> readEntries(int dirFd)
+    // readdir with the types the filesystem gives (DT_UNKNOWN is resolved with lstat). What
+    // cannot be read is added to `problems` (with `path` naming the directory), never skipped
+    // silently: a diff that leaves out a subtree would be a wrong answer.
+    QList<DirEntry> readEntries(int dirFd, const QByteArray &path, QStringList *problems)
     {
         QList<DirEntry> out;
+        const auto problem = [&](int err) {
+            if (problems)
+                problems->append(QStringLiteral("'/%1': %2").arg(QString::fromUtf8(path), fs::errorText(err)));
+        };
         const int fd = dup(dirFd);
-        if (fd < 0)
+        if (fd < 0) {
+            problem(errno);
             return out;
+        }
         DIR *d = fdopendir(fd);
         if (!d) {
+            problem(errno);
             close(fd);
             return out;
         }
         rewinddir(d);
-        while (dirent *e = readdir(d)) {
+        for (;;) {
+            errno = 0;
+            dirent *e = readdir(d);
+            if (!e) {
+                if (errno != 0)
+                    problem(errno);
+                break;
+            }
             if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0)))
                 continue;
             unsigned char type = e->d_type;
@@ -89,7 +105,7 @@ namespace {
         bool walk(int newDirFd, const QByteArray &dirPath, const QList<int> &baseLayers, bool full, QList<Change> &out)
         {
             const QHash<QByteArray, LayerView::Entry> base = baseLayers.isEmpty() ? QHash<QByteArray, LayerView::Entry>() : m_base.list(dirPath, baseLayers);
-            QList<DirEntry> entries = readEntries(newDirFd);
+            QList<DirEntry> entries = readEntries(newDirFd, dirPath, &m_problems);
             std::sort(entries.begin(), entries.end(), [](const DirEntry &a, const DirEntry &b) { return a.name < b.name; });
             bool changed = false;
             QSet<QByteArray> present;
@@ -114,8 +130,10 @@ namespace {
                     continue;
                 }
                 struct stat baseSt;
-                if (fstatat(newDirFd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !m_base.stat(b->layer, path, &baseSt))
+                if (fstatat(newDirFd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !m_base.stat(b->layer, path, &baseSt)) {
+                    m_problems.append(QStringLiteral("'/%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
                     continue;
+                }
                 const qsizetype mark = out.size();
                 bool recorded = false;
                 if (differs(st, baseSt)) {
@@ -125,8 +143,10 @@ namespace {
                 if (!S_ISDIR(st.st_mode))
                     continue;
                 const int childFd = openDir(newDirFd, e.name);
-                if (childFd < 0)
+                if (childFd < 0) {
+                    m_problems.append(QStringLiteral("'/%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
                     continue;
+                }
                 bool below;
                 if (!b->isDir) {
                     addAll(newDirFd, e.name, path, out); // a directory where the image had a file
@@ -159,9 +179,11 @@ namespace {
         void addAll(int parentFd, const QByteArray &name, const QByteArray &path, QList<Change> &out)
         {
             const int fd = openDir(parentFd, name);
-            if (fd < 0)
+            if (fd < 0) {
+                m_problems.append(QStringLiteral("'/%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
                 return;
-            QList<DirEntry> entries = readEntries(fd);
+            }
+            QList<DirEntry> entries = readEntries(fd, path, &m_problems);
             std::sort(entries.begin(), entries.end(), [](const DirEntry &a, const DirEntry &b) { return a.name < b.name; });
             for (const DirEntry &e : std::as_const(entries)) {
                 const QByteArray child = join(path, e.name);
@@ -172,6 +194,10 @@ namespace {
             close(fd);
         }
 
+    public:
+        QStringList m_problems; // what could not be read: the diff is refused rather than incomplete
+
+    private:
         const LayerView &m_base;
         bool m_overlay;
     };
@@ -242,9 +268,12 @@ QHash<QByteArray, LayerView::Entry> LayerView::list(const QByteArray &dirPath, c
     QSet<QByteArray> settled; // nothing further down can contribute to these names
     for (int layer : layers) {
         const int fd = openDir(m_roots[layer], dirPath);
-        if (fd < 0)
+        if (fd < 0) {
+            if (errno != ENOENT && errno != ENOTDIR) // not in this layer is normal; unreadable is not
+                m_problems.append(QStringLiteral("layer %1, '/%2': %3").arg(layer).arg(QString::fromUtf8(dirPath), fs::errorText(errno)));
             continue;
-        for (const DirEntry &e : readEntries(fd)) {
+        }
+        for (const DirEntry &e : readEntries(fd, dirPath, &m_problems)) {
             auto it = out.find(e.name);
             if (it != out.end()) {
                 if (settled.contains(e.name))
@@ -330,6 +359,10 @@ Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, 
     ChangeWalker walker(base, upperIsOverlay);
     walker.walk(root, {}, base.allLayers(), !upperIsOverlay, out);
     close(root);
+    const QStringList problems = walker.m_problems + base.problems();
+    if (!problems.isEmpty())
+        return fail(ErrorCode::Io, QStringLiteral("writable layer %1: cannot compare %2%3").arg(upper, problems.first(),
+            problems.size() > 1 ? QStringLiteral(" (and %1 more)").arg(problems.size() - 1) : QString()));
     return out;
 }
 

@@ -46,10 +46,14 @@ public:
     static bool isWhiteout(const struct stat &st);
     // Whether the directory `name` in `dirFd` carries overlay's opaque mark (trusted. or user.).
     static bool isOpaque(int dirFd, const char *name);
+    // Directories list() could not read (not ones a layer simply lacks), for callers that must
+    // not give an incomplete answer. A LayerView is used by one thread at a time.
+    QStringList problems() const { return m_problems; }
 
 private:
     QStringList m_dirs;
     QList<int> m_roots;
+    mutable QStringList m_problems;
 };
 
 // One line of `diff`: the path as the container sees it.

@@ -163,10 +163,13 @@ namespace {
                 addXattrs(entry, fd);
             Status status = header(entry, path);
             if (status && S_ISREG(st.st_mode)) {
-                char buffer[1 << 16];
+                // On the heap, once: this frame recurses once per directory level.
+                if (m_buffer.isEmpty())
+                    m_buffer.resize(1 << 16);
+                char *buffer = m_buffer.data();
                 ssize_t n;
                 qint64 total = 0;
-                while ((n = read(fd, buffer, sizeof buffer)) > 0) {
+                while ((n = read(fd, buffer, size_t(m_buffer.size()))) > 0) {
                     total += n;
                     if (total > st.st_size || archive_write_data(m_archive, buffer, size_t(n)) != n) {
                         status = fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(path),
@@ -177,8 +180,12 @@ namespace {
                 if (status && total != st.st_size) // libarchive would pad it with zeros: refuse instead
                     status = fail(QStringLiteral("'%1': shrank while being read").arg(QString::fromUtf8(path)));
             }
-            if (status && isDir && m_recursive)
-                status = writeDir(fd, path + '/');
+            if (status && isDir && m_recursive) {
+                if (fs::depthOf(path) >= fs::maxTreeDepth)
+                    status = fail(ErrorCode::InvalidInput, QStringLiteral("'%1…': the tree is deeper than %2 directories").arg(QString::fromUtf8(path.left(200))).arg(fs::maxTreeDepth));
+                else
+                    status = writeDir(fd, path + '/');
+            }
             if (fd >= 0)
                 close(fd);
             return status;
@@ -194,6 +201,7 @@ namespace {
         archive *m_archive;
         bool m_recursive;
         QHash<QPair<quint64, quint64>, QByteArray> m_links;
+        QByteArray m_buffer;
     };
 
 } // namespace
