@@ -111,6 +111,15 @@ int Cli::run(const QStringList &arguments)
     }
     if (command == QLatin1String("__monitor")) // the monitor opens the store itself
         return ContainerCli::runMonitor(storeOptions.root.isEmpty() ? Store::defaultRoot() : storeOptions.root, args, m_err);
+    if (command == QLatin1String("__exec")) { // exec for a caller with threads (ContainerRuntime::exec)
+        storeOptions.sweep = false;
+        auto opened = openStore(storeOptions);
+        if (!opened) {
+            m_err << "stratactl __exec: " << opened.error() << '\n';
+            return 125;
+        }
+        return ContainerCli::runExecHelper(*opened.value(), args, m_err);
+    }
 
     auto failWith = [&](const QString &message, int code = 1) {
         m_err << "stratactl " << command << ": " << message << '\n';

@@ -218,6 +218,17 @@ int ContainerCli::runMonitor(const QString &root, const QStringList &arguments, 
     return ContainerMonitor::run(root, a->positional.first(), a->has(QStringLiteral("--attach")), statusFd);
 }
 
+int ContainerCli::runExecHelper(Store &store, const QStringList &arguments, QTextStream &err)
+{
+    auto a = parseArgs(arguments, {}, { QStringLiteral("--report-fd"), QStringLiteral("--request") });
+    const QJsonDocument request = a ? QJsonDocument::fromJson(a->value(QStringLiteral("--request"), {}).toUtf8()) : QJsonDocument();
+    if (!a || a->positional.size() != 1 || !request.isObject()) {
+        err << "stratactl __exec: --report-fd N --request JSON CONTAINER-ID (started by Strata, not by hand)\n";
+        return 2;
+    }
+    return ContainerRuntime::runExecHelper(store, a->positional.first(), request.object(), a->value(QStringLiteral("--report-fd"), {}, QStringLiteral("-1")).toInt());
+}
+
 std::optional<QJsonObject> ContainerCli::inspect(const QString &reference)
 {
     ContainerStore containers(m_store);

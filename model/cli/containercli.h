@@ -19,6 +19,8 @@ public:
     static bool handles(const QString &command);
     static QString usage();
     // The hidden `__monitor` command, which runs before any store is opened here.
+    // The hidden `__exec` command: ContainerRuntime::exec on behalf of a process with threads.
+    static int runExecHelper(Store &store, const QStringList &arguments, QTextStream &err);
     static int runMonitor(const QString &root, const QStringList &args, QTextStream &err);
     int run(const QString &command, const QStringList &args);
     // A container's inspect JSON, if `reference` names one.

@@ -3,6 +3,7 @@
 // elsewhere, StoreWatcher, ChangeWatcher (its queue overflow included), and liveness locks that
 // polling never disturbs.
 #include "changewatcher.h"
+#include "containerruntime.h"
 #include "containerstore.h"
 #include "imageimporter.h"
 #include "imagestore.h"
@@ -239,6 +240,68 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(ContainerStore(*store).resolve(QStringLiteral("w"))->state.status == ContainerState::Status::Exited, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(containers.count() > started, 2000);
         QCOMPARE(stratactl(root, { QStringLiteral("rm"), QStringLiteral("w") }).exitCode, 0);
+    }
+
+    // exec from a process with threads, as the window's console does: through the helper
+    // process, with the caller's pipes as the program's streams and no terminal of its own.
+    void execWithCallerStreams()
+    {
+        if (geteuid() != 0 || !QFile::exists(QStringLiteral("/bin/busybox")))
+            QSKIP("needs root and /bin/busybox (package busybox-static) to run a container");
+        qputenv("STRATA_MONITOR_PROGRAM", QByteArrayLiteral(STRATACTL_PATH));
+        const QString root = newRoot();
+        auto store = open(root);
+        QVERIFY(store);
+        const QString bb = m_tmp.filePath(QStringLiteral("bbexec"));
+        QDir().mkpath(bb + QStringLiteral("/bin"));
+        QVERIFY(QFile::copy(QStringLiteral("/bin/busybox"), bb + QStringLiteral("/bin/busybox")));
+        for (const char *applet : { "sh", "cat", "sleep", "echo" })
+            QVERIFY(QFile::link(QStringLiteral("busybox"), bb + QStringLiteral("/bin/") + QLatin1String(applet)));
+        QVERIFY(ImageImporter(*store).import(bb, QStringLiteral("bbexec:1")));
+        RunResult r = stratactl(root, { QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("console"), QStringLiteral("bbexec:1"),
+            QStringLiteral("sleep"), QStringLiteral("60") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        std::atomic<bool> busy { true };
+        std::thread other([&] { // this process has another thread while it forks
+            while (busy.load())
+                (void)ImageStore(*store).list();
+        });
+        int in[2], out[2], err[2];
+        QVERIFY(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
+        QVERIFY(write(in[1], "typed\n", 6) == 6);
+        close(in[1]);
+        auto container = ContainerStore(*store).resolve(QStringLiteral("console"));
+        QVERIFY(container);
+        ExecRequest request;
+        request.command = { QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo out; echo err >&2; cat; echo written > /from-console") };
+        request.interactive = true;
+        request.streams = { in[0], out[1], err[1] };
+        auto status = ContainerRuntime(*store, ContainerRuntime::Launch::Exec).exec(container.value(), request);
+        busy = false;
+        other.join();
+        close(in[0]);
+        close(out[1]);
+        close(err[1]);
+        QVERIFY2(status, qPrintable(status.error()));
+        QCOMPARE(status.value(), 0);
+        QByteArray gotOut, gotErr;
+        char buf[256];
+        for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;)
+            gotOut.append(buf, n);
+        for (ssize_t n; (n = read(err[0], buf, sizeof buf)) > 0;)
+            gotErr.append(buf, n);
+        close(out[0]);
+        close(err[0]);
+        QCOMPARE(gotOut, QByteArray("out\ntyped\n"));
+        QCOMPARE(gotErr, QByteArray("err\n"));
+        QCOMPARE(readFile(ContainerStore(*store).upperDir(container->config.id) + QStringLiteral("/from-console")), QByteArray("written\n"));
+        // A failure comes back as an error with its code, not as a lost exit status.
+        request.command = { QStringLiteral("/no/such/program") };
+        request.streams = {};
+        status = ContainerRuntime(*store, ContainerRuntime::Launch::Exec).exec(container.value(), request);
+        QVERIFY(!status);
+        QVERIFY2(status.error().contains(QLatin1String("/no/such/program")), qPrintable(status.error()));
+        QCOMPARE(stratactl(root, { QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("console") }).exitCode, 0);
     }
 
     // Polling a stopped container's liveness (as a window refreshing its state does) never

@@ -8,6 +8,8 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonArray>
 #include <QFileInfo>
 #include <QThread>
 
@@ -74,18 +76,18 @@ namespace {
 
 // Copies our stdin into a pseudo-terminal's master side and its output to our stdout until
 // `child` (which waits for the program) ends, then what the program wrote last.
-void ContainerRuntime::relayTerminal(int master, bool withInput, pid_t child)
+void ContainerRuntime::relayTerminal(int master, bool withInput, pid_t child, int inFd, int outFd)
 {
-    auto toStdout = [](const char *buf, size_t n) {
+    auto toStdout = [outFd](const char *buf, size_t n) {
         for (size_t done = 0; done < n;) {
-            const ssize_t w = write(1, buf + done, n - done);
+            const ssize_t w = write(outFd, buf + done, n - done);
             if (w <= 0)
                 return;
             done += size_t(w);
         }
     };
     const int childFd = int(syscall(SYS_pidfd_open, child, 0));
-    int in = withInput ? 0 : -1;
+    int in = withInput ? inFd : -1;
     // A resize of our terminal reaches the program's terminal (which then sends it SIGWINCH).
     sigset_t winch, before;
     sigemptyset(&winch);
@@ -119,7 +121,7 @@ void ContainerRuntime::relayTerminal(int master, bool withInput, pid_t child)
         if (fds[3].revents) {
             signalfd_siginfo info;
             while (read(resized, &info, sizeof info) == sizeof info) { }
-            copyWindowSize(1, master);
+            copyWindowSize(outFd, master);
         }
         if (in >= 0 && fds[2].revents) {
             const ssize_t n = read(in, buf, sizeof buf);
@@ -147,7 +149,7 @@ QString ContainerRuntime::monitorProgram()
     return QCoreApplication::applicationDirPath() + QStringLiteral("/stratactl");
 }
 
-Result<StartedContainer> ContainerRuntime::start(const Container &container, bool attached, int *failedStatus)
+Result<StartedContainer> ContainerRuntime::start(const Container &container, bool attached, int *failedStatus, const StreamFds &streams)
 {
     if (failedStatus)
         *failedStatus = 125;
@@ -188,9 +190,16 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
         if (monitor != 0)
             _exit(monitor < 0 ? 1 : 0);
         const int devNull = open("/dev/null", O_RDWR);
-        if (!interactive)
+        if (attached) {
+            // Duplicated above 3 first, so that moving one onto 0..2 cannot overwrite another.
+            const int in = fcntl(streams.inOr(0), F_DUPFD_CLOEXEC, 10);
+            const int out = fcntl(streams.outOr(1), F_DUPFD_CLOEXEC, 10);
+            const int err = fcntl(streams.errOr(2), F_DUPFD_CLOEXEC, 10);
+            dup2(interactive ? in : devNull, 0);
+            dup2(out, 1);
+            dup2(err, 2);
+        } else {
             dup2(devNull, 0);
-        if (!attached) {
             dup2(devNull, 1);
             dup2(devNull, 2);
         }
@@ -309,7 +318,95 @@ Status ContainerRuntime::stop(const Container &container, int timeoutSeconds)
     return {};
 }
 
+QJsonObject ExecRequest::toJson() const
+{
+    return QJsonObject {
+        { QStringLiteral("command"), QJsonArray::fromStringList(command) },
+        { QStringLiteral("env"), QJsonArray::fromStringList(env) },
+        { QStringLiteral("workingDir"), workingDir },
+        { QStringLiteral("user"), user },
+        { QStringLiteral("interactive"), interactive },
+        { QStringLiteral("tty"), tty },
+    };
+}
+
+ExecRequest ExecRequest::fromJson(const QJsonObject &o)
+{
+    ExecRequest r;
+    for (const QJsonValue &v : o.value(QLatin1String("command")).toArray())
+        r.command.append(v.toString());
+    for (const QJsonValue &v : o.value(QLatin1String("env")).toArray())
+        r.env.append(v.toString());
+    r.workingDir = o.value(QLatin1String("workingDir")).toString();
+    r.user = o.value(QLatin1String("user")).toString();
+    r.interactive = o.value(QLatin1String("interactive")).toBool();
+    r.tty = o.value(QLatin1String("tty")).toBool();
+    return r;
+}
+
 Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest &request)
+{
+    return m_launch == Launch::Fork ? execHere(container, request) : execThroughHelper(container, request);
+}
+
+Result<int> ContainerRuntime::execThroughHelper(const Container &container, const ExecRequest &request)
+{
+    const QString program = monitorProgram();
+    if (!QFileInfo(program).isExecutable())
+        return fail(QStringLiteral("exec in %1: the helper program %2 is missing (set STRATA_MONITOR_PROGRAM)").arg(container.config.name, program));
+    // Everything the child needs is made now: after fork it only moves descriptors and execs.
+    const QByteArray path = QFile::encodeName(program);
+    QList<QByteArray> argStore { "stratactl", "--root", QFile::encodeName(m_store.root()), "__exec", "--report-fd", "3", "--request",
+        QJsonDocument(request.toJson()).toJson(QJsonDocument::Compact), container.config.id.toLatin1() };
+    std::vector<char *> argv;
+    for (QByteArray &a : argStore)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0)
+        return fail(ErrorCode::Io, QStringLiteral("exec in %1: %2").arg(container.config.name, fs::errorText(errno)));
+    const int in = request.streams.inOr(0), out = request.streams.outOr(1), err = request.streams.errOr(2);
+    const pid_t child = fork();
+    if (child == 0) {
+        const int fds[4] = { fcntl(in, F_DUPFD_CLOEXEC, 10), fcntl(out, F_DUPFD_CLOEXEC, 10), fcntl(err, F_DUPFD_CLOEXEC, 10), fcntl(report[1], F_DUPFD_CLOEXEC, 10) };
+        for (int i = 0; i < 4; ++i)
+            dup2(fds[i], i);
+        syscall(SYS_close_range, 4u, ~0u, 0u);
+        execv(path.constData(), argv.data());
+        _exit(127);
+    }
+    close(report[1]);
+    if (child < 0) {
+        close(report[0]);
+        return fail(ErrorCode::Io, QStringLiteral("exec in %1: fork: %2").arg(container.config.name, fs::errorText(errno)));
+    }
+    const QByteArray line = readLine(report[0]);
+    close(report[0]);
+    int ws = 0;
+    while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
+    if (line.startsWith("exit "))
+        return line.mid(5).toInt();
+    if (line.startsWith("error ")) {
+        const QByteArray rest = line.mid(6);
+        return fail(ErrorCode(rest.left(rest.indexOf(' ')).toInt()), QString::fromUtf8(rest.mid(rest.indexOf(' ') + 1)));
+    }
+    return fail(QStringLiteral("exec in %1: the helper %2 ended with %3 and no report").arg(container.config.name, program, describeStatus(ws)));
+}
+
+int ContainerRuntime::runExecHelper(Store &store, const QString &containerId, const QJsonObject &request, int reportFd)
+{
+    const auto report = [reportFd](const QByteArray &line) { (void)!write(reportFd, line.constData(), size_t(line.size())); };
+    auto container = ContainerStore(store).load(containerId);
+    Result<int> status = container ? ContainerRuntime(store, Launch::Fork).execHere(container.value(), ExecRequest::fromJson(request)) : Result<int>(container.takeError());
+    if (!status) {
+        report("error " + QByteArray::number(int(status.code())) + ' ' + status.error().toUtf8().replace('\n', ' ') + '\n');
+        return 125;
+    }
+    report("exit " + QByteArray::number(status.value()) + '\n');
+    return status.value();
+}
+
+Result<int> ContainerRuntime::execHere(const Container &container, const ExecRequest &request)
 {
     ContainerStore containers(m_store);
     const ContainerState s = containers.state(container.config.id);
@@ -335,6 +432,7 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
     spec.rootless = m_store.rootless();
     const bool hostNetwork = container.config.network == QLatin1String("host");
     const bool interactive = request.interactive;
+    const StreamFds streams = request.streams;
     // -t: the terminal is opened inside the container (its own devpts, so `tty` names it) by
     // the joined process, which sends us the master side to relay.
     int master = -1;
@@ -386,9 +484,12 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
                 dup2(slave, 1);
                 dup2(slave, 2);
                 ioctl(0, TIOCSCTTY, 0);
-            } else if (!interactive) {
+            } else {
                 const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-                dup2(devNull, 0);
+                const int fds[3] = { fcntl(interactive ? streams.inOr(0) : devNull, F_DUPFD_CLOEXEC, 10), fcntl(streams.outOr(1), F_DUPFD_CLOEXEC, 10),
+                    fcntl(streams.errOr(2), F_DUPFD_CLOEXEC, 10) };
+                for (int i = 0; i < 3; ++i)
+                    dup2(fds[i], i);
             }
             execInContainer(spec, errorPipe[1]);
         }
@@ -407,12 +508,12 @@ Result<int> ContainerRuntime::exec(const Container &container, const ExecRequest
         const Terminal terminal = receiveTerminal(terminalSocket[0]); // -1s if the child failed first
         master = terminal.master;
         heldSlave = terminal.slave;
-        copyWindowSize(1, master);
+        copyWindowSize(streams.outOr(1), master);
     }
     const QByteArray failure = fs::readToEnd(errorPipe[0]);
     close(errorPipe[0]);
     if (master >= 0 && failure.isEmpty())
-        relayTerminal(master, interactive, child);
+        relayTerminal(master, interactive, child, streams.inOr(0), streams.outOr(1));
     int ws = 0;
     while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
     if (!failure.isEmpty())

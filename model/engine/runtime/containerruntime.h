@@ -3,6 +3,8 @@
 #include "containertypes.h"
 #include "result.h"
 
+#include <QJsonObject>
+
 #include <QString>
 #include <QStringList>
 
@@ -18,13 +20,30 @@ struct StartedContainer {
     int statusFd = -1; // the monitor's reports; open while attached
 };
 
+// Standard streams a caller hands over; -1 for this process's own.
+struct StreamFds {
+    int in = -1;
+    int out = -1;
+    int err = -1;
+    int inOr(int own) const { return in >= 0 ? in : own; }
+    int outOr(int own) const { return out >= 0 ? out : own; }
+    int errOr(int own) const { return err >= 0 ? err : own; }
+};
+
 struct ExecRequest {
     QStringList command;
     QStringList env; // KEY=value, added to the container's
     QString workingDir; // empty: the container's
     QString user; // empty: the container's
-    bool interactive = false; // -i: the program reads our stdin (else /dev/null)
-    bool tty = false; // -t: the program gets a pseudo-terminal, relayed to our stdin/stdout
+    bool interactive = false; // -i: the program reads stdin (else /dev/null)
+    bool tty = false; // -t: the program gets a pseudo-terminal, relayed to stdin/stdout
+    // The streams the program uses (pipes of a window's console, say); -1: this process's own
+    // 0, 1 and 2. With tty, keystrokes come from stdinFd and the terminal's output goes to
+    // stdoutFd. The caller keeps them; they are only duplicated.
+    StreamFds streams;
+
+    QJsonObject toJson() const; // without the streams: for `stratactl __exec`
+    static ExecRequest fromJson(const QJsonObject &object);
 };
 
 // Starts, signals and enters containers. Daemonless: `start` launches a monitor
@@ -44,12 +63,12 @@ public:
     static QString monitorProgram();
 
     // Launches the monitor and waits until the container's program runs (or fails to). When
-    // attached, the monitor writes the container's output to this process's stdout and stderr
-    // (and feeds this process's stdin to it if the container is interactive); then call
-    // waitForExit().
+    // attached, the monitor writes the container's output to `streams` (this process's stdout
+    // and stderr by default) and feeds it their stdin if the container is interactive; then
+    // call waitForExit().
     // On failure, `failedStatus` gets the exit status Docker would give (127 for a program not
     // found, 126 for one that cannot run, 125 for the rest).
-    Result<StartedContainer> start(const Container &container, bool attached, int *failedStatus = nullptr);
+    Result<StartedContainer> start(const Container &container, bool attached, int *failedStatus = nullptr, const StreamFds &streams = {});
     // The container's exit status, from the monitor's report (attached starts only).
     Result<int> waitForExit(StartedContainer &started, const Container &container);
 
@@ -60,12 +79,18 @@ public:
     Status stop(const Container &container, int timeoutSeconds);
     // Waits until the container's monitor is gone; false on timeout.
     bool waitForMonitor(const QString &id, int timeoutMs) const;
-    // Runs a program inside a running container with this process's standard streams and
-    // returns its exit status.
+    // Runs a program inside a running container with the request's streams and returns its
+    // exit status. With Launch::Exec the joining is done by a fresh `stratactl __exec` process,
+    // so a caller with threads never runs more than async-signal-safe calls after its fork.
     Result<int> exec(const Container &container, const ExecRequest &request);
+    // `stratactl __exec`: the exec itself in this (single-threaded) process, reporting on
+    // `reportFd` "exit N" or "error CODE MESSAGE".
+    static int runExecHelper(Store &store, const QString &containerId, const QJsonObject &request, int reportFd);
 
 private:
-    static void relayTerminal(int master, bool withInput, pid_t child);
+    Result<int> execHere(const Container &container, const ExecRequest &request);
+    Result<int> execThroughHelper(const Container &container, const ExecRequest &request);
+    static void relayTerminal(int master, bool withInput, pid_t child, int inFd, int outFd);
     Store &m_store;
     Launch m_launch;
 };
