@@ -6,6 +6,7 @@
 #include "containercopier.h"
 #include "containermonitor.h"
 #include "containerruntime.h"
+#include "containerlog.h"
 #include "containerstore.h"
 #include "humanize.h"
 #include "progressbar.h"
@@ -384,34 +385,26 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         auto c = containers.resolve(a->positional.first());
         if (!c)
             return failWith(command, c.error());
-        QFile log(containers.logPath(c->config.id));
-        if (!log.open(QIODevice::ReadOnly))
-            return failWith(command, QStringLiteral("container %1: cannot read its log: %2").arg(c->config.name, log.errorString()));
+        ContainerLog log(containers.logPath(c->config.id));
+        if (Status s = log.open(); !s)
+            return failWith(command, QStringLiteral("container %1: %2").arg(c->config.name, s.error()));
         const bool follow = a->has(QStringLiteral("-f"), QStringLiteral("--follow"));
         const bool timestamps = a->has(QStringLiteral("-t"), QStringLiteral("--timestamps"));
-        QTextStream *streams[] = { &m_out, &m_err };
-        QByteArray pending;
         for (;;) {
-            pending += log.readAll();
-            qsizetype start = 0;
-            for (qsizetype nl; (nl = pending.indexOf('\n', start)) >= 0; start = nl + 1) {
-                const QJsonObject rec = QJsonDocument::fromJson(pending.mid(start, nl - start)).object();
-                QTextStream &s = *streams[rec.value(QLatin1String("stream")).toString() == QLatin1String("stderr") ? 1 : 0];
+            // Liveness first: whatever the monitor wrote before it ended is read after it.
+            const bool alive = follow && containers.monitorAlive(c->config.id);
+            auto entries = log.readNew();
+            if (!entries)
+                return failWith(command, QStringLiteral("container %1: %2").arg(c->config.name, entries.error()));
+            for (const LogEntry &e : std::as_const(entries.value())) {
+                QTextStream &s = e.stream == LogEntry::Stream::Stderr ? m_err : m_out;
                 if (timestamps)
-                    s << rec.value(QLatin1String("time")).toString() << ' ';
-                s << rec.value(QLatin1String("log")).toString();
+                    s << e.time << ' ';
+                s << e.text;
                 s.flush();
             }
-            pending.remove(0, start);
-            if (!follow)
-                break;
-            if (!containers.monitorAlive(c->config.id)) {
-                const QByteArray last = log.readAll(); // what the monitor wrote before it ended
-                if (last.isEmpty())
-                    break; // a partial last line (a monitor killed mid-write) stays unprinted
-                pending += last;
-                continue;
-            }
+            if (!alive)
+                break; // a partial last line (a monitor killed mid-write) stays unprinted
             QThread::msleep(50);
         }
         return 0;
@@ -442,26 +435,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             return 2;
         const bool force = a->has(QStringLiteral("-f"), QStringLiteral("--force"));
         const bool volumes = a->has(QStringLiteral("-v"), QStringLiteral("--volumes"));
-        return forEach(a->positional, [&](const Container &c) -> Status {
-            if (c.state.running()) {
-                if (!force)
-                    return fail(QStringLiteral("container %1 is running: stop it first, or use rm -f").arg(c.config.name));
-                (void)runtime.kill(c, SIGKILL);
-                if (!runtime.waitForMonitor(c.config.id, 10000))
-                    return fail(QStringLiteral("container %1 did not stop after SIGKILL").arg(c.config.name));
-                if (!QFileInfo::exists(containers.dir(c.config.id)))
-                    return {}; // a --rm container: its monitor removed it
-            }
-            STRATA_TRY(containers.remove(c));
-            if (volumes) {
-                VolumeStore store(m_store);
-                for (const MountSpec &m : c.config.mounts) {
-                    if (m.anonymous)
-                        STRATA_TRY(store.remove(m.source));
-                }
-            }
-            return {};
-        });
+        return forEach(a->positional, [&](const Container &c) { return runtime.remove(c, force, volumes); });
     }
     if (command == QLatin1String("exec")) {
         auto a = parse({ QStringLiteral("-i"), QStringLiteral("--interactive"), QStringLiteral("-t"), QStringLiteral("--tty"), QStringLiteral("-d") },

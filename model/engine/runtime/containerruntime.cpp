@@ -5,6 +5,7 @@
 #include "containerstore.h"
 #include "fsutil.h"
 #include "store.h"
+#include "volumestore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -302,6 +303,29 @@ bool ContainerRuntime::waitForMonitor(const QString &id, int timeoutMs) const
         QThread::msleep(5);
     }
     return true;
+}
+
+Status ContainerRuntime::remove(const Container &c, bool force, bool volumes)
+{
+    ContainerStore containers(m_store);
+    if (containers.state(c.config.id).running()) {
+        if (!force)
+            return fail(ErrorCode::InUse, QStringLiteral("container %1 is running: stop it first, or use rm -f").arg(c.config.name));
+        (void)kill(c, SIGKILL);
+        if (!waitForMonitor(c.config.id, 10000))
+            return fail(QStringLiteral("container %1 did not stop after SIGKILL").arg(c.config.name));
+        if (!QFileInfo::exists(containers.dir(c.config.id)))
+            return {}; // a --rm container: its monitor removed it
+    }
+    STRATA_TRY(containers.remove(c));
+    if (volumes) {
+        VolumeStore store(m_store);
+        for (const MountSpec &m : c.config.mounts) {
+            if (m.anonymous)
+                STRATA_TRY(store.remove(m.source));
+        }
+    }
+    return {};
 }
 
 Status ContainerRuntime::stop(const Container &container, int timeoutSeconds)

@@ -77,6 +77,9 @@ public:
     int openInit(const Container &container) const;
     // SIGTERM, then SIGKILL after `timeoutSeconds`; returns once the monitor has recorded the end.
     Status stop(const Container &container, int timeoutSeconds);
+    // `rm`: refuses a running container unless `force` (then SIGKILL first); `volumes` also
+    // removes the anonymous volumes made for it.
+    Status remove(const Container &container, bool force, bool volumes);
     // Waits until the container's monitor is gone; false on timeout.
     bool waitForMonitor(const QString &id, int timeoutMs) const;
     // Runs a program inside a running container with the request's streams and returns its
