@@ -1,5 +1,7 @@
 #include "containerinit.h"
 
+#include "containeruser.h"
+
 #include <QFile>
 
 #include <cerrno>
@@ -217,82 +219,6 @@ namespace {
         }
     }
 
-    struct Identity {
-        uid_t uid = 0;
-        gid_t gid = 0;
-        QByteArray home = "/root";
-        QByteArray name; // for supplementary groups from /etc/group
-        std::vector<gid_t> groups;
-    };
-
-    // Looks `user` ("name", "uid", "name:group", "uid:gid") up in the container's own
-    // /etc/passwd and /etc/group, as the image defines them.
-    Identity resolveUser(const QByteArray &user)
-    {
-        Identity id;
-        if (user.isEmpty())
-            return id;
-        const qsizetype colon = user.indexOf(':');
-        const QByteArray userPart = colon < 0 ? user : user.left(colon);
-        const QByteArray groupPart = colon < 0 ? QByteArray() : user.mid(colon + 1);
-        bool numeric = false;
-        const uint uidValue = userPart.toUInt(&numeric);
-        bool found = false;
-        if (FILE *f = std::fopen("/etc/passwd", "re")) {
-            while (passwd *pw = fgetpwent(f)) {
-                if ((numeric && pw->pw_uid == uidValue) || (!numeric && userPart == pw->pw_name)) {
-                    id.uid = pw->pw_uid;
-                    id.gid = pw->pw_gid;
-                    id.home = pw->pw_dir;
-                    id.name = pw->pw_name;
-                    found = true;
-                    break;
-                }
-            }
-            std::fclose(f);
-        }
-        if (!found) {
-            if (!numeric)
-                die(InitSetupFailed, "unable to find user " + userPart + ": no matching entries in the container's /etc/passwd");
-            id.uid = uidValue;
-            id.gid = 0; // as Docker: a uid the image does not know gets group 0
-            id.home = "/";
-        }
-        if (!groupPart.isEmpty()) {
-            bool gnum = false;
-            const uint gidValue = groupPart.toUInt(&gnum);
-            if (gnum) {
-                id.gid = gidValue;
-            } else {
-                bool gfound = false;
-                if (FILE *f = std::fopen("/etc/group", "re")) {
-                    while (group *gr = fgetgrent(f)) {
-                        if (groupPart == gr->gr_name) {
-                            id.gid = gr->gr_gid;
-                            gfound = true;
-                            break;
-                        }
-                    }
-                    std::fclose(f);
-                }
-                if (!gfound)
-                    die(InitSetupFailed, "unable to find group " + groupPart + ": no matching entries in the container's /etc/group");
-            }
-        }
-        if (!id.name.isEmpty()) {
-            if (FILE *f = std::fopen("/etc/group", "re")) {
-                while (group *gr = fgetgrent(f)) {
-                    for (char **m = gr->gr_mem; m && *m; ++m) {
-                        if (id.name == *m && gr->gr_gid != id.gid)
-                            id.groups.push_back(gr->gr_gid);
-                    }
-                }
-                std::fclose(f);
-            }
-        }
-        return id;
-    }
-
     void makeWorkingDir(const QByteArray &dir)
     {
         QByteArray prefix;
@@ -327,89 +253,6 @@ QByteArray writeIdMaps(const QByteArray &process, bool rootless, uid_t uid, gid_
     if (error.isEmpty())
         error = write("setgroups", "deny");
     return error.isEmpty() ? write("gid_map", "0 " + QByteArray::number(gid) + " 1\n") : error;
-}
-
-void copyWindowSize(int from, int master)
-{
-    winsize size {};
-    if (master >= 0 && ioctl(from, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
-        ioctl(master, TIOCSWINSZ, &size); // the program on the terminal gets SIGWINCH
-}
-
-int openTerminalFor(int toFd)
-{
-    const int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    char name[128];
-    if (master < 0 || unlockpt(master) != 0 || ptsname_r(master, name, sizeof name) != 0)
-        return -1;
-    const int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (slave < 0) {
-        close(master);
-        return -1;
-    }
-    // 80x24 until the receiver sets the attached client's size (the program then gets SIGWINCH).
-    const winsize classic { 24, 80, 0, 0 };
-    ioctl(slave, TIOCSWINSZ, &classic);
-    char tag = 't';
-    iovec iov { &tag, 1 };
-    const int fds[2] = { master, slave };
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
-    msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof fds);
-    std::memcpy(CMSG_DATA(c), fds, sizeof fds);
-    const bool sent = sendmsg(toFd, &msg, MSG_NOSIGNAL) == 1;
-    close(master);
-    if (!sent) {
-        close(slave);
-        return -1;
-    }
-    return slave;
-}
-
-Terminal receiveTerminal(int fromFd)
-{
-    Terminal t;
-    char tag = 0;
-    iovec iov { &tag, 1 };
-    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-    msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n;
-    do
-        n = recvmsg(fromFd, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : nullptr;
-    if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
-        return t;
-    int fds[2];
-    std::memcpy(fds, CMSG_DATA(c), sizeof fds);
-    t.master = fds[0];
-    t.slave = fds[1];
-    return t;
-}
-
-void drainTerminal(int master, const std::function<void(const char *, size_t)> &sink)
-{
-    for (;;) {
-        pollfd p { master, POLLIN, 0 };
-        if (poll(&p, 1, 50) <= 0)
-            return; // quiet for 50 ms: the program's last output has arrived
-        char buf[4096];
-        const ssize_t n = read(master, buf, sizeof buf);
-        if (n <= 0)
-            return;
-        sink(buf, size_t(n));
-    }
 }
 
 QByteArray mountRootFilesystem(const InitPlan &plan)
@@ -525,7 +368,10 @@ void runContainerInit(const InitPlan &plan, int syncFd, int errFd)
 void execInContainer(const ProcessSpec &spec, int errFd)
 {
     errorFd = errFd;
-    const Identity id = resolveUser(spec.user);
+    const auto found = ContainerUser::resolve(spec.user);
+    if (!found)
+        die(InitSetupFailed, found.error().toUtf8());
+    const ContainerUser &id = found.value();
     // The working directory is made while still root, as Docker does for a WORKDIR.
     makeWorkingDir(spec.workingDir);
     if (!spec.rootless && setgroups(id.groups.size(), id.groups.data()) != 0)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "terminal.h"
+
 #include <QByteArray>
 #include <QList>
 
@@ -69,27 +71,9 @@ enum : int { InitSetupFailed = 125, InitCannotExecute = 126, InitNotFound = 127 
 // holds its capabilities only inside its own namespaces. Returns an error message, or empty.
 QByteArray writeIdMaps(const QByteArray &process, bool rootless, uid_t uid, gid_t gid);
 
-// Gives a terminal's master side the window size of the terminal `from` (when it has one).
-void copyWindowSize(int from, int master);
-
 // Mounts the container's root filesystem on plan.rootfs (in the caller's mount namespace);
 // returns an error message, empty on success.
 QByteArray mountRootFilesystem(const InitPlan &plan);
-
-// A pseudo-terminal from the /dev/ptmx of the current root (the container's own devpts, so
-// `tty` names it inside): sends both sides over the Unix socket `toFd` and returns the slave
-// side, or -1 with errno set. The receiver keeps a slave descriptor too, so that reading the
-// master does not end (EIO) before it has read what the program wrote last.
-int openTerminalFor(int toFd);
-struct Terminal {
-    int master = -1;
-    int slave = -1;
-};
-// Receives what openTerminalFor() sent; -1s if the other side closed first.
-Terminal receiveTerminal(int fromFd);
-// Reads what is left on a terminal's master side after its program ended, until it has been
-// quiet for a moment, writing it with `sink`.
-void drainTerminal(int master, const std::function<void(const char *, size_t)> &sink);
 
 // The last steps of both: identity from the container's /etc/passwd, environment, working
 // directory, no_new_privs, every descriptor above 2 closed, exec. Call inside the container's
