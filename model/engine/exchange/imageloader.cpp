@@ -413,7 +413,7 @@ namespace {
             const PendingLayer &p = m_pending[i];
             results[i] = m_layers.stage(m_staging, p.blobPath, p.blob, p.diffId, p.parentChain, parentDiff, p.createdBy, p.subject);
         };
-        if (m_store.driver().independentSnapshots()) {
+        if (m_store.driver().preparesInParallel()) {
             std::atomic<qsizetype> next = 0;
             auto worker = [&] {
                 for (qsizetype i; (i = next++) < m_pending.size();)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digest.h"
+#include "progress.h"
 #include "result.h"
 
 #include <QString>
@@ -18,6 +19,8 @@ struct ApplyOptions {
     bool rootless = false; // owners are not applied, device nodes are refused
     QString opaqueXattr = QStringLiteral("trusted.overlay.opaque");
     QString subject; // names the layer in error messages, e.g. "layer sha256:ab12…"
+    // Advanced by the archive's bytes as they are read; cancelling stops the extraction.
+    Progress progress;
 };
 
 struct ApplyStats {
