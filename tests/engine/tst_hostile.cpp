@@ -10,7 +10,32 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+
 using namespace strata::test;
+
+namespace {
+
+QString digestOf(const QByteArray &blob)
+{
+    return QStringLiteral("sha256:") + sha256Hex(blob);
+}
+
+// The pieces of a one-layer docker-archive, for fixtures that damage the outer tar itself.
+struct DockerParts {
+    QByteArray layer, configName, config, manifest;
+};
+
+DockerParts dockerParts(const QByteArray &layer, const QString &tag, const QByteArray &config = {})
+{
+    DockerParts p { layer, {}, config.isEmpty() ? imageConfig({ digestOf(layer) }) : config, {} };
+    p.configName = sha256Hex(p.config).toUtf8() + ".json";
+    p.manifest = QJsonDocument(QJsonArray { QJsonObject { { QStringLiteral("Config"), QString::fromUtf8(p.configName) }, { QStringLiteral("RepoTags"), QJsonArray { tag } },
+                                   { QStringLiteral("Layers"), QJsonArray { QStringLiteral("0/layer.tar") } } } })
+                     .toJson(QJsonDocument::Compact);
+    return p;
+}
+
+} // namespace
 
 class TestHostile : public QObject {
     Q_OBJECT
@@ -52,6 +77,37 @@ class TestHostile : public QObject {
     }
 
     static QByteArray layerArchive(const TarBuilder &layer) { return dockerArchive({ layer.build() }, QStringLiteral("hostile:latest")); }
+    static QByteArray layerArchive(const QByteArray &layer) { return dockerArchive({ layer }, QStringLiteral("hostile:latest")); }
+
+    QString newStore()
+    {
+        const QString root = m_tmp.filePath(QStringLiteral("store-%1").arg(++m_count));
+        const RunResult r = stratactl(root, { QStringLiteral("images") });
+        return r.exitCode == 0 ? root : QString();
+    }
+
+    // The refusal left everything as it was: the canary, and a store without images, blobs,
+    // snapshots or staging that `check` finds clean.
+    void verifyUntouched(const QString &root)
+    {
+        QCOMPARE(treeSnapshot(m_canary), m_canarySnapshot);
+        QVERIFY(!QFile::exists(QStringLiteral("/etc/strata-evil")));
+        const RunResult images = stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") });
+        QCOMPARE(images.exitCode, 0);
+        QCOMPARE(images.out, QByteArray());
+        // Nothing half-done: no snapshot, no blob, no staging left behind.
+        QCOMPARE(QDir(root + QStringLiteral("/layers/overlay2")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+        QCOMPARE(QDir(root + QStringLiteral("/images/blobs/sha256")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+        QCOMPARE(QDir(root + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+        const RunResult check = stratactl(root, { QStringLiteral("check") });
+        QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    static void verifyRefusal(const RunResult &r, const QString &mustName)
+    {
+        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1, out: %2 err: %3").arg(r.exitCode).arg(QString::fromUtf8(r.out), QString::fromUtf8(r.err))));
+        QVERIFY2(QString::fromUtf8(r.err).contains(mustName), qPrintable(QStringLiteral("error does not name '%1': %2").arg(mustName, QString::fromUtf8(r.err))));
+    }
 
 private slots:
     void initTestCase()
@@ -168,32 +224,62 @@ private slots:
             .file("manifest.json", R"([{"Config":"cfg.json","RepoTags":["../Evil:tag"],"Layers":["0/layer.tar"]}])");
         QTest::newRow("bad tag") << badTag.build() << QStringLiteral("../Evil:tag");
         QTest::newRow("not an archive") << QByteArray("this is not a tar file at all, just text") << QStringLiteral("hostile-");
+
+        // Damaged tar headers. libarchive reports a bad checksum as ARCHIVE_RETRY and would go on
+        // reading the next 512 bytes as a header, where GNU tar and Python's tarfile stop: what
+        // is hidden there must not be extracted. An entry whose size field disagrees with its
+        // data puts the next header in the wrong place, or swallows the end-of-archive blocks.
+        const QByteArray hiddenFile = TarBuilder::header("hidden", 6) + TarBuilder::padded("hidden");
+        QTest::newRow("bad checksum entry") << layerArchive(TarBuilder().file("a", "x").file("b", "y").badChecksum().file("c", "z")) << QStringLiteral("byte offset 1024");
+        QTest::newRow("bad checksum first entry") << layerArchive(TarBuilder().file("a", "x").badChecksum().file("b", "y")) << QStringLiteral("0/layer.tar");
+        QTest::newRow("header hidden in bad-checksum entry") << layerArchive(TarBuilder().file("a", "x").file("b", hiddenFile).badChecksum()) << QStringLiteral("byte offset 1024");
+        QTest::newRow("size field short of data") << layerArchive(TarBuilder().file("a", QByteArray(1000, 'A')).sizeField(10).file("b", "y")) << QStringLiteral("after 'a'");
+        QTest::newRow("garbage between entries") << layerArchive(TarBuilder().file("a", "x").raw(QByteArray(512, 'G')).file("b", "y")) << QStringLiteral("byte offset 1024");
+        QTest::newRow("size field swallows end marker") << layerArchive(TarBuilder().file("a", "x").file("b", "0123456789").sizeField(10 + 1024)) << QStringLiteral("'b'");
+        const QByteArray twoFiles = TarBuilder().file("a", "x").file("b", "y").build();
+        QTest::newRow("cut at a header boundary") << layerArchive(twoFiles.left(twoFiles.size() - 1024)) << QStringLiteral("'b'");
+        QTest::newRow("cut inside a header") << layerArchive(twoFiles.left(1024 + 100)) << QStringLiteral("0/layer.tar");
+        QTest::newRow("malformed pax record") << layerArchive(TarBuilder().raw(TarBuilder::header("PaxHeader", 12, 'x') + TarBuilder::padded("9 path=evil\n")).file("innocent", "x"))
+                                              << QStringLiteral("innocent");
+        QTest::newRow("bad checksum compressed") << dockerArchive({ TarBuilder().file("a", "x").file("b", hiddenFile).badChecksum().build(TarBuilder::Compression::Gzip) }, QStringLiteral("hostile:gz"),
+            { QStringLiteral("sha256:") + sha256Hex(TarBuilder().file("a", "x").file("b", hiddenFile).badChecksum().build()) })
+                                                 << QStringLiteral("byte offset 1024");
+
+        // The same damage in the outer archive, which the loader reads itself.
+        const DockerParts parts = dockerParts(plain, QStringLiteral("hostile:outer"));
+        const qint64 afterConfig = 512 + TarBuilder::padded(plain).size() + 512 + TarBuilder::padded(parts.config).size();
+        const QString junkAt = QStringLiteral("byte offset %1").arg(afterConfig);
+        QTest::newRow("outer bad checksum entry") << TarBuilder().file("0/layer.tar", plain).file(parts.configName, parts.config).file("junk", "x").badChecksum().file("manifest.json", parts.manifest).build()
+                                                  << junkAt;
+        QTest::newRow("outer manifest hidden in bad-checksum entry")
+            << TarBuilder().file("0/layer.tar", plain).file(parts.configName, parts.config).file("decoy", TarBuilder::header("manifest.json", parts.manifest.size()) + TarBuilder::padded(parts.manifest)).badChecksum().build()
+            << junkAt;
+        QTest::newRow("outer garbage between entries")
+            << TarBuilder().file("0/layer.tar", plain).file(parts.configName, parts.config).raw(QByteArray(1024, 'G')).file("manifest.json", parts.manifest).build() << junkAt;
+        QTest::newRow("outer size field short of data")
+            << TarBuilder().file("0/layer.tar", plain).file(parts.configName, parts.config).file("junk", QByteArray(3000, 'J')).sizeField(1).file("manifest.json", parts.manifest).build()
+            << QStringLiteral("after 'junk'");
+        const QByteArray whole = TarBuilder().file("0/layer.tar", plain).file(parts.configName, parts.config).file("manifest.json", parts.manifest).build();
+        QTest::newRow("outer cut at a header boundary") << whole.left(whole.size() - 1024) << QStringLiteral("'manifest.json'");
+        QTest::newRow("outer size field swallows end marker")
+            << TarBuilder().file("0/layer.tar", plain).file(parts.configName, parts.config).file("manifest.json", parts.manifest).file("tail", "t").sizeField(1 + 1024).build()
+            << QStringLiteral("'tail'");
+
     }
 
     void refused()
     {
         QFETCH(QByteArray, archive);
         QFETCH(QString, mustName);
-        const QString root = m_tmp.filePath(QStringLiteral("store-%1").arg(++m_count));
-        QVERIFY(stratactl(root, { QStringLiteral("images") }).exitCode == 0);
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
         const QString path = m_tmp.filePath(QStringLiteral("hostile-%1.tar").arg(m_count));
         QVERIFY(writeFile(path, archive));
 
-        const RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
-        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1, out: %2 err: %3").arg(r.exitCode).arg(QString::fromUtf8(r.out), QString::fromUtf8(r.err))));
-        QVERIFY2(QString::fromUtf8(r.err).contains(mustName), qPrintable(QStringLiteral("error does not name '%1': %2").arg(mustName, QString::fromUtf8(r.err))));
-
-        QCOMPARE(treeSnapshot(m_canary), m_canarySnapshot);
-        QVERIFY(!QFile::exists(QStringLiteral("/etc/strata-evil")));
-        const RunResult images = stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") });
-        QCOMPARE(images.exitCode, 0);
-        QCOMPARE(images.out, QByteArray());
-        // Nothing half-done: no snapshot, no blob, no staging left behind.
-        QCOMPARE(QDir(root + QStringLiteral("/layers/overlay2")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
-        QCOMPARE(QDir(root + QStringLiteral("/images/blobs/sha256")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
-        QCOMPARE(QDir(root + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
-        const RunResult check = stratactl(root, { QStringLiteral("check") });
-        QVERIFY2(check.exitCode == 0, check.out.constData());
+        verifyRefusal(stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path }), mustName);
+        if (QTest::currentTestFailed())
+            return;
+        verifyUntouched(root);
     }
 
     // The harness can tell success from refusal: a benign archive with the same shapes loads.
@@ -208,6 +294,41 @@ private slots:
         QCOMPARE(r.out, QByteArray("Loaded image: benign:latest\n"));
         QCOMPARE(treeSnapshot(m_canary), m_canarySnapshot);
         QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
+    }
+
+    // Legal shapes next to the refused ones: the checks above do not refuse these.
+    void loads_data()
+    {
+        QTest::addColumn<QByteArray>("archive");
+        QTest::addColumn<QByteArray>("out");
+        const QByteArray utf8 = TarBuilder().file("caf\xc3\xa9/na\xc3\xafve", "x").build();
+        QTest::newRow("utf-8 names") << dockerArchive({ utf8 }, QStringLiteral("utf8:1")) << QByteArray("Loaded image: utf8:1\n");
+        // A PAX path that is not UTF-8: libarchive warns that it cannot convert it and keeps the
+        // bytes. That warning is not damage.
+        const QByteArray latin1 = TarBuilder().raw(TarBuilder::header("PaxHeader", 13, 'x') + TarBuilder::padded("13 path=caf\xe9\n")).file("placeholder", "x").build();
+        QTest::newRow("pax path not utf-8") << dockerArchive({ latin1 }, QStringLiteral("latin1:1")) << QByteArray("Loaded image: latin1:1\n");
+    }
+
+    void loads()
+    {
+        QFETCH(QByteArray, archive);
+        QFETCH(QByteArray, out);
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        const QString path = m_tmp.filePath(QStringLiteral("legal-%1.tar").arg(m_count));
+        QVERIFY(writeFile(path, archive));
+        const RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, out);
+        const RunResult check = stratactl(root, { QStringLiteral("check") });
+        QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    void cleanupTestCase()
+    {
+        // QTemporaryDir cannot remove the file whose name is not UTF-8 (the "pax path not utf-8"
+        // image); rm takes names as bytes.
+        QCOMPARE(run(QStringLiteral("rm"), { QStringLiteral("-rf"), m_tmp.path() }).exitCode, 0);
     }
 
     void countIsAtLeastThirty()

@@ -23,7 +23,20 @@ public:
     TarBuilder &owner(int uid, int gid); // applies to entries added afterwards
     TarBuilder &mtime(qint64 seconds);
 
+    // Damage, for hostile fixtures. badChecksum() and sizeField() change the header of the entry
+    // added last: its checksum no longer adds up, or its size field says `size` while the data
+    // written stays the entry's content. raw() writes bytes as they are between two entries.
+    TarBuilder &badChecksum();
+    TarBuilder &sizeField(qint64 size);
+    TarBuilder &raw(const QByteArray &bytes);
+    // One valid ustar header block (512 bytes) of a regular file, to hide in another entry's data;
+    // `type` is the tar type flag ('0' a file, 'x' a PAX extended header).
+    static QByteArray header(const QByteArray &path, qint64 size, char type = '0');
+    // Pads to a whole number of 512-byte blocks, as tar data is stored.
+    static QByteArray padded(const QByteArray &data);
+
     QByteArray build(Compression compression = Compression::None) const;
+    static QByteArray compress(const QByteArray &tar, Compression compression);
 
 private:
     struct Entry {
@@ -37,6 +50,9 @@ private:
         QByteArray xattrName, xattrValue;
         int uid = 0, gid = 0;
         qint64 mtime = 0;
+        bool badChecksum = false;
+        qint64 sizeField = -1; // the header's size field, when it is to lie
+        bool raw = false; // `content` goes out as it is, without a header
     };
     QList<Entry> m_entries;
     int m_uid = 0, m_gid = 0;

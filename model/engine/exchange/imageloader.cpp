@@ -3,6 +3,7 @@
 #include "blobwriter.h"
 #include "fsutil.h"
 #include "imagestore.h"
+#include "layerapplier.h"
 #include "layerstore.h"
 #include "sha256.h"
 #include "store.h"
@@ -112,15 +113,39 @@ namespace {
         archive_read_support_format_gnutar(a.get());
         if (archive_read_open_filename(a.get(), QFile::encodeName(m_archive).constData(), 1 << 20) != ARCHIVE_OK)
             return error(QStringLiteral("cannot open: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
+        int headers = 0;
+        QString lastName;
         QByteArray buffer;
         for (;;) {
+            // The previous entry's unread data first, so that `before` is where the next header starts.
+            if (headers > 0 && archive_read_data_skip(a.get()) != ARCHIVE_OK)
+                return error(QStringLiteral("entry '%1' is unreadable: %2").arg(lastName.left(200), QString::fromLocal8Bit(archive_error_string(a.get()))));
             const la_int64_t before = archive_filter_bytes(a.get(), 0);
             archive_entry *entry;
             int rc = archive_read_next_header(a.get(), &entry);
-            if (rc == ARCHIVE_EOF)
+            if (rc == ARCHIVE_EOF) {
+                // libarchive consumes the end-of-archive blocks, and nothing at the end of the data:
+                // without them the archive is cut short, or an entry's size field swallowed them.
+                if (archive_filter_bytes(a.get(), 0) == before && headers > 0)
+                    return error(QStringLiteral("the archive ends after entry '%1' without its end-of-archive blocks: it is truncated, or that entry's size "
+                                                "field disagrees with its data")
+                                     .arg(lastName.left(200)));
                 break;
+            }
             if (rc < ARCHIVE_WARN)
                 return error(QStringLiteral("not a readable tar archive: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
+            if (LayerApplier::damagedHeader(a.get(), rc)) {
+                const char *raw = rc == ARCHIVE_RETRY ? nullptr : archive_entry_pathname(entry);
+                const QString cause = QString::fromLocal8Bit(archive_error_string(a.get()));
+                if (raw && *raw)
+                    return error(QStringLiteral("entry '%1' has a damaged tar header at byte offset %2: %3").arg(QString::fromUtf8(raw).left(200)).arg(before).arg(cause));
+                return error(QStringLiteral("the tar header at byte offset %1%2 is damaged: %3")
+                                 .arg(before)
+                                 .arg(lastName.isEmpty() ? QString() : QStringLiteral(" (after '%1')").arg(lastName.left(200)))
+                                 .arg(cause));
+            }
+            ++headers;
+            lastName = QString::fromUtf8(archive_entry_pathname(entry));
             if (archive_filter_bytes(a.get(), 0) - before > maxHeaderBytes)
                 return error(QStringLiteral("entry '%1' has headers larger than %2 bytes").arg(QString::fromUtf8(archive_entry_pathname(entry)).left(200)).arg(maxHeaderBytes));
             auto name = cleanName(archive_entry_pathname(entry));
@@ -168,7 +193,7 @@ namespace {
                     int r = archive_read_data_block(a.get(), &buf, &len, &offset);
                     if (r == ARCHIVE_EOF)
                         break;
-                    if (r < ARCHIVE_WARN)
+                    if (r != ARCHIVE_OK)
                         return error(QStringLiteral("entry '%1' is unreadable: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
                     STRATA_TRY(writer.write(buf, len));
                 }

@@ -47,7 +47,7 @@ namespace {
         int rc = archive_read_data_block(src->raw, buffer, &size, &offset);
         if (rc == ARCHIVE_EOF)
             return 0;
-        if (rc < ARCHIVE_WARN) {
+        if (rc != ARCHIVE_OK) {
             src->failed = true;
             src->error = QString::fromLocal8Bit(archive_error_string(src->raw));
             return -1;
@@ -123,6 +123,16 @@ namespace {
         Error entryError(const QByteArray &path, const QString &cause) const
         {
             return fail(QStringLiteral("%1: entry '%2' %3").arg(m_opt.subject, show(path), cause));
+        }
+        // For a header without a usable name: where it is, and what came before it.
+        Error headerError(la_int64_t offset, const QString &cause) const
+        {
+            return fail(QStringLiteral("%1: the tar header at byte offset %2 (entry #%3%4) %5")
+                            .arg(m_opt.subject)
+                            .arg(offset)
+                            .arg(m_headers + 1)
+                            .arg(m_lastEntry.isEmpty() ? QString() : QStringLiteral(", after '%1'").arg(show(m_lastEntry)))
+                            .arg(cause));
         }
         Result<QList<QByteArray>> cleanPath(const char *raw, const char *what) const;
         Result<int> openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryName, bool create);
@@ -284,7 +294,7 @@ namespace {
             int rc = archive_read_data_block(tar, &buf, &size, &offset);
             if (rc == ARCHIVE_EOF)
                 break;
-            if (rc < ARCHIVE_WARN)
+            if (rc != ARCHIVE_OK)
                 return entryError(entryPath, QStringLiteral("has unreadable data: %1").arg(QString::fromLocal8Bit(archive_error_string(tar))));
             const char *p = static_cast<const char *>(buf);
             size_t left = size;
@@ -615,12 +625,30 @@ namespace {
         }
 
         for (;;) {
-            const la_int64_t before = archive_filter_bytes(tar.get(), -1);
+            // The previous entry's unread data first, so that `before` is where the next header starts.
+            if (m_headers > 0 && archive_read_data_skip(tar.get()) != ARCHIVE_OK) {
+                if (src.failed)
+                    return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
+                return entryError(m_lastEntry, QStringLiteral("has unreadable data: %1").arg(QString::fromLocal8Bit(archive_error_string(tar.get()))));
+            }
+            const la_int64_t before = archive_filter_bytes(tar.get(), 0);
             archive_entry *entry;
             int rc = archive_read_next_header(tar.get(), &entry);
-            if (rc == ARCHIVE_EOF)
+            if (rc == ARCHIVE_EOF) {
+                // At the end-of-archive blocks libarchive consumes them; at the end of the data it
+                // consumes nothing. Without them the archive is cut short, or an entry's size field
+                // claims more than its data and swallowed them: the extraction would differ from
+                // what was meant.
+                if (archive_filter_bytes(tar.get(), 0) == before && m_headers > 0) {
+                    if (src.failed)
+                        return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
+                    return fail(QStringLiteral("%1: the archive ends after entry '%2' without its end-of-archive blocks: it is truncated, or that entry's size "
+                                               "field disagrees with its data")
+                                    .arg(m_opt.subject, show(m_lastEntry)));
+                }
                 break;
-            const la_int64_t headerBytes = archive_filter_bytes(tar.get(), -1) - before;
+            }
+            const la_int64_t headerBytes = archive_filter_bytes(tar.get(), 0) - before;
             if (rc < ARCHIVE_WARN) {
                 if (src.failed)
                     return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
@@ -630,7 +658,14 @@ namespace {
                                 .arg(m_lastEntry.isEmpty() ? QString() : QStringLiteral(" (after '%1')").arg(show(m_lastEntry)))
                                 .arg(QString::fromLocal8Bit(archive_error_string(tar.get()))));
             }
-            const QByteArray name(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
+            const char *rawName = rc == ARCHIVE_RETRY ? nullptr : archive_entry_pathname(entry);
+            if (LayerApplier::damagedHeader(tar.get(), rc)) {
+                const QString cause = QString::fromLocal8Bit(archive_error_string(tar.get()));
+                if (!rawName || !*rawName)
+                    return headerError(before, QStringLiteral("is damaged: %1").arg(cause));
+                return entryError(rawName, QStringLiteral("has a damaged tar header at byte offset %1: %2").arg(before).arg(cause));
+            }
+            const QByteArray name(rawName ? rawName : "");
             ++m_headers;
             m_lastEntry = name;
             if (headerBytes > maxHeaderBytes)
@@ -656,6 +691,15 @@ Result<ApplyStats> LayerApplier::apply(const QString &archivePath, const QString
 {
     Applier applier(options);
     return applier.run(archivePath, targetDir);
+}
+
+bool LayerApplier::damagedHeader(archive *tar, int rc)
+{
+    if (rc == ARCHIVE_RETRY)
+        return true;
+    // libarchive warns with ARCHIVE_ERRNO_FILE_FORMAT (EILSEQ on Linux) only when a name cannot
+    // be converted to the locale; every other warning is a header it read only in part.
+    return rc == ARCHIVE_WARN && archive_errno(tar) != EILSEQ;
 }
 
 } // namespace strata

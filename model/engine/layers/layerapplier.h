@@ -6,6 +6,8 @@
 
 #include <QString>
 
+struct archive;
+
 namespace strata {
 
 // How a layer's whiteouts land in a snapshot.
@@ -36,6 +38,14 @@ struct ApplyStats {
 class LayerApplier {
 public:
     static Result<ApplyStats> apply(const QString &archivePath, const QString &targetDir, const ApplyOptions &options);
+
+    // Rules for reading any untrusted tar, shared with the image loader's outer archive.
+
+    // Whether archive_read_next_header() returning `rc` means a damaged header: ARCHIVE_RETRY
+    // (a bad checksum, after which libarchive would read the next 512 bytes as a header where
+    // GNU tar and Python's tarfile stop) and every warning but one. The one is a name that
+    // cannot be converted to the locale's character set: libarchive keeps its bytes.
+    static bool damagedHeader(archive *tar, int rc);
 };
 
 } // namespace strata
