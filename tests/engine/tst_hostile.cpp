@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStorageInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -322,6 +323,52 @@ private slots:
         QCOMPARE(r.out, out);
         const RunResult check = stratactl(root, { QStringLiteral("check") });
         QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    // A small layer that inflates to more than the free space: the load stops while a reserve
+    // of free space is left (STRATA_MIN_FREE_BYTES, set here just below what is free so a few
+    // tens of MiB trip it), and leaves nothing staged.
+    void refusedBeforeDiskFull_data()
+    {
+        QTest::addColumn<QByteArray>("archive");
+        QTest::addColumn<QString>("mustName");
+        const QByteArray zeros(96 * 1024 * 1024, '\0');
+        const TarBuilder bomb = TarBuilder().file("zeros", zeros);
+        const QString diffId = digestOf(bomb.build());
+        QTest::newRow("gzip layer of zeros") << dockerArchive({ bomb.build(TarBuilder::Compression::Gzip) }, QStringLiteral("hostile:bomb"), { diffId }) << QStringLiteral("'zeros'");
+        QTest::newRow("zstd layer of zeros") << dockerArchive({ bomb.build(TarBuilder::Compression::Zstd) }, QStringLiteral("hostile:bomb"), { diffId }) << QStringLiteral("'zeros'");
+        const QByteArray small = TarBuilder().file("f", "small").build();
+        const DockerParts parts = dockerParts(small, QStringLiteral("hostile:padded"));
+        QTest::newRow("gzip archive with an unreferenced member of zeros")
+            << TarBuilder().file("0/layer.tar", small).file(parts.configName, parts.config).file("manifest.json", parts.manifest).file("padding", zeros).build(TarBuilder::Compression::Gzip)
+            << QStringLiteral("'padding'");
+    }
+
+    void refusedBeforeDiskFull()
+    {
+        QFETCH(QByteArray, archive);
+        QFETCH(QString, mustName);
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        const QString path = m_tmp.filePath(QStringLiteral("bomb-%1.tar").arg(m_count));
+        QVERIFY(writeFile(path, archive));
+        const qint64 margin = 32 * 1024 * 1024; // the archives inflate to 96 MiB
+        auto reserve = [&] { return QString::number(QStorageInfo(root).bytesAvailable() - margin); };
+        if (QStorageInfo(root).bytesAvailable() < 4 * margin)
+            QSKIP("less than 128 MiB free where the test stores live");
+        const QString program = QStringLiteral(STRATACTL_PATH);
+        verifyRefusal(run(program, { QStringLiteral("--root"), root, QStringLiteral("load"), QStringLiteral("-i"), path }, 120000, { { QStringLiteral("STRATA_MIN_FREE_BYTES"), reserve() } }),
+            mustName);
+        if (QTest::currentTestFailed())
+            return;
+        verifyUntouched(root);
+        if (QTest::currentTestFailed())
+            return;
+        // The reserve is what stopped it: a small image loads with the same setting.
+        const QString benign = m_tmp.filePath(QStringLiteral("small-%1.tar").arg(m_count));
+        QVERIFY(writeFile(benign, dockerArchive({ TarBuilder().file("f", "small").build() }, QStringLiteral("small:latest"))));
+        const RunResult r = run(program, { QStringLiteral("--root"), root, QStringLiteral("load"), QStringLiteral("-i"), benign }, 120000, { { QStringLiteral("STRATA_MIN_FREE_BYTES"), reserve() } });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
     }
 
     void cleanupTestCase()

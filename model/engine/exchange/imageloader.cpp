@@ -27,6 +27,7 @@ namespace {
     constexpr qint64 inMemoryLimit = 1024 * 1024; // files up to this size are kept in memory
     constexpr qint64 totalMemoryLimit = 256 * 1024 * 1024;
     constexpr qint64 maxHeaderBytes = 1024 * 1024;
+    constexpr qint64 freeSpaceCheckBytes = 4 * 1024 * 1024; // staged between two looks at the free space
 
     struct Member {
         QByteArray bytes; // small files
@@ -113,6 +114,9 @@ namespace {
         archive_read_support_format_gnutar(a.get());
         if (archive_read_open_filename(a.get(), QFile::encodeName(m_archive).constData(), 1 << 20) != ARCHIVE_OK)
             return error(QStringLiteral("cannot open: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
+        // A small compressed archive can inflate to anything: staging keeps a reserve free.
+        const qint64 reserve = LayerApplier::minFreeBytes(m_staging.path());
+        qint64 unchecked = 0;
         int headers = 0;
         QString lastName;
         QByteArray buffer;
@@ -195,6 +199,11 @@ namespace {
                         break;
                     if (r != ARCHIVE_OK)
                         return error(QStringLiteral("entry '%1' is unreadable: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
+                    if ((unchecked += qint64(len)) >= freeSpaceCheckBytes) {
+                        unchecked = 0;
+                        if (Status room = LayerApplier::checkFreeSpace(m_staging.path(), reserve); !room)
+                            return error(QStringLiteral("entry '%1' is not unpacked: %2").arg(name.value(), room.error()));
+                    }
                     STRATA_TRY(writer.write(buf, len));
                 }
                 auto written = writer.finish();

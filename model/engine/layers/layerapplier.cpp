@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -26,6 +27,10 @@ namespace {
     constexpr qint64 maxHeaderBytes = 1024 * 1024; // one entry's headers (PAX, GNU long names)
     constexpr int maxPathBytes = 4096;
     constexpr int maxOpenDirs = 128;
+    constexpr qint64 freeSpaceCheckBytes = 4 * 1024 * 1024; // written between two looks at the free space
+    // What an entry costs besides its data (an inode, a directory block): counted so that a
+    // layer of many small files has its free space checked too.
+    constexpr qint64 entryCostBytes = 4096;
     const QByteArray whiteoutPrefix = QByteArrayLiteral(".wh.");
     const QByteArray opaqueMarker = QByteArrayLiteral(".wh..wh..opq");
 
@@ -134,6 +139,7 @@ namespace {
                             .arg(m_lastEntry.isEmpty() ? QString() : QStringLiteral(", after '%1'").arg(show(m_lastEntry)))
                             .arg(cause));
         }
+        Status account(qint64 bytes, const QByteArray &entryPath);
         Result<QList<QByteArray>> cleanPath(const char *raw, const char *what) const;
         Result<int> openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryName, bool create);
         void clearDirCache();
@@ -151,6 +157,9 @@ namespace {
 
         const ApplyOptions &m_opt;
         int m_root = -1;
+        QString m_target;
+        qint64 m_reserve = 0; // free space to leave on the target's filesystem
+        qint64 m_unchecked = 0; // bytes written since the free space was last looked at
         QHash<QByteArray, int> m_dirCache; // directory path (no trailing '/') -> open fd
         QHash<QByteArray, Kind> m_seen; // entries of this archive, by clean path
         QList<DirMeta> m_dirs;
@@ -191,6 +200,20 @@ namespace {
         for (int fd : std::as_const(m_dirCache))
             close(fd);
         m_dirCache.clear();
+    }
+
+    // Counts what an entry is about to write and, every few MiB, stops the extraction while the
+    // filesystem still has its reserve: a small compressed layer can inflate without bound.
+    Status Applier::account(qint64 bytes, const QByteArray &entryPath)
+    {
+        m_unchecked += bytes;
+        if (m_unchecked < freeSpaceCheckBytes)
+            return {};
+        m_unchecked = 0;
+        Status s = LayerApplier::checkFreeSpace(m_target, m_reserve);
+        if (!s)
+            return entryError(entryPath, QStringLiteral("is not extracted: %1").arg(s.error()));
+        return {};
     }
 
     // Drops cached descriptors of `path` and everything below it (about to be removed).
@@ -296,6 +319,7 @@ namespace {
                 break;
             if (rc != ARCHIVE_OK)
                 return entryError(entryPath, QStringLiteral("has unreadable data: %1").arg(QString::fromLocal8Bit(archive_error_string(tar))));
+            STRATA_TRY(account(qint64(size), entryPath));
             const char *p = static_cast<const char *>(buf);
             size_t left = size;
             off_t at = off_t(offset);
@@ -452,6 +476,7 @@ namespace {
             return parentResult.takeError();
         const int dirFd = parentResult.value();
         ++m_stats.entries;
+        STRATA_TRY(account(entryCostBytes, entryPath));
 
         if (kind == Kind::Directory) {
             if (mkdirat(dirFd, base.constData(), 0700) != 0) {
@@ -599,6 +624,8 @@ namespace {
         if (auto names = fs::entryNames(m_root))
             m_freshRoot = names->isEmpty();
         m_umask = currentUmask();
+        m_target = targetDir;
+        m_reserve = LayerApplier::minFreeBytes(targetDir, m_opt.minFreeBytes);
 
         RawSource src;
         ArchivePtr raw(archive_read_new());
@@ -700,6 +727,35 @@ bool LayerApplier::damagedHeader(archive *tar, int rc)
     // libarchive warns with ARCHIVE_ERRNO_FILE_FORMAT (EILSEQ on Linux) only when a name cannot
     // be converted to the locale; every other warning is a header it read only in part.
     return rc == ARCHIVE_WARN && archive_errno(tar) != EILSEQ;
+}
+
+qint64 LayerApplier::minFreeBytes(const QString &dir, qint64 configured)
+{
+    if (configured >= 0)
+        return configured;
+    bool ok = false;
+    const qint64 fromEnvironment = qEnvironmentVariable("STRATA_MIN_FREE_BYTES").toLongLong(&ok);
+    if (ok && fromEnvironment >= 0)
+        return fromEnvironment;
+    constexpr qint64 atMost = qint64(1) << 30;
+    struct statvfs st;
+    if (statvfs(QFile::encodeName(dir).constData(), &st) != 0)
+        return atMost;
+    return std::min<qint64>(atMost, qint64(st.f_blocks) * qint64(st.f_frsize) / 20);
+}
+
+Status LayerApplier::checkFreeSpace(const QString &dir, qint64 reserve)
+{
+    struct statvfs st;
+    if (statvfs(QFile::encodeName(dir).constData(), &st) != 0)
+        return {}; // unknown: a full disk still fails the write itself
+    const qint64 available = qint64(st.f_bavail) * qint64(st.f_frsize);
+    if (available >= reserve)
+        return {};
+    return fail(QStringLiteral("%1 bytes are free on the filesystem of '%2', less than the %3 bytes it must keep free (STRATA_MIN_FREE_BYTES)")
+                    .arg(available)
+                    .arg(dir)
+                    .arg(reserve));
 }
 
 } // namespace strata

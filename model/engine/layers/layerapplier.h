@@ -21,6 +21,9 @@ struct ApplyOptions {
     bool rootless = false; // owners are not applied, device nodes are refused
     QString opaqueXattr = QStringLiteral("trusted.overlay.opaque");
     QString subject; // names the layer in error messages, e.g. "layer sha256:ab12…"
+    // Free space extraction leaves on the target's filesystem: a small compressed layer can
+    // inflate to anything. -1: STRATA_MIN_FREE_BYTES, else min(1 GiB, 5 % of the filesystem).
+    qint64 minFreeBytes = -1;
     // Advanced by the archive's bytes as they are read; cancelling stops the extraction.
     Progress progress;
 };
@@ -46,6 +49,12 @@ public:
     // GNU tar and Python's tarfile stop) and every warning but one. The one is a name that
     // cannot be converted to the locale's character set: libarchive keeps its bytes.
     static bool damagedHeader(archive *tar, int rc);
+    // The free space that writing untrusted content under `dir` must leave on its filesystem:
+    // `configured` when it is >= 0, else STRATA_MIN_FREE_BYTES, else min(1 GiB, 5 %).
+    static qint64 minFreeBytes(const QString &dir, qint64 configured = -1);
+    // Fails, with the cause as its message, when the filesystem of `dir` has less than
+    // `reserve` bytes free.
+    static Status checkFreeSpace(const QString &dir, qint64 reserve);
 };
 
 } // namespace strata
