@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,9 +17,55 @@ using namespace strata::test;
 
 namespace {
 
+const QString manifestType = QStringLiteral("application/vnd.oci.image.manifest.v1+json");
+const QString indexType = QStringLiteral("application/vnd.oci.image.index.v1+json");
+const QString configType = QStringLiteral("application/vnd.oci.image.config.v1+json");
+const QString layerType = QStringLiteral("application/vnd.oci.image.layer.v1.tar");
+const QString gzipLayerType = QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip");
+
+QByteArray json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
 QString digestOf(const QByteArray &blob)
 {
     return QStringLiteral("sha256:") + sha256Hex(blob);
+}
+
+QJsonObject descriptor(const QString &mediaType, const QByteArray &blob)
+{
+    return { { QStringLiteral("mediaType"), mediaType }, { QStringLiteral("digest"), digestOf(blob) }, { QStringLiteral("size"), qint64(blob.size()) } };
+}
+
+QJsonObject tagged(QJsonObject desc, const QString &ref)
+{
+    desc.insert(QStringLiteral("annotations"), QJsonObject { { QStringLiteral("org.opencontainers.image.ref.name"), ref } });
+    return desc;
+}
+
+QJsonObject ociManifest(const QByteArray &config, const QList<QByteArray> &layers, const QString &layerMediaType = layerType)
+{
+    QJsonArray layerArray;
+    for (const QByteArray &l : layers)
+        layerArray.append(descriptor(layerMediaType, l));
+    return { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("mediaType"), manifestType }, { QStringLiteral("config"), descriptor(configType, config) },
+        { QStringLiteral("layers"), layerArray } };
+}
+
+QJsonObject ociIndex(const QJsonArray &manifests)
+{
+    return { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("mediaType"), indexType }, { QStringLiteral("manifests"), manifests } };
+}
+
+// An OCI layout tar: oci-layout, index.json and the blobs under blobs/sha256/.
+QByteArray ociLayout(const QJsonObject &index, const QList<QByteArray> &blobs)
+{
+    TarBuilder tar;
+    tar.file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})").file("index.json", json(index));
+    for (const QByteArray &b : blobs)
+        tar.file("blobs/sha256/" + sha256Hex(b).toUtf8(), b);
+    return tar.build();
 }
 
 // The pieces of a one-layer docker-archive, for fixtures that damage the outer tar itself.
@@ -34,6 +81,16 @@ DockerParts dockerParts(const QByteArray &layer, const QString &tag, const QByte
                                    { QStringLiteral("Layers"), QJsonArray { QStringLiteral("0/layer.tar") } } } })
                      .toJson(QJsonDocument::Compact);
     return p;
+}
+
+QStringList entries(const QString &dir)
+{
+    QStringList names;
+    QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        names.append(it.next().mid(dir.size()));
+    names.sort();
+    return names;
 }
 
 } // namespace
@@ -369,6 +426,86 @@ private slots:
         QVERIFY(writeFile(benign, dockerArchive({ TarBuilder().file("f", "small").build() }, QStringLiteral("small:latest"))));
         const RunResult r = run(program, { QStringLiteral("--root"), root, QStringLiteral("load"), QStringLiteral("-i"), benign }, 120000, { { QStringLiteral("STRATA_MIN_FREE_BYTES"), reserve() } });
         QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
+    // An archive whose config names a layer the store holds, beside a blob with other content:
+    // every blob an archive brings is checked against the diffID it is loaded as, stored or not.
+    void refusedLyingAboutStoredLayer_data()
+    {
+        QTest::addColumn<QByteArray>("archive");
+        QTest::addColumn<QString>("mustName");
+        const QByteArray stored = TarBuilder().file("real", "the stored layer").build();
+        const QByteArray other = TarBuilder().file("fake", "other content").build();
+        const QByteArray otherGz = TarBuilder().file("fake", "other content").build(TarBuilder::Compression::Gzip);
+        QTest::newRow("docker gzip blob") << dockerArchive({ otherGz }, QStringLiteral("liar:gz"), { digestOf(stored) }) << QStringLiteral("0/layer.tar");
+        QTest::newRow("docker plain blob") << dockerArchive({ other }, QStringLiteral("liar:plain"), { digestOf(stored) }) << QStringLiteral("0/layer.tar");
+        const QByteArray config = imageConfig({ digestOf(stored) });
+        const QByteArray manifest = json(ociManifest(config, { otherGz }, gzipLayerType));
+        QTest::newRow("oci gzip blob") << ociLayout(ociIndex({ tagged(descriptor(manifestType, manifest), QStringLiteral("liar:oci")) }), { otherGz, config, manifest })
+                                       << sha256Hex(otherGz);
+        // Two images of one archive naming one new diffID with two different blobs.
+        const QByteArray fresh = TarBuilder().file("fresh", "new layer").build();
+        const QByteArray freshGz = TarBuilder().file("fresh", "new layer").build(TarBuilder::Compression::Gzip);
+        const QByteArray configA = imageConfig({ digestOf(fresh) }, { QStringLiteral("a") });
+        const QByteArray configB = imageConfig({ digestOf(fresh) }, { QStringLiteral("b") });
+        const QJsonArray two {
+            QJsonObject { { QStringLiteral("Config"), QString(sha256Hex(configA) + QStringLiteral(".json")) }, { QStringLiteral("RepoTags"), QJsonArray { QStringLiteral("liar:a") } },
+                { QStringLiteral("Layers"), QJsonArray { QStringLiteral("0/layer.tar") } } },
+            QJsonObject { { QStringLiteral("Config"), QString(sha256Hex(configB) + QStringLiteral(".json")) }, { QStringLiteral("RepoTags"), QJsonArray { QStringLiteral("liar:b") } },
+                { QStringLiteral("Layers"), QJsonArray { QStringLiteral("1/layer.tar") } } },
+        };
+        QTest::newRow("one diffID, two blobs") << TarBuilder()
+                                                       .file("0/layer.tar", freshGz)
+                                                       .file("1/layer.tar", otherGz)
+                                                       .file(sha256Hex(configA).toUtf8() + ".json", configA)
+                                                       .file(sha256Hex(configB).toUtf8() + ".json", configB)
+                                                       .file("manifest.json", QJsonDocument(two).toJson(QJsonDocument::Compact))
+                                                       .build()
+                                               << QStringLiteral("1/layer.tar");
+    }
+
+    void refusedLyingAboutStoredLayer()
+    {
+        QFETCH(QByteArray, archive);
+        QFETCH(QString, mustName);
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        const QByteArray stored = TarBuilder().file("real", "the stored layer").build();
+        const QString storedPath = m_tmp.filePath(QStringLiteral("stored-%1.tar").arg(m_count));
+        QVERIFY(writeFile(storedPath, dockerArchive({ TarBuilder().file("real", "the stored layer").build(TarBuilder::Compression::Gzip) }, QStringLiteral("stored:1"), { digestOf(stored) })));
+        const RunResult first = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), storedPath });
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const QByteArray imagesBefore = stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") }).out;
+        const QStringList storeBefore = entries(root + QStringLiteral("/images")) + entries(root + QStringLiteral("/layers"));
+
+        const QString path = m_tmp.filePath(QStringLiteral("liar-%1.tar").arg(m_count));
+        QVERIFY(writeFile(path, archive));
+        verifyRefusal(stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path }), mustName);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") }).out, imagesBefore);
+        QCOMPARE(entries(root + QStringLiteral("/images")) + entries(root + QStringLiteral("/layers")), storeBefore);
+        QCOMPARE(entries(root + QStringLiteral("/tmp")), QStringList());
+        const RunResult check = stratactl(root, { QStringLiteral("check") });
+        QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    // The honest counterpart: the stored layer shipped as another blob (recompressed) loads.
+    void storedLayerInAnotherBlobLoads()
+    {
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        const TarBuilder layer = TarBuilder().file("real", "the stored layer");
+        const QString diffId = digestOf(layer.build());
+        QVERIFY(writeFile(m_tmp.filePath(QStringLiteral("gz.tar")), dockerArchive({ layer.build(TarBuilder::Compression::Gzip) }, QStringLiteral("stored:gz"), { diffId })));
+        QVERIFY(writeFile(m_tmp.filePath(QStringLiteral("zst.tar")), dockerArchive({ layer.build(TarBuilder::Compression::Zstd) }, QStringLiteral("stored:zst"), { diffId })));
+        RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), m_tmp.filePath(QStringLiteral("gz.tar")) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), m_tmp.filePath(QStringLiteral("zst.tar")) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, QByteArray("Loaded image: stored:zst\n"));
+        const RunResult check = stratactl(root, { QStringLiteral("check") });
+        QVERIFY2(check.exitCode == 0, check.out.constData());
     }
 
     void cleanupTestCase()

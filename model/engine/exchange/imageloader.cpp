@@ -61,6 +61,7 @@ namespace {
         Result<QByteArray> bytesOf(const QString &name, const Member *m) const;
         Result<QString> fileOf(Member *m);
         Status verifyDescriptor(const QString &name, const Member *m, const Digest &digest, qint64 size) const;
+        Status verifyLayerBlob(const QString &name, const Member *member, const Descriptor &blob, const Digest &diffId, const Digest &chain);
         Status addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags);
         Status loadDocker();
         Status loadOci();
@@ -86,7 +87,38 @@ namespace {
         QList<PendingLayer> m_pending;
         QSet<Digest> m_pendingChains;
         QSet<Digest> m_stagedBlobs;
+        QHash<Digest, Digest> m_blobDiffIds; // layer blob -> the diffID it was checked (or is to be extracted) as
     };
+
+    // sha256 of a compressed layer's uncompressed stream: the diffID it holds. The same filters
+    // as LayerApplier, so both see the same stream.
+    Result<Digest> uncompressedDigest(const Member &m)
+    {
+        std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+        archive_read_support_filter_gzip(a.get());
+        archive_read_support_filter_zstd(a.get());
+        archive_read_support_filter_xz(a.get());
+        archive_read_support_filter_bzip2(a.get());
+        archive_read_support_format_raw(a.get());
+        const int opened = m.inMemory() ? archive_read_open_memory(a.get(), m.bytes.constData(), size_t(m.bytes.size()))
+                                        : archive_read_open_filename(a.get(), QFile::encodeName(m.stagedPath).constData(), 1 << 20);
+        archive_entry *entry;
+        if (opened != ARCHIVE_OK || archive_read_next_header(a.get(), &entry) != ARCHIVE_OK)
+            return fail(QStringLiteral("cannot be decompressed: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
+        Sha256 hash;
+        for (;;) {
+            const void *buf;
+            size_t len;
+            la_int64_t offset;
+            const int rc = archive_read_data_block(a.get(), &buf, &len, &offset);
+            if (rc == ARCHIVE_EOF)
+                break;
+            if (rc != ARCHIVE_OK)
+                return fail(QStringLiteral("has corrupt or truncated compressed data: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
+            hash.add(buf, len);
+        }
+        return hash.finish();
+    }
 
     Result<QString> Job::cleanName(const char *raw) const
     {
@@ -265,6 +297,35 @@ namespace {
         return {};
     }
 
+    // Every layer blob an archive brings must hold the diffID its config names, whether or not
+    // the store has that layer: else a lying archive gets a blob of other content stored, and
+    // re-saved, as the stored layer's.
+    Status Job::verifyLayerBlob(const QString &name, const Member *member, const Descriptor &blob, const Digest &diffId, const Digest &chain)
+    {
+        if (auto known = m_blobDiffIds.constFind(blob.digest); known != m_blobDiffIds.constEnd()) {
+            if (*known != diffId)
+                return error(QStringLiteral("layer '%1' is named both diffID %2 and diffID %3").arg(name, known->toString(), diffId.toString()));
+            return {};
+        }
+        if (blob.mediaType == MediaType::ociLayer) {
+            if (blob.digest != diffId)
+                return error(QStringLiteral("layer '%1' hashes to %2, but the image config says its diffID is %3").arg(name, blob.digest.toString(), diffId.toString()));
+        } else if (!m_layers.has(chain) && !m_pendingChains.contains(chain)) {
+            // To be extracted from this very blob by stageLayers(), which checks what it hashes to.
+        } else if (auto record = m_layers.read(chain); record && record->blob.digest == blob.digest) {
+            // The store extracted this very blob as this layer.
+        } else {
+            auto uncompressed = uncompressedDigest(*member);
+            if (!uncompressed)
+                return error(QStringLiteral("layer '%1' %2").arg(name, uncompressed.error()));
+            if (uncompressed.value() != diffId)
+                return error(QStringLiteral("layer '%1' holds content that hashes to %2, but the image config says its diffID is %3")
+                                 .arg(name, uncompressed->toString(), diffId.toString()));
+        }
+        m_blobDiffIds.insert(blob.digest, diffId);
+        return {};
+    }
+
     Status Job::addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags)
     {
         const Digest imageId = Sha256::of(configBytes);
@@ -298,10 +359,9 @@ namespace {
                     head = f.read(4);
             }
             const Descriptor blob { MediaType::forLayerBytes(head), member->digest, member->size };
-            if (blob.mediaType == MediaType::ociLayer && blob.digest != diffIds[i])
-                return error(QStringLiteral("layer '%1' hashes to %2, but the image config says its diffID is %3").arg(name, blob.digest.toString(), diffIds[i].toString()));
-            image.layers.append(blob);
             const Digest &chain = chains[i];
+            STRATA_TRY(verifyLayerBlob(name, member, blob, diffIds[i], chain));
+            image.layers.append(blob);
             if (!m_layers.has(chain) && !m_pendingChains.contains(chain)) {
                 auto path = fileOf(member);
                 if (!path)
