@@ -68,6 +68,21 @@ QByteArray ociLayout(const QJsonObject &index, const QList<QByteArray> &blobs)
     return tar.build();
 }
 
+// index.json -> `depth` nested indexes -> an image manifest with one plain layer, tagged `ref`.
+QByteArray nestedOci(int depth, const QByteArray &layer, const QString &ref)
+{
+    const QByteArray config = imageConfig({ digestOf(layer) });
+    QByteArray doc = json(ociManifest(config, { layer }));
+    QString type = manifestType;
+    QList<QByteArray> blobs { layer, config, doc };
+    for (int i = 0; i < depth; ++i) {
+        doc = json(ociIndex({ descriptor(type, doc) }));
+        type = indexType;
+        blobs.append(doc);
+    }
+    return ociLayout(ociIndex({ tagged(descriptor(type, doc), ref) }), blobs);
+}
+
 // The pieces of a one-layer docker-archive, for fixtures that damage the outer tar itself.
 struct DockerParts {
     QByteArray layer, configName, config, manifest;
@@ -323,6 +338,61 @@ private slots:
             << TarBuilder().file("0/layer.tar", plain).file(parts.configName, parts.config).file("manifest.json", parts.manifest).file("tail", "t").sizeField(1 + 1024).build()
             << QStringLiteral("'tail'");
 
+        // OCI rules. A config's rootfs MUST be of type "layers"; a document is a manifest or an
+        // index, never both, and says what its descriptor says it is (CVE-2021-41190).
+        const QByteArray plainConfig = imageConfig({ digestOf(plain) });
+        const QByteArray plainManifest = json(ociManifest(plainConfig, { plain }));
+        const QByteArray noRootfs = R"({"architecture":"amd64","os":"linux","config":{}})";
+        const QByteArray emptyManifest = json(ociManifest(noRootfs, {}));
+        QTest::newRow("oci config without rootfs") << ociLayout(ociIndex({ tagged(descriptor(manifestType, emptyManifest), QStringLiteral("hostile:oci")) }), { noRootfs, emptyManifest })
+                                                   << QStringLiteral("rootfs");
+        QJsonObject fooConfig = QJsonDocument::fromJson(plainConfig).object();
+        fooConfig.insert(QStringLiteral("rootfs"), QJsonObject { { QStringLiteral("type"), QStringLiteral("foo") }, { QStringLiteral("diff_ids"), QJsonArray { digestOf(plain) } } });
+        const QByteArray fooManifest = json(ociManifest(json(fooConfig), { plain }));
+        QTest::newRow("oci rootfs type not layers") << ociLayout(ociIndex({ tagged(descriptor(manifestType, fooManifest), QStringLiteral("hostile:oci")) }), { plain, json(fooConfig), fooManifest })
+                                                    << QStringLiteral("'foo'");
+        const DockerParts fooParts = dockerParts(plain, QStringLiteral("hostile:foo"), json(fooConfig));
+        QTest::newRow("docker rootfs type not layers") << TarBuilder().file("0/layer.tar", plain).file(fooParts.configName, fooParts.config).file("manifest.json", fooParts.manifest).build()
+                                                       << QStringLiteral("'foo'");
+        QJsonObject claimsIndex = ociManifest(plainConfig, { plain });
+        claimsIndex.insert(QStringLiteral("mediaType"), indexType);
+        QTest::newRow("manifest says it is an index") << ociLayout(ociIndex({ tagged(descriptor(manifestType, json(claimsIndex)), QStringLiteral("hostile:oci")) }), { plain, plainConfig, json(claimsIndex) })
+                                                      << sha256Hex(json(claimsIndex));
+        QTest::newRow("index entry says index, points at a manifest")
+            << ociLayout(ociIndex({ tagged(descriptor(indexType, plainManifest), QStringLiteral("hostile:oci")) }), { plain, plainConfig, plainManifest }) << sha256Hex(plainManifest);
+        const QByteArray otherLayer = TarBuilder().file("other", "o").build();
+        const QByteArray otherConfig = imageConfig({ digestOf(otherLayer) });
+        QJsonObject both = ociIndex({ descriptor(manifestType, plainManifest) });
+        both.insert(QStringLiteral("config"), descriptor(configType, otherConfig));
+        both.insert(QStringLiteral("layers"), QJsonArray { descriptor(layerType, otherLayer) });
+        QTest::newRow("nested index with config and layers") << ociLayout(ociIndex({ tagged(descriptor(indexType, json(both)), QStringLiteral("hostile:oci")) }),
+                                                                    { plain, plainConfig, plainManifest, otherLayer, otherConfig, json(both) })
+                                                             << sha256Hex(json(both));
+        QJsonObject topBoth = ociIndex({ tagged(descriptor(manifestType, plainManifest), QStringLiteral("hostile:oci")) });
+        topBoth.insert(QStringLiteral("config"), descriptor(configType, otherConfig));
+        topBoth.insert(QStringLiteral("layers"), QJsonArray { descriptor(layerType, otherLayer) });
+        QTest::newRow("index.json with config and layers") << ociLayout(topBoth, { plain, plainConfig, plainManifest, otherLayer, otherConfig }) << QStringLiteral("index.json");
+        QJsonObject manifestWithManifests = ociManifest(otherConfig, { otherLayer });
+        manifestWithManifests.insert(QStringLiteral("manifests"), QJsonArray { descriptor(manifestType, plainManifest) });
+        QTest::newRow("manifest with manifests") << ociLayout(ociIndex({ tagged(descriptor(manifestType, json(manifestWithManifests)), QStringLiteral("hostile:oci")) }),
+                                                        { plain, plainConfig, plainManifest, otherLayer, otherConfig, json(manifestWithManifests) })
+                                                 << sha256Hex(json(manifestWithManifests));
+        QTest::newRow("index nested 5 deep") << nestedOci(5, plain, QStringLiteral("hostile:deep")) << QStringLiteral("deeper than 4");
+        const QByteArray emptyIndex = json(ociIndex({}));
+        QTest::newRow("nested index without manifests") << ociLayout(ociIndex({ tagged(descriptor(indexType, emptyIndex), QStringLiteral("hostile:oci")) }), { emptyIndex }) << sha256Hex(emptyIndex);
+        const QByteArray schema1 = R"({"schemaVersion":1,"name":"library/x","tag":"latest","architecture":"amd64","fsLayers":[{"blobSum":"sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4"}],"history":[{"v1Compatibility":"{}"}]})";
+        QTest::newRow("schema 1 manifest") << ociLayout(ociIndex({ tagged(descriptor(QStringLiteral("application/vnd.docker.distribution.manifest.v1+prettyjws"), schema1), QStringLiteral("hostile:v1")) }), { schema1 })
+                                           << QStringLiteral("schema 1");
+        QTest::newRow("schema 1 manifest, no media type") << ociLayout(ociIndex({ tagged(descriptor(manifestType, schema1), QStringLiteral("hostile:v1")) }), { schema1 }) << QStringLiteral("schema 1");
+        QTest::newRow("oci layer size with a fraction") << ociArchive(plain, [](QJsonObject *, QJsonObject *manifest) {
+            if (!manifest)
+                return;
+            QJsonArray layers = manifest->value(QLatin1String("layers")).toArray();
+            QJsonObject d = layers[0].toObject();
+            d.insert(QStringLiteral("size"), d.value(QLatin1String("size")).toDouble() + 0.5);
+            layers[0] = d;
+            manifest->insert(QStringLiteral("layers"), layers);
+        }) << QString::number(plain.size()) + QStringLiteral(".5");
     }
 
     void refused()
@@ -359,6 +429,15 @@ private slots:
     {
         QTest::addColumn<QByteArray>("archive");
         QTest::addColumn<QByteArray>("out");
+        const QByteArray layer = TarBuilder().file("f", "nested").build();
+        QTest::newRow("oci index nested once") << nestedOci(1, layer, QStringLiteral("nested:1")) << QByteArray("Loaded image: nested:1\n");
+        QTest::newRow("oci index nested twice") << nestedOci(2, layer, QStringLiteral("nested:2")) << QByteArray("Loaded image: nested:2\n");
+        QTest::newRow("oci index nested 4 deep") << nestedOci(4, layer, QStringLiteral("nested:4")) << QByteArray("Loaded image: nested:4\n");
+        const QByteArray config = imageConfig({ digestOf(layer) });
+        const QByteArray manifest = json(ociManifest(config, { layer }));
+        QJsonObject noMediaType = ociIndex({ tagged(descriptor(manifestType, manifest), QStringLiteral("plain:1")) });
+        noMediaType.remove(QStringLiteral("mediaType")); // optional in index.json
+        QTest::newRow("oci index.json without mediaType") << ociLayout(noMediaType, { layer, config, manifest }) << QByteArray("Loaded image: plain:1\n");
         const QByteArray utf8 = TarBuilder().file("caf\xc3\xa9/na\xc3\xafve", "x").build();
         QTest::newRow("utf-8 names") << dockerArchive({ utf8 }, QStringLiteral("utf8:1")) << QByteArray("Loaded image: utf8:1\n");
         // A PAX path that is not UTF-8: libarchive warns that it cannot convert it and keeps the

@@ -17,6 +17,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <atomic>
+#include <cmath>
 #include <optional>
 #include <thread>
 
@@ -27,7 +28,15 @@ namespace {
     constexpr qint64 inMemoryLimit = 1024 * 1024; // files up to this size are kept in memory
     constexpr qint64 totalMemoryLimit = 256 * 1024 * 1024;
     constexpr qint64 maxHeaderBytes = 1024 * 1024;
+    constexpr int maxIndexNesting = 4; // image indexes inside image indexes, below index.json
     constexpr qint64 freeSpaceCheckBytes = 4 * 1024 * 1024; // staged between two looks at the free space
+
+    bool isManifestType(const QString &t) { return t == MediaType::ociManifest || t == MediaType::dockerManifest; }
+    bool isIndexType(const QString &t) { return t == MediaType::ociIndex || t == MediaType::dockerManifestList; }
+    bool isSchema1Type(const QString &t)
+    {
+        return t == QLatin1String("application/vnd.docker.distribution.manifest.v1+json") || t == QLatin1String("application/vnd.docker.distribution.manifest.v1+prettyjws");
+    }
 
     struct Member {
         QByteArray bytes; // small files
@@ -62,6 +71,12 @@ namespace {
         Result<QString> fileOf(Member *m);
         Status verifyDescriptor(const QString &name, const Member *m, const Digest &digest, qint64 size) const;
         Status verifyLayerBlob(const QString &name, const Member *member, const Descriptor &blob, const Digest &diffId, const Digest &chain);
+        enum class DocumentKind { Manifest, Index };
+        Result<DocumentKind> documentKind(const QJsonObject &doc, const QString &name) const;
+        using Blob = QPair<QString, Member *>;
+        Result<Blob> ociBlob(const QJsonObject &desc, const QString &from);
+        Result<QJsonObject> ociJson(const Blob &b) const;
+        Result<QPair<Blob, QJsonObject>> resolveManifest(const QJsonObject &desc, const QString &from, int nesting, QList<Digest> &path);
         Status addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags);
         Status loadDocker();
         Status loadOci();
@@ -333,7 +348,13 @@ namespace {
         const QJsonObject config = QJsonDocument::fromJson(configBytes, &perr).object();
         if (perr.error != QJsonParseError::NoError)
             return error(QStringLiteral("image config %1 is not valid JSON: %2").arg(imageId.toString(), perr.errorString()));
-        const QJsonArray diffArray = config.value(QLatin1String("rootfs")).toObject().value(QLatin1String("diff_ids")).toArray();
+        // The image spec: rootfs.type MUST be "layers"; diff_ids mean nothing under another type.
+        const QJsonValue rootfs = config.value(QLatin1String("rootfs"));
+        if (!rootfs.isObject())
+            return error(QStringLiteral("image config %1 has no rootfs").arg(imageId.toString()));
+        if (const QString type = rootfs.toObject().value(QLatin1String("type")).toString(); type != QLatin1String("layers"))
+            return error(QStringLiteral("image config %1: rootfs.type is '%2', not 'layers'").arg(imageId.toString(), type.left(100)));
+        const QJsonArray diffArray = rootfs.toObject().value(QLatin1String("diff_ids")).toArray();
         if (diffArray.size() != layers.size())
             return error(QStringLiteral("image %1 lists %2 layers, but its config has %3 diffIDs").arg(imageId.toString()).arg(layers.size()).arg(diffArray.size()));
         QList<Digest> diffIds;
@@ -420,63 +441,122 @@ namespace {
         return {};
     }
 
+    Result<Job::Blob> Job::ociBlob(const QJsonObject &desc, const QString &from)
+    {
+        auto digest = Digest::parse(desc.value(QLatin1String("digest")).toString());
+        if (!digest)
+            return error(QStringLiteral("%1: %2").arg(from, digest.error()));
+        const QJsonValue size = desc.value(QLatin1String("size"));
+        const double bytes = size.toDouble(-1);
+        if (!size.isDouble() || bytes < 0 || bytes > 9007199254740992.0 || std::floor(bytes) != bytes)
+            return error(QStringLiteral("%1: the descriptor of %2 has no valid size (%3)")
+                             .arg(from, digest->toString(), size.isDouble() ? QString::number(bytes, 'g', 17) : QStringLiteral("missing")));
+        const QString name = QStringLiteral("blobs/sha256/") + digest->hex();
+        auto member = find(name);
+        if (!member)
+            return member.takeError();
+        STRATA_TRY(verifyDescriptor(name, member.value(), digest.value(), qint64(bytes)));
+        return qMakePair(name, member.value());
+    }
+
+    Result<QJsonObject> Job::ociJson(const Blob &b) const
+    {
+        auto bytes = bytesOf(b.first, b.second);
+        if (!bytes)
+            return bytes.takeError();
+        QJsonParseError perr;
+        QJsonDocument doc = QJsonDocument::fromJson(bytes.value(), &perr);
+        if (perr.error != QJsonParseError::NoError || !doc.isObject())
+            return error(QStringLiteral("'%1' is not a JSON object: %2").arg(b.first, perr.errorString()));
+        return doc.object();
+    }
+
+    // An image manifest or an image index, never both, and what its own mediaType says when it
+    // has one: a document that reads as either is how CVE-2021-41190 confuses two tools.
+    Result<Job::DocumentKind> Job::documentKind(const QJsonObject &doc, const QString &name) const
+    {
+        const bool index = doc.contains(QLatin1String("manifests"));
+        const bool manifest = doc.contains(QLatin1String("config")) || doc.contains(QLatin1String("layers"));
+        if (index && manifest)
+            return error(QStringLiteral("'%1' has manifests beside config or layers: it reads as an image index and as an image manifest").arg(name));
+        if (!index && !manifest)
+            return error(QStringLiteral("'%1' is neither an image manifest nor an image index").arg(name));
+        const QString type = doc.value(QLatin1String("mediaType")).toString();
+        if (manifest && isIndexType(type))
+            return error(QStringLiteral("'%1' is an image manifest, but its mediaType says it is an image index ('%2')").arg(name, type));
+        if (index && isManifestType(type))
+            return error(QStringLiteral("'%1' is an image index, but its mediaType says it is an image manifest ('%2')").arg(name, type));
+        return index ? DocumentKind::Index : DocumentKind::Manifest;
+    }
+
+    // Follows a descriptor from `from` to an image manifest, through nested image indexes (their
+    // first entry, as before) up to maxIndexNesting of them. `path` holds the indexes on the way.
+    Result<QPair<Job::Blob, QJsonObject>> Job::resolveManifest(const QJsonObject &desc, const QString &from, int nesting, QList<Digest> &path)
+    {
+        const QString type = desc.value(QLatin1String("mediaType")).toString();
+        if (isSchema1Type(type))
+            return error(QStringLiteral("%1 names a Docker image manifest of schema 1 (%2), which is not supported").arg(from, type));
+        if (!type.isEmpty() && !isManifestType(type) && !isIndexType(type))
+            return error(QStringLiteral("%1 names a '%2', which is neither an image manifest nor an image index").arg(from, type.left(200)));
+        if (auto digest = Digest::parse(desc.value(QLatin1String("digest")).toString()); digest && path.contains(digest.value()))
+            return error(QStringLiteral("%1: the image indexes form a loop through %2").arg(from, digest->toString()));
+        auto b = ociBlob(desc, from);
+        if (!b)
+            return b.takeError();
+        auto doc = ociJson(b.value());
+        if (!doc)
+            return doc.takeError();
+        if (doc->value(QLatin1String("schemaVersion")).toInt() == 1)
+            return error(QStringLiteral("'%1' is a Docker image manifest of schema 1, which is not supported").arg(b->first));
+        auto kind = documentKind(doc.value(), b->first);
+        if (!kind)
+            return kind.takeError();
+        if (kind.value() == DocumentKind::Manifest) {
+            if (isIndexType(type))
+                return error(QStringLiteral("%1 names an image index (%2), but '%3' is an image manifest").arg(from, type, b->first));
+            return qMakePair(b.value(), doc.value());
+        }
+        if (isManifestType(type))
+            return error(QStringLiteral("%1 names an image manifest (%2), but '%3' is an image index").arg(from, type, b->first));
+        if (nesting >= maxIndexNesting)
+            return error(QStringLiteral("'%1': image indexes nested deeper than %2").arg(b->first).arg(maxIndexNesting));
+        const QJsonArray manifests = doc->value(QLatin1String("manifests")).toArray();
+        if (manifests.isEmpty())
+            return error(QStringLiteral("'%1' is an image index without manifests").arg(b->first));
+        path.append(b->second->digest);
+        return resolveManifest(manifests.first().toObject(), b->first, nesting + 1, path);
+    }
+
     Status Job::loadOci()
     {
         auto indexMember = find(QStringLiteral("index.json"));
         auto indexBytes = bytesOf(QStringLiteral("index.json"), indexMember.value());
         if (!indexBytes)
             return indexBytes.takeError();
-        auto blob = [&](const QJsonObject &desc, const QString &what) -> Result<QPair<QString, Member *>> {
-            auto digest = Digest::parse(desc.value(QLatin1String("digest")).toString());
-            if (!digest)
-                return error(QStringLiteral("%1: %2").arg(what, digest.error()));
-            const QString name = QStringLiteral("blobs/sha256/") + digest->hex();
-            auto member = find(name);
-            if (!member)
-                return member.takeError();
-            STRATA_TRY(verifyDescriptor(name, member.value(), digest.value(), qint64(desc.value(QLatin1String("size")).toDouble(-1))));
-            return qMakePair(name, member.value());
-        };
-        auto json = [&](const QPair<QString, Member *> &b) -> Result<QJsonObject> {
-            auto bytes = bytesOf(b.first, b.second);
-            if (!bytes)
-                return bytes.takeError();
-            QJsonParseError perr;
-            QJsonDocument doc = QJsonDocument::fromJson(bytes.value(), &perr);
-            if (perr.error != QJsonParseError::NoError || !doc.isObject())
-                return error(QStringLiteral("'%1' is not a JSON object: %2").arg(b.first, perr.errorString()));
-            return doc.object();
-        };
         QJsonParseError perr;
         const QJsonObject index = QJsonDocument::fromJson(indexBytes.value(), &perr).object();
         if (perr.error != QJsonParseError::NoError)
             return error(QStringLiteral("index.json is not valid JSON: %1").arg(perr.errorString()));
+        if (index.contains(QLatin1String("config")) || index.contains(QLatin1String("layers")))
+            return error(QStringLiteral("index.json has config or layers beside its manifests: it reads as an image index and as an image manifest"));
+        if (const QString type = index.value(QLatin1String("mediaType")).toString(); !type.isEmpty() && !isIndexType(type))
+            return error(QStringLiteral("index.json says its mediaType is '%1', not an image index").arg(type.left(200)));
         for (const QJsonValue &v : index.value(QLatin1String("manifests")).toArray()) {
             QJsonObject desc = v.toObject();
-            auto manifestBlob = blob(desc, QStringLiteral("index.json"));
-            if (!manifestBlob)
-                return manifestBlob.takeError();
-            auto manifest = json(manifestBlob.value());
-            if (!manifest)
-                return manifest.takeError();
-            if (manifest->contains(QLatin1String("manifests"))) { // a nested index: take the first manifest
-                const QJsonObject inner = manifest->value(QLatin1String("manifests")).toArray().first().toObject();
-                manifestBlob = blob(inner, manifestBlob->first);
-                if (!manifestBlob)
-                    return manifestBlob.takeError();
-                manifest = json(manifestBlob.value());
-                if (!manifest)
-                    return manifest.takeError();
-            }
-            auto configBlob = blob(manifest->value(QLatin1String("config")).toObject(), manifestBlob->first);
+            QList<Digest> path;
+            auto resolved = resolveManifest(desc, QStringLiteral("index.json"), 0, path);
+            if (!resolved)
+                return resolved.takeError();
+            const auto &[manifestBlob, manifest] = resolved.value();
+            auto configBlob = ociBlob(manifest.value(QLatin1String("config")).toObject(), manifestBlob.first);
             if (!configBlob)
                 return configBlob.takeError();
             auto configBytes = bytesOf(configBlob->first, configBlob->second);
             if (!configBytes)
                 return configBytes.takeError();
             QList<QPair<QString, Member *>> layers;
-            for (const QJsonValue &l : manifest->value(QLatin1String("layers")).toArray()) {
-                auto layerBlob = blob(l.toObject(), manifestBlob->first);
+            for (const QJsonValue &l : manifest.value(QLatin1String("layers")).toArray()) {
+                auto layerBlob = ociBlob(l.toObject(), manifestBlob.first);
                 if (!layerBlob)
                     return layerBlob.takeError();
                 layers.append(layerBlob.value());
