@@ -11,7 +11,9 @@
 #include <QStorageInfo>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
+#include <pthread.h>
 
 using namespace strata::test;
 
@@ -585,6 +587,40 @@ private slots:
         QCOMPARE(r.out, QByteArray("Loaded image: stored:zst\n"));
         const RunResult check = stratactl(root, { QStringLiteral("check") });
         QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    // Layers are extracted on several threads (overlay2); a thread that cannot start is an
+    // error, not std::terminate. A huge stack limit makes every new thread's stack unmappable.
+    void threadStartFailure()
+    {
+        if (QThread::idealThreadCount() < 2)
+            QSKIP("one CPU: the loader starts no extra extraction thread");
+        constexpr size_t hugeStack = size_t(1) << 40;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, hugeStack);
+        pthread_t probe;
+        const bool mapped = pthread_create(&probe, &attr, [](void *) -> void * { return nullptr; }, nullptr) == 0;
+        pthread_attr_destroy(&attr);
+        if (mapped) {
+            pthread_join(probe, nullptr);
+            QSKIP("this machine maps a 1 TiB thread stack (memory overcommit), so no thread start can be made to fail");
+        }
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        if (!QDir(root + QStringLiteral("/layers/overlay2")).exists())
+            QSKIP("the store's driver extracts layers one after the other, on one thread");
+        QList<QByteArray> layers;
+        for (int i = 0; i < 3; ++i)
+            layers.append(TarBuilder().file("f" + QByteArray::number(i), "layer " + QByteArray::number(i)).build());
+        const QString path = m_tmp.filePath(QStringLiteral("threads.tar"));
+        QVERIFY(writeFile(path, dockerArchive(layers, QStringLiteral("threads:1"))));
+        verifyRefusal(run(QStringLiteral("prlimit"), { QStringLiteral("--stack=%1").arg(hugeStack), QStringLiteral(STRATACTL_PATH), QStringLiteral("--root"), root, QStringLiteral("load"),
+                                                         QStringLiteral("-i"), path }),
+            QStringLiteral("thread"));
+        if (QTest::currentTestFailed())
+            return;
+        verifyUntouched(root);
     }
 
     void cleanupTestCase()

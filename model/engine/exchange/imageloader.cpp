@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cmath>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 namespace strata {
@@ -595,11 +596,24 @@ namespace {
             };
             const int extra = int(std::min<qsizetype>(m_pending.size(), std::max(1u, std::thread::hardware_concurrency()))) - 1;
             std::vector<std::thread> threads;
-            for (int t = 0; t < extra; ++t)
-                threads.emplace_back(worker);
-            worker();
+            QString startFailure;
+            for (int t = 0; t < extra; ++t) {
+                // std::thread reports a thread it cannot start by throwing; a throw past the
+                // threads already started would end in std::terminate.
+                try {
+                    threads.emplace_back(worker);
+                } catch (const std::system_error &e) {
+                    startFailure = QString::fromLocal8Bit(e.what());
+                    next = m_pending.size(); // no more work handed out: the started ones finish theirs
+                    break;
+                }
+            }
+            if (startFailure.isEmpty())
+                worker();
             for (std::thread &t : threads)
                 t.join();
+            if (!startFailure.isEmpty())
+                return error(QStringLiteral("cannot start a thread to extract layers: %1").arg(startFailure));
         } else {
             QHash<Digest, QString> stagedDiffs; // chainID -> staged diff dir
             for (qsizetype i = 0; i < m_pending.size(); ++i) {
