@@ -8,12 +8,17 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QStorageInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace strata::test;
 
@@ -621,6 +626,86 @@ private slots:
         if (QTest::currentTestFailed())
             return;
         verifyUntouched(root);
+    }
+
+    // A save that fails leaves neither the output nor OUT.partial. The blob of its layer is
+    // made unreadable (a link to /proc/self/mem, whose first page read() refuses), a directory,
+    // or removed.
+    void saveFailureLeavesNothing_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("blob"); // what replaces the layer's blob
+        for (const QString &format : { QStringLiteral("docker-archive"), QStringLiteral("oci") }) {
+            for (const QString &blob : { QStringLiteral("unreadable"), QStringLiteral("directory"), QStringLiteral("missing") })
+                QTest::addRow("%s, %s blob", qPrintable(format), qPrintable(blob)) << format << blob;
+        }
+    }
+
+    void saveFailureLeavesNothing()
+    {
+        QFETCH(QString, format);
+        QFETCH(QString, blob);
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        const QByteArray layer = TarBuilder().file("f", QByteArray(100000, 'f')).build();
+        const QString path = m_tmp.filePath(QStringLiteral("tosave-%1.tar").arg(m_count));
+        QVERIFY(writeFile(path, dockerArchive({ layer }, QStringLiteral("tosave:1"))));
+        RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString blobPath = root + QStringLiteral("/images/blobs/sha256/") + sha256Hex(layer);
+        QVERIFY(QFile::remove(blobPath));
+        if (blob == QLatin1String("unreadable"))
+            QVERIFY(QFile::link(QStringLiteral("/proc/self/mem"), blobPath));
+        else if (blob == QLatin1String("directory"))
+            QVERIFY(QDir().mkdir(blobPath));
+        const QString outDir = m_tmp.filePath(QStringLiteral("out-%1").arg(m_count));
+        QVERIFY(QDir().mkpath(outDir));
+        // A file size limit: a save that pads a file it cannot read could otherwise write until
+        // the disk is full (a directory's size can read as 2^63).
+        r = run(QStringLiteral("prlimit"), { QStringLiteral("--fsize=%1").arg(64 << 20), QStringLiteral(STRATACTL_PATH), QStringLiteral("--root"), root, QStringLiteral("save"),
+                                               QStringLiteral("--format"), format, QStringLiteral("-o"), outDir + QStringLiteral("/out.tar"), QStringLiteral("tosave:1") });
+        verifyRefusal(r, sha256Hex(layer));
+        QCOMPARE(entries(outDir), QStringList());
+    }
+
+    // A save killed halfway (here while it waits to read a blob that is a fifo) leaves no
+    // OUT.partial: the output has no name until it is complete.
+    void killedSaveLeavesNothing()
+    {
+        const QString outDir = m_tmp.filePath(QStringLiteral("out-killed"));
+        QVERIFY(QDir().mkpath(outDir));
+        const int probe = ::open(QFile::encodeName(outDir).constData(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+        if (probe < 0)
+            QSKIP("the test directory's filesystem has no O_TMPFILE, so a killed save leaves its .partial file");
+        ::close(probe);
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        const QByteArray layer = TarBuilder().file("f", "killed").build();
+        const QString path = m_tmp.filePath(QStringLiteral("tokill.tar"));
+        QVERIFY(writeFile(path, dockerArchive({ layer }, QStringLiteral("tokill:1"))));
+        const RunResult loaded = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
+        QVERIFY2(loaded.exitCode == 0, loaded.err.constData());
+        const QString blob = root + QStringLiteral("/images/blobs/sha256/") + sha256Hex(layer);
+        QVERIFY(QFile::remove(blob));
+        QCOMPARE(::mkfifo(QFile::encodeName(blob).constData(), 0600), 0);
+
+        QProcess save;
+        save.start(QStringLiteral(STRATACTL_PATH), { QStringLiteral("--root"), root, QStringLiteral("save"), QStringLiteral("-o"), outDir + QStringLiteral("/out.tar"), QStringLiteral("tokill:1") });
+        QVERIFY(save.waitForStarted());
+        // Wait until the output is open (its descriptor points into outDir), then kill.
+        const QString fdDir = QStringLiteral("/proc/%1/fd").arg(save.processId());
+        bool open = false;
+        for (int i = 0; i < 200 && !open && save.state() == QProcess::Running; ++i) {
+            for (const QFileInfo &fd : QDir(fdDir).entryInfoList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot))
+                open = open || fd.symLinkTarget().startsWith(outDir + u'/');
+            if (!open)
+                QThread::msleep(20);
+        }
+        QVERIFY2(open, "the save never opened its output");
+        QThread::msleep(100);
+        ::kill(pid_t(save.processId()), SIGKILL);
+        save.waitForFinished();
+        QCOMPARE(entries(outDir), QStringList());
     }
 
     void cleanupTestCase()

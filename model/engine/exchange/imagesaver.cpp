@@ -1,6 +1,5 @@
 #include "imagesaver.h"
 
-#include "blobwriter.h"
 #include "fsutil.h"
 #include "imagestore.h"
 #include "store.h"
@@ -16,25 +15,60 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace strata {
 
 namespace {
 
+    QString directoryOf(const QString &path)
+    {
+        const qsizetype slash = path.lastIndexOf(u'/');
+        return slash > 0 ? path.left(slash) : slash == 0 ? QStringLiteral("/") : QStringLiteral(".");
+    }
+
+    // A file without a name in `dir` (O_TMPFILE), or -1 with errno when the filesystem has none.
+    int openUnnamed(const QString &dir, int flags)
+    {
+        // linkat of /proc/self/fd/N needs no privilege (AT_EMPTY_PATH does): without /proc a
+        // nameless output could not be linked into place at the end.
+        if (::access("/proc/self/fd", F_OK) != 0) {
+            errno = EOPNOTSUPP;
+            return -1;
+        }
+        return ::open(QFile::encodeName(dir).constData(), O_TMPFILE | flags | O_CLOEXEC, 0666);
+    }
+
+    bool noUnnamedFiles(int err) { return err == EOPNOTSUPP || err == EISDIR || err == EINVAL; }
+
+    // The output tar. It has no name until commit() (O_TMPFILE, linked in as OUT.partial and
+    // renamed over OUT), so a save that fails, or is killed, leaves nothing; where the
+    // filesystem has no O_TMPFILE it is written as OUT.partial, removed again on failure.
     class TarOut {
     public:
         ~TarOut()
         {
             if (m_archive)
                 archive_write_free(m_archive);
+            if (m_fd >= 0)
+                ::close(m_fd);
+            if (!m_committed && m_named)
+                ::unlink(QFile::encodeName(partialPath()).constData());
         }
         Status open(const QString &path)
         {
             m_path = path;
+            m_fd = openUnnamed(directoryOf(path), O_WRONLY);
+            if (m_fd < 0 && noUnnamedFiles(errno)) {
+                m_fd = ::open(QFile::encodeName(partialPath()).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+                m_named = m_fd >= 0;
+            }
+            if (m_fd < 0)
+                return fail(QStringLiteral("%1: cannot create: %2").arg(partialPath(), fs::errorText(errno)));
             m_archive = archive_write_new();
             archive_write_set_format_pax_restricted(m_archive);
-            if (archive_write_open_filename(m_archive, QFile::encodeName(path).constData()) != ARCHIVE_OK)
+            if (archive_write_open_fd(m_archive, m_fd) != ARCHIVE_OK)
                 return error();
             return {};
         }
@@ -52,20 +86,21 @@ namespace {
                 int fd = ::open(QFile::encodeName(source).constData(), O_RDONLY | O_CLOEXEC);
                 if (fd < 0)
                     return fail(QStringLiteral("%1: %2").arg(source, fs::errorText(errno)));
-                const off_t size = lseek(fd, 0, SEEK_END);
-                lseek(fd, 0, SEEK_SET);
-                Status s = header(name, AE_IFREG, size);
-                char buffer[1 << 16];
-                ssize_t n;
-                while (s && (n = ::read(fd, buffer, sizeof buffer)) > 0) {
-                    if (archive_write_data(m_archive, buffer, size_t(n)) != n)
-                        s = error();
-                }
+                Status s = addContent(name, fd, source);
                 ::close(fd);
                 return s;
             }
             // A plain tar is needed: inflate into a scratch file first, the header wants the size.
-            const QString scratch = m_path + QStringLiteral(".inflate");
+            // The scratch file has no name either (or loses it at once), whatever happens next.
+            const QString scratchPath = m_path + QStringLiteral(".inflate");
+            int scratch = openUnnamed(directoryOf(m_path), O_RDWR);
+            if (scratch < 0 && noUnnamedFiles(errno)) {
+                scratch = ::open(QFile::encodeName(scratchPath).constData(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                if (scratch >= 0)
+                    ::unlink(QFile::encodeName(scratchPath).constData());
+            }
+            if (scratch < 0)
+                return fail(QStringLiteral("%1: cannot create: %2").arg(scratchPath, fs::errorText(errno)));
             archive *in = archive_read_new();
             archive_read_support_filter_all(in);
             archive_read_support_format_raw(in);
@@ -74,23 +109,19 @@ namespace {
             if (archive_read_open_filename(in, QFile::encodeName(source).constData(), 1 << 20) != ARCHIVE_OK || archive_read_next_header(in, &e) != ARCHIVE_OK) {
                 s = fail(QStringLiteral("%1: %2").arg(source, QString::fromLocal8Bit(archive_error_string(in))));
             } else {
-                BlobWriter w;
-                s = w.open(scratch);
                 const void *buf;
                 size_t len;
                 la_int64_t off;
                 int rc;
                 while (s && (rc = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
-                    s = w.write(buf, len);
+                    s = writeAll(scratch, buf, len, scratchPath);
                 if (s && rc != ARCHIVE_EOF)
                     s = fail(QStringLiteral("%1: %2").arg(source, QString::fromLocal8Bit(archive_error_string(in))));
-                if (s)
-                    s = w.finish().ok() ? Status {} : fail(QStringLiteral("%1: cannot write").arg(scratch));
             }
             archive_read_free(in);
             if (s)
-                s = addFile(name, scratch, false);
-            std::remove(QFile::encodeName(scratch).constData());
+                s = addContent(name, scratch, source);
+            ::close(scratch);
             return s;
         }
         Status close()
@@ -99,8 +130,73 @@ namespace {
                 return error();
             return {};
         }
+        // Puts the finished tar in place: linked in as OUT.partial, then renamed over OUT.
+        Status commit()
+        {
+            const QByteArray partial = QFile::encodeName(partialPath());
+            if (!m_named) {
+                const QByteArray self = "/proc/self/fd/" + QByteArray::number(m_fd);
+                ::unlink(partial.constData()); // a leftover of an older, killed save
+                if (::linkat(AT_FDCWD, self.constData(), AT_FDCWD, partial.constData(), AT_SYMLINK_FOLLOW) != 0)
+                    return fail(QStringLiteral("%1: cannot link into place: %2").arg(partialPath(), fs::errorText(errno)));
+                m_named = true;
+            }
+            if (std::rename(partial.constData(), QFile::encodeName(m_path).constData()) != 0)
+                return fail(QStringLiteral("%1: cannot rename into place: %2").arg(m_path, fs::errorText(errno)));
+            m_committed = true;
+            return {};
+        }
 
     private:
+        QString partialPath() const { return m_path + QStringLiteral(".partial"); }
+        static Status writeAll(int fd, const void *data, size_t size, const QString &path)
+        {
+            const char *p = static_cast<const char *>(data);
+            while (size > 0) {
+                const ssize_t n = ::write(fd, p, size);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0)
+                    return fail(QStringLiteral("%1: cannot write: %2").arg(path, fs::errorText(errno)));
+                p += n;
+                size -= size_t(n);
+            }
+            return {};
+        }
+        // Copies a regular file whole, read from its start: a read error, or a file that is
+        // not as long as it was when the header was written, fails the save (the tar would
+        // otherwise go out zero-padded, or cut, as if complete).
+        Status addContent(const QString &name, int fd, const QString &source)
+        {
+            struct stat st;
+            if (::fstat(fd, &st) != 0)
+                return fail(QStringLiteral("%1: %2").arg(source, fs::errorText(errno)));
+            if (!S_ISREG(st.st_mode))
+                return fail(QStringLiteral("%1: not a regular file").arg(source));
+            if (::lseek(fd, 0, SEEK_SET) != 0)
+                return fail(QStringLiteral("%1: cannot seek: %2").arg(source, fs::errorText(errno)));
+            const qint64 size = st.st_size;
+            STRATA_TRY(header(name, AE_IFREG, size));
+            char buffer[1 << 16];
+            qint64 copied = 0;
+            for (;;) {
+                const ssize_t n = ::read(fd, buffer, sizeof buffer);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0)
+                    return fail(QStringLiteral("%1: cannot read: %2").arg(source, fs::errorText(errno)));
+                if (n == 0)
+                    break;
+                if (copied + n > size)
+                    return fail(QStringLiteral("%1: grew while being saved (more than %2 bytes)").arg(source).arg(size));
+                if (archive_write_data(m_archive, buffer, size_t(n)) != n)
+                    return error();
+                copied += n;
+            }
+            if (copied != size)
+                return fail(QStringLiteral("%1: shrank while being saved (%2 of %3 bytes)").arg(source).arg(copied).arg(size));
+            return {};
+        }
         Status header(const QString &name, mode_t type, qint64 size)
         {
             archive_entry *e = archive_entry_new();
@@ -115,10 +211,13 @@ namespace {
                 return error();
             return {};
         }
-        Error error() const { return fail(QStringLiteral("%1: %2").arg(m_path, QString::fromLocal8Bit(archive_error_string(m_archive)))); }
+        Error error() const { return fail(QStringLiteral("%1: %2").arg(partialPath(), QString::fromLocal8Bit(archive_error_string(m_archive)))); }
 
         archive *m_archive = nullptr;
-        QString m_path;
+        QString m_path; // the output, OUT
+        int m_fd = -1;
+        bool m_named = false; // OUT.partial exists (no O_TMPFILE, or linked in by commit())
+        bool m_committed = false;
     };
 
 } // namespace
@@ -143,9 +242,8 @@ Status ImageSaver::save(const QStringList &references, const QString &outputPath
         selected.append(image.value());
         tagsOf.append(tags);
     }
-    const QString partial = outputPath + QStringLiteral(".partial");
-    TarOut out;
-    STRATA_TRY(out.open(partial));
+    TarOut out; // removes what it wrote unless commit() succeeds
+    STRATA_TRY(out.open(outputPath));
     const ContentStore &content = m_store.content();
     QSet<QString> written;
     if (format == Format::DockerArchive) {
@@ -207,9 +305,7 @@ Status ImageSaver::save(const QStringList &references, const QString &outputPath
         STRATA_TRY(out.addBytes(QStringLiteral("index.json"), ImageStore::indexJson(index)));
     }
     STRATA_TRY(out.close());
-    if (std::rename(QFile::encodeName(partial).constData(), QFile::encodeName(outputPath).constData()) != 0)
-        return fail(QStringLiteral("%1: cannot rename into place: %2").arg(outputPath, fs::errorText(errno)));
-    return {};
+    return out.commit();
 }
 
 } // namespace strata
