@@ -401,29 +401,59 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     auto staging = m_store.newStaging();
     if (!staging)
         return staging.takeError();
-    StoreLockGuard guard(m_store.lock());
-    STRATA_TRY(guard.status());
+    // The container is made in staging without the store lock (for vfs that is a copy of the
+    // whole image); the lock is held only to check what may have changed meanwhile, make its
+    // volumes and move it in.
     auto image = ImageStore(m_store).resolve(request.image);
     if (!image)
         return image.takeError();
     auto config = configFor(request, image.value());
     if (!config)
         return config;
-    auto existing = list();
-    if (!existing)
-        return existing.takeError();
-    auto nameTaken = [&](const QString &name) {
+    const auto nameTaken = [&](const QString &name) -> Result<bool> {
+        auto existing = list();
+        if (!existing)
+            return existing.takeError();
         return std::any_of(existing->cbegin(), existing->cend(), [&](const Container &c) { return c.config.name == name; });
     };
-    if (!request.name.isEmpty()) {
-        if (nameTaken(request.name))
-            return fail(ErrorCode::Conflict, QStringLiteral("container name '%1' is already in use: remove that container or choose another name").arg(request.name));
-        config->name = request.name;
-    } else {
-        do
+    const auto chooseName = [&]() -> Status {
+        if (!request.name.isEmpty()) {
+            auto taken = nameTaken(request.name);
+            if (!taken)
+                return taken.takeError();
+            if (taken.value())
+                return fail(ErrorCode::Conflict, QStringLiteral("container name '%1' is already in use: remove that container or choose another name").arg(request.name));
+            config->name = request.name;
+            return {};
+        }
+        for (;;) {
             config->name = randomName();
-        while (nameTaken(config->name));
-    }
+            auto taken = nameTaken(config->name);
+            if (!taken)
+                return taken.takeError();
+            if (!taken.value())
+                return {};
+        }
+    };
+    STRATA_TRY(chooseName());
+    auto layerDirs = imageLayerDirs(image.value(), config->name); // the image resolved above, not again
+    if (!layerDirs)
+        return layerDirs.takeError();
+    STRATA_TRY(ensureInitLayer());
+    const QString d = staging->file(QStringLiteral("container"));
+    STRATA_TRY(prepareDirectory(d, config.value(), layerDirs.value()));
+
+    StoreLockGuard guard(m_store.lock());
+    STRATA_TRY(guard.status());
+    // An rmi meanwhile may have taken the image (and its snapshots) away; once the container
+    // is in, rmi sees it and refuses.
+    if (!ImageStore(m_store).resolve(config->imageId.toString()))
+        return fail(ErrorCode::Conflict, QStringLiteral("image %1 was removed while container %2 was being created").arg(request.image, config->name));
+    const QString chosen = config->name;
+    STRATA_TRY(chooseName()); // another process may have taken the name meanwhile
+    if (config->name != chosen) // only a generated name can change here
+        STRATA_TRY(fs::writeFileAtomic(d + QStringLiteral("/config.json"), QJsonDocument(config->toJson()).toJson(),
+            config->autoRemove ? fs::Durability::Unsynced : fs::Durability::Synced));
     VolumeStore volumes(m_store);
     for (const MountSpec &m : std::as_const(config->mounts)) {
         if (m.type == MountSpec::Type::Volume) {
@@ -432,12 +462,6 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
                 return v.takeError();
         }
     }
-    auto layerDirs = imageLayerDirs(image.value(), config->name); // the image resolved above, not again
-    if (!layerDirs)
-        return layerDirs.takeError();
-    STRATA_TRY(ensureInitLayer());
-    const QString d = staging->file(QStringLiteral("container"));
-    STRATA_TRY(prepareDirectory(d, config.value(), layerDirs.value()));
     // One rename makes the container appear complete; a crash before it leaves only staging.
     if (std::rename(QFile::encodeName(d).constData(), QFile::encodeName(dir(config->id)).constData()) != 0)
         return fail(QStringLiteral("container %1: cannot move into the store: %2").arg(config->name, fs::errorText(errno)));
