@@ -10,6 +10,8 @@
 #include "imageimporter.h"
 #include "imageloader.h"
 #include "imagesaver.h"
+#include "imagedescription.h"
+#include "imagediskusage.h"
 #include "imagestore.h"
 #include "storechecker.h"
 #include "store.h"
@@ -205,7 +207,7 @@ int Cli::run(const QStringList &arguments)
             return failWith(image.error());
         const bool noTrunc = a->flags.contains(QStringLiteral("--no-trunc"));
         TextTable table({ QStringLiteral("IMAGE"), QStringLiteral("CREATED"), QStringLiteral("CREATED BY"), QStringLiteral("SIZE"), QStringLiteral("COMMENT") });
-        const QList<HistoryRow> rows = images.history(image.value());
+        const QList<HistoryRow> rows = ImageDescription::history(image.value());
         for (qsizetype i = rows.size() - 1; i >= 0; --i) {
             const HistoryRow &r = rows[i];
             QString id = i == rows.size() - 1 ? (noTrunc ? image->id.toString() : image->id.shortHex()) : QStringLiteral("<missing>");
@@ -233,7 +235,7 @@ int Cli::run(const QStringList &arguments)
                 status = failWith(image.error());
                 continue;
             }
-            out.append(images.inspect(image.value()));
+            out.append(ImageDescription(store).inspect(image.value()));
         }
         m_out << QJsonDocument(out).toJson(QJsonDocument::Indented);
         return status;
@@ -275,9 +277,10 @@ int Cli::run(const QStringList &arguments)
         QSet<Digest> imagesInUse;
         for (const Container &c : containers)
             imagesInUse.insert(c.config.imageId);
-        auto usage = images.diskUsage(imagesInUse);
-        if (!usage)
-            return failWith(usage.error());
+        auto listedImages = images.list();
+        if (!listedImages)
+            return failWith(listedImages.error());
+        const std::optional<ImageDiskUsage> usage = ImageDiskUsage::compute(listedImages.value(), imagesInUse);
         const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
         QHash<Digest, int> perImage;
         QHash<QString, qint64> writable; // a walk of each writable layer (a whole tree on vfs), once

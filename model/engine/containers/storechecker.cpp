@@ -4,6 +4,7 @@
 #include "volumestore.h"
 
 #include "fsutil.h"
+#include "garbagecollector.h"
 #include "imagestore.h"
 #include "layerstore.h"
 #include "store.h"
@@ -214,7 +215,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
     }
 
     // Orphans: snapshots and blobs nothing references.
-    auto refs = images.references(ImageStore::Unreadable::Skip);
+    auto refs = GarbageCollector(m_store).references(GarbageCollector::Unreadable::Skip);
     if (!refs)
         return refs.takeError();
     for (const QString &name : layers.listNames()) {

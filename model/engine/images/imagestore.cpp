@@ -2,6 +2,7 @@
 
 
 #include "fsutil.h"
+#include "garbagecollector.h"
 #include "layerstore.h"
 #include "sha256.h"
 #include "staging.h"
@@ -254,46 +255,6 @@ Result<Image> ImageStore::resolve(const QString &reference) const
     return fail(ErrorCode::NotFound, QStringLiteral("image '%1': no such image in the store %2").arg(reference, m_store.root()));
 }
 
-Result<References> ImageStore::references(Unreadable unreadable) const
-{
-    auto entries = readIndex(m_store.indexPath());
-    if (!entries)
-        return entries.takeError();
-    return references(entries.value(), unreadable);
-}
-
-Result<References> ImageStore::references(const QList<IndexEntry> &entries, Unreadable unreadable) const
-{
-    References refs;
-    QSet<Digest> seen;
-    for (const IndexEntry &e : entries) {
-        if (seen.contains(e.manifest.digest))
-            continue;
-        seen.insert(e.manifest.digest);
-        refs.blobs.insert(e.manifest.digest);
-        auto image = loadEntry(e);
-        if (!image) {
-            // An image that cannot be read might use any layer: collecting garbage now could
-            // delete what it needs, so only check (which reports the image itself) goes on.
-            if (unreadable == Unreadable::Refuse)
-                return fail(image.takeError(), QStringLiteral("cannot tell which layers are in use (run stratactl check): "));
-            continue;
-        }
-        refs.blobs.insert(image->id);
-        for (const ImageLayer &l : image->layers) {
-            refs.blobs.insert(l.blob.digest);
-            refs.chains.insert(l.chainId);
-        }
-    }
-    LayerStore layers(m_store);
-    // A layer's parents stay referenced through the images that use them.
-    for (const Digest &d : std::as_const(refs.blobs))
-        refs.paths.insert(m_store.relative(m_store.content().blobPath(d)));
-    for (const Digest &c : std::as_const(refs.chains))
-        refs.paths.insert(m_store.relative(layers.snapshotDir(c)));
-    return refs;
-}
-
 Status ImageStore::checkComplete(const ImageTransaction &tx) const
 {
     // A job decides what it brings before it takes the lock; what it found present then may
@@ -451,145 +412,16 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force, con
         }
     }
     // Known before anything changes: with another image unreadable, nothing is removed at all.
-    if (auto refs = references(index, Unreadable::Refuse); !refs)
+    GarbageCollector collector(m_store);
+    if (auto refs = collector.references(index, GarbageCollector::Unreadable::Refuse); !refs)
         return fail(refs.takeError(), QStringLiteral("image %1 not removed: ").arg(reference));
     // The collection is marked in the job's staging before the index changes, so a job killed
     // between the two leaves a mark the next open finishes from (sweepDeadJobsLocked).
-    STRATA_TRY(fs::writeFileAtomic(trash->file(collectMark), QByteArrayLiteral("collect\n")));
+    STRATA_TRY(fs::writeFileAtomic(trash->file(GarbageCollector::dueMark), QByteArrayLiteral("collect\n")));
     STRATA_TRY(writeIndex(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter(ChangeScope::Images);
-    STRATA_TRY(collectGarbage(trash.value(), &lines));
+    STRATA_TRY(collector.collect(trash.value(), &lines));
     return lines;
-}
-
-Status ImageStore::collectGarbage(Staging &trash, QStringList *lines)
-{
-    auto refs = references();
-    if (!refs)
-        return refs.takeError();
-    LayerStore layers(m_store);
-    for (const QString &name : layers.listNames()) {
-        auto chain = Digest::fromHex(name);
-        if (chain && refs->chains.contains(chain.value()))
-            continue;
-        if (chain) {
-            STRATA_TRY(layers.remove(chain.value(), trash));
-            if (lines)
-                lines->append(QStringLiteral("Deleted: %1").arg(chain->toString()));
-        }
-    }
-    for (const Digest &blob : m_store.content().list()) {
-        if (!refs->blobs.contains(blob))
-            STRATA_TRY(m_store.content().remove(blob));
-    }
-    return {};
-}
-
-QList<HistoryRow> ImageStore::history(const Image &image) const
-{
-    QList<HistoryRow> rows;
-    const QJsonArray history = image.config.value(QLatin1String("history")).toArray();
-    qsizetype layer = 0;
-    for (const QJsonValue &v : history) {
-        const QJsonObject h = v.toObject();
-        HistoryRow row;
-        row.created = h.value(QLatin1String("created")).toString();
-        row.createdBy = h.value(QLatin1String("created_by")).toString();
-        row.comment = h.value(QLatin1String("comment")).toString();
-        row.emptyLayer = h.value(QLatin1String("empty_layer")).toBool();
-        if (!row.emptyLayer && layer < image.layers.size()) {
-            row.size = qMax<qint64>(0, image.layers[layer].size);
-            row.chainId = image.layers[layer].chainId;
-            ++layer;
-        }
-        rows.append(row);
-    }
-    // Layers the history does not describe (some tools write none).
-    for (; layer < image.layers.size(); ++layer)
-        rows.append({ {}, {}, {}, false, qMax<qint64>(0, image.layers[layer].size), image.layers[layer].chainId });
-    return rows;
-}
-
-QJsonObject ImageStore::inspect(const Image &image) const
-{
-    LayerStore layers(m_store);
-    QJsonArray diffIds;
-    for (const ImageLayer &l : image.layers)
-        diffIds.append(l.diffId.toString());
-    QJsonObject graphData;
-    if (!image.layers.isEmpty()) {
-        QStringList snapshots;
-        for (qsizetype i = image.layers.size() - 1; i >= 0; --i)
-            snapshots.append(layers.diffDir(image.layers[i].chainId));
-        graphData = m_store.driver().imageGraphData(snapshots);
-    }
-    const QJsonObject &c = image.config;
-    return QJsonObject {
-        { QStringLiteral("Id"), image.id.toString() },
-        { QStringLiteral("RepoTags"), QJsonArray::fromStringList(image.tags) },
-        { QStringLiteral("RepoDigests"), QJsonArray() },
-        { QStringLiteral("Parent"), QString() },
-        { QStringLiteral("Comment"), c.value(QLatin1String("comment")).toString() },
-        { QStringLiteral("Created"), c.value(QLatin1String("created")).toString() },
-        { QStringLiteral("Author"), c.value(QLatin1String("author")).toString() },
-        { QStringLiteral("Config"), c.value(QLatin1String("config")) },
-        { QStringLiteral("Architecture"), c.value(QLatin1String("architecture")).toString() },
-        { QStringLiteral("Os"), c.value(QLatin1String("os")).toString() },
-        { QStringLiteral("Size"), image.size() },
-        { QStringLiteral("GraphDriver"), QJsonObject { { QStringLiteral("Name"), m_store.driver().name() }, { QStringLiteral("Data"), graphData } } },
-        { QStringLiteral("RootFS"), QJsonObject { { QStringLiteral("Type"), QStringLiteral("layers") }, { QStringLiteral("Layers"), diffIds } } },
-        { QStringLiteral("Manifest"), QJsonObject { { QStringLiteral("Digest"), image.manifest.digest.toString() }, { QStringLiteral("MediaType"), image.manifest.mediaType } } },
-    };
-}
-
-Result<ImageDiskUsage> ImageStore::diskUsage(const QSet<Digest> &usedImages) const
-{
-    auto images = list();
-    if (!images)
-        return images.takeError();
-    ImageDiskUsage usage;
-    QHash<Digest, int> users;
-    QHash<Digest, qint64> sizes;
-    for (const Image &image : images.value()) {
-        QSet<Digest> mine;
-        for (const ImageLayer &l : image.layers) {
-            if (!mine.contains(l.chainId)) {
-                mine.insert(l.chainId);
-                users[l.chainId] += 1;
-            }
-            sizes.insert(l.chainId, qMax<qint64>(0, l.size));
-        }
-    }
-    for (const Image &image : images.value()) {
-        ImageDiskUsage::PerImage row { image, 0, 0, 0 };
-        QSet<Digest> mine;
-        for (const ImageLayer &l : image.layers) {
-            if (mine.contains(l.chainId))
-                continue;
-            mine.insert(l.chainId);
-            const qint64 s = qMax<qint64>(0, l.size);
-            row.size += s;
-            if (users.value(l.chainId) > 1)
-                row.shared += s;
-        }
-        row.unique = row.size - row.shared;
-        usage.images.append(row);
-    }
-    for (qint64 s : std::as_const(sizes))
-        usage.totalSize += s;
-    // As Docker: the layers of images that containers use are not reclaimable.
-    QSet<Digest> kept;
-    for (const Image &image : images.value()) {
-        if (!usedImages.contains(image.id))
-            continue;
-        ++usage.active;
-        for (const ImageLayer &l : image.layers)
-            kept.insert(l.chainId);
-    }
-    usage.reclaimable = usage.totalSize;
-    for (const Digest &chain : std::as_const(kept))
-        usage.reclaimable -= sizes.value(chain);
-    return usage;
 }
 
 } // namespace strata

@@ -29,19 +29,6 @@ struct ImageTransaction {
     QList<NewImage> images;
 };
 
-struct ImageDiskUsage {
-    struct PerImage {
-        Image image;
-        qint64 size = 0;
-        qint64 shared = 0;
-        qint64 unique = 0;
-    };
-    QList<PerImage> images;
-    qint64 totalSize = 0; // each layer counted once
-    qint64 reclaimable = 0; // what removing every image no container uses would free
-    int active = 0; // images containers were created from
-};
-
 // The images of a store: images/index.json and the manifests and configs it references.
 class ImageStore {
 public:
@@ -59,12 +46,6 @@ public:
     Result<QList<Image>> list(QStringList *problems = nullptr) const;
     Result<Image> loadEntry(const IndexEntry &entry) const;
     Result<Image> resolve(const QString &reference) const;
-    // What the index references. An image that cannot be read is an error (Refuse: what it
-    // references is unknown, so nothing may be collected), or left out (Skip: for check,
-    // which reports the image itself).
-    enum class Unreadable { Refuse, Skip };
-    Result<References> references(Unreadable unreadable = Unreadable::Refuse) const;
-    Result<References> references(const QList<IndexEntry> &entries, Unreadable unreadable) const;
 
     // Moves a transaction's blobs, layers and images into the store under the lock, behind a
     // journal, and returns the IDs of the images.
@@ -76,16 +57,7 @@ public:
     // Returns Docker-style lines ("Untagged: …", "Deleted: …"). An image a container uses is
     // refused (with force: only untagged); when `users` fails, nothing is removed.
     Result<QStringList> remove(const QString &reference, bool force, const ImageUsers &users);
-    // Removes unreferenced layers and blobs; call with the lock held. Appends "Deleted:" lines.
-    // Refuses when an image cannot be read (its layers might be among them).
-    Status collectGarbage(Staging &trash, QStringList *lines);
-    // The file in a job's staging that says a collection is due (see remove()).
-    static constexpr QLatin1String collectMark { "collect-garbage" };
 
-    QList<HistoryRow> history(const Image &image) const;
-    QJsonObject inspect(const Image &image) const;
-    // `inUse`: the images containers were created from (active, not reclaimable).
-    Result<ImageDiskUsage> diskUsage(const QSet<Digest> &inUse) const;
 
 private:
     Status checkComplete(const ImageTransaction &transaction) const;

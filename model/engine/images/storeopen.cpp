@@ -1,6 +1,7 @@
 #include "storeopen.h"
 
 #include "fsutil.h"
+#include "garbagecollector.h"
 #include "imagestore.h"
 
 namespace strata {
@@ -34,12 +35,12 @@ Status sweepDeadJobsLocked(Store &store)
     bool journals = false, collectionDue = false;
     for (const auto &l : dead) {
         journals = journals || !l.journal.isEmpty();
-        collectionDue = collectionDue || fs::exists(l.path + u'/' + ImageStore::collectMark);
+        collectionDue = collectionDue || fs::exists(l.path + u'/' + GarbageCollector::dueMark);
     }
-    ImageStore images(store);
+    GarbageCollector collector(store);
     Result<References> refs = References {};
     if (journals || collectionDue) {
-        refs = images.references();
+        refs = collector.references();
         if (!refs)
             return {}; // an image cannot be read: the leftovers wait, untouched, until check has repaired it
     }
@@ -58,7 +59,7 @@ Status sweepDeadJobsLocked(Store &store)
         auto trash = Staging::create(store.tmpDir());
         if (!trash)
             return trash.takeError();
-        return images.collectGarbage(trash.value(), nullptr);
+        return collector.collect(trash.value(), nullptr);
     }
     return {};
 }

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "imagetypes.h"
+
+#include <QJsonObject>
+#include <QList>
+
+namespace strata {
+
+class Store;
+
+// Docker's views of an image: `history` rows (with empty_layer entries, which the lesson
+// counts) and the `inspect` JSON (with GraphDriver from the store's driver).
+class ImageDescription {
+public:
+    explicit ImageDescription(Store &store);
+
+    static QList<HistoryRow> history(const Image &image);
+    QJsonObject inspect(const Image &image) const;
+
+private:
+    Store &m_store;
+};
+
+} // namespace strata
