@@ -124,9 +124,16 @@ int Cli::run(const QStringList &arguments)
     }
 
     auto failWith = [&](const QString &message, int code = 1) {
+        ProgressBar::clearLine(m_err);
         m_err << "stratactl " << command << ": " << message << '\n';
         m_err.flush();
         return code;
+    };
+    // Ctrl-C during long work (ProgressBar): the work stopped cleanly, as Docker's CLI exits.
+    auto failWithError = [&](const Error &e) {
+        if (e.code == ErrorCode::Cancelled)
+            return failWith(QStringLiteral("cancelled; the store is as it was"), 130);
+        return failWith(e.message);
     };
     auto parse = [&](const QStringList &flags, const QStringList &options, qsizetype minPositional, qsizetype maxPositional) -> std::optional<Args> {
         auto parsed = parseArgs(args, flags, options);
@@ -350,9 +357,10 @@ int Cli::run(const QStringList &arguments)
             file = a->positional.value(0);
         if (file.isEmpty())
             return failWith(QStringLiteral("name the archive to load: stratactl load -i FILE"), 2);
-        auto lines = ImageLoader(store).load(file);
+        const ProgressBar bar(m_err);
+        auto lines = ImageLoader(store).load(file, bar.progress());
         if (!lines)
-            return failWith(lines.error());
+            return failWithError(lines.takeError());
         for (const QString &l : lines.value())
             m_out << l << '\n';
         return 0;
@@ -372,8 +380,9 @@ int Cli::run(const QStringList &arguments)
             f = ImageSaver::Format::Oci;
         else
             return failWith(QStringLiteral("unknown format '%1' (docker-archive or oci)").arg(format), 2);
-        if (Status s = ImageSaver(store).save(a->positional, outFile, f); !s)
-            return failWith(s.error());
+        const ProgressBar bar(m_err);
+        if (Status s = ImageSaver(store).save(a->positional, outFile, f, bar.progress()); !s)
+            return failWithError(s.takeError());
         return 0;
     }
     if (command == QLatin1String("import")) {
@@ -384,7 +393,7 @@ int Cli::run(const QStringList &arguments)
         const ProgressBar bar(m_err);
         auto id = ImageImporter(store).import(a->positional[0], a->positional.value(1), changes, bar.progress());
         if (!id)
-            return failWith(id.error());
+            return failWithError(id.takeError());
         m_out << id->toString() << '\n';
         return 0;
     }
@@ -396,7 +405,7 @@ int Cli::run(const QStringList &arguments)
         const ProgressBar bar(m_err);
         auto problems = StoreChecker(store).run(repair, bar.progress());
         if (!problems)
-            return failWith(problems.error());
+            return failWithError(problems.takeError());
         int unfixed = 0;
         for (const auto &p : problems.value()) {
             if (!repair)

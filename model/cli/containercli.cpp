@@ -203,6 +203,7 @@ Containers:
 
 int ContainerCli::failWith(const QString &command, const QString &message, int code)
 {
+    ProgressBar::clearLine(m_err);
     m_err << "stratactl " << command << ": " << message << '\n';
     m_err.flush();
     return code;

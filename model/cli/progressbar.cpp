@@ -9,6 +9,7 @@ namespace strata {
 
 namespace {
     std::atomic<bool> interrupted { false };
+    bool drawn = false; // a progress line is on the terminal (stratactl has one at a time)
 
     void onSignal(int)
     {
@@ -41,10 +42,16 @@ ProgressBar::~ProgressBar()
 {
     sigaction(SIGINT, &m_oldInt, nullptr);
     sigaction(SIGTERM, &m_oldTerm, nullptr);
-    if (m_drawn) {
-        m_err << "\r\x1b[K";
-        m_err.flush();
-    }
+    clearLine(m_err);
+}
+
+void ProgressBar::clearLine(QTextStream &err)
+{
+    if (!drawn)
+        return;
+    err << "\r\x1b[K";
+    err.flush();
+    drawn = false;
 }
 
 QString ProgressBar::line(const ProgressUpdate &u, int width)
@@ -68,7 +75,7 @@ void ProgressBar::draw(const ProgressUpdate &u)
 {
     m_err << '\r' << line(u, terminalWidth()) << "\x1b[K";
     m_err.flush();
-    m_drawn = true;
+    drawn = true;
 }
 
 } // namespace strata

@@ -24,13 +24,14 @@ public:
 
     // The line for an update, `width` columns wide (for tests and the drawing alike).
     static QString line(const ProgressUpdate &update, int width);
+    // Erases a progress line still on the terminal, so that a message starts on a clean line.
+    static void clearLine(QTextStream &err);
 
 private:
     void draw(const ProgressUpdate &update);
 
     QTextStream &m_err;
     bool m_terminal = false;
-    bool m_drawn = false;
     Progress m_progress;
     struct sigaction m_oldInt {};
     struct sigaction m_oldTerm {};

@@ -28,6 +28,7 @@ class TestProgress : public QObject {
 
     QTemporaryDir m_tmp;
     QString m_bigTar; // one layer: 64 MB of random bytes and 2,000 small files
+    QString m_archive; // a docker-archive of an image of that layer
     int m_count = 0;
 
     std::unique_ptr<Store> open(const QString &root)
@@ -86,7 +87,10 @@ private slots:
         for (int i = 0; i < 2000; ++i)
             tar.file("small/f" + QByteArray::number(i), QByteArray::number(i).repeated(30));
         m_bigTar = m_tmp.filePath(QStringLiteral("big.tar"));
-        QVERIFY(writeFile(m_bigTar, tar.build()));
+        const QByteArray layer = tar.build();
+        QVERIFY(writeFile(m_bigTar, layer));
+        m_archive = m_tmp.filePath(QStringLiteral("big-image.tar"));
+        QVERIFY(writeFile(m_archive, dockerArchive({ layer }, QStringLiteral("big:1"))));
     }
 
     // Progress figures grow within a phase and reach its total.
@@ -126,6 +130,59 @@ private slots:
         Canceller c;
         auto id = ImageImporter(*store).import(m_bigTar, QStringLiteral("big:1"), {}, c.progress(QStringLiteral("Reading"), 8 * 1024 * 1024));
         expectCancelledAndUntouched(id.ok() ? Status() : Status(id.takeError()), c, root, before);
+    }
+
+    // Cancelled while the layer is being extracted, not only while its blob is written.
+    void extractionCancelled()
+    {
+        const QString root = newRoot();
+        auto store = open(root);
+        QVERIFY(store);
+        const QString before = storeState(root);
+        Canceller c;
+        auto id = ImageImporter(*store).import(m_bigTar, QStringLiteral("big:1"), {}, c.progress(QStringLiteral("Extracting"), 1));
+        expectCancelledAndUntouched(id.ok() ? Status() : Status(id.takeError()), c, root, before);
+    }
+
+    // load: cancelled while the archive is read, and while its layers are extracted.
+    void loadCancelled_data()
+    {
+        QTest::addColumn<QString>("phase");
+        QTest::addColumn<qint64>("after");
+        QTest::newRow("reading") << QStringLiteral("Reading") << qint64(8 * 1024 * 1024);
+        QTest::newRow("extracting") << QStringLiteral("Extracting") << qint64(1);
+    }
+    void loadCancelled()
+    {
+        QFETCH(QString, phase);
+        QFETCH(qint64, after);
+        const QString root = newRoot();
+        auto store = open(root);
+        QVERIFY(store);
+        const QString before = storeState(root);
+        Canceller c;
+        auto lines = ImageLoader(*store).load(m_archive, c.progress(phase, after));
+        expectCancelledAndUntouched(lines.ok() ? Status() : Status(lines.takeError()), c, root, before);
+        // Not cancelled, the same load goes through and its phases reach their totals.
+        QList<ProgressUpdate> updates;
+        lines = ImageLoader(*store).load(m_archive, Progress([&](const ProgressUpdate &u) { updates.append(u); }, nullptr));
+        QVERIFY2(lines, qPrintable(lines.error()));
+        QVERIFY(std::any_of(updates.cbegin(), updates.cend(), [](const ProgressUpdate &u) { return u.phase.startsWith(QLatin1String("Extracting")) && u.total > 0 && u.done == u.total; }));
+    }
+
+    void saveCancelled()
+    {
+        const QString root = newRoot();
+        auto store = open(root);
+        QVERIFY(store);
+        QVERIFY(ImageImporter(*store).import(m_bigTar, QStringLiteral("big:1")));
+        const QString out = m_tmp.filePath(QStringLiteral("saved.tar"));
+        Canceller c;
+        const Status saved = ImageSaver(*store).save({ QStringLiteral("big:1") }, out, ImageSaver::Format::DockerArchive, c.progress(QStringLiteral("Saving"), 0)); // at its start: a save of 64 MB ends before a second update
+        QVERIFY(c.flag.load());
+        QCOMPARE(saved.code(), ErrorCode::Cancelled);
+        QVERIFY(!QFile::exists(out));
+        QVERIFY(!QFile::exists(out + QStringLiteral(".partial")));
     }
 
     void checkCancelled()

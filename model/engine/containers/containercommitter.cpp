@@ -67,6 +67,7 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
     LayerStore layers(m_store);
     const Digest parentChain = image->layers.isEmpty() ? Digest() : image->layers.last().chainId;
     const QString parentDiff = parentChain.isNull() ? QString() : layers.diffDir(parentChain);
+    progress.begin(QStringLiteral("Extracting the layer"), blob.size);
     auto staged = layers.stage(staging.value(), blobPath, blob, written->digest, parentChain, parentDiff, createdBy,
         QStringLiteral("commit of container %1").arg(c.name), progress);
     if (!staged)

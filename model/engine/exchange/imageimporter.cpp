@@ -124,9 +124,11 @@ Result<Digest> ImageImporter::import(const QString &source, const QString &refer
 
     const QString createdBy = QStringLiteral("stratactl import %1").arg(info.fileName());
     LayerStore layers(m_store);
+    progress.begin(QStringLiteral("Extracting the layer"), blob.size);
     auto staged = layers.stage(staging.value(), blobPath, blob, {}, {}, {}, createdBy, QStringLiteral("import of %1").arg(source), progress);
     if (!staged)
         return staged.takeError();
+    progress.finishPhase();
 
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     QJsonObject config {

@@ -9,6 +9,7 @@
 #include "store.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -53,11 +54,12 @@ namespace {
 
     class Job {
     public:
-        Job(Store &store, Staging &staging, const QString &archivePath)
+        Job(Store &store, Staging &staging, const QString &archivePath, const Progress &progress)
             : m_store(store)
             , m_staging(staging)
             , m_archive(archivePath)
             , m_layers(store)
+            , m_progress(progress)
         {
         }
 
@@ -95,6 +97,7 @@ namespace {
         Staging &m_staging;
         QString m_archive;
         LayerStore m_layers;
+        Progress m_progress;
         QHash<QString, Member> m_members;
         QHash<QString, QString> m_links; // archive name -> target name
         qint64 m_memory = 0;
@@ -237,7 +240,7 @@ namespace {
             } else {
                 BlobWriter writer;
                 m.stagedPath = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
-                STRATA_TRY(writer.open(m.stagedPath));
+                STRATA_TRY(writer.open(m.stagedPath, m_progress));
                 const void *buf;
                 size_t len;
                 la_int64_t offset;
@@ -583,10 +586,15 @@ namespace {
     // a vfs snapshot starts as a copy of its parent's, so those go one after the other.
     Status Job::stageLayers()
     {
+        qint64 total = 0;
+        for (const PendingLayer &p : std::as_const(m_pending))
+            total += p.blob.size;
+        if (!m_pending.isEmpty())
+            m_progress.begin(m_pending.size() == 1 ? QStringLiteral("Extracting 1 layer") : QStringLiteral("Extracting %1 layers").arg(m_pending.size()), total);
         QList<std::optional<Result<StagedLayer>>> results(m_pending.size());
         auto stageOne = [&](qsizetype i, const QString &parentDiff) {
             const PendingLayer &p = m_pending[i];
-            results[i] = m_layers.stage(m_staging, p.blobPath, p.blob, p.diffId, p.parentChain, parentDiff, p.createdBy, p.subject);
+            results[i] = m_layers.stage(m_staging, p.blobPath, p.blob, p.diffId, p.parentChain, parentDiff, p.createdBy, p.subject, m_progress);
         };
         if (m_store.driver().preparesInParallel()) {
             std::atomic<qsizetype> next = 0;
@@ -636,7 +644,9 @@ namespace {
 
     Result<QStringList> Job::run()
     {
+        m_progress.begin(QStringLiteral("Reading %1").arg(QFileInfo(m_archive).fileName()), QFileInfo(m_archive).size());
         STRATA_TRY(readArchive());
+        m_progress.finishPhase();
         if (m_members.contains(QStringLiteral("manifest.json")))
             STRATA_TRY(loadDocker());
         else if (m_members.contains(QStringLiteral("index.json")))
@@ -646,6 +656,8 @@ namespace {
         if (m_tx.images.isEmpty())
             return error(QStringLiteral("the archive holds no image"));
         STRATA_TRY(stageLayers());
+        m_progress.finishPhase();
+        STRATA_TRY(m_progress.checkCancelled(QStringLiteral("load of %1").arg(m_archive)));
         ImageStore images(m_store);
         auto ids = images.commit(m_staging, m_tx);
         if (!ids)
@@ -667,12 +679,12 @@ ImageLoader::ImageLoader(Store &store)
 {
 }
 
-Result<QStringList> ImageLoader::load(const QString &archivePath)
+Result<QStringList> ImageLoader::load(const QString &archivePath, const Progress &progress)
 {
     auto staging = m_store.newStaging();
     if (!staging)
         return staging.takeError();
-    Job job(m_store, staging.value(), archivePath);
+    Job job(m_store, staging.value(), archivePath, progress);
     return job.run();
 }
 

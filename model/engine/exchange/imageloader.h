@@ -1,5 +1,6 @@
 #pragma once
 
+#include "progress.h"
 #include "result.h"
 
 #include <QString>
@@ -17,7 +18,8 @@ class ImageLoader {
 public:
     explicit ImageLoader(Store &store);
     // Returns Docker-style lines: "Loaded image: name:tag" or "Loaded image ID: sha256:…".
-    Result<QStringList> load(const QString &archivePath);
+    // `progress`: reading the archive (its bytes), then extracting the layers the store lacks.
+    Result<QStringList> load(const QString &archivePath, const Progress &progress = {});
 
 private:
     Store &m_store;

@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -56,9 +57,10 @@ namespace {
             if (!m_committed && m_named)
                 ::unlink(QFile::encodeName(partialPath()).constData());
         }
-        Status open(const QString &path)
+        Status open(const QString &path, const Progress &progress)
         {
             m_path = path;
+            m_progress = progress;
             m_fd = openUnnamed(directoryOf(path), O_WRONLY);
             if (m_fd < 0 && noUnnamedFiles(errno)) {
                 m_fd = ::open(QFile::encodeName(partialPath()).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -180,6 +182,7 @@ namespace {
             char buffer[1 << 16];
             qint64 copied = 0;
             for (;;) {
+                STRATA_TRY(m_progress.checkCancelled(QStringLiteral("save to %1").arg(m_path)));
                 const ssize_t n = ::read(fd, buffer, sizeof buffer);
                 if (n < 0 && errno == EINTR)
                     continue;
@@ -192,6 +195,7 @@ namespace {
                 if (archive_write_data(m_archive, buffer, size_t(n)) != n)
                     return error();
                 copied += n;
+                m_progress.advance(n);
             }
             if (copied != size)
                 return fail(QStringLiteral("%1: shrank while being saved (%2 of %3 bytes)").arg(source).arg(copied).arg(size));
@@ -214,6 +218,7 @@ namespace {
         Error error() const { return fail(QStringLiteral("%1: %2").arg(partialPath(), QString::fromLocal8Bit(archive_error_string(m_archive)))); }
 
         archive *m_archive = nullptr;
+        Progress m_progress;
         QString m_path; // the output, OUT
         int m_fd = -1;
         bool m_named = false; // OUT.partial exists (no O_TMPFILE, or linked in by commit())
@@ -227,7 +232,7 @@ ImageSaver::ImageSaver(Store &store)
 {
 }
 
-Status ImageSaver::save(const QStringList &references, const QString &outputPath, Format format)
+Status ImageSaver::save(const QStringList &references, const QString &outputPath, Format format, const Progress &progress)
 {
     ImageStore images(m_store);
     QList<Image> selected;
@@ -242,8 +247,15 @@ Status ImageSaver::save(const QStringList &references, const QString &outputPath
         selected.append(image.value());
         tagsOf.append(tags);
     }
+    qint64 total = 0; // of the blobs as stored: compressed layers grow when a docker-archive inflates them
+    for (const Image &image : std::as_const(selected)) {
+        total += image.configBytes.size();
+        for (const ImageLayer &l : image.layers)
+            total += l.blob.size;
+    }
+    progress.begin(QStringLiteral("Saving to %1").arg(QFileInfo(outputPath).fileName()), total);
     TarOut out; // removes what it wrote unless commit() succeeds
-    STRATA_TRY(out.open(outputPath));
+    STRATA_TRY(out.open(outputPath, progress));
     const ContentStore &content = m_store.content();
     QSet<QString> written;
     if (format == Format::DockerArchive) {

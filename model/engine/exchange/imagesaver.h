@@ -1,5 +1,6 @@
 #pragma once
 
+#include "progress.h"
 #include "result.h"
 
 #include <QString>
@@ -16,7 +17,7 @@ class ImageSaver {
 public:
     enum class Format { DockerArchive, Oci };
     explicit ImageSaver(Store &store);
-    Status save(const QStringList &references, const QString &outputPath, Format format);
+    Status save(const QStringList &references, const QString &outputPath, Format format, const Progress &progress = {});
 
 private:
     Store &m_store;

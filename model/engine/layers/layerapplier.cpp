@@ -42,6 +42,8 @@ namespace {
         Sha256 hash;
         bool failed = false;
         QString error;
+        const Progress *progress = nullptr; // advanced by the archive file's bytes as they are read
+        la_int64_t reported = 0;
     };
 
     la_ssize_t readRaw(archive *, void *clientData, const void **buffer)
@@ -58,6 +60,11 @@ namespace {
             return -1;
         }
         src->hash.add(*buffer, size);
+        if (src->progress) {
+            const la_int64_t consumed = archive_filter_bytes(src->raw, -1);
+            src->progress->advance(consumed - src->reported);
+            src->reported = consumed;
+        }
         return la_ssize_t(size);
     }
 
@@ -206,6 +213,8 @@ namespace {
     // filesystem still has its reserve: a small compressed layer can inflate without bound.
     Status Applier::account(qint64 bytes, const QByteArray &entryPath)
     {
+        // Every data block comes through here: a cancel is seen within one block.
+        STRATA_TRY(m_opt.progress.checkCancelled(m_opt.subject));
         m_unchecked += bytes;
         if (m_unchecked < freeSpaceCheckBytes)
             return {};
@@ -630,6 +639,7 @@ namespace {
         RawSource src;
         ArchivePtr raw(archive_read_new());
         src.raw = raw.get();
+        src.progress = &m_opt.progress;
         archive_read_support_filter_gzip(raw.get());
         archive_read_support_filter_zstd(raw.get());
         archive_read_support_filter_xz(raw.get());
@@ -676,6 +686,7 @@ namespace {
                 break;
             }
             const la_int64_t headerBytes = archive_filter_bytes(tar.get(), 0) - before;
+            STRATA_TRY(m_opt.progress.checkCancelled(m_opt.subject)); // also between entries without data
             if (rc < ARCHIVE_WARN) {
                 if (src.failed)
                     return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));

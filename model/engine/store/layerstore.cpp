@@ -59,11 +59,9 @@ Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath,
     STRATA_TRY(m_store.driver().prepare(diff, parentDiffDir));
     ApplyOptions options = m_store.driver().applyOptions(subject);
     options.progress = progress;
-    progress.begin(QStringLiteral("Extracting %1").arg(subject), QFileInfo(blobPath).size());
     auto applied = LayerApplier::apply(blobPath, diff, options);
     if (!applied)
         return applied.takeError();
-    progress.finishPhase();
     if (!expectedDiffId.isNull() && applied->diffId != expectedDiffId)
         return fail(QStringLiteral("%1: the image config names diffID %2, but the content hashes to %3").arg(subject, expectedDiffId.toString(), applied->diffId.toString()));
     LayerRecord &r = out.record;

@@ -32,7 +32,9 @@ public:
 
     // Extracts `blobPath` into a new snapshot directory inside `staging`. `parentDiffDir` is the
     // parent's snapshot (in the store or staged earlier), needed by drivers without independent
-    // snapshots. When `expectedDiffId` is set the content must hash to it.
+    // snapshots. When `expectedDiffId` is set the content must hash to it. `progress` advances
+    // by the blob's bytes as they are read (the caller begins the phase: layers of one image
+    // may be staged side by side).
     Result<StagedLayer> stage(Staging &staging, const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
         const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject, const Progress &progress = {});
     // Moves a staged snapshot in, unless the store has it already. Call with the store lock held.
