@@ -305,6 +305,15 @@ private slots:
         QTest::newRow("bad tag") << badTag.build() << QStringLiteral("../Evil:tag");
         QTest::newRow("not an archive") << QByteArray("this is not a tar file at all, just text") << QStringLiteral("hostile-");
 
+        // Image references by the distribution/reference grammar, as a docker-archive's RepoTags.
+        QTest::newRow("tag ../x") << dockerArchive({ plain }, QStringLiteral("../x")) << QStringLiteral("'../x'");
+        QTest::newRow("tag with a trailing newline") << dockerArchive({ plain }, QStringLiteral("hostile:latest\n")) << QStringLiteral("'hostile:latest\\n'");
+        QTest::newRow("domain with an empty component") << dockerArchive({ plain }, QStringLiteral("a..b/x")) << QStringLiteral("'a..b/x'");
+        QTest::newRow("domain component ending in a dash") << dockerArchive({ plain }, QStringLiteral("a-.com/x:1")) << QStringLiteral("'a-.com/x:1'");
+        QTest::newRow("image ID as repository") << dockerArchive({ plain }, sha256Hex("id")) << QStringLiteral("64 hexadecimal digits");
+        QTest::newRow("reference by digest") << dockerArchive({ plain }, QStringLiteral("x@") + digestOf("d")) << QStringLiteral("by digest");
+        QTest::newRow("repository over 255 characters") << dockerArchive({ plain }, QString(250, u'a')) << QStringLiteral("255 characters");
+
         // Damaged tar headers. libarchive reports a bad checksum as ARCHIVE_RETRY and would go on
         // reading the next 512 bytes as a header, where GNU tar and Python's tarfile stop: what
         // is hidden there must not be extracted. An entry whose size field disagrees with its
@@ -445,6 +454,18 @@ private slots:
         QJsonObject noMediaType = ociIndex({ tagged(descriptor(manifestType, manifest), QStringLiteral("plain:1")) });
         noMediaType.remove(QStringLiteral("mediaType")); // optional in index.json
         QTest::newRow("oci index.json without mediaType") << ociLayout(noMediaType, { layer, config, manifest }) << QByteArray("Loaded image: plain:1\n");
+        // References the grammar allows, and the name:tag they are kept as.
+        const QByteArray small = TarBuilder().file("f", "named").build();
+        const QString longPath = QStringLiteral("registry.example.com/") + QString(250, u'a'); // the 255 are of the path, not the domain
+        const QList<QPair<QString, QString>> references {
+            { QStringLiteral("[::1]:5000/app:1"), QStringLiteral("[::1]:5000/app:1") },
+            { QStringLiteral("localhost:5000/ns/app:v1.0"), QStringLiteral("localhost:5000/ns/app:v1.0") },
+            { QStringLiteral("Registry.Example.com/app"), QStringLiteral("Registry.Example.com/app:latest") },
+            { QStringLiteral("a__b/c--d.e_f:T_1.x-y"), QStringLiteral("a__b/c--d.e_f:T_1.x-y") },
+            { longPath, longPath + QStringLiteral(":latest") },
+        };
+        for (const auto &[ref, kept] : references)
+            QTest::addRow("reference %s", qPrintable(ref.left(40))) << dockerArchive({ small }, ref) << QByteArray("Loaded image: " + kept.toUtf8() + "\n");
         const QByteArray utf8 = TarBuilder().file("caf\xc3\xa9/na\xc3\xafve", "x").build();
         QTest::newRow("utf-8 names") << dockerArchive({ utf8 }, QStringLiteral("utf8:1")) << QByteArray("Loaded image: utf8:1\n");
         // A PAX path that is not UTF-8: libarchive warns that it cannot convert it and keeps the

@@ -4,6 +4,7 @@
 #include "fsutil.h"
 #include "garbagecollector.h"
 #include "layerstore.h"
+#include "reference.h"
 #include "sha256.h"
 #include "staging.h"
 #include "store.h"
@@ -108,13 +109,10 @@ Status ImageStore::writeIndex(const QString &path, const QList<IndexEntry> &entr
 
 Result<QString> ImageStore::normalizeReference(const QString &reference)
 {
-    static const QRegularExpression pattern(QStringLiteral(
-        R"(^((?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?$)"));
-    const auto match = pattern.match(reference);
-    if (reference.size() > 255 || !match.hasMatch())
-        return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is not a valid image reference (name[:tag], lowercase name)").arg(reference.left(300)));
-    const QString tag = match.captured(2);
-    return QString(match.captured(1) + u':' + (tag.isEmpty() ? QStringLiteral("latest") : tag));
+    auto parsed = Reference::parse(reference);
+    if (!parsed)
+        return parsed.takeError();
+    return parsed->normalized();
 }
 
 Result<Image> ImageStore::loadEntry(const IndexEntry &entry) const
