@@ -489,6 +489,28 @@ private slots:
         QVERIFY2(check.exitCode == 0, check.out.constData());
     }
 
+    // The store's own index is read with the same care: a descriptor size of 2048.5 is no size.
+    void storeIndexSizeWithFraction()
+    {
+        const QString root = newStore();
+        QVERIFY(!root.isEmpty());
+        const QString path = m_tmp.filePath(QStringLiteral("fraction.tar"));
+        QVERIFY(writeFile(path, dockerArchive({ TarBuilder().file("f", "x").build() }, QStringLiteral("fraction:1"))));
+        const RunResult loaded = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
+        QVERIFY2(loaded.exitCode == 0, loaded.err.constData());
+        const QString indexPath = root + QStringLiteral("/images/index.json");
+        QJsonObject index = QJsonDocument::fromJson(readFile(indexPath)).object();
+        QJsonArray manifests = index.value(QLatin1String("manifests")).toArray();
+        QCOMPARE(manifests.size(), 1);
+        QJsonObject desc = manifests[0].toObject();
+        desc.insert(QStringLiteral("size"), desc.value(QLatin1String("size")).toDouble() + 0.5);
+        manifests[0] = desc;
+        index.insert(QStringLiteral("manifests"), manifests);
+        QVERIFY(writeFile(indexPath, json(index)));
+        const RunResult images = stratactl(root, { QStringLiteral("images") });
+        QVERIFY2(images.exitCode != 0 && images.err.contains("no valid size"), qPrintable(QStringLiteral("exit %1, out: %2 err: %3").arg(images.exitCode).arg(QString::fromUtf8(images.out), QString::fromUtf8(images.err))));
+    }
+
     // A small layer that inflates to more than the free space: the load stops while a reserve
     // of free space is left (STRATA_MIN_FREE_BYTES, set here just below what is free so a few
     // tens of MiB trip it), and leaves nothing staged.

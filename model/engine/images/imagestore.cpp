@@ -31,7 +31,7 @@ namespace {
         if (!digest)
             return fail(QStringLiteral("%1: %2").arg(what, digest.error()));
         const QJsonValue size = o.value(QLatin1String("size"));
-        if (!size.isDouble() || size.toDouble() < 0)
+        if (!size.isDouble() || size.toDouble() < 0 || size.toDouble() != double(qint64(size.toDouble()))) // 2048.5 is no size
             return fail(QStringLiteral("%1: descriptor of %2 has no valid size").arg(what, digest->toString()));
         return Descriptor { o.value(QLatin1String("mediaType")).toString(), digest.value(), qint64(size.toDouble()) };
     }
