@@ -65,6 +65,15 @@ class TestProgress : public QObject {
         }
     };
 
+    // Where long work is cancelled: a phase, and how far into it.
+    static void phases()
+    {
+        QTest::addColumn<QString>("phase");
+        QTest::addColumn<qint64>("after");
+        QTest::newRow("reading") << QStringLiteral("Reading") << qint64(8 * 1024 * 1024);
+        QTest::newRow("extracting") << QStringLiteral("Extracting") << qint64(1);
+    }
+
     void expectCancelledAndUntouched(const Status &status, Canceller &c, const QString &root, const QString &before)
     {
         QVERIFY2(c.flag.load(), "the work ended before it was cancelled: make it bigger");
@@ -121,37 +130,23 @@ private slots:
         QVERIFY2(sawTotal, "no update reached the archive's size");
     }
 
+    // Cancelled while its blob is written and while the layer is extracted.
+    void importCancelled_data() { phases(); }
     void importCancelled()
     {
+        QFETCH(QString, phase);
+        QFETCH(qint64, after);
         const QString root = newRoot();
         auto store = open(root);
         QVERIFY(store);
         const QString before = storeState(root);
         Canceller c;
-        auto id = ImageImporter(*store).import(m_bigTar, QStringLiteral("big:1"), {}, c.progress(QStringLiteral("Reading"), 8 * 1024 * 1024));
-        expectCancelledAndUntouched(id.ok() ? Status() : Status(id.takeError()), c, root, before);
-    }
-
-    // Cancelled while the layer is being extracted, not only while its blob is written.
-    void extractionCancelled()
-    {
-        const QString root = newRoot();
-        auto store = open(root);
-        QVERIFY(store);
-        const QString before = storeState(root);
-        Canceller c;
-        auto id = ImageImporter(*store).import(m_bigTar, QStringLiteral("big:1"), {}, c.progress(QStringLiteral("Extracting"), 1));
+        auto id = ImageImporter(*store).import(m_bigTar, QStringLiteral("big:1"), {}, c.progress(phase, after));
         expectCancelledAndUntouched(id.ok() ? Status() : Status(id.takeError()), c, root, before);
     }
 
     // load: cancelled while the archive is read, and while its layers are extracted.
-    void loadCancelled_data()
-    {
-        QTest::addColumn<QString>("phase");
-        QTest::addColumn<qint64>("after");
-        QTest::newRow("reading") << QStringLiteral("Reading") << qint64(8 * 1024 * 1024);
-        QTest::newRow("extracting") << QStringLiteral("Extracting") << qint64(1);
-    }
+    void loadCancelled_data() { phases(); }
     void loadCancelled()
     {
         QFETCH(QString, phase);

@@ -96,24 +96,34 @@ Status ChangeWatcher::start()
     return {};
 }
 
-// Watches a directory and its subdirectories. Entries already there when a directory appears
-// are reported too: they were created before the watch could see them.
-void ChangeWatcher::addWatch(const QByteArray &relPath, bool reportContents)
+// Adds a watch on a directory (again, after an overflow: the kernel keeps one per inode) and
+// returns its entries; nothing when it cannot be opened or watched.
+std::optional<QList<QByteArray>> ChangeWatcher::watchDir(const QByteArray &relPath)
 {
     const int dirFd = openBeneath(m_rootFd, relPath, O_RDONLY | O_DIRECTORY);
     if (dirFd < 0)
-        return;
+        return std::nullopt;
     // Watched through the descriptor's magic link: the directory just opened, not a path the
     // container could redirect in between.
     const QByteArray viaFd = "/proc/self/fd/" + QByteArray::number(dirFd);
     const int wd = inotify_add_watch(m_fd, viaFd.constData(), dirMask);
     if (wd < 0) {
         close(dirFd);
-        return;
+        return std::nullopt;
     }
     m_watches.insert(wd, relPath);
     auto names = fs::entryNames(dirFd);
     close(dirFd);
+    if (!names)
+        return std::nullopt;
+    return names.value();
+}
+
+// Watches a directory and its subdirectories. Entries already there when a directory appears
+// are reported too: they were created before the watch could see them.
+void ChangeWatcher::addWatch(const QByteArray &relPath, bool reportContents)
+{
+    const auto names = watchDir(relPath);
     if (!names)
         return;
     for (const QByteArray &name : names.value()) {
@@ -195,15 +205,7 @@ void ChangeWatcher::rescanDir(const QByteArray &relPath, QSet<QByteArray> &prese
 {
     if (depth > 2048)
         return;
-    const int dirFd = openBeneath(m_rootFd, relPath, O_RDONLY | O_DIRECTORY);
-    if (dirFd < 0)
-        return;
-    const QByteArray viaFd = "/proc/self/fd/" + QByteArray::number(dirFd);
-    const int wd = inotify_add_watch(m_fd, viaFd.constData(), dirMask);
-    if (wd >= 0)
-        m_watches.insert(wd, relPath);
-    auto names = fs::entryNames(dirFd);
-    close(dirFd);
+    const auto names = watchDir(relPath);
     if (!names)
         return;
     for (const QByteArray &name : names.value()) {

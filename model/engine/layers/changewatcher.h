@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 
 class QSocketNotifier;
@@ -63,6 +64,7 @@ Q_SIGNALS:
 private:
     void readEvents();
     void addWatch(const QByteArray &relPath, bool reportContents);
+    std::optional<QList<QByteArray>> watchDir(const QByteArray &relPath);
     void entryAppeared(const QByteArray &relPath);
     void emitEvent(ChangeEvent::Kind kind, const QByteArray &relPath, const struct stat *st, int copiedFrom = -1, qint64 copied = 0);
     void flush();
