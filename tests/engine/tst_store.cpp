@@ -12,6 +12,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
 using namespace strata::test;
 
 class TestStore : public QObject {
@@ -174,6 +178,51 @@ private slots:
         QCOMPARE(entries(snapshots(root)), QStringList());
         QCOMPARE(stratactl(root, { QStringLiteral("check") }).exitCode, 0);
         QDir(deep).removeRecursively();
+    }
+
+    // A hard link whose target's directory is looked up while the applier's cache of open
+    // directories is full lands where the archive says: the cache eviction once closed the
+    // link's own directory and the target's lookup reused its descriptor number.
+    void hardLinkAcrossCacheEviction()
+    {
+        TarBuilder tar;
+        tar.dir("zz").file("zz/target", "linked\n");
+        for (int i = 0; i < 255; ++i) // enough directories to fill the cache (128) twice
+            tar.dir("d" + QByteArray::number(i)).file("d" + QByteArray::number(i) + "/f", "x");
+        tar.hardlink("d127/x", "zz/target");
+        const QString root = newRoot();
+        const RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), file(QStringLiteral("links.tar"), dockerArchive({ tar.build() }, QStringLiteral("links:1"))) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString diff = snapshots(root) + u'/' + entries(snapshots(root)).value(0) + QStringLiteral("/diff");
+        QVERIFY2(!QFileInfo::exists(diff + QStringLiteral("/zz/x")), "the hard link was made in the target's directory");
+        struct stat link, target;
+        QCOMPARE(stat(QFile::encodeName(diff + QStringLiteral("/d127/x")).constData(), &link), 0);
+        QCOMPARE(stat(QFile::encodeName(diff + QStringLiteral("/zz/target")).constData(), &target), 0);
+        QCOMPARE(link.st_ino, target.st_ino);
+    }
+
+    // A file capability survives extraction, also for a file the layer gives another owner
+    // (chown removes security.capability, so it must come after the owner).
+    void fileCapabilityKept()
+    {
+        if (geteuid() != 0)
+            QSKIP("only root may set security.capability: run the suite as root");
+        // VFS_CAP_REVISION_2 with the effective bit, permitting CAP_NET_BIND_SERVICE (10).
+        const QByteArray cap = QByteArray::fromHex("0100000200040000000000000000000000000000");
+        const QByteArray layer = TarBuilder().dir("bin").owner(1000, 1000).fileWithXattr("bin/server", "#!/bin/sh\n", "security.capability", cap).build();
+        const QString root = newRoot();
+        const RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), file(QStringLiteral("cap.tar"), dockerArchive({ layer }, QStringLiteral("cap:1"))) });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList chains = entries(snapshots(root));
+        QCOMPARE(chains.size(), 1);
+        const QByteArray path = QFile::encodeName(snapshots(root) + u'/' + chains.first() + QStringLiteral("/diff/bin/server"));
+        char value[64];
+        const ssize_t n = getxattr(path.constData(), "security.capability", value, sizeof value);
+        QVERIFY2(n > 0, "security.capability was dropped");
+        QCOMPARE(QByteArray(value, int(n)), cap);
+        struct stat st;
+        QCOMPARE(stat(path.constData(), &st), 0);
+        QCOMPARE(st.st_uid, uid_t(1000));
     }
 
     void tagsMoveAndProtect()

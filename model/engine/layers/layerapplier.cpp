@@ -4,6 +4,7 @@
 #include "sha256.h"
 
 #include <QFile>
+#include <QScopeGuard>
 #include <QHash>
 #include <QList>
 
@@ -155,7 +156,7 @@ namespace {
         Status applyEntry(archive *tar, archive_entry *entry);
         Status writeFileData(archive *tar, int fd, const QByteArray &entryPath, la_int64_t &end);
         Status createEntry(int dirFd, const QByteArray &base, const QByteArray &cleanKey, const QByteArray &entryPath, const std::function<int()> &create);
-        void applyXattrs(archive_entry *entry, int fd);
+        Status applyXattrs(archive_entry *entry, int fd, const QByteArray &entryPath);
         Status applyOwner(int dirFd, const QByteArray &name, archive_entry *entry, const QByteArray &entryPath);
         Status whiteout(const QList<QByteArray> &parts, const QByteArray &entryPath);
         Status makeOpaque(const QList<QByteArray> &dirParts, const QByteArray &entryPath);
@@ -348,10 +349,10 @@ namespace {
         return {};
     }
 
-    void Applier::applyXattrs(archive_entry *entry, int fd)
+    Status Applier::applyXattrs(archive_entry *entry, int fd, const QByteArray &entryPath)
     {
         if (archive_entry_xattr_reset(entry) == 0)
-            return;
+            return {};
         const char *name;
         const void *value;
         size_t size;
@@ -363,8 +364,12 @@ namespace {
             const bool allowed = n.startsWith("user.") || (!m_opt.rootless && (n.startsWith("security.") || n.startsWith("trusted.")));
             if (!allowed)
                 continue;
-            (void)fsetxattr(fd, name, value, size, 0);
+            // Refused rather than dropped: an image without its security.capability runs
+            // differently (ping without CAP_NET_RAW), and nothing would say why.
+            if (fsetxattr(fd, name, value, size, 0) != 0)
+                return entryError(entryPath, QStringLiteral("cannot set its extended attribute '%1': %2").arg(QString::fromUtf8(name), fs::errorText(errno)));
         }
+        return {};
     }
 
     Status Applier::applyOwner(int dirFd, const QByteArray &name, archive_entry *entry, const QByteArray &entryPath)
@@ -503,8 +508,9 @@ namespace {
                 int fd = openat(dirFd, base.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0)
                     return entryError(entryPath, QStringLiteral("cannot open directory: %1").arg(fs::errorText(errno)));
-                applyXattrs(entry, fd);
+                Status s = applyXattrs(entry, fd, entryPath);
                 close(fd);
+                STRATA_TRY(s);
             }
             STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
             DirMeta meta { cleanKey, mode_t(archive_entry_perm(entry)), {} };
@@ -530,6 +536,14 @@ namespace {
                 return entryError(entryPath, QStringLiteral("is a hard link to the layer root"));
             if (targetParts->join('/') == cleanKey)
                 return entryError(entryPath, QStringLiteral("is a hard link to itself"));
+            // Both directories are held by descriptors of their own: looking the target up may
+            // evict the cached parent (closing it, its number then reused by the next open),
+            // and replacing an existing entry may forget cached directories below it; linkat
+            // must never reach a directory other than the two named.
+            const int linkDir = fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
+            if (linkDir < 0)
+                return entryError(entryPath, QStringLiteral("cannot hold its directory: %1").arg(fs::errorText(errno)));
+            const auto closeLinkDir = qScopeGuard([linkDir] { close(linkDir); });
             auto tdir = openParent(targetParts.value(), targetParts->size() - 1, entryPath, false);
             if (!tdir)
                 return tdir.takeError();
@@ -538,9 +552,12 @@ namespace {
                 return entryError(entryPath, QStringLiteral("is a hard link to '%1', which is not in the layer").arg(QString::fromUtf8(hardlink)));
             if (S_ISDIR(tst.st_mode))
                 return entryError(entryPath, QStringLiteral("is a hard link to the directory '%1'").arg(QString::fromUtf8(hardlink)));
-            const int targetDir = tdir.value();
-            return createEntry(dirFd, base, cleanKey, entryPath, [&] {
-                return linkat(targetDir, targetParts->last().constData(), dirFd, base.constData(), 0);
+            const int targetDir = fcntl(tdir.value(), F_DUPFD_CLOEXEC, 0);
+            if (targetDir < 0)
+                return entryError(entryPath, QStringLiteral("cannot hold the directory of '%1': %2").arg(QString::fromUtf8(hardlink), fs::errorText(errno)));
+            const auto closeTargetDir = qScopeGuard([targetDir] { close(targetDir); });
+            return createEntry(linkDir, base, cleanKey, entryPath, [&] {
+                return linkat(targetDir, targetParts->last().constData(), linkDir, base.constData(), 0);
             });
         }
         case Kind::File: {
@@ -560,14 +577,14 @@ namespace {
             const la_int64_t size = archive_entry_size(entry);
             if (s && end < size && ftruncate(fd, off_t(size)) != 0) // a sparse file's trailing hole
                 s = entryError(entryPath, QStringLiteral("cannot be sized: %1").arg(fs::errorText(errno)));
-            if (s) {
-                applyXattrs(entry, fd);
-                if (chown && fchown(fd, uid, gid) != 0)
-                    s = entryError(entryPath, QStringLiteral("cannot set its owner: %1").arg(fs::errorText(errno)));
-            }
+            if (s && chown && fchown(fd, uid, gid) != 0)
+                s = entryError(entryPath, QStringLiteral("cannot set its owner: %1").arg(fs::errorText(errno)));
             // After chown, which clears set-id bits.
             if (s && chmod && fchmod(fd, perm) != 0)
                 s = entryError(entryPath, QStringLiteral("cannot set its mode: %1").arg(fs::errorText(errno)));
+            // Last: chown also removes security.capability.
+            if (s)
+                s = applyXattrs(entry, fd, entryPath);
             if (s)
                 futimens(fd, times);
             close(fd);

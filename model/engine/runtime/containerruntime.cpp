@@ -438,9 +438,13 @@ Result<int> ContainerRuntime::execHere(const Container &container, const ExecReq
         return fail(QStringLiteral("container %1 is not running").arg(container.config.name));
     if (request.command.isEmpty())
         return fail(QStringLiteral("exec in %1: name the program to run").arg(container.config.name));
-    const int pidFd = openInit(container);
+    int pidFd = openInit(container);
     if (pidFd < 0)
         return fail(QStringLiteral("container %1 is not running").arg(container.config.name));
+    const auto closePidFd = qScopeGuard([&] { // on every early return below too
+        if (pidFd >= 0)
+            close(pidFd);
+    });
 
     ProcessSpec spec;
     for (const QString &a : request.command)
@@ -475,8 +479,12 @@ Result<int> ContainerRuntime::execHere(const Container &container, const ExecReq
     if (pipe2(errorPipe, O_CLOEXEC) != 0)
         return fail(QStringLiteral("exec in %1: %2").arg(container.config.name, fs::errorText(errno)));
     const pid_t child = fork();
-    if (child < 0)
-        return fail(QStringLiteral("exec in %1: fork: %2").arg(container.config.name, fs::errorText(errno)));
+    if (child < 0) {
+        const int err = errno;
+        close(errorPipe[0]);
+        close(errorPipe[1]);
+        return fail(ErrorCode::Io, QStringLiteral("exec in %1: fork: %2").arg(container.config.name, fs::errorText(err)));
+    }
     if (child == 0) {
         close(errorPipe[0]);
         // Not dumpable: the container must not open /proc/<pid>/exe (this binary) while we
@@ -525,6 +533,7 @@ Result<int> ContainerRuntime::execHere(const Container &container, const ExecReq
         _exit(inner < 0 ? 125 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
     }
     close(pidFd);
+    pidFd = -1;
     close(errorPipe[1]);
     if (terminalSocket[1] >= 0) {
         close(terminalSocket[1]);
