@@ -124,6 +124,7 @@ class TestHostile : public QObject {
     QString m_canary; // outside every store; must never change
     QString m_canarySnapshot;
     int m_count = 0;
+    int m_refusalsSeen = 0; // rows of refused() whose archive was refused and left nothing
 
     QByteArray canary() const { return m_canary.toUtf8(); }
 
@@ -171,12 +172,18 @@ class TestHostile : public QObject {
     void verifyUntouched(const QString &root)
     {
         QCOMPARE(treeSnapshot(m_canary), m_canarySnapshot);
-        QVERIFY(!QFile::exists(QStringLiteral("/etc/strata-evil")));
+        // Only root could write there: for anyone else the canary above is the check.
+        if (geteuid() == 0)
+            QVERIFY(!QFile::exists(QStringLiteral("/etc/strata-evil")));
         const RunResult images = stratactl(root, { QStringLiteral("images"), QStringLiteral("-q") });
         QCOMPARE(images.exitCode, 0);
         QCOMPARE(images.out, QByteArray());
         // Nothing half-done: no snapshot, no blob, no staging left behind.
-        QCOMPARE(QDir(root + QStringLiteral("/layers/overlay2")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+        // Whichever driver the store has: every folder under layers/ is empty.
+        const QStringList drivers = QDir(root + QStringLiteral("/layers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(drivers.size(), 1);
+        for (const QString &driver : drivers)
+            QCOMPARE(QDir(root + QStringLiteral("/layers/") + driver).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
         QCOMPARE(QDir(root + QStringLiteral("/images/blobs/sha256")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
         QCOMPARE(QDir(root + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
         const RunResult check = stratactl(root, { QStringLiteral("check") });
@@ -424,6 +431,8 @@ private slots:
         if (QTest::currentTestFailed())
             return;
         verifyUntouched(root);
+        if (!QTest::currentTestFailed())
+            ++m_refusalsSeen;
     }
 
     // The harness can tell success from refusal: a benign archive with the same shapes loads.
@@ -758,10 +767,13 @@ private slots:
         QCOMPARE(run(QStringLiteral("rm"), { QStringLiteral("-rf"), m_tmp.path() }).exitCode, 0);
     }
 
-    void countIsAtLeastThirty()
+    // At least 30 hostile archives, each refused and leaving the store untouched: counted as
+    // refused() verified them, not as rows written in its table.
+    void atLeastThirtyRefused()
     {
-        // The issue asks for at least 30 hostile archives; keep the table honest.
-        QVERIFY2(m_count >= 30, qPrintable(QString::number(m_count)));
+        if (m_refusalsSeen == 0)
+            QSKIP("refused() did not run (a single test function was selected)");
+        QVERIFY2(m_refusalsSeen >= 30, qPrintable(QString::number(m_refusalsSeen)));
     }
 };
 
