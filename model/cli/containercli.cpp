@@ -94,14 +94,12 @@ namespace {
         QStringLiteral("--name"), QStringLiteral("--entrypoint"), QStringLiteral("--network"), QStringLiteral("--net"), QStringLiteral("-v"),
         QStringLiteral("--volume"), QStringLiteral("-u"), QStringLiteral("--user") };
 
-    std::optional<CreateRequest> createRequest(const Args &a, QString *error)
+    Result<CreateRequest> createRequest(const Args &a)
     {
         CreateRequest r;
         r.tty = a.has(QStringLiteral("-t"), QStringLiteral("--tty"));
-        if (r.tty && a.has(QStringLiteral("-i"), QStringLiteral("--interactive")) && !a.has(QStringLiteral("-d"), QStringLiteral("--detach")) && !isatty(0)) {
-            *error = QStringLiteral("the input device is not a TTY: drop -t, or run from a terminal");
-            return std::nullopt;
-        }
+        if (r.tty && a.has(QStringLiteral("-i"), QStringLiteral("--interactive")) && !a.has(QStringLiteral("-d"), QStringLiteral("--detach")) && !isatty(0))
+            return fail(ErrorCode::InvalidInput, QStringLiteral("the input device is not a TTY: drop -t, or run from a terminal"));
         r.image = a.positional.first();
         r.command = a.positional.mid(1);
         r.name = a.value(QStringLiteral("--name"));
@@ -292,10 +290,9 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         auto a = parse(createFlags, createOptions, 1, true);
         if (!a)
             return 2;
-        QString error;
-        auto request = createRequest(a.value(), &error);
+        auto request = createRequest(a.value());
         if (!request)
-            return failWith(command, error, 2);
+            return failWith(command, request.error(), 2);
         auto config = containers.create(request.value());
         if (!config)
             return failWith(command, config.error(), 125);

@@ -101,9 +101,8 @@ Result<ContainerConfig> ContainerStore::loadConfig(const QString &id) const
     auto bytes = fs::readFile(dir(id) + QStringLiteral("/config.json"), 4 * 1024 * 1024);
     if (!bytes)
         return fail(bytes.takeError(), QStringLiteral("container %1: ").arg(id.left(12)));
-    bool ok = false;
-    ContainerConfig config = ContainerConfig::fromJson(QJsonDocument::fromJson(bytes.value()).object(), &ok);
-    if (!ok || config.id != id)
+    auto config = ContainerConfig::fromJson(QJsonDocument::fromJson(bytes.value()).object());
+    if (!config || config->id != id)
         return fail(ErrorCode::InvalidInput, QStringLiteral("container %1: config.json is invalid or names another container").arg(id.left(12)));
     return config;
 }
@@ -345,10 +344,10 @@ Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, 
     if (c.network != QLatin1String("none") && c.network != QLatin1String("host"))
         return fail(QStringLiteral("network '%1': Strata knows 'none' (loopback only, the default) and 'host'").arg(request.network));
     for (const QString &v : request.volumes) {
-        QString error;
-        MountSpec m = MountSpec::parse(v, &error);
-        if (!error.isEmpty())
-            return fail(error);
+        auto parsed = MountSpec::parse(v);
+        if (!parsed)
+            return parsed.takeError();
+        MountSpec m = parsed.value();
         if (m.anonymous)
             m.source = randomHex(32);
         if (m.type == MountSpec::Type::Bind && !QFileInfo::exists(m.source))

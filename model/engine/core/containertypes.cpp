@@ -76,7 +76,7 @@ MountSpec MountSpec::fromJson(const QJsonObject &obj)
     return m;
 }
 
-MountSpec MountSpec::parse(const QString &text, QString *error)
+Result<MountSpec> MountSpec::parse(const QString &text)
 {
     MountSpec m;
     QStringList parts = text.split(u':');
@@ -85,8 +85,7 @@ MountSpec MountSpec::parse(const QString &text, QString *error)
         if (mode == QLatin1String("ro"))
             m.readOnly = true;
         else if (mode != QLatin1String("rw")) {
-            *error = QStringLiteral("volume '%1': unknown mode '%2' (ro or rw)").arg(text, mode);
-            return m;
+            return fail(ErrorCode::InvalidInput, QStringLiteral("volume '%1': unknown mode '%2' (ro or rw)").arg(text, mode));
         }
     }
     if (parts.size() == 1) {
@@ -96,20 +95,17 @@ MountSpec MountSpec::parse(const QString &text, QString *error)
         m.source = parts[0];
         m.destination = parts[1];
     } else {
-        *error = QStringLiteral("volume '%1': expected NAME:/path, /host/path:/path or /path, with an optional :ro").arg(text);
-        return m;
+        return fail(ErrorCode::InvalidInput, QStringLiteral("volume '%1': expected NAME:/path, /host/path:/path or /path, with an optional :ro").arg(text));
     }
     if (!m.destination.startsWith(u'/') || m.destination.split(u'/').contains(QStringLiteral("..")) || QDir::cleanPath(m.destination) == QLatin1String("/")) {
-        *error = QStringLiteral("volume '%1': the path inside the container must be absolute, not '/', and without '..'").arg(text);
-        return m;
+        return fail(ErrorCode::InvalidInput, QStringLiteral("volume '%1': the path inside the container must be absolute, not '/', and without '..'").arg(text));
     }
     if (m.source.startsWith(u'/')) {
         m.type = Type::Bind;
     } else if (!m.anonymous) {
         if (!isValidObjectName(m.source)) {
-            *error = QStringLiteral("volume '%1': '%2' is not a valid volume name (letters, digits, '_', '.', '-'; at most 128), nor an absolute host path")
-                         .arg(text, m.source);
-            return m;
+            return fail(ErrorCode::InvalidInput, QStringLiteral("volume '%1': '%2' is not a valid volume name (letters, digits, '_', '.', '-'; at most 128), nor an absolute host path")
+                         .arg(text, m.source));
         }
     }
     return m;
@@ -141,7 +137,7 @@ QJsonObject ContainerConfig::toJson() const
     };
 }
 
-ContainerConfig ContainerConfig::fromJson(const QJsonObject &obj, bool *ok)
+Result<ContainerConfig> ContainerConfig::fromJson(const QJsonObject &obj)
 {
     ContainerConfig c;
     c.id = obj.value(QLatin1String("Id")).toString();
@@ -163,8 +159,8 @@ ContainerConfig ContainerConfig::fromJson(const QJsonObject &obj, bool *ok)
     c.tty = obj.value(QLatin1String("Tty")).toBool();
     c.driver = obj.value(QLatin1String("Driver")).toString();
     c.created = parseTime(obj.value(QLatin1String("Created")));
-    if (ok)
-        *ok = Digest::isValidHex(c.id) && image && !c.name.isEmpty();
+    if (!Digest::isValidHex(c.id) || !image || c.name.isEmpty())
+        return fail(ErrorCode::InvalidInput, QStringLiteral("not a container config: it lacks a valid Id, Image or Name"));
     return c;
 }
 

@@ -36,7 +36,7 @@ struct MountSpec {
     QJsonObject toJson() const;
     static MountSpec fromJson(const QJsonObject &obj);
     // Parses the argument of `-v`: name:/path[:ro|rw], /host:/path[:ro|rw] or /path.
-    static MountSpec parse(const QString &text, QString *error);
+    static Result<MountSpec> parse(const QString &text);
 };
 
 // What a container runs: fixed when it is created (containers/<id>/config.json).
@@ -62,7 +62,7 @@ struct ContainerConfig {
     QStringList args() const { return entrypoint + cmd; }
     QString shortId() const { return id.left(12); }
     QJsonObject toJson() const;
-    static ContainerConfig fromJson(const QJsonObject &obj, bool *ok);
+    static Result<ContainerConfig> fromJson(const QJsonObject &obj);
 };
 
 // Where a container is in its life (containers/<id>/state.json, written by its monitor).

@@ -42,23 +42,24 @@ QJsonObject LayerRecord::toJson() const
     return o;
 }
 
-LayerRecord LayerRecord::fromJson(const QJsonObject &o, bool *ok)
+Result<LayerRecord> LayerRecord::fromJson(const QJsonObject &o)
 {
     LayerRecord r;
     auto chain = Digest::parse(o.value(QLatin1String("chainID")).toString());
     auto diff = Digest::parse(o.value(QLatin1String("diffID")).toString());
     const QJsonObject blob = o.value(QLatin1String("blob")).toObject();
     auto blobDigest = Digest::parse(blob.value(QLatin1String("digest")).toString());
-    *ok = chain.ok() && diff.ok() && blobDigest.ok();
-    if (!*ok)
-        return r;
+    for (const auto *d : { &chain, &diff, &blobDigest }) {
+        if (!*d)
+            return fail(ErrorCode::InvalidInput, d->error());
+    }
     r.chainId = chain.value();
     r.diffId = diff.value();
     if (o.contains(QLatin1String("parent"))) {
         auto parent = Digest::parse(o.value(QLatin1String("parent")).toString());
-        *ok = parent.ok();
-        if (parent)
-            r.parent = parent.value();
+        if (!parent)
+            return fail(ErrorCode::InvalidInput, QStringLiteral("parent: %1").arg(parent.error()));
+        r.parent = parent.value();
     }
     r.blob = { blob.value(QLatin1String("mediaType")).toString(), blobDigest.value(), qint64(blob.value(QLatin1String("size")).toDouble()) };
     r.size = qint64(o.value(QLatin1String("size")).toDouble());

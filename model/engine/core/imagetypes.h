@@ -73,7 +73,7 @@ struct LayerRecord {
     QString createdBy;
 
     QJsonObject toJson() const;
-    static LayerRecord fromJson(const QJsonObject &obj, bool *ok);
+    static Result<LayerRecord> fromJson(const QJsonObject &obj);
 };
 
 struct HistoryRow {

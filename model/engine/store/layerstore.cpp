@@ -35,10 +35,9 @@ Result<LayerRecord> LayerStore::read(const Digest &chainId) const
     auto bytes = fs::readFile(path, 1024 * 1024);
     if (!bytes)
         return fail(QStringLiteral("layer %1: %2").arg(chainId.toString(), bytes.error()));
-    bool ok = false;
-    LayerRecord r = LayerRecord::fromJson(QJsonDocument::fromJson(bytes.value()).object(), &ok);
-    if (!ok || r.chainId != chainId)
-        return fail(QStringLiteral("layer %1: layer.json is invalid or names another layer").arg(chainId.toString()));
+    auto r = LayerRecord::fromJson(QJsonDocument::fromJson(bytes.value()).object());
+    if (!r || r->chainId != chainId)
+        return fail(ErrorCode::InvalidInput, QStringLiteral("layer %1: layer.json is invalid or names another layer").arg(chainId.toString()));
     return r;
 }
 
