@@ -490,7 +490,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         if (!c)
             return failWith(command, c.error());
         const QString inside = spec.mid(spec.indexOf(u':') + 1);
-        ContainerCopier copier(m_store);
+        ContainerCopier copier(m_store, ContainerCopier::Launch::Fork); // stratactl has no threads
         const ProgressBar bar(m_err);
         Status s = fromContainer ? copier.copyOut(c.value(), inside, a->positional[1], bar.progress())
                                  : copier.copyIn(c.value(), a->positional[0], inside, bar.progress());

@@ -3,6 +3,7 @@
 // elsewhere, StoreWatcher, ChangeWatcher (its queue overflow included), and liveness locks that
 // polling never disturbs.
 #include "changewatcher.h"
+#include "containercopier.h"
 #include "containerruntime.h"
 #include "containerstore.h"
 #include "imageimporter.h"
@@ -317,6 +318,18 @@ private slots:
         status = ContainerRuntime(*store, ContainerRuntime::Launch::Exec).exec(container.value(), request);
         QVERIFY(!status);
         QVERIFY2(status.error().contains(QLatin1String("/no/such/program")), qPrintable(status.error()));
+        // cp from this process too (the window's copy in and out): through `stratactl cp`.
+        const QString hostFile = m_tmp.filePath(QStringLiteral("to-copy.txt"));
+        QVERIFY(writeFile(hostFile, "copied in\n"));
+        ContainerCopier copier(*store);
+        Status copied = copier.copyIn(container.value(), hostFile, QStringLiteral("/copied.txt"));
+        QVERIFY2(copied, qPrintable(copied.error()));
+        copied = copier.copyOut(container.value(), QStringLiteral("/from-console"), m_tmp.filePath(QStringLiteral("out.txt")));
+        QVERIFY2(copied, qPrintable(copied.error()));
+        QCOMPARE(readFile(m_tmp.filePath(QStringLiteral("out.txt"))), QByteArray("written\n"));
+        QCOMPARE(readFile(ContainerStore(*store).upperDir(container->config.id) + QStringLiteral("/copied.txt")), QByteArray("copied in\n"));
+        copied = copier.copyOut(container.value(), QStringLiteral("/no/such/file"), m_tmp.filePath(QStringLiteral("never.txt")));
+        QVERIFY2(!copied && copied.error().contains(QLatin1String("/no/such")) && copied.error().contains(QLatin1String("console")), qPrintable(copied.error()));
         QCOMPARE(stratactl(root, { QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("console") }).exitCode, 0);
     }
 

@@ -1,6 +1,7 @@
 #include "containercopier.h"
 
 #include "containerinit.h"
+#include "containerruntime.h"
 #include "containerstore.h"
 #include "rootfsplan.h"
 #include "fsutil.h"
@@ -8,6 +9,8 @@
 #include "treecopier.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QDir>
 #include <QScopeGuard>
 
 #include <cerrno>
@@ -22,6 +25,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <vector>
 
 namespace strata {
 
@@ -161,8 +166,9 @@ namespace {
 
 } // namespace
 
-ContainerCopier::ContainerCopier(Store &store)
+ContainerCopier::ContainerCopier(Store &store, Launch launch)
     : m_store(store)
+    , m_launch(launch)
 {
 }
 
@@ -176,8 +182,96 @@ Status ContainerCopier::copyOut(const Container &container, const QString &conta
     return run(container, hostPath, containerPath, false, progress);
 }
 
+namespace {
+    // Waits for a copy helper, which reports a failure on `errorFd` and closes it by ending;
+    // a cancel kills it within 50 ms. Returns what it reported.
+    QByteArray waitForHelper(pid_t child, int errorFd, const Progress &progress, bool *cancelled, int *waitStatus)
+    {
+        QByteArray failure;
+        for (;;) {
+            pollfd pfd { errorFd, POLLIN, 0 };
+            const int ready = poll(&pfd, 1, 50);
+            if (ready < 0 && errno != EINTR)
+                break;
+            if (progress.cancelled()) {
+                kill(child, SIGKILL);
+                *cancelled = true;
+                break;
+            }
+            if (ready <= 0)
+                continue;
+            char buf[4096];
+            const ssize_t n = read(errorFd, buf, sizeof buf);
+            if (n > 0)
+                failure.append(buf, n);
+            else if (n == 0 || errno != EINTR)
+                break;
+        }
+        close(errorFd);
+        while (waitpid(child, waitStatus, 0) < 0 && errno == EINTR) { }
+        return failure;
+    }
+
+    Error cancelledCopy(const Container &container, bool intoContainer)
+    {
+        return fail(ErrorCode::Cancelled, QStringLiteral("cp %1 container %2: cancelled (what was copied so far stays)")
+                                              .arg(intoContainer ? QStringLiteral("into") : QStringLiteral("from"), container.config.name));
+    }
+}
+
+// `stratactl cp` does the copy; everything it needs is made before the fork.
+Status ContainerCopier::runProgram(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer, const Progress &progress)
+{
+    const QString program = ContainerRuntime::monitorProgram();
+    if (!QFileInfo(program).isExecutable())
+        return fail(QStringLiteral("cp: the helper program %1 is missing (set STRATA_MONITOR_PROGRAM)").arg(program));
+    const QByteArray path = QFile::encodeName(program);
+    const QByteArray inside = container.config.id.toUtf8() + ':' + containerPath.toUtf8();
+    const QByteArray host = QFile::encodeName(QFileInfo(hostPath).isAbsolute() ? hostPath : QDir::current().absoluteFilePath(hostPath));
+    QList<QByteArray> argStore { "stratactl", "--root", QFile::encodeName(m_store.root()), "cp", intoContainer ? host : inside, intoContainer ? inside : host };
+    std::vector<char *> argv;
+    for (QByteArray &a : argStore)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int errorPipe[2];
+    if (pipe2(errorPipe, O_CLOEXEC) != 0)
+        return fail(ErrorCode::Io, QStringLiteral("cp: %1").arg(fs::errorText(errno)));
+    progress.begin(QStringLiteral("Copying %1 container %2").arg(intoContainer ? QStringLiteral("into") : QStringLiteral("out of"), container.config.name), -1);
+    const pid_t child = fork();
+    if (child == 0) {
+        const int devNull = open("/dev/null", O_RDWR | O_CLOEXEC);
+        const int err = fcntl(errorPipe[1], F_DUPFD_CLOEXEC, 10);
+        dup2(devNull, 0);
+        dup2(devNull, 1);
+        dup2(err, 2); // stratactl says what failed on stderr
+        syscall(SYS_close_range, 3u, ~0u, 0u);
+        execv(path.constData(), argv.data());
+        _exit(127);
+    }
+    close(errorPipe[1]);
+    if (child < 0) {
+        close(errorPipe[0]);
+        return fail(ErrorCode::Io, QStringLiteral("cp: fork: %1").arg(fs::errorText(errno)));
+    }
+    bool cancelled = false;
+    int ws = 0;
+    QByteArray failure = waitForHelper(child, errorPipe[0], progress, &cancelled, &ws);
+    if (cancelled)
+        return cancelledCopy(container, intoContainer);
+    if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+        failure = failure.trimmed();
+        if (failure.startsWith("stratactl cp: "))
+            failure = failure.mid(14);
+        return fail(QString::fromUtf8(failure.isEmpty() ? QByteArray("the copy ended abnormally") : failure));
+    }
+    progress.finishPhase();
+    return {};
+}
+
 Status ContainerCopier::run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer, const Progress &progress)
 {
+    if (m_launch == Launch::Exec)
+        return runProgram(container, hostPath, containerPath, intoContainer, progress);
     if (!containerPath.startsWith(u'/'))
         return fail(QStringLiteral("cp: the path in container %1 must be absolute: %2").arg(container.config.name, containerPath));
     ContainerStore containers(m_store);
@@ -260,33 +354,11 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
     // The helper reports failures on the pipe and closes it by ending; meanwhile a cancel
     // stops it within 100 ms.
     progress.begin(QStringLiteral("Copying %1 container %2").arg(intoContainer ? QStringLiteral("into") : QStringLiteral("out of"), container.config.name), -1);
-    QByteArray failure;
     bool cancelled = false;
-    for (;;) {
-        pollfd pfd { errorPipe[0], POLLIN, 0 };
-        const int ready = poll(&pfd, 1, 50);
-        if (ready < 0 && errno != EINTR)
-            break;
-        if (progress.cancelled()) {
-            kill(child, SIGKILL);
-            cancelled = true;
-            break;
-        }
-        if (ready <= 0)
-            continue;
-        char buf[4096];
-        const ssize_t n = read(errorPipe[0], buf, sizeof buf);
-        if (n > 0)
-            failure.append(buf, n);
-        else if (n == 0 || errno != EINTR)
-            break;
-    }
-    close(errorPipe[0]);
     int ws = 0;
-    while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
+    const QByteArray failure = waitForHelper(child, errorPipe[0], progress, &cancelled, &ws);
     if (cancelled)
-        return fail(ErrorCode::Cancelled, QStringLiteral("cp %1 container %2: cancelled (what was copied so far stays)")
-                                               .arg(intoContainer ? QStringLiteral("into") : QStringLiteral("from"), container.config.name));
+        return cancelledCopy(container, intoContainer);
     progress.finishPhase();
     if (!failure.isEmpty() || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
         return fail(QStringLiteral("cp %1 container %2: %3")

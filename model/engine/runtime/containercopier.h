@@ -15,9 +15,14 @@ class Store;
 // "dir/." copies a directory's contents. Paths inside the container resolve inside its root
 // (its symbolic links cannot point at the host): a helper process enters the container's
 // namespaces (running) or mounts its root filesystem privately (stopped) and chroots there.
+//
+// Threads: a process with threads must not do more than async-signal-safe calls between fork
+// and exec, so by default the copy runs in a fresh `stratactl cp` (Launch::Exec); stratactl
+// itself, single-threaded, forks its helper directly (Launch::Fork).
 class ContainerCopier {
 public:
-    explicit ContainerCopier(Store &store);
+    enum class Launch { Exec, Fork };
+    explicit ContainerCopier(Store &store, Launch launch = Launch::Exec);
     // A cancel stops the copy within 100 ms; what was copied until then stays, as with a
     // killed `docker cp`.
     Status copyIn(const Container &container, const QString &hostPath, const QString &containerPath, const Progress &progress = {});
@@ -25,7 +30,9 @@ public:
 
 private:
     Status run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer, const Progress &progress);
+    Status runProgram(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer, const Progress &progress);
     Store &m_store;
+    Launch m_launch;
 };
 
 } // namespace strata
