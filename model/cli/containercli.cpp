@@ -293,29 +293,27 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         auto request = createRequest(a.value());
         if (!request)
             return failWith(command, request.error(), 2);
-        auto config = containers.create(request.value());
-        if (!config)
-            return failWith(command, config.error(), 125);
         if (command == QLatin1String("create")) {
+            auto config = containers.create(request.value());
+            if (!config)
+                return failWith(command, config.error(), 125);
             m_out << config->id << '\n';
             return 0;
         }
-        auto container = containers.load(config->id);
-        if (!container)
-            return failWith(command, container.error(), 125);
         const bool detach = a->has(QStringLiteral("-d"), QStringLiteral("--detach"));
         m_out.flush();
         int failedStatus = 125;
-        auto started = runtime.start(container.value(), !detach, &failedStatus);
-        if (!started) // as Docker: the container stays (created, with the error) unless --rm
-            return failWith(command, started.error(), failedStatus > 0 ? failedStatus : 125);
+        auto ran = runtime.run(request.value(), !detach, &failedStatus);
+        if (!ran) // as Docker: the container stays (created, with the error) unless --rm
+            return failWith(command, ran.error(), failedStatus > 0 ? failedStatus : 125);
+        const Container &container = ran->container;
         if (detach) {
-            m_out << config->id << '\n';
+            m_out << container.config.id << '\n';
             return 0;
         }
-        proxySignals(runtime.openInit(container.value()), containers.state(config->id).monitorPid);
-        const RawTerminal raw(config->tty && config->interactive);
-        auto status = runtime.waitForExit(started.value(), container.value());
+        proxySignals(runtime.openInit(container), containers.state(container.config.id).monitorPid);
+        const RawTerminal raw(container.config.tty && container.config.interactive);
+        auto status = runtime.waitForExit(ran->started, container);
         if (!status)
             return failWith(command, status.error(), 125);
         return status.value();

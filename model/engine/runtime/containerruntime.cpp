@@ -240,6 +240,23 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
     return fail(QStringLiteral("container %1: the monitor %2 ended without starting it").arg(container.config.name, program));
 }
 
+Result<ContainerRuntime::Run> ContainerRuntime::run(const CreateRequest &request, bool attached, int *failedStatus, const StreamFds &streams)
+{
+    if (failedStatus)
+        *failedStatus = 125;
+    ContainerStore containers(m_store);
+    auto config = containers.create(request);
+    if (!config)
+        return config.takeError();
+    auto container = containers.load(config->id);
+    if (!container)
+        return container.takeError();
+    auto started = start(container.value(), attached, failedStatus, streams);
+    if (!started)
+        return started.takeError();
+    return Run { container.value(), started.value() };
+}
+
 Result<int> ContainerRuntime::waitForExit(StartedContainer &started, const Container &container)
 {
     for (;;) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "containerstore.h"
 #include "containertypes.h"
 #include "result.h"
 
@@ -69,6 +70,13 @@ public:
     // On failure, `failedStatus` gets the exit status Docker would give (127 for a program not
     // found, 126 for one that cannot run, 125 for the rest).
     Result<StartedContainer> start(const Container &container, bool attached, int *failedStatus = nullptr, const StreamFds &streams = {});
+    // `run`: create, then start. The container stays when the start fails (created, with the
+    // error, as Docker keeps it) unless it was asked for --rm; `failedStatus` as for start().
+    struct Run {
+        Container container;
+        StartedContainer started;
+    };
+    Result<Run> run(const CreateRequest &request, bool attached, int *failedStatus = nullptr, const StreamFds &streams = {});
     // The container's exit status, from the monitor's report (attached starts only).
     Result<int> waitForExit(StartedContainer &started, const Container &container);
 
