@@ -6,6 +6,7 @@
 #include "containercopier.h"
 #include "containermonitor.h"
 #include "containerruntime.h"
+#include "containerdescription.h"
 #include "containerlog.h"
 #include "containerstore.h"
 #include "humanize.h"
@@ -235,7 +236,7 @@ std::optional<QJsonObject> ContainerCli::inspect(const QString &reference)
     auto c = containers.resolve(reference);
     if (!c)
         return std::nullopt;
-    return containers.inspect(c.value());
+    return ContainerDescription(m_store).inspect(c.value());
 }
 
 int ContainerCli::run(const QString &command, const QStringList &args)

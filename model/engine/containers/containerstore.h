@@ -88,8 +88,6 @@ public:
     Result<QStringList> baseLayers(const ContainerConfig &config) const;
     // What the container changed against its image, as `docker diff` lists it.
     Result<QList<Change>> changes(const Container &container) const;
-    // Docker's `container inspect` shape, with the writable layer's size.
-    QJsonObject inspect(const Container &container) const;
     // Bytes in the writable layer (for vfs that is a full copy of the image).
     qint64 writableSize(const QString &id) const;
 
