@@ -6,6 +6,7 @@
 #include "layerstore.h"
 #include "layerwriter.h"
 #include "store.h"
+#include "transactionbuilder.h"
 
 #include <QFile>
 #include <QScopeGuard>
@@ -64,12 +65,10 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
     const Descriptor blob { MediaType::ociLayer, written->digest, written->size };
 
     const QString createdBy = QStringLiteral("stratactl commit %1 (%2)").arg(c.name, c.args().join(u' '));
-    LayerStore layers(m_store);
+    TransactionBuilder tx(m_store, staging.value());
     const Digest parentChain = image->layers.isEmpty() ? Digest() : image->layers.last().chainId;
-    const QString parentDiff = parentChain.isNull() ? QString() : layers.diffDir(parentChain);
     progress.begin(QStringLiteral("Extracting the layer"), blob.size);
-    auto staged = layers.stage(staging.value(), blobPath, blob, written->digest, parentChain, parentDiff, createdBy,
-        QStringLiteral("commit of container %1").arg(c.name), progress);
+    auto staged = tx.addLayer(blobPath, blob, written->digest, parentChain, createdBy, QStringLiteral("commit of container %1").arg(c.name), progress);
     if (!staged)
         return staged.takeError();
 
@@ -101,12 +100,8 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
     for (const ImageLayer &l : image->layers)
         descriptors.append(l.blob);
     descriptors.append(blob);
-    ImageTransaction tx;
-    tx.blobs.append({ blobPath, blob.digest });
-    if (!layers.has(staged->record.chainId))
-        tx.layers.append(staged.value());
-    tx.images.append({ QJsonDocument(config).toJson(QJsonDocument::Compact), descriptors, tag.isEmpty() ? QStringList() : QStringList { tag } });
-    auto ids = ImageStore(m_store).commit(staging.value(), tx);
+    tx.addImage(QJsonDocument(config).toJson(QJsonDocument::Compact), descriptors, tag.isEmpty() ? QStringList() : QStringList { tag });
+    auto ids = tx.commit();
     if (!ids)
         return ids.takeError();
     return ids->first();

@@ -5,6 +5,7 @@
 #include "imagestore.h"
 #include "layerstore.h"
 #include "layerwriter.h"
+#include "transactionbuilder.h"
 #include "store.h"
 
 #include <QDateTime>
@@ -123,9 +124,9 @@ Result<Digest> ImageImporter::import(const QString &source, const QString &refer
     head.close();
 
     const QString createdBy = QStringLiteral("stratactl import %1").arg(info.fileName());
-    LayerStore layers(m_store);
+    TransactionBuilder tx(m_store, staging.value());
     progress.begin(QStringLiteral("Extracting the layer"), blob.size);
-    auto staged = layers.stage(staging.value(), blobPath, blob, {}, {}, {}, createdBy, QStringLiteral("import of %1").arg(source), progress);
+    auto staged = tx.addLayer(blobPath, blob, {}, {}, createdBy, QStringLiteral("import of %1").arg(source), progress);
     if (!staged)
         return staged.takeError();
     progress.finishPhase();
@@ -139,12 +140,8 @@ Result<Digest> ImageImporter::import(const QString &source, const QString &refer
         { QStringLiteral("rootfs"), QJsonObject { { QStringLiteral("type"), QStringLiteral("layers") }, { QStringLiteral("diff_ids"), QJsonArray { staged->record.diffId.toString() } } } },
         { QStringLiteral("history"), QJsonArray { QJsonObject { { QStringLiteral("created"), now }, { QStringLiteral("created_by"), createdBy }, { QStringLiteral("comment"), QStringLiteral("Imported from %1").arg(info.fileName()) } } } },
     };
-    ImageTransaction tx;
-    tx.blobs.append({ blobPath, blob.digest });
-    if (!layers.has(staged->record.chainId))
-        tx.layers.append(staged.value());
-    tx.images.append({ QJsonDocument(config).toJson(QJsonDocument::Compact), { blob }, tag.isEmpty() ? QStringList() : QStringList { tag } });
-    auto ids = ImageStore(m_store).commit(staging.value(), tx);
+    tx.addImage(QJsonDocument(config).toJson(QJsonDocument::Compact), { blob }, tag.isEmpty() ? QStringList() : QStringList { tag });
+    auto ids = tx.commit();
     if (!ids)
         return ids.takeError();
     return ids->first();

@@ -7,6 +7,7 @@
 #include "layerstore.h"
 #include "sha256.h"
 #include "store.h"
+#include "transactionbuilder.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -60,6 +61,7 @@ namespace {
             , m_archive(archivePath)
             , m_layers(store)
             , m_progress(progress)
+            , m_tx(store, staging)
         {
         }
 
@@ -102,10 +104,9 @@ namespace {
         QHash<QString, QString> m_links; // archive name -> target name
         qint64 m_memory = 0;
         int m_files = 0;
-        ImageTransaction m_tx;
+        TransactionBuilder m_tx;
         QList<PendingLayer> m_pending;
         QSet<Digest> m_pendingChains;
-        QSet<Digest> m_stagedBlobs;
         QHash<Digest, Digest> m_blobDiffIds; // layer blob -> the diffID it was checked (or is to be extracted) as
     };
 
@@ -374,7 +375,7 @@ namespace {
                 createdBy.append(h.toObject().value(QLatin1String("created_by")).toString());
         }
         const QList<Digest> chains = chainIds(diffIds);
-        ImageTransaction::NewImage image { configBytes, {}, tags };
+        QList<Descriptor> imageLayers;
         for (qsizetype i = 0; i < layers.size(); ++i) {
             const auto &[name, member] = layers[i];
             QByteArray head = member->inMemory() ? member->bytes.left(4) : QByteArray();
@@ -386,8 +387,8 @@ namespace {
             const Descriptor blob { MediaType::forLayerBytes(head), member->digest, member->size };
             const Digest &chain = chains[i];
             STRATA_TRY(verifyLayerBlob(name, member, blob, diffIds[i], chain));
-            image.layers.append(blob);
-            if (!m_layers.has(chain) && !m_pendingChains.contains(chain)) {
+            imageLayers.append(blob);
+            if (!m_tx.hasLayer(chain) && !m_pendingChains.contains(chain)) {
                 auto path = fileOf(member);
                 if (!path)
                     return path.takeError();
@@ -395,15 +396,14 @@ namespace {
                 m_pending.append({ path.value(), blob, diffIds[i], chain, i > 0 ? chains[i - 1] : Digest(), createdBy.value(i),
                     QStringLiteral("%1: layer '%2'").arg(m_archive, name) });
             }
-            if (!m_store.content().has(blob.digest) && !m_stagedBlobs.contains(blob.digest)) {
+            if (!m_tx.hasBlob(blob.digest)) {
                 auto path = fileOf(member);
                 if (!path)
                     return path.takeError();
-                m_stagedBlobs.insert(blob.digest);
-                m_tx.blobs.append({ path.value(), blob.digest });
+                m_tx.addBlob(path.value(), blob.digest);
             }
         }
-        m_tx.images.append(image);
+        m_tx.addImage(configBytes, imageLayers, tags);
         return {};
     }
 
@@ -637,7 +637,7 @@ namespace {
                 continue; // not started after an earlier failure
             if (!*r)
                 return r->takeError();
-            m_tx.layers.append(r->value());
+            m_tx.addStagedLayer(r->value());
         }
         return {};
     }
@@ -653,20 +653,20 @@ namespace {
             STRATA_TRY(loadOci());
         else
             return error(QStringLiteral("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)"));
-        if (m_tx.images.isEmpty())
+        if (m_tx.transaction().images.isEmpty())
             return error(QStringLiteral("the archive holds no image"));
         STRATA_TRY(stageLayers());
         m_progress.finishPhase();
         STRATA_TRY(m_progress.checkCancelled(QStringLiteral("load of %1").arg(m_archive)));
-        ImageStore images(m_store);
-        auto ids = images.commit(m_staging, m_tx);
+        auto ids = m_tx.commit();
         if (!ids)
             return ids.takeError();
         QStringList lines;
-        for (qsizetype i = 0; i < m_tx.images.size(); ++i) {
-            if (m_tx.images[i].tags.isEmpty())
+        const QList<ImageTransaction::NewImage> &added = m_tx.transaction().images;
+        for (qsizetype i = 0; i < added.size(); ++i) {
+            if (added[i].tags.isEmpty())
                 lines << QStringLiteral("Loaded image ID: %1").arg(ids->at(i).toString());
-            for (const QString &tag : m_tx.images[i].tags)
+            for (const QString &tag : added[i].tags)
                 lines << QStringLiteral("Loaded image: %1").arg(tag);
         }
         return lines;

@@ -1,0 +1,65 @@
+#include "transactionbuilder.h"
+
+#include "layerstore.h"
+#include "store.h"
+
+namespace strata {
+
+TransactionBuilder::TransactionBuilder(Store &store, Staging &staging)
+    : m_store(store)
+    , m_staging(staging)
+{
+}
+
+bool TransactionBuilder::hasBlob(const Digest &digest) const
+{
+    return m_blobs.contains(digest) || m_store.content().has(digest);
+}
+
+bool TransactionBuilder::hasLayer(const Digest &chainId) const
+{
+    return m_layerDirs.contains(chainId) || LayerStore(m_store).has(chainId);
+}
+
+// What a job staged is handed over even when the store has it now: commit adopts only what is
+// still missing then, so a concurrent rmi meanwhile costs nothing.
+void TransactionBuilder::addBlob(const QString &stagedPath, const Digest &digest)
+{
+    if (m_blobs.contains(digest))
+        return;
+    m_blobs.insert(digest);
+    m_tx.blobs.append({ stagedPath, digest });
+}
+
+void TransactionBuilder::addStagedLayer(const StagedLayer &layer)
+{
+    if (m_layerDirs.contains(layer.record.chainId))
+        return;
+    m_layerDirs.insert(layer.record.chainId, layer.dir + QStringLiteral("/diff"));
+    m_tx.layers.append(layer);
+}
+
+Result<StagedLayer> TransactionBuilder::addLayer(const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId, const Digest &parentChain,
+    const QString &createdBy, const QString &subject, const Progress &progress)
+{
+    LayerStore layers(m_store);
+    const QString parentDiff = parentChain.isNull() ? QString() : m_layerDirs.value(parentChain, layers.diffDir(parentChain));
+    auto staged = layers.stage(m_staging, blobPath, blob, expectedDiffId, parentChain, parentDiff, createdBy, subject, progress);
+    if (!staged)
+        return staged;
+    addBlob(blobPath, blob.digest);
+    addStagedLayer(staged.value());
+    return staged;
+}
+
+void TransactionBuilder::addImage(const QByteArray &configBytes, const QList<Descriptor> &layers, const QStringList &tags)
+{
+    m_tx.images.append({ configBytes, layers, tags });
+}
+
+Result<QList<Digest>> TransactionBuilder::commit()
+{
+    return ImageStore(m_store).commit(m_staging, m_tx);
+}
+
+} // namespace strata
