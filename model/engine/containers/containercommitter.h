@@ -13,7 +13,8 @@ class Store;
 
 // `commit`: a container's writable layer becomes a new image layer on top of its image's
 // layers. The layer holds exactly what `diff` lists (deletions as whiteouts), so the new image
-// shares every layer of the old one; its config runs what the container ran.
+// shares every layer of the old one; its config runs what the container ran. Threads: any
+// thread; blocking (Progress to follow and cancel).
 class ContainerCommitter {
 public:
     explicit ContainerCommitter(Store &store);

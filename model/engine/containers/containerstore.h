@@ -36,6 +36,7 @@ struct CreateRequest {
 // lower/ (short links to the image's layers, top
 // first, which keep the overlay mount options within one page for deep images) and rw/ (the
 // writable layer: diff/, work/, merged/ for overlay2; a full copy for vfs).
+// Threads: a cheap view over a shared Store; make one where needed.
 class ContainerStore {
 public:
     explicit ContainerStore(Store &store);

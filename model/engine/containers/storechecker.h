@@ -15,7 +15,8 @@ class Store;
 
 // `stratactl check`: finds every inconsistency in a store, each reported on its own, and with
 // repair fixes what can be fixed (re-extracting damaged snapshots from their blobs, dropping
-// dangling tags, removing orphans and stray staging).
+// dangling tags, removing orphans and stray staging). Threads: any thread; blocking, with the
+// store lock held only for its last, short part.
 class StoreChecker {
 public:
     struct Problem {

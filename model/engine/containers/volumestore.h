@@ -25,6 +25,7 @@ struct Volume {
 
 // Named volumes (DESIGN §1.7): volumes/<name>/volume.json and volumes/<name>/_data. A volume
 // outlives the containers that mount it; it is only removed when asked and no container uses it.
+// Threads: a cheap view over a shared Store.
 class VolumeStore {
 public:
     explicit VolumeStore(Store &store);

@@ -11,6 +11,7 @@ namespace strata {
 
 // The blobs of the store's OCI image layout: images/blobs/sha256/<hex>. Blobs are immutable
 // and content-addressed; a blob is only ever moved in complete and verified.
+// Threads: shared by the Store's users; it keeps no state of its own beyond its folder.
 class ContentStore {
 public:
     explicit ContentStore(const QString &layoutDir);

@@ -36,6 +36,7 @@ struct RootfsMount {
 // layers are laid out on disk and what reading them takes. Snapshots live in
 // layers/<driver>/<chainID>/diff; a container's writable layer in containers/<id>/rw/diff. No
 // caller needs to know which driver it has: each asks the driver for what it needs.
+// Threads: drivers hold no state after creation; any thread may call them.
 class StorageDriver {
 public:
     explicit StorageDriver(bool rootless)

@@ -12,7 +12,8 @@ namespace strata {
 class Store;
 
 // Makes a one-layer image from a root filesystem: a tar (plain or compressed, kept as the
-// layer blob unchanged) or a directory (written as a deterministic tar first).
+// layer blob unchanged) or a directory (written as a deterministic tar first). Threads: any
+// thread; blocking (Progress to follow and cancel).
 class ImageImporter {
 public:
     explicit ImageImporter(Store &store);

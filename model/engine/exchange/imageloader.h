@@ -13,7 +13,8 @@ class Store;
 // Loads images from a docker-archive tar (as `docker save` and `podman save` write it) or an
 // OCI image layout tar, optionally compressed. Everything is unpacked and verified in staging
 // first; the store only changes in the final commit, so a refused or interrupted load leaves
-// no trace.
+// no trace. Threads: one load per ImageLoader call, any thread; it blocks until done (give it
+// a Progress to follow and cancel it).
 class ImageLoader {
 public:
     explicit ImageLoader(Store &store);

@@ -30,6 +30,8 @@ struct ImageTransaction {
 };
 
 // The images of a store: images/index.json and the manifests and configs it references.
+// Threads: a cheap view over a shared Store (one per thread, or per call); its listing is
+// cached in the Store and shared.
 class ImageStore {
 public:
     explicit ImageStore(Store &store);

@@ -50,6 +50,8 @@ struct ExecRequest {
 // Starts, signals and enters containers. Daemonless: `start` launches a monitor
 // (`stratactl __monitor`, see ContainerMonitor) that is not our child, so the container lives
 // on when the caller exits; every other operation works from state.json and the monitor's lock.
+// Threads: a process with threads uses Launch::Exec (the default): after its forks it only
+// moves descriptors and execs. Calls block (start, exec, stop): run them off a GUI thread.
 class ContainerRuntime {
 public:
     enum class Launch {

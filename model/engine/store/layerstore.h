@@ -20,6 +20,8 @@ struct StagedLayer {
 };
 
 // The unpacked layer snapshots of the store's driver: layers/<driver>/<chainID>/{diff,layer.json}.
+// Threads: stage() may run on several threads at once (the loader does); the rest reads or
+// changes the store under its lock.
 class LayerStore {
 public:
     explicit LayerStore(Store &store);
