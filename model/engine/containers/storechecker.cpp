@@ -36,7 +36,7 @@ Status StoreChecker::verifyContent(const Progress &progress)
 {
     // Blobs and snapshots never change once they are in the store, so what this finds without
     // the lock still holds under it; whatever appears meanwhile is verified under the lock.
-    auto entries = ImageStore::readIndex(m_store.indexPath());
+    auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries)
         return {}; // reported under the lock
     ImageStore images(m_store);
@@ -122,7 +122,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
         report(QStringLiteral("images/oci-layout is missing: the store is not a valid OCI image layout"),
             [&] { return fs::writeFileAtomic(m_store.imagesDir() + QStringLiteral("/oci-layout"), R"({"imageLayoutVersion":"1.0.0"})"); });
 
-    auto entries = ImageStore::readIndex(m_store.indexPath());
+    auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries) {
         report(QStringLiteral("images/index.json is unreadable: %1").arg(entries.error()), cannot(QStringLiteral("the index must be restored by hand")));
         return problems;
@@ -170,7 +170,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
         }
     }
     if (repair && indexChanged) {
-        STRATA_TRY(ImageStore::writeIndex(m_store.indexPath(), kept));
+        STRATA_TRY(ImageIndex::write(m_store.indexPath(), kept));
         m_store.lock().bumpChangeCounter(ChangeScope::Images);
     }
 

@@ -2,7 +2,28 @@
 
 #include <QJsonValue>
 
+#include <cmath>
+
 namespace strata {
+
+QJsonObject Descriptor::toJson() const
+{
+    return { { QStringLiteral("mediaType"), mediaType }, { QStringLiteral("digest"), digest.toString() }, { QStringLiteral("size"), size } };
+}
+
+Result<Descriptor> Descriptor::fromJson(const QJsonObject &o, const QString &what)
+{
+    auto digest = Digest::parse(o.value(QLatin1String("digest")).toString());
+    if (!digest)
+        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: %2").arg(what, digest.error()));
+    // A whole number JSON can carry exactly (2^53 at most): 2048.5 is no size.
+    const QJsonValue size = o.value(QLatin1String("size"));
+    const double bytes = size.toDouble(-1);
+    if (!size.isDouble() || bytes < 0 || bytes > 9007199254740992.0 || std::floor(bytes) != bytes)
+        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: the descriptor of %2 has no valid size (%3)")
+                                                 .arg(what, digest->toString(), size.isDouble() ? QString::number(bytes, 'g', 17) : QStringLiteral("missing")));
+    return Descriptor { o.value(QLatin1String("mediaType")).toString(), digest.value(), qint64(bytes) };
+}
 
 QString MediaType::forLayerBytes(QByteArrayView head)
 {

@@ -33,6 +33,11 @@ struct Descriptor {
     QString mediaType;
     Digest digest;
     qint64 size = 0;
+
+    QJsonObject toJson() const;
+    // Untrusted JSON: the digest must be lowercase sha256 hex and the size a whole, non-negative
+    // number (2048.5 is no size). `what` names the document in errors.
+    static Result<Descriptor> fromJson(const QJsonObject &object, const QString &what);
 };
 
 // One entry of images/index.json.

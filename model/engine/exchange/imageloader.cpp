@@ -447,19 +447,14 @@ namespace {
 
     Result<Job::Blob> Job::ociBlob(const QJsonObject &desc, const QString &from)
     {
-        auto digest = Digest::parse(desc.value(QLatin1String("digest")).toString());
-        if (!digest)
-            return error(QStringLiteral("%1: %2").arg(from, digest.error()));
-        const QJsonValue size = desc.value(QLatin1String("size"));
-        const double bytes = size.toDouble(-1);
-        if (!size.isDouble() || bytes < 0 || bytes > 9007199254740992.0 || std::floor(bytes) != bytes)
-            return error(QStringLiteral("%1: the descriptor of %2 has no valid size (%3)")
-                             .arg(from, digest->toString(), size.isDouble() ? QString::number(bytes, 'g', 17) : QStringLiteral("missing")));
-        const QString name = QStringLiteral("blobs/sha256/") + digest->hex();
+        auto descriptor = Descriptor::fromJson(desc, from);
+        if (!descriptor)
+            return error(descriptor.error());
+        const QString name = QStringLiteral("blobs/sha256/") + descriptor->digest.hex();
         auto member = find(name);
         if (!member)
             return member.takeError();
-        STRATA_TRY(verifyDescriptor(name, member.value(), digest.value(), qint64(bytes)));
+        STRATA_TRY(verifyDescriptor(name, member.value(), descriptor->digest, descriptor->size));
         return qMakePair(name, member.value());
     }
 

@@ -314,7 +314,7 @@ Status ImageSaver::save(const QStringList &references, const QString &outputPath
             for (const QString &tag : tagsOf[i])
                 index.append({ image.manifest, tag });
         }
-        STRATA_TRY(out.addBytes(QStringLiteral("index.json"), ImageStore::indexJson(index)));
+        STRATA_TRY(out.addBytes(QStringLiteral("index.json"), ImageIndex::json(index)));
     }
     STRATA_TRY(out.close());
     return out.commit();

@@ -13,7 +13,7 @@ GarbageCollector::GarbageCollector(Store &store)
 
 Result<References> GarbageCollector::references(Unreadable unreadable) const
 {
-    auto entries = ImageStore::readIndex(m_store.indexPath());
+    auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries)
         return entries.takeError();
     return references(entries.value(), unreadable);

@@ -20,29 +20,13 @@ namespace strata {
 
 namespace {
 
-    QJsonObject descriptorJson(const Descriptor &d)
-    {
-        return { { QStringLiteral("mediaType"), d.mediaType }, { QStringLiteral("digest"), d.digest.toString() }, { QStringLiteral("size"), d.size } };
-    }
-
-    Result<Descriptor> parseDescriptor(const QJsonObject &o, const QString &what)
-    {
-        auto digest = Digest::parse(o.value(QLatin1String("digest")).toString());
-        if (!digest)
-            return fail(QStringLiteral("%1: %2").arg(what, digest.error()));
-        const QJsonValue size = o.value(QLatin1String("size"));
-        if (!size.isDouble() || size.toDouble() < 0 || size.toDouble() != double(qint64(size.toDouble()))) // 2048.5 is no size
-            return fail(QStringLiteral("%1: descriptor of %2 has no valid size").arg(what, digest->toString()));
-        return Descriptor { o.value(QLatin1String("mediaType")).toString(), digest.value(), qint64(size.toDouble()) };
-    }
-
     QByteArray manifestFor(const Descriptor &config, const QList<Descriptor> &layers)
     {
         QJsonArray layerArray;
         for (const Descriptor &l : layers)
-            layerArray.append(descriptorJson(l));
+            layerArray.append(l.toJson());
         QJsonObject m { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("mediaType"), MediaType::ociManifest },
-            { QStringLiteral("config"), descriptorJson(config) }, { QStringLiteral("layers"), layerArray } };
+            { QStringLiteral("config"), config.toJson() }, { QStringLiteral("layers"), layerArray } };
         return QJsonDocument(m).toJson(QJsonDocument::Compact);
     }
 
@@ -68,45 +52,6 @@ ImageStore::ImageStore(Store &store)
 {
 }
 
-Result<QList<IndexEntry>> ImageStore::readIndex(const QString &path)
-{
-    auto bytes = fs::readFile(path, 64 * 1024 * 1024);
-    if (!bytes)
-        return bytes.takeError();
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(bytes.value(), &err);
-    if (err.error != QJsonParseError::NoError || !doc.isObject())
-        return fail(QStringLiteral("%1: not a valid image index: %2").arg(path, err.errorString()));
-    QList<IndexEntry> entries;
-    const QJsonArray manifests = doc.object().value(QLatin1String("manifests")).toArray();
-    for (const QJsonValue &v : manifests) {
-        const QJsonObject o = v.toObject();
-        auto d = parseDescriptor(o, path);
-        if (!d)
-            return d.takeError();
-        entries.append({ d.value(), o.value(QLatin1String("annotations")).toObject().value(refNameAnnotation).toString() });
-    }
-    return entries;
-}
-
-QByteArray ImageStore::indexJson(const QList<IndexEntry> &entries)
-{
-    QJsonArray manifests;
-    for (const IndexEntry &e : entries) {
-        QJsonObject o = descriptorJson(e.manifest);
-        if (!e.refName.isEmpty())
-            o.insert(QStringLiteral("annotations"), QJsonObject { { refNameAnnotation, e.refName } });
-        manifests.append(o);
-    }
-    QJsonObject index { { QStringLiteral("schemaVersion"), 2 }, { QStringLiteral("mediaType"), MediaType::ociIndex }, { QStringLiteral("manifests"), manifests } };
-    return QJsonDocument(index).toJson(QJsonDocument::Indented);
-}
-
-Status ImageStore::writeIndex(const QString &path, const QList<IndexEntry> &entries)
-{
-    return fs::writeFileAtomic(path, indexJson(entries));
-}
-
 Result<QString> ImageStore::normalizeReference(const QString &reference)
 {
     auto parsed = Reference::parse(reference);
@@ -122,7 +67,7 @@ Result<Image> ImageStore::loadEntry(const IndexEntry &entry) const
     if (!manifestBytes)
         return fail(QStringLiteral("%1: %2").arg(subject, manifestBytes.error()));
     const QJsonObject manifest = QJsonDocument::fromJson(manifestBytes.value()).object();
-    auto config = parseDescriptor(manifest.value(QLatin1String("config")).toObject(), subject);
+    auto config = Descriptor::fromJson(manifest.value(QLatin1String("config")).toObject(), subject);
     if (!config)
         return config.takeError();
     Image image;
@@ -140,7 +85,7 @@ Result<Image> ImageStore::loadEntry(const IndexEntry &entry) const
         return fail(QStringLiteral("%1: %2 layers but the config lists %3 diffIDs").arg(subject).arg(layers.size()).arg(diffIds.size()));
     QList<Digest> diffs;
     for (qsizetype i = 0; i < layers.size(); ++i) {
-        auto blob = parseDescriptor(layers[i].toObject(), subject);
+        auto blob = Descriptor::fromJson(layers[i].toObject(), subject);
         if (!blob)
             return blob.takeError();
         auto diff = Digest::parse(diffIds[i].toString());
@@ -195,7 +140,7 @@ Result<QList<Image>> ImageStore::list(QStringList *problems) const
 
 Result<ImageListing> ImageStore::readListing() const
 {
-    auto entries = readIndex(m_store.indexPath());
+    auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries)
         return entries.takeError();
     ImageListing listing;
@@ -313,7 +258,7 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
     for (const auto &layer : tx.layers)
         STRATA_TRY(layers.adopt(layer));
 
-    auto entries = readIndex(m_store.indexPath());
+    auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries)
         return entries.takeError();
     QList<IndexEntry> index = entries.value();
@@ -339,7 +284,7 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
             index.append({ desc, tag });
     }
     keepUntagged(entries.value(), index);
-    STRATA_TRY(writeIndex(m_store.indexPath(), index));
+    STRATA_TRY(ImageIndex::write(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter(ChangeScope::Images);
     return ids;
 }
@@ -354,7 +299,7 @@ Status ImageStore::tag(const QString &source, const QString &target)
     auto image = resolve(source);
     if (!image)
         return image.takeError();
-    auto entries = readIndex(m_store.indexPath());
+    auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries)
         return entries.takeError();
     QList<IndexEntry> index = entries.value();
@@ -363,7 +308,7 @@ Status ImageStore::tag(const QString &source, const QString &target)
     });
     index.append({ image->manifest, normalized.value() });
     keepUntagged(entries.value(), index);
-    STRATA_TRY(writeIndex(m_store.indexPath(), index));
+    STRATA_TRY(ImageIndex::write(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter(ChangeScope::Images);
     return {};
 }
@@ -380,7 +325,7 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force, con
         return image.takeError();
     auto normalized = normalizeReference(reference);
     const bool byTag = normalized && image->tags.contains(normalized.value());
-    auto entries = readIndex(m_store.indexPath());
+    auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries)
         return entries.takeError();
     QList<IndexEntry> index = entries.value();
@@ -416,7 +361,7 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force, con
     // The collection is marked in the job's staging before the index changes, so a job killed
     // between the two leaves a mark the next open finishes from (sweepDeadJobsLocked).
     STRATA_TRY(fs::writeFileAtomic(trash->file(GarbageCollector::dueMark), QByteArrayLiteral("collect\n")));
-    STRATA_TRY(writeIndex(m_store.indexPath(), index));
+    STRATA_TRY(ImageIndex::write(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter(ChangeScope::Images);
     STRATA_TRY(collector.collect(trash.value(), &lines));
     return lines;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "imageindex.h"
 #include "imagetypes.h"
 #include "layerstore.h"
 #include "storecache.h"
@@ -36,9 +37,6 @@ class ImageStore {
 public:
     explicit ImageStore(Store &store);
 
-    static Result<QList<IndexEntry>> readIndex(const QString &path);
-    static QByteArray indexJson(const QList<IndexEntry> &entries);
-    static Status writeIndex(const QString &path, const QList<IndexEntry> &entries);
     // "busybox" -> "busybox:latest"; refuses what is not a valid reference.
     static Result<QString> normalizeReference(const QString &reference);
     // The same, for an optional reference: empty stays empty.

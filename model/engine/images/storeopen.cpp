@@ -19,7 +19,7 @@ Result<std::unique_ptr<Store>> openStore(const Store::Options &options)
     const QString layoutFile = s.imagesDir() + QStringLiteral("/oci-layout");
     if (s.created() || !fs::exists(layoutFile)) {
         if (!fs::exists(s.indexPath()))
-            STRATA_TRY(ImageStore::writeIndex(s.indexPath(), {}));
+            STRATA_TRY(ImageIndex::write(s.indexPath(), {}));
         STRATA_TRY(fs::writeFileAtomic(layoutFile, R"({"imageLayoutVersion":"1.0.0"})"));
     }
     if (options.sweep)
