@@ -1,5 +1,7 @@
 #include "imageloader.h"
 
+#include "layerstream.h"
+
 #include "blobwriter.h"
 #include "fsutil.h"
 #include "imagestore.h"
@@ -110,34 +112,17 @@ namespace {
         QHash<Digest, Digest> m_blobDiffIds; // layer blob -> the diffID it was checked (or is to be extracted) as
     };
 
-    // sha256 of a compressed layer's uncompressed stream: the diffID it holds. The same filters
-    // as LayerApplier, so both see the same stream.
+    // sha256 of a compressed layer's uncompressed stream: the diffID it holds, read as the
+    // applier reads it (LayerStream).
     Result<Digest> uncompressedDigest(const Member &m)
     {
-        std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
-        archive_read_support_filter_gzip(a.get());
-        archive_read_support_filter_zstd(a.get());
-        archive_read_support_filter_xz(a.get());
-        archive_read_support_filter_bzip2(a.get());
-        archive_read_support_format_raw(a.get());
-        const int opened = m.inMemory() ? archive_read_open_memory(a.get(), m.bytes.constData(), size_t(m.bytes.size()))
-                                        : archive_read_open_filename(a.get(), QFile::encodeName(m.stagedPath).constData(), 1 << 20);
-        archive_entry *entry;
-        if (opened != ARCHIVE_OK || archive_read_next_header(a.get(), &entry) != ARCHIVE_OK)
-            return fail(QStringLiteral("cannot be decompressed: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
-        Sha256 hash;
-        for (;;) {
-            const void *buf;
-            size_t len;
-            la_int64_t offset;
-            const int rc = archive_read_data_block(a.get(), &buf, &len, &offset);
-            if (rc == ARCHIVE_EOF)
-                break;
-            if (rc != ARCHIVE_OK)
-                return fail(QStringLiteral("has corrupt or truncated compressed data: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
-            hash.add(buf, len);
-        }
-        return hash.finish();
+        LayerStream stream;
+        if (Status s = m.inMemory() ? stream.openMemory(m.bytes) : stream.openFile(m.stagedPath); !s)
+            return fail(s.takeError(), QStringLiteral("cannot be decompressed: "));
+        auto digest = LayerStream::digestOf(stream);
+        if (!digest)
+            return fail(digest.takeError(), QStringLiteral("has corrupt or truncated compressed data: "));
+        return digest;
     }
 
     Result<QString> Job::cleanName(const char *raw) const

@@ -1,5 +1,7 @@
 #include "layerapplier.h"
 
+#include "layerstream.h"
+
 #include "fsutil.h"
 #include "sha256.h"
 
@@ -37,36 +39,31 @@ namespace {
 
     QString show(const QByteArray &path) { return QString::fromUtf8(path.left(200)); }
 
-    // The raw (decompressed) stream, hashed as it is handed to the tar reader.
+    // The uncompressed stream (hashed by LayerStream) handed to the tar reader.
     struct RawSource {
-        archive *raw = nullptr;
-        Sha256 hash;
+        LayerStream stream;
         bool failed = false;
         QString error;
         const Progress *progress = nullptr; // advanced by the archive file's bytes as they are read
-        la_int64_t reported = 0;
+        qint64 reported = 0;
     };
 
     la_ssize_t readRaw(archive *, void *clientData, const void **buffer)
     {
         auto *src = static_cast<RawSource *>(clientData);
-        size_t size = 0;
-        la_int64_t offset = 0;
-        int rc = archive_read_data_block(src->raw, buffer, &size, &offset);
-        if (rc == ARCHIVE_EOF)
-            return 0;
-        if (rc != ARCHIVE_OK) {
+        auto block = src->stream.read();
+        if (!block) {
             src->failed = true;
-            src->error = QString::fromLocal8Bit(archive_error_string(src->raw));
+            src->error = block.error();
             return -1;
         }
-        src->hash.add(*buffer, size);
+        *buffer = block->data();
         if (src->progress) {
-            const la_int64_t consumed = archive_filter_bytes(src->raw, -1);
+            const qint64 consumed = src->stream.consumed();
             src->progress->advance(consumed - src->reported);
             src->reported = consumed;
         }
-        return la_ssize_t(size);
+        return la_ssize_t(block->size());
     }
 
     enum class Kind { Directory, File, Symlink, Hardlink, Device, Fifo, Whiteout };
@@ -654,20 +651,9 @@ namespace {
         m_reserve = LayerApplier::minFreeBytes(targetDir, m_opt.minFreeBytes);
 
         RawSource src;
-        ArchivePtr raw(archive_read_new());
-        src.raw = raw.get();
         src.progress = &m_opt.progress;
-        archive_read_support_filter_gzip(raw.get());
-        archive_read_support_filter_zstd(raw.get());
-        archive_read_support_filter_xz(raw.get());
-        archive_read_support_filter_bzip2(raw.get());
-        archive_read_support_format_raw(raw.get());
-        archive_read_support_format_empty(raw.get());
-        if (archive_read_open_filename(raw.get(), QFile::encodeName(archivePath).constData(), 1 << 20) != ARCHIVE_OK)
-            return fail(QStringLiteral("%1: cannot open: %2").arg(m_opt.subject, QString::fromLocal8Bit(archive_error_string(raw.get()))));
-        archive_entry *rawEntry;
-        if (archive_read_next_header(raw.get(), &rawEntry) != ARCHIVE_OK)
-            return fail(QStringLiteral("%1: the archive is empty or unreadable: %2").arg(m_opt.subject, QString::fromLocal8Bit(archive_error_string(raw.get()))));
+        if (Status s = src.stream.openFile(archivePath); !s)
+            return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));
 
         ArchivePtr tar(archive_read_new());
         archive_read_support_format_tar(tar.get());
@@ -736,7 +722,7 @@ namespace {
         if (n < 0 || src.failed)
             return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
         STRATA_TRY(finishDirectories());
-        m_stats.diffId = src.hash.finish();
+        m_stats.diffId = src.stream.finish();
         return m_stats;
     }
 

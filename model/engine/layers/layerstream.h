@@ -1,0 +1,45 @@
+#pragma once
+
+#include "digest.h"
+#include "result.h"
+#include "sha256.h"
+
+#include <QByteArray>
+#include <QString>
+
+struct archive;
+
+namespace strata {
+
+// The uncompressed stream of a layer blob (plain tar, gzip, zstd, xz or bzip2; an empty blob
+// is an empty stream), read block by block and hashed as it goes: its sha256 is the layer's
+// diffID. The applier and the loader read layers through this one class, so both always see
+// the same stream. Used by one thread.
+class LayerStream {
+public:
+    LayerStream();
+    ~LayerStream();
+    LayerStream(const LayerStream &) = delete;
+    LayerStream &operator=(const LayerStream &) = delete;
+
+    Status openFile(const QString &path);
+    // `bytes` must outlive the stream.
+    Status openMemory(const QByteArray &bytes);
+    // The next block, or an empty one at the end; fails on corrupt or truncated compression.
+    Result<QByteArrayView> read();
+    // The sha256 of everything read; call once, at the end.
+    Digest finish() { return m_hash.finish(); }
+    // Bytes of the blob itself consumed so far (compressed, as on disk).
+    qint64 consumed() const;
+
+    // The diffID of a blob: its whole uncompressed stream, hashed.
+    static Result<Digest> digestOf(LayerStream &stream);
+
+private:
+    Status opened(int rc);
+
+    archive *m_archive;
+    Sha256 m_hash;
+};
+
+} // namespace strata
