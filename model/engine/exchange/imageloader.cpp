@@ -1,5 +1,7 @@
 #include "imageloader.h"
 
+#include "archiveindex.h"
+
 #include "layerstream.h"
 
 #include "blobwriter.h"
@@ -18,8 +20,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <atomic>
 #include <cmath>
 #include <optional>
@@ -30,11 +30,7 @@ namespace strata {
 
 namespace {
 
-    constexpr qint64 inMemoryLimit = 1024 * 1024; // files up to this size are kept in memory
-    constexpr qint64 totalMemoryLimit = 256 * 1024 * 1024;
-    constexpr qint64 maxHeaderBytes = 1024 * 1024;
     constexpr int maxIndexNesting = 4; // image indexes inside image indexes, below index.json
-    constexpr qint64 freeSpaceCheckBytes = 4 * 1024 * 1024; // staged between two looks at the free space
 
     bool isManifestType(const QString &t) { return t == MediaType::ociManifest || t == MediaType::dockerManifest; }
     bool isIndexType(const QString &t) { return t == MediaType::ociIndex || t == MediaType::dockerManifestList; }
@@ -42,18 +38,6 @@ namespace {
     {
         return t == QLatin1String("application/vnd.docker.distribution.manifest.v1+json") || t == QLatin1String("application/vnd.docker.distribution.manifest.v1+prettyjws");
     }
-
-    struct Member {
-        QByteArray bytes; // small files
-        QString stagedPath; // large files
-        Digest digest;
-        qint64 size = 0;
-        bool inMemory() const { return stagedPath.isEmpty(); }
-    };
-
-    struct ArchiveDeleter {
-        void operator()(archive *a) const { archive_read_free(a); }
-    };
 
     class Job {
     public:
@@ -63,6 +47,7 @@ namespace {
             , m_archive(archivePath)
             , m_layers(store)
             , m_progress(progress)
+            , m_index(archivePath, staging, progress)
             , m_tx(store, staging)
         {
         }
@@ -71,20 +56,15 @@ namespace {
 
     private:
         Error error(const QString &cause) const { return fail(QStringLiteral("%1: %2").arg(m_archive, cause)); }
-        Status readArchive();
-        Result<QString> cleanName(const char *raw) const;
-        Result<Member *> find(const QString &name);
-        Result<QByteArray> bytesOf(const QString &name, const Member *m) const;
-        Result<QString> fileOf(Member *m);
-        Status verifyDescriptor(const QString &name, const Member *m, const Digest &digest, qint64 size) const;
-        Status verifyLayerBlob(const QString &name, const Member *member, const Descriptor &blob, const Digest &diffId, const Digest &chain);
+        Status verifyDescriptor(const QString &name, const ArchiveIndex::Member *m, const Digest &digest, qint64 size) const;
+        Status verifyLayerBlob(const QString &name, const ArchiveIndex::Member *member, const Descriptor &blob, const Digest &diffId, const Digest &chain);
         enum class DocumentKind { Manifest, Index };
         Result<DocumentKind> documentKind(const QJsonObject &doc, const QString &name) const;
-        using Blob = QPair<QString, Member *>;
+        using Blob = QPair<QString, ArchiveIndex::Member *>;
         Result<Blob> ociBlob(const QJsonObject &desc, const QString &from);
         Result<QJsonObject> ociJson(const Blob &b) const;
         Result<QPair<Blob, QJsonObject>> resolveManifest(const QJsonObject &desc, const QString &from, int nesting, QList<Digest> &path);
-        Status addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags);
+        Status addImage(const QByteArray &configBytes, const QList<QPair<QString, ArchiveIndex::Member *>> &layers, const QStringList &tags);
         Status loadDocker();
         Status loadOci();
         Status stageLayers();
@@ -102,10 +82,7 @@ namespace {
         QString m_archive;
         LayerStore m_layers;
         Progress m_progress;
-        QHash<QString, Member> m_members;
-        QHash<QString, QString> m_links; // archive name -> target name
-        qint64 m_memory = 0;
-        int m_files = 0;
+        ArchiveIndex m_index;
         TransactionBuilder m_tx;
         QList<PendingLayer> m_pending;
         QSet<Digest> m_pendingChains;
@@ -114,7 +91,7 @@ namespace {
 
     // sha256 of a compressed layer's uncompressed stream: the diffID it holds, read as the
     // applier reads it (LayerStream).
-    Result<Digest> uncompressedDigest(const Member &m)
+    Result<Digest> uncompressedDigest(const ArchiveIndex::Member &m)
     {
         LayerStream stream;
         if (Status s = m.inMemory() ? stream.openMemory(m.bytes) : stream.openFile(m.stagedPath); !s)
@@ -125,175 +102,7 @@ namespace {
         return digest;
     }
 
-    Result<QString> Job::cleanName(const char *raw) const
-    {
-        const QString name = QString::fromUtf8(raw ? raw : "");
-        if (name.startsWith(u'/'))
-            return error(QStringLiteral("entry '%1' has an absolute path").arg(name.left(200)));
-        QStringList parts;
-        for (const QString &p : name.split(u'/', Qt::SkipEmptyParts)) {
-            if (p == QLatin1String("."))
-                continue;
-            if (p == QLatin1String(".."))
-                return error(QStringLiteral("entry '%1' leaves the archive root ('..')").arg(name.left(200)));
-            parts.append(p);
-        }
-        return parts.join(u'/');
-    }
-
-    Status Job::readArchive()
-    {
-        std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
-        archive_read_support_filter_gzip(a.get());
-        archive_read_support_filter_zstd(a.get());
-        archive_read_support_filter_xz(a.get());
-        archive_read_support_format_tar(a.get());
-        archive_read_support_format_gnutar(a.get());
-        if (archive_read_open_filename(a.get(), QFile::encodeName(m_archive).constData(), 1 << 20) != ARCHIVE_OK)
-            return error(QStringLiteral("cannot open: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
-        // A small compressed archive can inflate to anything: staging keeps a reserve free.
-        const qint64 reserve = LayerApplier::minFreeBytes(m_staging.path());
-        qint64 unchecked = 0;
-        int headers = 0;
-        QString lastName;
-        QByteArray buffer;
-        for (;;) {
-            // The previous entry's unread data first, so that `before` is where the next header starts.
-            if (headers > 0 && archive_read_data_skip(a.get()) != ARCHIVE_OK)
-                return error(QStringLiteral("entry '%1' is unreadable: %2").arg(lastName.left(200), QString::fromLocal8Bit(archive_error_string(a.get()))));
-            const la_int64_t before = archive_filter_bytes(a.get(), 0);
-            archive_entry *entry;
-            int rc = archive_read_next_header(a.get(), &entry);
-            if (rc == ARCHIVE_EOF) {
-                // libarchive consumes the end-of-archive blocks, and nothing at the end of the data:
-                // without them the archive is cut short, or an entry's size field swallowed them.
-                if (archive_filter_bytes(a.get(), 0) == before && headers > 0)
-                    return error(QStringLiteral("the archive ends after entry '%1' without its end-of-archive blocks: it is truncated, or that entry's size "
-                                                "field disagrees with its data")
-                                     .arg(lastName.left(200)));
-                break;
-            }
-            if (rc < ARCHIVE_WARN)
-                return error(QStringLiteral("not a readable tar archive: %1").arg(QString::fromLocal8Bit(archive_error_string(a.get()))));
-            if (LayerApplier::damagedHeader(a.get(), rc)) {
-                const char *raw = rc == ARCHIVE_RETRY ? nullptr : archive_entry_pathname(entry);
-                const QString cause = QString::fromLocal8Bit(archive_error_string(a.get()));
-                if (raw && *raw)
-                    return error(QStringLiteral("entry '%1' has a damaged tar header at byte offset %2: %3").arg(QString::fromUtf8(raw).left(200)).arg(before).arg(cause));
-                return error(QStringLiteral("the tar header at byte offset %1%2 is damaged: %3")
-                                 .arg(before)
-                                 .arg(lastName.isEmpty() ? QString() : QStringLiteral(" (after '%1')").arg(lastName.left(200)))
-                                 .arg(cause));
-            }
-            ++headers;
-            lastName = QString::fromUtf8(archive_entry_pathname(entry));
-            if (archive_filter_bytes(a.get(), 0) - before > maxHeaderBytes)
-                return error(QStringLiteral("entry '%1' has headers larger than %2 bytes").arg(QString::fromUtf8(archive_entry_pathname(entry)).left(200)).arg(maxHeaderBytes));
-            auto name = cleanName(archive_entry_pathname(entry));
-            if (!name)
-                return name.takeError();
-            if (const char *hard = archive_entry_hardlink(entry)) {
-                auto target = cleanName(hard);
-                if (!target)
-                    return target.takeError();
-                m_links.insert(name.value(), target.value());
-                continue;
-            }
-            const auto type = archive_entry_filetype(entry);
-            if (type == AE_IFLNK) {
-                const QString dir = name->contains(u'/') ? name->left(name->lastIndexOf(u'/') + 1) : QString();
-                const QString target = QString::fromUtf8(archive_entry_symlink(entry));
-                auto resolved = cleanName(target.startsWith(u'/') ? target.toUtf8().constData() : (dir + target).toUtf8().constData());
-                if (!resolved)
-                    return error(QStringLiteral("symbolic link '%1' points outside the archive").arg(name.value()));
-                m_links.insert(name.value(), resolved.value());
-                continue;
-            }
-            if (type != AE_IFREG)
-                continue;
-            Member m;
-            const qint64 size = archive_entry_size(entry);
-            if (size <= inMemoryLimit) {
-                m_memory += size;
-                if (m_memory > totalMemoryLimit)
-                    return error(QStringLiteral("too many small files (more than %1 bytes of them)").arg(totalMemoryLimit));
-                m.bytes.resize(size);
-                la_ssize_t got = size > 0 ? archive_read_data(a.get(), m.bytes.data(), size_t(size)) : 0;
-                if (got != size)
-                    return error(QStringLiteral("entry '%1' is truncated: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
-                m.digest = Sha256::of(m.bytes);
-                m.size = size;
-            } else {
-                BlobWriter writer;
-                m.stagedPath = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
-                STRATA_TRY(writer.open(m.stagedPath, m_progress));
-                const void *buf;
-                size_t len;
-                la_int64_t offset;
-                for (;;) {
-                    int r = archive_read_data_block(a.get(), &buf, &len, &offset);
-                    if (r == ARCHIVE_EOF)
-                        break;
-                    if (r != ARCHIVE_OK)
-                        return error(QStringLiteral("entry '%1' is unreadable: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
-                    if ((unchecked += qint64(len)) >= freeSpaceCheckBytes) {
-                        unchecked = 0;
-                        if (Status room = LayerApplier::checkFreeSpace(m_staging.path(), reserve); !room)
-                            return error(QStringLiteral("entry '%1' is not unpacked: %2").arg(name.value(), room.error()));
-                    }
-                    STRATA_TRY(writer.write(buf, len));
-                }
-                auto written = writer.finish();
-                if (!written)
-                    return written.takeError();
-                if (written->size != size)
-                    return error(QStringLiteral("entry '%1' is truncated").arg(name.value()));
-                m.digest = written->digest;
-                m.size = written->size;
-            }
-            m_members.insert(name.value(), std::move(m));
-        }
-        return {};
-    }
-
-    Result<Member *> Job::find(const QString &rawName)
-    {
-        auto name = cleanName(rawName.toUtf8().constData());
-        if (!name)
-            return name.takeError();
-        QString n = name.value();
-        for (int hops = 0; hops < 16; ++hops) {
-            if (auto it = m_members.find(n); it != m_members.end())
-                return &*it;
-            auto link = m_links.constFind(n);
-            if (link == m_links.constEnd())
-                break;
-            n = *link;
-        }
-        return error(QStringLiteral("'%1' is referenced but not in the archive").arg(rawName.left(200)));
-    }
-
-    Result<QByteArray> Job::bytesOf(const QString &name, const Member *m) const
-    {
-        if (m->inMemory())
-            return m->bytes;
-        if (m->size > 16 * 1024 * 1024)
-            return error(QStringLiteral("'%1' is %2 bytes, too large for a JSON document").arg(name).arg(m->size));
-        return fs::readFile(m->stagedPath);
-    }
-
-    Result<QString> Job::fileOf(Member *m)
-    {
-        if (!m->inMemory())
-            return m->stagedPath;
-        const QString path = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
-        STRATA_TRY(fs::writeFileAtomic(path, m->bytes));
-        m->stagedPath = path;
-        m->bytes.clear();
-        return path;
-    }
-
-    Status Job::verifyDescriptor(const QString &name, const Member *m, const Digest &digest, qint64 size) const
+    Status Job::verifyDescriptor(const QString &name, const ArchiveIndex::Member *m, const Digest &digest, qint64 size) const
     {
         if (m->size != size)
             return error(QStringLiteral("blob '%1' has %2 bytes, its descriptor says %3").arg(name).arg(m->size).arg(size));
@@ -305,7 +114,7 @@ namespace {
     // Every layer blob an archive brings must hold the diffID its config names, whether or not
     // the store has that layer: else a lying archive gets a blob of other content stored, and
     // re-saved, as the stored layer's.
-    Status Job::verifyLayerBlob(const QString &name, const Member *member, const Descriptor &blob, const Digest &diffId, const Digest &chain)
+    Status Job::verifyLayerBlob(const QString &name, const ArchiveIndex::Member *member, const Descriptor &blob, const Digest &diffId, const Digest &chain)
     {
         if (auto known = m_blobDiffIds.constFind(blob.digest); known != m_blobDiffIds.constEnd()) {
             if (*known != diffId)
@@ -331,7 +140,7 @@ namespace {
         return {};
     }
 
-    Status Job::addImage(const QByteArray &configBytes, const QList<QPair<QString, Member *>> &layers, const QStringList &tags)
+    Status Job::addImage(const QByteArray &configBytes, const QList<QPair<QString, ArchiveIndex::Member *>> &layers, const QStringList &tags)
     {
         const Digest imageId = Sha256::of(configBytes);
         QJsonParseError perr;
@@ -374,7 +183,7 @@ namespace {
             STRATA_TRY(verifyLayerBlob(name, member, blob, diffIds[i], chain));
             imageLayers.append(blob);
             if (!m_tx.hasLayer(chain) && !m_pendingChains.contains(chain)) {
-                auto path = fileOf(member);
+                auto path = m_index.fileOf(member);
                 if (!path)
                     return path.takeError();
                 m_pendingChains.insert(chain);
@@ -382,7 +191,7 @@ namespace {
                     QStringLiteral("%1: layer '%2'").arg(m_archive, name) });
             }
             if (!m_tx.hasBlob(blob.digest)) {
-                auto path = fileOf(member);
+                auto path = m_index.fileOf(member);
                 if (!path)
                     return path.takeError();
                 m_tx.addBlob(path.value(), blob.digest);
@@ -394,8 +203,8 @@ namespace {
 
     Status Job::loadDocker()
     {
-        auto manifestMember = find(QStringLiteral("manifest.json"));
-        auto bytes = bytesOf(QStringLiteral("manifest.json"), manifestMember.value());
+        auto manifestMember = m_index.find(QStringLiteral("manifest.json"));
+        auto bytes = m_index.bytesOf(QStringLiteral("manifest.json"), manifestMember.value());
         if (!bytes)
             return bytes.takeError();
         QJsonParseError perr;
@@ -405,15 +214,15 @@ namespace {
         for (const QJsonValue &v : doc.array()) {
             const QJsonObject item = v.toObject();
             const QString configName = item.value(QLatin1String("Config")).toString();
-            auto config = find(configName);
+            auto config = m_index.find(configName);
             if (!config)
                 return config.takeError();
-            auto configBytes = bytesOf(configName, config.value());
+            auto configBytes = m_index.bytesOf(configName, config.value());
             if (!configBytes)
                 return configBytes.takeError();
-            QList<QPair<QString, Member *>> layers;
+            QList<QPair<QString, ArchiveIndex::Member *>> layers;
             for (const QJsonValue &l : item.value(QLatin1String("Layers")).toArray()) {
-                auto member = find(l.toString());
+                auto member = m_index.find(l.toString());
                 if (!member)
                     return member.takeError();
                 layers.append({ l.toString(), member.value() });
@@ -436,7 +245,7 @@ namespace {
         if (!descriptor)
             return error(descriptor.error());
         const QString name = QStringLiteral("blobs/sha256/") + descriptor->digest.hex();
-        auto member = find(name);
+        auto member = m_index.find(name);
         if (!member)
             return member.takeError();
         STRATA_TRY(verifyDescriptor(name, member.value(), descriptor->digest, descriptor->size));
@@ -445,7 +254,7 @@ namespace {
 
     Result<QJsonObject> Job::ociJson(const Blob &b) const
     {
-        auto bytes = bytesOf(b.first, b.second);
+        auto bytes = m_index.bytesOf(b.first, b.second);
         if (!bytes)
             return bytes.takeError();
         QJsonParseError perr;
@@ -513,8 +322,8 @@ namespace {
 
     Status Job::loadOci()
     {
-        auto indexMember = find(QStringLiteral("index.json"));
-        auto indexBytes = bytesOf(QStringLiteral("index.json"), indexMember.value());
+        auto indexMember = m_index.find(QStringLiteral("index.json"));
+        auto indexBytes = m_index.bytesOf(QStringLiteral("index.json"), indexMember.value());
         if (!indexBytes)
             return indexBytes.takeError();
         QJsonParseError perr;
@@ -535,10 +344,10 @@ namespace {
             auto configBlob = ociBlob(manifest.value(QLatin1String("config")).toObject(), manifestBlob.first);
             if (!configBlob)
                 return configBlob.takeError();
-            auto configBytes = bytesOf(configBlob->first, configBlob->second);
+            auto configBytes = m_index.bytesOf(configBlob->first, configBlob->second);
             if (!configBytes)
                 return configBytes.takeError();
-            QList<QPair<QString, Member *>> layers;
+            QList<QPair<QString, ArchiveIndex::Member *>> layers;
             for (const QJsonValue &l : manifest.value(QLatin1String("layers")).toArray()) {
                 auto layerBlob = ociBlob(l.toObject(), manifestBlob.first);
                 if (!layerBlob)
@@ -625,11 +434,11 @@ namespace {
     Result<QStringList> Job::run()
     {
         m_progress.begin(QStringLiteral("Reading %1").arg(QFileInfo(m_archive).fileName()), QFileInfo(m_archive).size());
-        STRATA_TRY(readArchive());
+        STRATA_TRY(m_index.read());
         m_progress.finishPhase();
-        if (m_members.contains(QStringLiteral("manifest.json")))
+        if (m_index.contains(QStringLiteral("manifest.json")))
             STRATA_TRY(loadDocker());
-        else if (m_members.contains(QStringLiteral("index.json")))
+        else if (m_index.contains(QStringLiteral("index.json")))
             STRATA_TRY(loadOci());
         else
             return error(QStringLiteral("neither a docker-archive (no manifest.json) nor an OCI image layout (no index.json)"));

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "digest.h"
+#include "progress.h"
+#include "result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+namespace strata {
+
+class Staging;
+
+// The members of an image archive (a docker-archive or an OCI layout tar), read once, in one
+// pass: small files kept in memory, large ones written into the job's staging with their
+// digests, links resolved within the archive. Every name is cleaned and confined to the
+// archive's root; a damaged header, a cut archive, a name that leaves the root or more small
+// files than memory allows is an error naming the entry. Used by one thread.
+class ArchiveIndex {
+public:
+    struct Member {
+        QByteArray bytes; // small files
+        QString stagedPath; // large files
+        Digest digest;
+        qint64 size = 0;
+        bool inMemory() const { return stagedPath.isEmpty(); }
+    };
+
+    ArchiveIndex(const QString &archivePath, Staging &staging, const Progress &progress);
+    Status read();
+    bool contains(const QString &name) const;
+    // A member by name, following hard and symbolic links (16 hops at most).
+    Result<Member *> find(const QString &name);
+    // A member's bytes, for a JSON document (at most 16 MiB).
+    Result<QByteArray> bytesOf(const QString &name, const Member *member) const;
+    // A member as a file in the staging (written there if it was in memory).
+    Result<QString> fileOf(Member *member);
+
+private:
+    Error error(const QString &cause) const;
+    Result<QString> cleanName(const char *raw) const;
+
+    QString m_archive;
+    Staging &m_staging;
+    Progress m_progress;
+    QHash<QString, Member> m_members;
+    QHash<QString, QString> m_links; // archive name -> target name
+    qint64 m_memory = 0;
+    int m_files = 0;
+};
+
+} // namespace strata
