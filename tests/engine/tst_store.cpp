@@ -225,6 +225,23 @@ private slots:
         QCOMPARE(st.st_uid, uid_t(1000));
     }
 
+    // A store that lost its index (and oci-layout) is damaged, not new: opening it must not
+    // write an empty index, after which the next collection would delete every layer.
+    void lostIndexIsNotReplaced()
+    {
+        const QString root = newRoot();
+        loadPair(root);
+        const QString before = treeSnapshot(root + QStringLiteral("/layers")) + treeSnapshot(root + QStringLiteral("/images/blobs"));
+        QVERIFY(QFile::remove(root + QStringLiteral("/images/index.json")));
+        QVERIFY(QFile::remove(root + QStringLiteral("/images/oci-layout")));
+        QVERIFY(stratactl(root, { QStringLiteral("images") }).exitCode != 0);
+        QVERIFY(stratactl(root, { QStringLiteral("rmi"), QStringLiteral("app:1") }).exitCode != 0);
+        QVERIFY(!QFile::exists(root + QStringLiteral("/images/index.json")));
+        const RunResult check = stratactl(root, { QStringLiteral("check") });
+        QVERIFY2(check.exitCode != 0 && check.out.contains("index.json"), check.out.constData());
+        QCOMPARE(treeSnapshot(root + QStringLiteral("/layers")) + treeSnapshot(root + QStringLiteral("/images/blobs")), before);
+    }
+
     void tagsMoveAndProtect()
     {
         const QString root = newRoot();

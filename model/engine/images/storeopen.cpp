@@ -4,6 +4,8 @@
 #include "garbagecollector.h"
 #include "imagestore.h"
 
+#include <QDir>
+
 namespace strata {
 
 Result<std::unique_ptr<Store>> openStore(const Store::Options &options)
@@ -15,9 +17,12 @@ Result<std::unique_ptr<Store>> openStore(const Store::Options &options)
     StoreLockGuard guard(s.lock());
     STRATA_TRY(guard.status());
     // oci-layout is written last, so a store cut short between store.json and its index gets
-    // the index on its next open, while an index lost later is damage that check reports.
+    // the index on its next open. Only an empty store gets one, though: an index lost from a
+    // store with blobs is damage for check to report, and an empty index written over it
+    // would let the next collection delete every layer.
     const QString layoutFile = s.imagesDir() + QStringLiteral("/oci-layout");
-    if (s.created() || !fs::exists(layoutFile)) {
+    const bool empty = s.content().list().isEmpty() && QDir(s.layersDir()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    if (s.created() || (!fs::exists(layoutFile) && !fs::exists(s.indexPath()) && empty)) {
         if (!fs::exists(s.indexPath()))
             STRATA_TRY(ImageIndex::write(s.indexPath(), {}));
         STRATA_TRY(fs::writeFileAtomic(layoutFile, R"({"imageLayoutVersion":"1.0.0"})"));
