@@ -6,7 +6,12 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
+#include <QPair>
 #include <QString>
+#include <QStringList>
+
+#include <functional>
 
 namespace strata {
 
@@ -49,5 +54,9 @@ private:
     qint64 m_memory = 0;
     int m_files = 0;
 };
+
+// What an archive's format reader reports for each image: its config bytes, its layers (the
+// member names, with the members) base first, and its tags, normalised.
+using ImageFound = std::function<Status(const QByteArray &config, const QList<QPair<QString, ArchiveIndex::Member *>> &layers, const QStringList &tags)>;
 
 } // namespace strata
