@@ -1,5 +1,6 @@
 #include "layerapplier.h"
 
+#include "confineddirs.h"
 #include "layerstream.h"
 
 #include "fsutil.h"
@@ -29,7 +30,6 @@ namespace {
 
     constexpr qint64 maxHeaderBytes = 1024 * 1024; // one entry's headers (PAX, GNU long names)
     constexpr int maxPathBytes = 4096;
-    constexpr int maxOpenDirs = 128;
     constexpr qint64 freeSpaceCheckBytes = 4 * 1024 * 1024; // written between two looks at the free space
     // What an entry costs besides its data (an inode, a directory block): counted so that a
     // layer of many small files has its free space checked too.
@@ -122,7 +122,7 @@ namespace {
         }
         ~Applier()
         {
-            clearDirCache();
+            m_confined.clear();
             if (m_root >= 0)
                 close(m_root);
         }
@@ -147,8 +147,6 @@ namespace {
         Status account(qint64 bytes, const QByteArray &entryPath);
         Result<QList<QByteArray>> cleanPath(const char *raw, const char *what) const;
         Result<int> openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryName, bool create);
-        void clearDirCache();
-        void forgetDirs(const QByteArray &path);
         Status removeExisting(int dirFd, const QByteArray &name, const QByteArray &path, const QByteArray &entryPath);
         Status applyEntry(archive *tar, archive_entry *entry);
         Status writeFileData(archive *tar, int fd, const QByteArray &entryPath, la_int64_t &end);
@@ -165,7 +163,7 @@ namespace {
         QString m_target;
         qint64 m_reserve = 0; // free space to leave on the target's filesystem
         qint64 m_unchecked = 0; // bytes written since the free space was last looked at
-        QHash<QByteArray, int> m_dirCache; // directory path (no trailing '/') -> open fd
+        ConfinedDirs m_confined; // directories of the target, confined to it
         QHash<QByteArray, Kind> m_seen; // entries of this archive, by clean path
         QList<DirMeta> m_dirs;
         ApplyStats m_stats;
@@ -200,13 +198,6 @@ namespace {
         return parts;
     }
 
-    void Applier::clearDirCache()
-    {
-        for (int fd : std::as_const(m_dirCache))
-            close(fd);
-        m_dirCache.clear();
-    }
-
     // Counts what an entry is about to write and, every few MiB, stops the extraction while the
     // filesystem still has its reserve: a small compressed layer can inflate without bound.
     Status Applier::account(qint64 bytes, const QByteArray &entryPath)
@@ -223,62 +214,12 @@ namespace {
         return {};
     }
 
-    // Drops cached descriptors of `path` and everything below it (about to be removed).
-    void Applier::forgetDirs(const QByteArray &path)
-    {
-        const QByteArray prefix = path + '/';
-        for (auto it = m_dirCache.begin(); it != m_dirCache.end();) {
-            if (it.key() == path || it.key().startsWith(prefix)) {
-                close(*it);
-                it = m_dirCache.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-
-    // Opens the directory formed by the first `count` components, one component at a time
-    // and never through a symbolic link. Missing directories are created when `create`.
+    // The directory of an entry, through the confined cache; errors name the entry.
     Result<int> Applier::openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryPath, bool create)
     {
-        if (count == 0)
-            return m_root;
-        QByteArray key = parts.first();
-        for (qsizetype i = 1; i < count; ++i)
-            key += '/' + parts[i];
-        if (auto it = m_dirCache.constFind(key); it != m_dirCache.constEnd())
-            return *it;
-        if (m_dirCache.size() >= maxOpenDirs)
-            clearDirCache();
-
-        int fd = m_root;
-        QByteArray walked;
-        for (qsizetype i = 0; i < count; ++i) {
-            walked += (i ? "/" : "") + parts[i];
-            if (auto it = m_dirCache.constFind(walked); it != m_dirCache.constEnd()) {
-                fd = *it;
-                continue;
-            }
-            int next = openat(fd, parts[i].constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (next < 0 && errno == ENOENT && create) {
-                if (mkdirat(fd, parts[i].constData(), 0755) != 0 && errno != EEXIST)
-                    return entryError(entryPath, QStringLiteral("cannot create parent '%1': %2").arg(show(walked), fs::errorText(errno)));
-                next = openat(fd, parts[i].constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            }
-            if (next < 0) {
-                const int err = errno;
-                if (err == ENOENT)
-                    return -1; // caller decides (a whiteout of something absent is fine)
-                struct stat st;
-                if (fstatat(fd, parts[i].constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-                    return entryError(entryPath, QStringLiteral("goes through the symbolic link '%1'").arg(show(walked)));
-                if (err == ENOTDIR)
-                    return entryError(entryPath, QStringLiteral("has the parent '%1' that is not a directory").arg(show(walked)));
-                return entryError(entryPath, QStringLiteral("cannot open parent '%1': %2").arg(show(walked), fs::errorText(err)));
-            }
-            m_dirCache.insert(walked, next);
-            fd = next;
-        }
+        auto fd = m_confined.open(parts, count, create);
+        if (!fd)
+            return entryError(entryPath, fd.error());
         return fd;
     }
 
@@ -288,7 +229,7 @@ namespace {
         if (fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
             return {};
         if (S_ISDIR(st.st_mode)) {
-            forgetDirs(path);
+            m_confined.forget(path);
             Status s = fs::removeTreeAt(dirFd, name.constData());
             if (!s)
                 return entryError(entryPath, QStringLiteral("cannot replace the existing directory: %1").arg(s.error()));
@@ -389,7 +330,7 @@ namespace {
                 victims.append(name);
         }
         for (const QByteArray &name : std::as_const(victims)) {
-            forgetDirs(dirPath.isEmpty() ? name : dirPath + '/' + name);
+            m_confined.forget(dirPath.isEmpty() ? name : dirPath + '/' + name);
             Status s = fs::removeTreeAt(dirFd, name.constData());
             if (!s)
                 return fail(QStringLiteral("%1: opaque directory '%2': %3").arg(m_opt.subject, show(dirPath), s.error()));
@@ -618,7 +559,7 @@ namespace {
     // take its children, and writing children changes a directory's mtime.
     Status Applier::finishDirectories()
     {
-        clearDirCache();
+        m_confined.clear();
         for (qsizetype i = m_dirs.size() - 1; i >= 0; --i) {
             const DirMeta &meta = m_dirs[i];
             const QList<QByteArray> parts = meta.path.split('/');
@@ -630,7 +571,7 @@ namespace {
             fchmodat(parent.value(), parts.last().constData(), meta.mode, 0);
             utimensat(parent.value(), parts.last().constData(), meta.times, AT_SYMLINK_NOFOLLOW);
         }
-        clearDirCache();
+        m_confined.clear();
         return {};
     }
 
@@ -644,6 +585,7 @@ namespace {
         m_root = open(QFile::encodeName(targetDir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (m_root < 0)
             return fail(QStringLiteral("%1: cannot open target '%2': %3").arg(m_opt.subject, targetDir, fs::errorText(errno)));
+        m_confined.setRoot(m_root);
         if (auto names = fs::entryNames(m_root))
             m_freshRoot = names->isEmpty();
         m_umask = currentUmask();
