@@ -9,7 +9,9 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace strata::fs {
@@ -275,6 +277,14 @@ Status removeTree(const QString &path)
     if (!st)
         return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path, st.error()));
     return {};
+}
+
+int openBeneath(int rootFd, const QByteArray &relPath, int flags)
+{
+    open_how how {};
+    how.flags = quint64(flags | O_CLOEXEC | O_NOFOLLOW);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+    return int(syscall(SYS_openat2, rootFd, relPath.isEmpty() ? "." : relPath.constData(), &how, sizeof how));
 }
 
 bool tryLockExclusive(int fd)

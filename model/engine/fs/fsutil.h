@@ -47,6 +47,12 @@ bool exists(const QString &path);
 Result<QList<QByteArray>> entryNames(int dirFd);
 bool isDirectory(const QString &path);
 
+// Opens `relPath` below `rootFd` (empty: the root itself) without following any symbolic link
+// and without leaving the root (openat2, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): for trees a
+// container or an archive controls, where a directory may become a link at any moment.
+// Returns the descriptor, or -1 with errno set.
+int openBeneath(int rootFd, const QByteArray &relPath, int flags);
+
 // Liveness locks: an exclusive whole-file lock of the open file description (fcntl F_OFD_*),
 // kept across fork like flock, and testable without taking it, so that asking "is its owner
 // alive?" never makes the owner's own lock attempt fail. Returns false with errno set.

@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -43,15 +42,9 @@ namespace {
         return dir.isEmpty() ? name : dir + '/' + name;
     }
 
-    // The container writes this tree: a directory may become a symbolic link at any moment.
-    // Every path is resolved below the root without following one.
-    int openBeneath(int rootFd, const QByteArray &relPath, int flags)
-    {
-        open_how how {};
-        how.flags = quint64(flags | O_CLOEXEC | O_NOFOLLOW);
-        how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
-        return int(syscall(SYS_openat2, rootFd, relPath.isEmpty() ? "." : relPath.constData(), &how, sizeof how));
-    }
+    // The container writes this tree: every path is resolved below the root without following
+    // a symbolic link.
+    using fs::openBeneath;
 
     bool statBeneath(int rootFd, const QByteArray &relPath, struct stat *st)
     {

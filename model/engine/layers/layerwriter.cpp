@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <functional>
-#include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,11 +46,8 @@ namespace {
         Status writePath(int rootFd, const QByteArray &relPath)
         {
             const qsizetype slash = relPath.lastIndexOf('/');
-            const QByteArray parent = slash < 0 ? QByteArray(".") : relPath.left(slash);
-            open_how how {};
-            how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-            how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
-            const int dirFd = int(syscall(SYS_openat2, rootFd, parent.constData(), &how, sizeof how));
+            const QByteArray parent = slash < 0 ? QByteArray() : relPath.left(slash);
+            const int dirFd = fs::openBeneath(rootFd, parent, O_RDONLY | O_DIRECTORY);
             if (dirFd < 0)
                 return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(relPath), fs::errorText(errno)));
             Status s = writeEntry(dirFd, relPath.mid(slash + 1), relPath);
