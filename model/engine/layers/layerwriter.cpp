@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <functional>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace strata {
