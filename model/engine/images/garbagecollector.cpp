@@ -51,15 +51,12 @@ Result<References> GarbageCollector::references(const QList<IndexEntry> &entries
     return refs;
 }
 
-Status GarbageCollector::collect(Staging &trash, QStringList *lines)
+Status GarbageCollector::collect(Staging &trash, const References &refs, QStringList *lines)
 {
-    auto refs = references();
-    if (!refs)
-        return refs.takeError();
     LayerStore layers(m_store);
     for (const QString &name : layers.listNames()) {
         auto chain = Digest::fromHex(name);
-        if (chain && refs->chains.contains(chain.value()))
+        if (chain && refs.chains.contains(chain.value()))
             continue;
         if (chain) {
             STRATA_TRY(layers.remove(chain.value(), trash));
@@ -68,7 +65,7 @@ Status GarbageCollector::collect(Staging &trash, QStringList *lines)
         }
     }
     for (const Digest &blob : m_store.content().list()) {
-        if (!refs->blobs.contains(blob))
+        if (!refs.blobs.contains(blob))
             STRATA_TRY(m_store.content().remove(blob));
     }
     return {};

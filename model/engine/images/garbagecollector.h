@@ -22,9 +22,10 @@ public:
     enum class Unreadable { Refuse, Skip };
     Result<References> references(Unreadable unreadable = Unreadable::Refuse) const;
     Result<References> references(const QList<IndexEntry> &entries, Unreadable unreadable) const;
-    // Moves unreferenced layers into `trash` and deletes unreferenced blobs; call with the
-    // store lock held. Appends "Deleted:" lines.
-    Status collect(Staging &trash, QStringList *lines);
+    // Moves the layers `refs` does not name into `trash` and deletes the blobs it does not
+    // name; call with the store lock held, with what references() gives for the index as it
+    // is now (the callers have just computed it). Appends "Deleted:" lines.
+    Status collect(Staging &trash, const References &refs, QStringList *lines);
 
     // The file in a job's staging that says a collection is due: an rmi writes it before it
     // changes the index, so one killed in between is finished by the next open.

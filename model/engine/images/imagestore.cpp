@@ -356,14 +356,15 @@ Result<QStringList> ImageStore::remove(const QString &reference, bool force, con
     }
     // Known before anything changes: with another image unreadable, nothing is removed at all.
     GarbageCollector collector(m_store);
-    if (auto refs = collector.references(index, GarbageCollector::Unreadable::Refuse); !refs)
+    auto refs = collector.references(index, GarbageCollector::Unreadable::Refuse);
+    if (!refs)
         return fail(refs.takeError(), QStringLiteral("image %1 not removed: ").arg(reference));
     // The collection is marked in the job's staging before the index changes, so a job killed
     // between the two leaves a mark the next open finishes from (sweepDeadJobsLocked).
     STRATA_TRY(fs::writeFileAtomic(trash->file(GarbageCollector::dueMark), QByteArrayLiteral("collect\n")));
     STRATA_TRY(ImageIndex::write(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter(ChangeScope::Images);
-    STRATA_TRY(collector.collect(trash.value(), &lines));
+    STRATA_TRY(collector.collect(trash.value(), refs.value(), &lines)); // of the index just written
     return lines;
 }
 

@@ -64,7 +64,7 @@ Status sweepDeadJobsLocked(Store &store)
         auto trash = Staging::create(store.tmpDir());
         if (!trash)
             return trash.takeError();
-        return collector.collect(trash.value(), nullptr);
+        return collector.collect(trash.value(), refs.value(), nullptr); // the rollback above removed only what refs lacks
     }
     return {};
 }

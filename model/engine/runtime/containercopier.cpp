@@ -236,7 +236,6 @@ Status ContainerCopier::runProgram(const Container &container, const QString &ho
     int errorPipe[2];
     if (pipe2(errorPipe, O_CLOEXEC) != 0)
         return fail(ErrorCode::Io, QStringLiteral("cp: %1").arg(fs::errorText(errno)));
-    progress.begin(QStringLiteral("Copying %1 container %2").arg(intoContainer ? QStringLiteral("into") : QStringLiteral("out of"), container.config.name), -1);
     const pid_t child = fork();
     if (child == 0) {
         const int devNull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -270,6 +269,7 @@ Status ContainerCopier::runProgram(const Container &container, const QString &ho
 
 Status ContainerCopier::run(const Container &container, const QString &hostPath, const QString &containerPath, bool intoContainer, const Progress &progress)
 {
+    progress.begin(QStringLiteral("Copying %1 container %2").arg(intoContainer ? QStringLiteral("into") : QStringLiteral("out of"), container.config.name), -1);
     if (m_launch == Launch::Exec)
         return runProgram(container, hostPath, containerPath, intoContainer, progress);
     if (!containerPath.startsWith(u'/'))
@@ -353,7 +353,6 @@ Status ContainerCopier::run(const Container &container, const QString &hostPath,
     }
     // The helper reports failures on the pipe and closes it by ending; meanwhile a cancel
     // stops it within 100 ms.
-    progress.begin(QStringLiteral("Copying %1 container %2").arg(intoContainer ? QStringLiteral("into") : QStringLiteral("out of"), container.config.name), -1);
     bool cancelled = false;
     int ws = 0;
     const QByteArray failure = waitForHelper(child, errorPipe[0], progress, &cancelled, &ws);
