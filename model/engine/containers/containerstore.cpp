@@ -115,30 +115,42 @@ Result<Container> ContainerStore::load(const QString &id) const
     return Container { config.value(), state(id) };
 }
 
+// Configs are cached while the containers' counter stays; states are not (list() reads them
+// each time), since a monitor killed with -9 changes what they say without writing anything.
+ContainerListing ContainerStore::listing() const
+{
+    const quint64 counter = m_store.changeCounter(ChangeScope::Containers);
+    if (auto cached = m_store.cache().containers.get(counter))
+        return cached.value();
+    ContainerListing read;
+    const QStringList names = QDir(m_store.root() + QStringLiteral("/containers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &name : names) {
+        auto config = loadConfig(name);
+        if (config)
+            read.configs.append(config.value());
+        else
+            read.problems.append(config.error());
+    }
+    m_store.cache().containers.put(counter, read);
+    return read;
+}
+
+Result<QList<ContainerConfig>> ContainerStore::allConfigs(const QString &purpose) const
+{
+    const ContainerListing all = listing();
+    if (!all.problems.isEmpty())
+        return fail(QStringLiteral("%1: %2").arg(purpose, all.problems.join(QStringLiteral("; "))));
+    return all.configs;
+}
+
 Result<QList<Container>> ContainerStore::list(QStringList *problems) const
 {
-    // Configs are cached while the containers' counter stays; states are read each time, since
-    // a monitor killed with -9 changes what they say without writing anything.
-    const quint64 counter = m_store.changeCounter(ChangeScope::Containers);
-    auto listing = m_store.cache().containers.get(counter);
-    if (!listing) {
-        ContainerListing read;
-        const QStringList names = QDir(m_store.root() + QStringLiteral("/containers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        for (const QString &name : names) {
-            auto config = loadConfig(name);
-            if (config)
-                read.configs.append(config.value());
-            else
-                read.problems.append(config.error());
-        }
-        m_store.cache().containers.put(counter, read);
-        listing = read;
-    }
+    const ContainerListing all = listing();
     if (problems)
-        problems->append(listing->problems);
+        problems->append(all.problems);
     QList<Container> out;
-    out.reserve(listing->configs.size());
-    for (const ContainerConfig &config : std::as_const(listing->configs))
+    out.reserve(all.configs.size());
+    for (const ContainerConfig &config : all.configs)
         out.append(Container { config, state(config.id) });
     std::sort(out.begin(), out.end(), [](const Container &a, const Container &b) { return a.config.created > b.config.created; });
     return out;
@@ -146,15 +158,12 @@ Result<QList<Container>> ContainerStore::list(QStringList *problems) const
 
 Result<QHash<Digest, QStringList>> ContainerStore::imageUsers() const
 {
-    QStringList problems;
-    auto all = list(&problems);
+    auto all = allConfigs(QStringLiteral("cannot tell which images containers use"));
     if (!all)
         return all.takeError();
-    if (!problems.isEmpty())
-        return fail(QStringLiteral("cannot tell which images containers use: %1").arg(problems.join(QStringLiteral("; "))));
     QHash<Digest, QStringList> users;
-    for (const Container &c : all.value())
-        users[c.config.imageId].append(QStringLiteral("%1 (%2)").arg(c.config.name, c.config.shortId()));
+    for (const ContainerConfig &c : all.value())
+        users[c.imageId].append(QStringLiteral("%1 (%2)").arg(c.name, c.shortId()));
     return users;
 }
 

@@ -4,6 +4,7 @@
 #include "imagetypes.h"
 #include "layerview.h"
 #include "result.h"
+#include "storecache.h"
 
 #include <QJsonObject>
 #include <QSet>
@@ -58,6 +59,9 @@ public:
     Result<QList<Container>> list(QStringList *problems = nullptr) const;
     Result<Container> load(const QString &id) const;
     Result<ContainerConfig> loadConfig(const QString &id) const;
+    // Every container's config, without reading states; fails when one cannot be read (it
+    // might be the one a caller asks about), the error starting with `purpose`.
+    Result<QList<ContainerConfig>> allConfigs(const QString &purpose) const;
     // Each image containers were created from, with those containers ("name (short id)").
     // Fails when a container's config cannot be read, since it might use any image.
     Result<QHash<Digest, QStringList>> imageUsers() const;
@@ -94,6 +98,7 @@ public:
 
 
 private:
+    ContainerListing listing() const;
     Result<ContainerConfig> configFor(const CreateRequest &request, const Image &image) const;
     Status prepareDirectory(const QString &dir, const ContainerConfig &config, const QStringList &layerDirs);
 

@@ -96,17 +96,14 @@ Result<QList<Volume>> VolumeStore::list(bool withSize) const
 
 Result<QStringList> VolumeStore::users(const QString &name) const
 {
+    auto configs = ContainerStore(m_store).allConfigs(QStringLiteral("volume '%1': cannot tell which containers use it").arg(name));
+    if (!configs)
+        return configs.takeError();
     QStringList out;
-    QStringList problems;
-    auto containers = ContainerStore(m_store).list(&problems);
-    if (!containers)
-        return containers.takeError();
-    if (!problems.isEmpty())
-        return fail(QStringLiteral("volume '%1': cannot tell which containers use it: %2").arg(name, problems.join(QStringLiteral("; "))));
-    for (const Container &c : containers.value()) {
-        for (const MountSpec &m : c.config.mounts) {
+    for (const ContainerConfig &c : configs.value()) {
+        for (const MountSpec &m : c.mounts) {
             if (m.type == MountSpec::Type::Volume && m.source == name)
-                out.append(c.config.name);
+                out.append(c.name);
         }
     }
     return out;
