@@ -2,6 +2,7 @@
 
 #include "fsutil.h"
 #include "layerview.h"
+#include "whiteout.h"
 
 #include <QFile>
 #include <QSocketNotifier>
@@ -208,7 +209,7 @@ void ChangeWatcher::rescanDir(const QByteArray &relPath, QSet<QByteArray> &prese
         present.insert(child);
         const auto known = m_reported.constFind(child);
         if (known == m_reported.cend()) {
-            if (S_ISREG(st.st_mode) && !LayerView::isWhiteout(st) && !m_base->find(child)) {
+            if (S_ISREG(st.st_mode) && !whiteout::isOverlayDeletion(st) && !m_base->find(child)) {
                 m_pendingNew.remove(child); // its close may have been among the lost events
                 emitEvent(ChangeEvent::Kind::Added, child, &st);
             } else {
@@ -227,7 +228,7 @@ void ChangeWatcher::entryAppeared(const QByteArray &relPath)
     struct stat st;
     if (!statBeneath(m_rootFd, relPath, &st))
         return;
-    if (LayerView::isWhiteout(st)) {
+    if (whiteout::isOverlayDeletion(st)) {
         m_pendingNew.remove(relPath);
         m_whiteouts.insert(relPath);
         emitEvent(ChangeEvent::Kind::Deleted, relPath, nullptr);
@@ -238,7 +239,7 @@ void ChangeWatcher::entryAppeared(const QByteArray &relPath)
         const qsizetype slash = relPath.lastIndexOf('/');
         const QByteArray parent = slash < 0 ? QByteArray() : relPath.left(slash);
         const int parentFd = openBeneath(m_rootFd, parent, O_RDONLY | O_DIRECTORY);
-        const bool opaque = parentFd >= 0 && LayerView::isOpaque(parentFd, relPath.mid(slash + 1).constData());
+        const bool opaque = parentFd >= 0 && whiteout::isOverlayOpaque(parentFd, relPath.mid(slash + 1).constData());
         if (parentFd >= 0)
             close(parentFd);
         if (opaque) {
@@ -325,7 +326,7 @@ void ChangeWatcher::readEvents()
                     emitEvent(ChangeEvent::Kind::Deleted, path, nullptr);
             } else if ((ev->mask & IN_ATTRIB) && (ev->mask & IN_ISDIR) && !m_opaque.contains(path)) {
                 const int parentFd = openBeneath(m_rootFd, *dir, O_RDONLY | O_DIRECTORY);
-                if (parentFd >= 0 && LayerView::isOpaque(parentFd, ev->name)) {
+                if (parentFd >= 0 && whiteout::isOverlayOpaque(parentFd, ev->name)) {
                     m_opaque.insert(path);
                     struct stat st;
                     if (statBeneath(m_rootFd, path, &st))

@@ -1,7 +1,10 @@
 #include "layerapplier.h"
 
 #include "confineddirs.h"
+#include "entrymetadata.h"
 #include "layerstream.h"
+#include "tarentry.h"
+#include "whiteout.h"
 
 #include "fsutil.h"
 #include "sha256.h"
@@ -21,7 +24,6 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 namespace strata {
@@ -29,13 +31,10 @@ namespace strata {
 namespace {
 
     constexpr qint64 maxHeaderBytes = 1024 * 1024; // one entry's headers (PAX, GNU long names)
-    constexpr int maxPathBytes = 4096;
     constexpr qint64 freeSpaceCheckBytes = 4 * 1024 * 1024; // written between two looks at the free space
     // What an entry costs besides its data (an inode, a directory block): counted so that a
     // layer of many small files has its free space checked too.
     constexpr qint64 entryCostBytes = 4096;
-    const QByteArray whiteoutPrefix = QByteArrayLiteral(".wh.");
-    const QByteArray opaqueMarker = QByteArrayLiteral(".wh..wh..opq");
 
     QString show(const QByteArray &path) { return QString::fromUtf8(path.left(200)); }
 
@@ -66,58 +65,11 @@ namespace {
         return la_ssize_t(block->size());
     }
 
-    enum class Kind { Directory, File, Symlink, Hardlink, Device, Fifo, Whiteout };
-
-    QString kindName(Kind k)
-    {
-        switch (k) {
-        case Kind::Directory:
-            return QStringLiteral("directory");
-        case Kind::File:
-        case Kind::Hardlink:
-            return QStringLiteral("file");
-        case Kind::Symlink:
-            return QStringLiteral("symbolic link");
-        case Kind::Device:
-            return QStringLiteral("device node");
-        case Kind::Fifo:
-            return QStringLiteral("fifo");
-        case Kind::Whiteout:
-            return QStringLiteral("whiteout");
-        }
-        return {};
-    }
-
-    bool sameKind(Kind a, Kind b)
-    {
-        auto norm = [](Kind k) { return k == Kind::Hardlink ? Kind::File : k; };
-        return norm(a) == norm(b);
-    }
-
-    struct DirMeta {
-        QByteArray path;
-        mode_t mode;
-        timespec times[2];
-    };
-
-    // The process umask, read without changing it (umask(2) can only set it, and other threads
-    // may be creating files). /proc/self/status has it since Linux 4.7.
-    mode_t currentUmask()
-    {
-        QFile status(QStringLiteral("/proc/self/status"));
-        if (status.open(QIODevice::ReadOnly)) {
-            for (const QByteArray &line : status.readAll().split('\n')) {
-                if (line.startsWith("Umask:"))
-                    return mode_t(line.mid(6).trimmed().toUInt(nullptr, 8));
-            }
-        }
-        return 0777; // unknown: every file gets its explicit chmod
-    }
-
     class Applier {
     public:
         Applier(const ApplyOptions &options)
             : m_opt(options)
+            , m_meta(options.rootless)
         {
         }
         ~Applier()
@@ -145,18 +97,19 @@ namespace {
                             .arg(cause));
         }
         Status account(qint64 bytes, const QByteArray &entryPath);
-        Result<QList<QByteArray>> cleanPath(const char *raw, const char *what) const;
+        Result<QList<QByteArray>> cleanPath(const QByteArray &entryPath, const char *raw, const char *what) const;
         Result<int> openParent(const QList<QByteArray> &parts, qsizetype count, const QByteArray &entryName, bool create);
         Status removeExisting(int dirFd, const QByteArray &name, const QByteArray &path, const QByteArray &entryPath);
         Status applyEntry(archive *tar, archive_entry *entry);
         Status writeFileData(archive *tar, int fd, const QByteArray &entryPath, la_int64_t &end);
         Status createEntry(int dirFd, const QByteArray &base, const QByteArray &cleanKey, const QByteArray &entryPath, const std::function<int()> &create);
-        Status applyXattrs(archive_entry *entry, int fd, const QByteArray &entryPath);
-        Status applyOwner(int dirFd, const QByteArray &name, archive_entry *entry, const QByteArray &entryPath);
-        Status whiteout(const QList<QByteArray> &parts, const QByteArray &entryPath);
+        Status named(const Status &status, const QByteArray &entryPath) const
+        {
+            return status ? status : Status(entryError(entryPath, status.error()));
+        }
+        Status whiteout(const QList<QByteArray> &parts, const QByteArray &target, const QByteArray &entryPath);
         Status makeOpaque(const QList<QByteArray> &dirParts, const QByteArray &entryPath);
         Status clearDirectoryExcept(int dirFd, const QByteArray &dirPath);
-        Status finishDirectories();
 
         const ApplyOptions &m_opt;
         int m_root = -1;
@@ -164,37 +117,18 @@ namespace {
         qint64 m_reserve = 0; // free space to leave on the target's filesystem
         qint64 m_unchecked = 0; // bytes written since the free space was last looked at
         ConfinedDirs m_confined; // directories of the target, confined to it
-        QHash<QByteArray, Kind> m_seen; // entries of this archive, by clean path
-        QList<DirMeta> m_dirs;
+        EntryMetadata m_meta;
+        QHash<QByteArray, tarentry::Kind> m_seen; // entries of this archive, by clean path
         ApplyStats m_stats;
         qint64 m_headers = 0;
         QByteArray m_lastEntry;
-        // Facts that let a file skip its chown and chmod calls (a third of the syscalls of a
-        // layer of small files): the target started empty, so no directory in it passes on
-        // its group (set-gid directories get their modes only at the end); the umask.
-        bool m_freshRoot = false;
-        mode_t m_umask = 022;
-        uid_t m_euid = geteuid();
-        gid_t m_egid = getegid();
     };
 
-    Result<QList<QByteArray>> Applier::cleanPath(const char *raw, const char *what) const
+    Result<QList<QByteArray>> Applier::cleanPath(const QByteArray &entryPath, const char *raw, const char *what) const
     {
-        QByteArray path(raw ? raw : "");
-        if (path.size() > maxPathBytes)
-            return entryError(path, QStringLiteral("has a %1 longer than %2 bytes").arg(QString::fromLatin1(what)).arg(maxPathBytes));
-        if (path.startsWith('/'))
-            return entryError(path, QStringLiteral("has an absolute %1").arg(QString::fromLatin1(what)));
-        QList<QByteArray> parts;
-        for (const QByteArray &part : path.split('/')) {
-            if (part.isEmpty() || part == ".")
-                continue;
-            if (part == "..")
-                return entryError(path, QStringLiteral("has a %1 that leaves the layer root ('..')").arg(QString::fromLatin1(what)));
-            if (part.contains('\0'))
-                return entryError(path, QStringLiteral("has a NUL byte in its %1").arg(QString::fromLatin1(what)));
-            parts.append(part);
-        }
+        auto parts = tarentry::splitPath(raw, what);
+        if (!parts)
+            return entryError(entryPath, parts.error());
         return parts;
     }
 
@@ -287,38 +221,6 @@ namespace {
         return {};
     }
 
-    Status Applier::applyXattrs(archive_entry *entry, int fd, const QByteArray &entryPath)
-    {
-        if (archive_entry_xattr_reset(entry) == 0)
-            return {};
-        const char *name;
-        const void *value;
-        size_t size;
-        while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
-            QByteArrayView n(name);
-            // Overlay's own attributes would change how the snapshot is merged: never taken from an archive.
-            if (n.contains(".overlay."))
-                continue;
-            const bool allowed = n.startsWith("user.") || (!m_opt.rootless && (n.startsWith("security.") || n.startsWith("trusted.")));
-            if (!allowed)
-                continue;
-            // Refused rather than dropped: an image without its security.capability runs
-            // differently (ping without CAP_NET_RAW), and nothing would say why.
-            if (fsetxattr(fd, name, value, size, 0) != 0)
-                return entryError(entryPath, QStringLiteral("cannot set its extended attribute '%1': %2").arg(QString::fromUtf8(name), fs::errorText(errno)));
-        }
-        return {};
-    }
-
-    Status Applier::applyOwner(int dirFd, const QByteArray &name, archive_entry *entry, const QByteArray &entryPath)
-    {
-        if (m_opt.rootless)
-            return {}; // the blob keeps the owners; an unprivileged user cannot apply them
-        if (fchownat(dirFd, name.constData(), uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)), AT_SYMLINK_NOFOLLOW) != 0)
-            return entryError(entryPath, QStringLiteral("cannot set its owner: %1").arg(fs::errorText(errno)));
-        return {};
-    }
-
     Status Applier::clearDirectoryExcept(int dirFd, const QByteArray &dirPath)
     {
         auto names = fs::entryNames(dirFd);
@@ -346,18 +248,11 @@ namespace {
         const QByteArray dirPath = dirParts.join('/');
         if (m_opt.whiteouts == WhiteoutStyle::Delete)
             return clearDirectoryExcept(dirFd.value(), dirPath);
-        const QByteArray attr = m_opt.opaqueXattr.toLatin1();
-        if (fsetxattr(dirFd.value(), attr.constData(), "y", 1, 0) != 0)
-            return entryError(entryPath, QStringLiteral("cannot mark the directory opaque (%1): %2").arg(m_opt.opaqueXattr, fs::errorText(errno)));
-        return {};
+        return named(whiteout::markOverlayOpaque(dirFd.value(), m_opt.opaqueXattr), entryPath);
     }
 
-    Status Applier::whiteout(const QList<QByteArray> &parts, const QByteArray &entryPath)
+    Status Applier::whiteout(const QList<QByteArray> &parts, const QByteArray &target, const QByteArray &entryPath)
     {
-        const QByteArray base = parts.last();
-        const QByteArray target = base.mid(whiteoutPrefix.size());
-        if (target.isEmpty() || target == "." || target == ".." || target.startsWith(whiteoutPrefix))
-            return entryError(entryPath, QStringLiteral("is a whiteout with an invalid name"));
         const bool overlay = m_opt.whiteouts == WhiteoutStyle::Overlay;
         auto dirFd = openParent(parts, parts.size() - 1, entryPath, overlay);
         if (!dirFd)
@@ -365,16 +260,15 @@ namespace {
         QList<QByteArray> targetParts = parts;
         targetParts.last() = target;
         const QByteArray targetPath = targetParts.join('/');
-        if (auto it = m_seen.constFind(targetPath); it != m_seen.constEnd() && *it != Kind::Whiteout)
+        if (auto it = m_seen.constFind(targetPath); it != m_seen.constEnd() && *it != tarentry::Kind::Whiteout)
             return entryError(entryPath, QStringLiteral("deletes '%1', which the same layer adds").arg(show(targetPath)));
-        m_seen.insert(targetPath, Kind::Whiteout);
+        m_seen.insert(targetPath, tarentry::Kind::Whiteout);
         if (dirFd.value() < 0)
             return {}; // nothing below to delete
         STRATA_TRY(removeExisting(dirFd.value(), target, targetPath, entryPath));
         if (!overlay)
             return {};
-        if (mknodat(dirFd.value(), target.constData(), S_IFCHR | 0000, makedev(0, 0)) != 0)
-            return entryError(entryPath, QStringLiteral("cannot create the whiteout device: %1").arg(fs::errorText(errno)));
+        STRATA_TRY(named(whiteout::placeOverlayDeletion(dirFd.value(), target), entryPath));
         ++m_stats.entries;
         return {};
     }
@@ -382,7 +276,7 @@ namespace {
     Status Applier::applyEntry(archive *tar, archive_entry *entry)
     {
         const QByteArray entryPath(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
-        auto partsResult = cleanPath(entryPath.constData(), "path");
+        auto partsResult = cleanPath(entryPath, entryPath.constData(), "path");
         if (!partsResult)
             return partsResult.takeError();
         const QList<QByteArray> &parts = partsResult.value();
@@ -390,35 +284,28 @@ namespace {
             return {}; // the root itself ("./"): the snapshot root keeps its own metadata
 
         const QByteArray &base = parts.last();
-        if (base.startsWith(whiteoutPrefix)) {
-            if (base == opaqueMarker)
-                return makeOpaque(parts.mid(0, parts.size() - 1), entryPath);
-            if (base.startsWith(".wh..wh."))
-                return {}; // aufs bookkeeping (.wh..wh.plnk, .wh..wh.aufs): not content
-            return whiteout(parts, entryPath);
+        auto special = whiteout::parse(base);
+        if (!special)
+            return entryError(entryPath, special.error());
+        switch (special->type) {
+        case whiteout::Name::Type::Opaque:
+            return makeOpaque(parts.mid(0, parts.size() - 1), entryPath);
+        case whiteout::Name::Type::Bookkeeping:
+            return {};
+        case whiteout::Name::Type::Deletion:
+            return whiteout(parts, special->target, entryPath);
+        case whiteout::Name::Type::Plain:
+            break;
         }
 
-        const char *hardlink = archive_entry_hardlink(entry);
-        const mode_t type = archive_entry_filetype(entry);
-        Kind kind;
-        if (hardlink)
-            kind = Kind::Hardlink;
-        else if (type == AE_IFDIR)
-            kind = Kind::Directory;
-        else if (type == AE_IFREG)
-            kind = Kind::File;
-        else if (type == AE_IFLNK)
-            kind = Kind::Symlink;
-        else if (type == AE_IFCHR || type == AE_IFBLK)
-            kind = Kind::Device;
-        else if (type == AE_IFIFO)
-            kind = Kind::Fifo;
-        else
-            return entryError(entryPath, QStringLiteral("has an unsupported file type (%1)").arg(type, 0, 8));
-
+        using tarentry::Kind;
+        auto kindResult = tarentry::kindOf(entry);
+        if (!kindResult)
+            return entryError(entryPath, kindResult.error());
+        const Kind kind = kindResult.value();
         const QByteArray cleanKey = parts.join('/');
-        if (auto it = m_seen.constFind(cleanKey); it != m_seen.constEnd() && !sameKind(*it, kind))
-            return entryError(entryPath, QStringLiteral("is redefined from %1 to %2 within the layer").arg(kindName(*it), kindName(kind)));
+        if (auto it = m_seen.constFind(cleanKey); it != m_seen.constEnd() && !tarentry::sameKind(*it, kind))
+            return entryError(entryPath, QStringLiteral("is redefined from %1 to %2 within the layer").arg(tarentry::kindName(*it), tarentry::kindName(kind)));
         m_seen.insert(cleanKey, kind);
         if (kind == Kind::Device && m_opt.rootless)
             return entryError(entryPath, QStringLiteral("is a device node, which a rootless store cannot create"));
@@ -446,28 +333,19 @@ namespace {
                 int fd = openat(dirFd, base.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0)
                     return entryError(entryPath, QStringLiteral("cannot open directory: %1").arg(fs::errorText(errno)));
-                Status s = applyXattrs(entry, fd, entryPath);
+                Status s = m_meta.applyXattrs(fd, entry);
                 close(fd);
-                STRATA_TRY(s);
+                STRATA_TRY(named(s, entryPath));
             }
-            STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
-            DirMeta meta { cleanKey, mode_t(archive_entry_perm(entry)), {} };
-            meta.times[0] = { archive_entry_atime(entry), archive_entry_atime_nsec(entry) };
-            meta.times[1] = { archive_entry_mtime(entry), archive_entry_mtime_nsec(entry) };
-            if (!archive_entry_atime_is_set(entry))
-                meta.times[0] = meta.times[1];
-            m_dirs.append(meta);
+            STRATA_TRY(named(m_meta.applyOwner(dirFd, base, entry), entryPath));
+            m_meta.deferDirectory(cleanKey, entry);
             return {};
         }
 
-        timespec times[2] = { { archive_entry_atime(entry), archive_entry_atime_nsec(entry) },
-            { archive_entry_mtime(entry), archive_entry_mtime_nsec(entry) } };
-        if (!archive_entry_atime_is_set(entry))
-            times[0] = times[1];
-
         switch (kind) {
         case Kind::Hardlink: {
-            auto targetParts = cleanPath(hardlink, "link target");
+            const char *hardlink = archive_entry_hardlink(entry);
+            auto targetParts = cleanPath(entryPath, hardlink, "link target");
             if (!targetParts)
                 return targetParts.takeError();
             if (targetParts->isEmpty())
@@ -499,15 +377,10 @@ namespace {
             });
         }
         case Kind::File: {
-            const mode_t perm = mode_t(archive_entry_perm(entry));
-            const uid_t uid = uid_t(archive_entry_uid(entry));
-            const gid_t gid = gid_t(archive_entry_gid(entry));
-            // A new file already has the caller's owner, and the mode it is created with.
-            const bool chown = !m_opt.rootless && (!m_freshRoot || uid != m_euid || gid != m_egid);
-            const bool chmod = chown || (perm & (m_umask | S_ISUID | S_ISGID | S_ISVTX)) != 0;
+            const EntryMetadata::FilePlan plan = m_meta.planFile(entry);
             int fd = -1;
             STRATA_TRY(createEntry(dirFd, base, cleanKey, entryPath, [&] {
-                fd = openat(dirFd, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, chmod ? 0600 : perm);
+                fd = openat(dirFd, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, plan.createMode);
                 return fd < 0 ? -1 : 0;
             }));
             la_int64_t end = 0;
@@ -515,63 +388,31 @@ namespace {
             const la_int64_t size = archive_entry_size(entry);
             if (s && end < size && ftruncate(fd, off_t(size)) != 0) // a sparse file's trailing hole
                 s = entryError(entryPath, QStringLiteral("cannot be sized: %1").arg(fs::errorText(errno)));
-            if (s && chown && fchown(fd, uid, gid) != 0)
-                s = entryError(entryPath, QStringLiteral("cannot set its owner: %1").arg(fs::errorText(errno)));
-            // After chown, which clears set-id bits.
-            if (s && chmod && fchmod(fd, perm) != 0)
-                s = entryError(entryPath, QStringLiteral("cannot set its mode: %1").arg(fs::errorText(errno)));
-            // Last: chown also removes security.capability.
             if (s)
-                s = applyXattrs(entry, fd, entryPath);
-            if (s)
-                futimens(fd, times);
+                s = named(m_meta.finishFile(fd, entry, plan), entryPath);
             close(fd);
             m_stats.size += size;
             return s;
         }
         case Kind::Symlink: {
             const char *target = archive_entry_symlink(entry);
-            if (!target || std::strlen(target) > size_t(maxPathBytes))
+            if (!target || std::strlen(target) > size_t(tarentry::maxPathBytes))
                 return entryError(entryPath, QStringLiteral("is a symbolic link with a missing or oversized target"));
             STRATA_TRY(createEntry(dirFd, base, cleanKey, entryPath, [&] { return symlinkat(target, dirFd, base.constData()); }));
             m_stats.size += qint64(std::strlen(target)); // as Docker counts a layer: lstat sizes of all but directories
-            STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
-            utimensat(dirFd, base.constData(), times, AT_SYMLINK_NOFOLLOW);
-            return {};
+            return named(m_meta.finishSpecial(dirFd, base, entry, false), entryPath);
         }
         case Kind::Device:
         case Kind::Fifo: {
             const dev_t dev = kind == Kind::Device ? makedev(archive_entry_rdevmajor(entry), archive_entry_rdevminor(entry)) : 0;
+            const mode_t type = archive_entry_filetype(entry);
             STRATA_TRY(createEntry(dirFd, base, cleanKey, entryPath, [&] { return mknodat(dirFd, base.constData(), type | mode_t(archive_entry_perm(entry)), dev); }));
-            STRATA_TRY(applyOwner(dirFd, base, entry, entryPath));
-            fchmodat(dirFd, base.constData(), mode_t(archive_entry_perm(entry)), 0);
-            utimensat(dirFd, base.constData(), times, AT_SYMLINK_NOFOLLOW);
-            return {};
+            return named(m_meta.finishSpecial(dirFd, base, entry, true), entryPath);
         }
         case Kind::Directory:
         case Kind::Whiteout:
             break;
         }
-        return {};
-    }
-
-    // Directory modes and times are set last, deepest first: a read-only directory must still
-    // take its children, and writing children changes a directory's mtime.
-    Status Applier::finishDirectories()
-    {
-        m_confined.clear();
-        for (qsizetype i = m_dirs.size() - 1; i >= 0; --i) {
-            const DirMeta &meta = m_dirs[i];
-            const QList<QByteArray> parts = meta.path.split('/');
-            auto parent = openParent(parts, parts.size() - 1, meta.path, false);
-            if (!parent)
-                return parent.takeError();
-            if (parent.value() < 0)
-                continue; // removed again by a later opaque marker
-            fchmodat(parent.value(), parts.last().constData(), meta.mode, 0);
-            utimensat(parent.value(), parts.last().constData(), meta.times, AT_SYMLINK_NOFOLLOW);
-        }
-        m_confined.clear();
         return {};
     }
 
@@ -587,8 +428,7 @@ namespace {
             return fail(QStringLiteral("%1: cannot open target '%2': %3").arg(m_opt.subject, targetDir, fs::errorText(errno)));
         m_confined.setRoot(m_root);
         if (auto names = fs::entryNames(m_root))
-            m_freshRoot = names->isEmpty();
-        m_umask = currentUmask();
+            m_meta.setFreshRoot(names->isEmpty());
         m_target = targetDir;
         m_reserve = LayerApplier::minFreeBytes(targetDir, m_opt.minFreeBytes);
 
@@ -663,7 +503,8 @@ namespace {
         while ((n = readRaw(tar.get(), &src, &buf)) > 0) { }
         if (n < 0 || src.failed)
             return fail(QStringLiteral("%1: corrupt or truncated compressed data: %2").arg(m_opt.subject, src.error));
-        STRATA_TRY(finishDirectories());
+        if (Status s = m_meta.finishDirectories(m_confined); !s)
+            return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));
         m_stats.diffId = src.stream.finish();
         return m_stats;
     }

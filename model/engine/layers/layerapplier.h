@@ -3,18 +3,13 @@
 #include "digest.h"
 #include "progress.h"
 #include "result.h"
+#include "whiteout.h"
 
 #include <QString>
 
 struct archive;
 
 namespace strata {
-
-// How a layer's whiteouts land in a snapshot.
-enum class WhiteoutStyle {
-    Overlay, // char device 0/0 for a deleted entry, the opaque xattr on an opaque directory
-    Delete, // the entry is removed from a full tree (vfs)
-};
 
 struct ApplyOptions {
     WhiteoutStyle whiteouts = WhiteoutStyle::Overlay;

@@ -1,4 +1,5 @@
 #include "layerview.h"
+#include "whiteout.h"
 
 #include "fsutil.h"
 
@@ -9,8 +10,6 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 namespace strata {
@@ -115,7 +114,7 @@ namespace {
                 const auto b = base.constFind(e.name);
                 const bool inBase = b != base.constEnd() && !b->whiteout;
                 struct stat st;
-                if (m_overlay && e.type == DT_CHR && fstatat(newDirFd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && LayerView::isWhiteout(st)) {
+                if (m_overlay && e.type == DT_CHR && fstatat(newDirFd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && whiteout::isOverlayDeletion(st)) {
                     if (inBase) {
                         out.append({ Change::Kind::Deleted, '/' + path });
                         changed = true;
@@ -152,7 +151,7 @@ namespace {
                     addAll(newDirFd, e.name, path, out); // a directory where the image had a file
                     below = true;
                 } else {
-                    const bool opaque = m_overlay && LayerView::isOpaque(newDirFd, e.name.constData());
+                    const bool opaque = m_overlay && whiteout::isOverlayOpaque(newDirFd, e.name.constData());
                     below = walk(childFd, path, b->dirLayers, full || opaque, out);
                 }
                 close(childFd);
@@ -236,27 +235,6 @@ QList<int> LayerView::allLayers() const
     return out;
 }
 
-bool LayerView::isWhiteout(const struct stat &st)
-{
-    return S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0;
-}
-
-bool LayerView::isOpaque(int dirFd, const char *name)
-{
-    const int fd = openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    char value[4];
-    bool opaque = false;
-    for (const char *attr : { "trusted.overlay.opaque", "user.overlay.opaque" }) {
-        const ssize_t n = fgetxattr(fd, attr, value, sizeof value);
-        if (n == 1 && value[0] == 'y')
-            opaque = true;
-    }
-    close(fd);
-    return opaque;
-}
-
 bool LayerView::stat(int layer, const QByteArray &path, struct stat *st) const
 {
     return layer >= 0 && layer < m_roots.size() && fstatat(m_roots[layer], path.constData(), st, AT_SYMLINK_NOFOLLOW) == 0;
@@ -281,7 +259,7 @@ QHash<QByteArray, LayerView::Entry> LayerView::list(const QByteArray &dirPath, c
                 // Only a directory above merges with what lies below.
                 if (e.type == DT_DIR) {
                     it->dirLayers.append(layer);
-                    if (isOpaque(fd, e.name.constData()))
+                    if (whiteout::isOverlayOpaque(fd, e.name.constData()))
                         settled.insert(e.name);
                 } else {
                     settled.insert(e.name);
@@ -292,12 +270,12 @@ QHash<QByteArray, LayerView::Entry> LayerView::list(const QByteArray &dirPath, c
             entry.layer = layer;
             if (e.type == DT_CHR) {
                 struct stat st;
-                entry.whiteout = fstatat(fd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && isWhiteout(st);
+                entry.whiteout = fstatat(fd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && whiteout::isOverlayDeletion(st);
             }
             if (e.type == DT_DIR) {
                 entry.isDir = true;
                 entry.dirLayers.append(layer);
-                if (isOpaque(fd, e.name.constData()))
+                if (whiteout::isOverlayOpaque(fd, e.name.constData()))
                     settled.insert(e.name);
             } else {
                 settled.insert(e.name);
@@ -330,7 +308,7 @@ std::optional<LayerView::Entry> LayerView::find(const QByteArray &path) const
             if (!stat(layer, prefix, &st))
                 continue; // absent here: a lower layer may have it
             if (!found) {
-                if (isWhiteout(st))
+                if (whiteout::isOverlayDeletion(st))
                     return std::nullopt;
                 found = Entry { layer, false, S_ISDIR(st.st_mode), {} };
             } else if (!S_ISDIR(st.st_mode)) {
@@ -339,7 +317,7 @@ std::optional<LayerView::Entry> LayerView::find(const QByteArray &path) const
             if (!found->isDir)
                 break; // a file hides whatever lies below it
             found->dirLayers.append(layer);
-            if (isOpaque(m_roots[layer], prefix.constData()))
+            if (whiteout::isOverlayOpaque(m_roots[layer], prefix.constData()))
                 break;
         }
         if (!found)

@@ -43,9 +43,6 @@ public:
     // Where `path` comes from in the merged view, if it is visible.
     std::optional<Entry> find(const QByteArray &path) const;
 
-    static bool isWhiteout(const struct stat &st);
-    // Whether the directory `name` in `dirFd` carries overlay's opaque mark (trusted. or user.).
-    static bool isOpaque(int dirFd, const char *name);
     // Directories list() could not read (not ones a layer simply lacks), for callers that must
     // not give an incomplete answer. A LayerView is used by one thread at a time.
     QStringList problems() const { return m_problems; }

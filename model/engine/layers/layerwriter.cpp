@@ -2,6 +2,7 @@
 
 #include "blobwriter.h"
 #include "fsutil.h"
+#include "whiteout.h"
 
 #include <QFile>
 #include <QHash>
@@ -57,8 +58,7 @@ namespace {
         // An OCI whiteout: `.wh.<name>` beside what it deletes.
         Status writeWhiteout(const QByteArray &relPath)
         {
-            const qsizetype slash = relPath.lastIndexOf('/');
-            const QByteArray name = (slash < 0 ? QByteArray() : relPath.left(slash + 1)) + ".wh." + relPath.mid(slash + 1);
+            const QByteArray name = whiteout::deletionEntry(relPath);
             archive_entry *entry = archive_entry_new();
             auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
             archive_entry_set_pathname(entry, name.constData());
