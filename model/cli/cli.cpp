@@ -3,6 +3,7 @@
 #include "args.h"
 #include "containercli.h"
 #include "containerstore.h"
+#include "layercli.h"
 #include "volumestore.h"
 
 #include "humanize.h"
@@ -16,6 +17,7 @@
 #include "storechecker.h"
 #include "store.h"
 #include "storeopen.h"
+#include "storesnapshot.h"
 #include "texttable.h"
 
 #include <QCoreApplication>
@@ -78,7 +80,7 @@ int Cli::run(const QStringList &arguments)
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString a = args.takeFirst();
         if (a == QLatin1String("--help")) {
-            m_out << usageText << ContainerCli::usage();
+            m_out << usageText << ContainerCli::usage() << LayerCli::usage();
             return 0;
         }
         if (a == QLatin1String("--version")) {
@@ -108,7 +110,7 @@ int Cli::run(const QStringList &arguments)
     }
     const QString command = args.takeFirst();
     if (command == QLatin1String("help")) {
-        m_out << usageText << ContainerCli::usage();
+        m_out << usageText << ContainerCli::usage() << LayerCli::usage();
         return 0;
     }
     if (command == QLatin1String("__monitor")) // the monitor opens the store itself
@@ -159,6 +161,8 @@ int Cli::run(const QStringList &arguments)
     ContainerCli containerCli(store, m_out, m_err);
     if (ContainerCli::handles(command))
         return containerCli.run(command, args);
+    if (LayerCli::handles(command))
+        return LayerCli(store, m_out, m_err).run(command, args);
 
     if (command == QLatin1String("info")) {
         if (!parse({}, {}, 0, 0))
@@ -278,71 +282,43 @@ int Cli::run(const QStringList &arguments)
             return 2;
         if (a->positional.first() != QLatin1String("df"))
             return failWith(QStringLiteral("unknown subcommand '%1' (only 'df')").arg(a->positional.first()), 2);
-        ContainerStore containerStore(store);
-        auto listed = containerStore.list();
-        const QList<Container> containers = listed ? listed.value() : QList<Container>();
-        QSet<Digest> imagesInUse;
-        for (const Container &c : containers)
-            imagesInUse.insert(c.config.imageId);
-        auto listedImages = images.list();
-        if (!listedImages)
-            return failWith(listedImages.error());
-        const std::optional<ImageDiskUsage> usage = ImageDiskUsage::compute(listedImages.value(), imagesInUse);
+        auto snap = StoreSnapshot::take(store);
+        if (!snap)
+            return failWith(snap.error());
         const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
-        QHash<Digest, int> perImage;
-        QHash<QString, qint64> writable; // a walk of each writable layer (a whole tree on vfs), once
-        qint64 containersSize = 0, reclaimableContainers = 0;
-        int active = 0;
-        for (const Container &c : containers) {
-            ++perImage[c.config.imageId];
-            const qint64 size = writable[c.config.id] = containerStore.writableSize(c.config.id);
-            containersSize += size;
-            if (c.state.running())
-                ++active;
-            else
-                reclaimableContainers += size;
-        }
-        auto volumeList = VolumeStore(store).list(true);
-        const QList<Volume> volumes = volumeList ? volumeList.value() : QList<Volume>();
-        qint64 volumesSize = 0, unusedVolumesSize = 0;
-        int activeVolumes = 0;
-        for (const Volume &v : volumes) {
-            volumesSize += qMax<qint64>(0, v.size);
-            if (v.usedBy.isEmpty())
-                unusedVolumesSize += qMax<qint64>(0, v.size);
-            else
-                ++activeVolumes;
-        }
+        const StoreSnapshot::DiskUse &disk = snap->disk;
         if (!verbose) {
             TextTable table({ QStringLiteral("TYPE"), QStringLiteral("TOTAL"), QStringLiteral("ACTIVE"), QStringLiteral("SIZE"), QStringLiteral("RECLAIMABLE") });
-            const qint64 pct = usage->totalSize > 0 ? usage->reclaimable * 100 / usage->totalSize : 0;
-            table.add({ QStringLiteral("Images"), QString::number(usage->images.size()), QString::number(usage->active), humanize::size(usage->totalSize),
-                QStringLiteral("%1 (%2%)").arg(humanize::size(usage->reclaimable)).arg(pct) });
-            table.add({ QStringLiteral("Containers"), QString::number(containers.size()), QString::number(active), humanize::size(containersSize),
-                humanize::size(reclaimableContainers) });
-            table.add({ QStringLiteral("Local Volumes"), QString::number(volumes.size()), QString::number(activeVolumes), humanize::size(volumesSize),
-                humanize::size(unusedVolumesSize) });
+            const qint64 pct = disk.images > 0 ? disk.imagesReclaimable * 100 / disk.images : 0;
+            table.add({ QStringLiteral("Images"), QString::number(snap->images.size()), QString::number(disk.activeImages), humanize::size(disk.images),
+                QStringLiteral("%1 (%2%)").arg(humanize::size(disk.imagesReclaimable)).arg(pct) });
+            table.add({ QStringLiteral("Containers"), QString::number(snap->containers.size()), QString::number(disk.activeContainers), humanize::size(disk.containers),
+                humanize::size(disk.containersReclaimable) });
+            table.add({ QStringLiteral("Local Volumes"), QString::number(snap->volumes.size()), QString::number(disk.activeVolumes), humanize::size(disk.volumes),
+                humanize::size(disk.volumesReclaimable) });
             table.add({ QStringLiteral("Build Cache"), QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("0B"), QStringLiteral("0B") });
             m_out << table.render();
             return 0;
         }
         TextTable table({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE"),
             QStringLiteral("SHARED SIZE"), QStringLiteral("UNIQUE SIZE"), QStringLiteral("CONTAINERS") });
-        for (const auto &row : usage->images) {
+        for (const auto &row : std::as_const(snap->images)) {
             const QStringList tags = row.image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : row.image.tags;
             for (const QString &t : tags)
                 table.add({ repository(t), tagPart(t), row.image.id.shortHex(), humanize::ago(row.image.created), humanize::size(row.size), humanize::size(row.shared),
-                    humanize::size(row.unique), QString::number(perImage.value(row.image.id)) });
+                    humanize::size(row.unique), QString::number(row.containers.size()) });
         }
         TextTable containerTable({ QStringLiteral("CONTAINER ID"), QStringLiteral("IMAGE"), QStringLiteral("COMMAND"), QStringLiteral("LOCAL VOLUMES"),
             QStringLiteral("SIZE"), QStringLiteral("CREATED"), QStringLiteral("STATUS"), QStringLiteral("NAMES") });
-        for (const Container &c : containers)
+        for (const auto &entry : std::as_const(snap->containers)) {
+            const Container &c = entry.container;
             containerTable.add({ c.config.shortId(), c.config.imageRef, u'"' + c.config.args().join(u' ').left(20) + u'"', QString::number(c.config.mounts.size()),
-                humanize::size(writable.value(c.config.id)), humanize::ago(c.config.created), c.state.statusName(), c.config.name });
+                humanize::size(entry.writableBytes), humanize::ago(c.config.created), c.state.statusName(), c.config.name });
+        }
         TextTable volumeTable({ QStringLiteral("VOLUME NAME"), QStringLiteral("LINKS"), QStringLiteral("SIZE") });
-        for (const Volume &v : volumes)
+        for (const Volume &v : std::as_const(snap->volumes))
             volumeTable.add({ v.name, QString::number(v.usedBy.size()), humanize::size(qMax<qint64>(0, v.size)) });
-        m_out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage->totalSize) << " (each layer counted once)\n\n"
+        m_out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(disk.images) << " (each layer counted once)\n\n"
               << "Containers space usage:\n\n" << containerTable.render() << '\n'
               << "Local Volumes space usage:\n\n" << volumeTable.render() << '\n'
               << "Build cache usage: 0B\n";

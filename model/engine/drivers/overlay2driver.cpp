@@ -76,9 +76,9 @@ QJsonObject Overlay2Driver::containerGraphData(const QString &d, const QString &
     };
 }
 
-Result<QList<Change>> Overlay2Driver::changes(const QString &writableDir, const QStringList &baseLayers) const
+Result<QList<Change>> Overlay2Driver::changes(const QString &writableDir, const QStringList &baseLayers, ChangeDetail detail) const
 {
-    return computeChanges(writableDir, true, baseLayers);
+    return computeChanges(writableDir, true, baseLayers, detail);
 }
 
 } // namespace strata

@@ -68,8 +68,9 @@ public:
     // Docker's GraphDriver.Data of a container (its writable layer and what lies under it).
     virtual QJsonObject containerGraphData(const QString &containerDir, const QString &initDir, const QStringList &imageViewLayers) const = 0;
     // What a container changed in `writableDir` against the layers under it (top first), as
-    // `docker diff` lists it.
-    virtual Result<QList<Change>> changes(const QString &writableDir, const QStringList &baseLayers) const = 0;
+    // `docker diff` lists it. A layer snapshot's own changes are read the same way, over the
+    // view layers of the snapshots below it.
+    virtual Result<QList<Change>> changes(const QString &writableDir, const QStringList &baseLayers, ChangeDetail detail = ChangeDetail::Paths) const = 0;
     // Whether a write to a file from the image copies it up first (the lesson's point: vfs has
     // a full copy per container instead).
     virtual bool copiesUp() const = 0;

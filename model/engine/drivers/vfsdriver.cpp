@@ -54,9 +54,9 @@ QJsonObject VfsDriver::containerGraphData(const QString &d, const QString &, con
     return QJsonObject { { QStringLiteral("UpperDir"), QString(d + QStringLiteral("/rw/diff")) }, { QStringLiteral("MergedDir"), QString(d + QStringLiteral("/rw/merged")) } };
 }
 
-Result<QList<Change>> VfsDriver::changes(const QString &writableDir, const QStringList &baseLayers) const
+Result<QList<Change>> VfsDriver::changes(const QString &writableDir, const QStringList &baseLayers, ChangeDetail detail) const
 {
-    return computeChanges(writableDir, false, baseLayers);
+    return computeChanges(writableDir, false, baseLayers, detail);
 }
 
 Status VfsDriver::copyTree(const QString &parentDiffDir, const QString &diffDir) const

@@ -20,7 +20,7 @@ public:
     Status prepareWritable(const QString &containerDir, const QString &initDir, const QStringList &imageViewLayers) const override;
     Result<RootfsMount> rootfsMount(const QString &containerDir) const override;
     QJsonObject containerGraphData(const QString &containerDir, const QString &initDir, const QStringList &imageViewLayers) const override;
-    Result<QList<Change>> changes(const QString &writableDir, const QStringList &baseLayers) const override;
+    Result<QList<Change>> changes(const QString &writableDir, const QStringList &baseLayers, ChangeDetail detail = ChangeDetail::Paths) const override;
     bool copiesUp() const override { return false; }
 
 private:

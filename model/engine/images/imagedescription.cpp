@@ -37,6 +37,18 @@ QList<HistoryRow> ImageDescription::history(const Image &image)
     return rows;
 }
 
+QStringList ImageDescription::layerInstructions(const Image &image)
+{
+    QStringList out;
+    for (const HistoryRow &h : history(image)) {
+        if (!h.emptyLayer)
+            out.append(h.createdBy);
+    }
+    while (out.size() < image.layers.size())
+        out.append(QString());
+    return out.mid(0, image.layers.size());
+}
+
 QJsonObject ImageDescription::inspect(const Image &image) const
 {
     LayerStore layers(m_store);

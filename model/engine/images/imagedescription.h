@@ -16,6 +16,9 @@ public:
     explicit ImageDescription(Store &store);
 
     static QList<HistoryRow> history(const Image &image);
+    // The instruction that made each layer (base first): the n-th entry of the history that is
+    // not an empty_layer made the n-th layer. Empty where the history is shorter.
+    static QStringList layerInstructions(const Image &image);
     QJsonObject inspect(const Image &image) const;
 
 private:

@@ -92,9 +92,10 @@ namespace {
 
     class ChangeWalker {
     public:
-        ChangeWalker(const LayerView &base, bool overlay)
+        ChangeWalker(const LayerView &base, bool overlay, ChangeDetail detail)
             : m_base(base)
             , m_overlay(overlay)
+            , m_detail(detail == ChangeDetail::Stat)
         {
         }
 
@@ -116,13 +117,13 @@ namespace {
                 struct stat st;
                 if (m_overlay && e.type == DT_CHR && fstatat(newDirFd, e.name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && whiteout::isOverlayDeletion(st)) {
                     if (inBase) {
-                        out.append({ Change::Kind::Deleted, '/' + path });
+                        out.append(fromBase(Change::Kind::Deleted, path, b->layer));
                         changed = true;
                     }
                     continue;
                 }
                 if (!inBase) {
-                    out.append({ Change::Kind::Added, '/' + path });
+                    out.append(fromNew(Change::Kind::Added, newDirFd, e.name, path));
                     if (e.type == DT_DIR)
                         addAll(newDirFd, e.name, path, out);
                     changed = true;
@@ -135,8 +136,13 @@ namespace {
                 }
                 const qsizetype mark = out.size();
                 bool recorded = false;
-                if (differs(st, baseSt)) {
-                    out.append({ Change::Kind::Changed, '/' + path });
+                const bool opaque = m_overlay && S_ISDIR(st.st_mode) && b->isDir && whiteout::isOverlayOpaque(newDirFd, e.name.constData());
+                // An overlay layer holds only what it wrote: with detail (a layer's contents, the
+                // window's view) a file it holds is changed even when it looks the same (a COPY of
+                // identical bytes still costs the layer, as dive counts it).
+                const bool written = m_detail && m_overlay && !S_ISDIR(st.st_mode);
+                if (differs(st, baseSt) || written || (opaque && m_detail)) {
+                    out.append(described(Change::Kind::Changed, path, st, b->layer, opaque));
                     recorded = changed = true;
                 }
                 if (!S_ISDIR(st.st_mode))
@@ -151,12 +157,11 @@ namespace {
                     addAll(newDirFd, e.name, path, out); // a directory where the image had a file
                     below = true;
                 } else {
-                    const bool opaque = m_overlay && whiteout::isOverlayOpaque(newDirFd, e.name.constData());
                     below = walk(childFd, path, b->dirLayers, full || opaque, out);
                 }
                 close(childFd);
                 if (below && !recorded) // every directory above a change is changed
-                    out.insert(mark, { Change::Kind::Changed, '/' + path });
+                    out.insert(mark, described(Change::Kind::Changed, path, st, b->layer, opaque));
                 changed = changed || below;
             }
             if (full) {
@@ -167,7 +172,7 @@ namespace {
                 }
                 std::sort(gone.begin(), gone.end());
                 for (const QByteArray &name : std::as_const(gone))
-                    out.append({ Change::Kind::Deleted, '/' + join(dirPath, name) });
+                    out.append(fromBase(Change::Kind::Deleted, join(dirPath, name), base.value(name).layer));
                 changed = changed || !gone.isEmpty();
             }
             return changed;
@@ -186,11 +191,45 @@ namespace {
             std::sort(entries.begin(), entries.end(), [](const DirEntry &a, const DirEntry &b) { return a.name < b.name; });
             for (const DirEntry &e : std::as_const(entries)) {
                 const QByteArray child = join(path, e.name);
-                out.append({ Change::Kind::Added, '/' + child });
+                out.append(fromNew(Change::Kind::Added, fd, e.name, child));
                 if (e.type == DT_DIR)
                     addAll(fd, e.name, child, out);
             }
             close(fd);
+        }
+
+        Change described(Change::Kind kind, const QByteArray &path, const struct stat &st, int baseLayer, bool opaque) const
+        {
+            Change c { kind, '/' + path };
+            if (m_detail) {
+                c.size = S_ISDIR(st.st_mode) ? 0 : qint64(st.st_size);
+                c.mode = quint32(st.st_mode);
+                c.baseLayer = baseLayer;
+                c.opaque = opaque;
+            }
+            return c;
+        }
+        Change fromNew(Change::Kind kind, int dirFd, const QByteArray &name, const QByteArray &path)
+        {
+            struct stat st;
+            if (!m_detail)
+                return { kind, '/' + path };
+            if (fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+                m_problems.append(QStringLiteral("'/%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+                return { kind, '/' + path };
+            }
+            return described(kind, path, st, -1, false);
+        }
+        Change fromBase(Change::Kind kind, const QByteArray &path, int layer)
+        {
+            struct stat st;
+            if (!m_detail)
+                return { kind, '/' + path };
+            if (!m_base.stat(layer, path, &st)) {
+                m_problems.append(QStringLiteral("'/%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+                return { kind, '/' + path };
+            }
+            return described(kind, path, st, layer, false);
         }
 
     public:
@@ -199,6 +238,7 @@ namespace {
     private:
         const LayerView &m_base;
         bool m_overlay;
+        bool m_detail;
     };
 
 } // namespace
@@ -326,7 +366,7 @@ std::optional<LayerView::Entry> LayerView::find(const QByteArray &path) const
     return found;
 }
 
-Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, const QStringList &baseLayers)
+Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, const QStringList &baseLayers, ChangeDetail detail)
 {
     LayerView base(baseLayers);
     STRATA_TRY(base.open());
@@ -334,7 +374,7 @@ Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, 
     if (root < 0)
         return fail(QStringLiteral("writable layer %1: %2").arg(upper, fs::errorText(errno)));
     QList<Change> out;
-    ChangeWalker walker(base, upperIsOverlay);
+    ChangeWalker walker(base, upperIsOverlay, detail);
     walker.walk(root, {}, base.allLayers(), !upperIsOverlay, out);
     close(root);
     const QStringList problems = walker.m_problems + base.problems();

@@ -58,6 +58,12 @@ struct Change {
     enum class Kind { Added, Changed, Deleted };
     Kind kind;
     QByteArray path; // absolute, "/etc/passwd"
+    // With ChangeDetail::Stat: the entry as it is now (Deleted: as it was below), and for a
+    // Changed or Deleted entry the base layer (index into baseLayers) that held the old one.
+    qint64 size = -1;
+    quint32 mode = 0; // st_mode: type and permissions
+    int baseLayer = -1;
+    bool opaque = false; // a directory that hides everything below it
 
     char letter() const { return kind == Kind::Added ? 'A' : kind == Kind::Changed ? 'C' : 'D'; }
 };
@@ -67,6 +73,8 @@ struct Change {
 // or Deleted, and every directory above a change is Changed. `upper` is either overlay's
 // upper directory (only what it holds can differ from `base`) or, for vfs, the container's
 // whole tree.
-Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, const QStringList &baseLayers);
+// `Stat` also fills in sizes, modes and base layers (a stat per entry: `diff` needs none of it).
+enum class ChangeDetail { Paths, Stat };
+Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, const QStringList &baseLayers, ChangeDetail detail = ChangeDetail::Paths);
 
 } // namespace strata

@@ -1,0 +1,106 @@
+#include "storesnapshot.h"
+
+#include "containerstore.h"
+#include "imagedescription.h"
+#include "imagestore.h"
+#include "layerstore.h"
+#include "store.h"
+#include "storagedriver.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace strata {
+
+const StoreSnapshot::ImageEntry *StoreSnapshot::image(const Digest &id) const
+{
+    for (const ImageEntry &e : images) {
+        if (e.image.id == id)
+            return &e;
+    }
+    return nullptr;
+}
+
+const StoreSnapshot::ContainerEntry *StoreSnapshot::container(const QString &id) const
+{
+    for (const ContainerEntry &e : containers) {
+        if (e.container.config.id == id)
+            return &e;
+    }
+    return nullptr;
+}
+
+Result<StoreSnapshot> StoreSnapshot::take(Store &store)
+{
+    StoreSnapshot snap;
+    snap.root = store.root();
+    snap.driver = store.driver().name();
+    snap.rootless = store.rootless();
+
+    ContainerStore containerStore(store);
+    QStringList containerProblems;
+    auto listedContainers = containerStore.list(&containerProblems);
+    if (!listedContainers)
+        return listedContainers.takeError();
+    snap.problems += containerProblems;
+    QSet<Digest> inUse;
+    QHash<Digest, QStringList> users;
+    for (const Container &c : std::as_const(listedContainers.value())) {
+        inUse.insert(c.config.imageId);
+        users[c.config.imageId].append(c.config.name);
+        ContainerEntry entry { c, containerStore.writableSize(c.config.id) };
+        snap.disk.containers += entry.writableBytes;
+        if (c.state.running())
+            ++snap.disk.activeContainers;
+        else
+            snap.disk.containersReclaimable += entry.writableBytes;
+        snap.containers.append(entry);
+    }
+
+    QStringList imageProblems;
+    auto listedImages = ImageStore(store).list(&imageProblems);
+    if (!listedImages)
+        return listedImages.takeError();
+    snap.problems += imageProblems;
+    const ImageDiskUsage usage = ImageDiskUsage::compute(listedImages.value(), inUse);
+    snap.disk.images = usage.totalSize;
+    snap.disk.imagesReclaimable = usage.reclaimable;
+    snap.disk.activeImages = usage.active;
+
+    LayerStore layerStore(store);
+    for (const ImageDiskUsage::PerImage &row : usage.images) {
+        ImageEntry entry { row.image, ImageDescription::history(row.image), row.size, row.shared, row.unique, users.value(row.image.id) };
+        const QStringList madeBy = ImageDescription::layerInstructions(row.image);
+        Digest parent;
+        for (qsizetype i = 0; i < row.image.layers.size(); ++i) {
+            const ImageLayer &l = row.image.layers[i];
+            auto it = snap.layers.find(l.chainId);
+            if (it == snap.layers.end()) {
+                LayerEntry layer { l.chainId, l.diffId, parent, l.blob, std::max<qint64>(l.size, 0), madeBy[i], {} };
+                it = snap.layers.insert(l.chainId, layer);
+            }
+            it->images.append(row.image.id);
+            parent = l.chainId;
+        }
+        snap.images.append(entry);
+    }
+    std::stable_sort(snap.images.begin(), snap.images.end(), [](const ImageEntry &a, const ImageEntry &b) { return a.image.created > b.image.created; });
+
+    auto volumes = VolumeStore(store).list(true);
+    if (!volumes)
+        snap.problems.append(volumes.error());
+    else
+        snap.volumes = volumes.value();
+    for (const Volume &v : std::as_const(snap.volumes)) {
+        const qint64 size = std::max<qint64>(0, v.size);
+        snap.disk.volumes += size;
+        if (v.usedBy.isEmpty())
+            snap.disk.volumesReclaimable += size;
+        else
+            ++snap.disk.activeVolumes;
+    }
+    return snap;
+}
+
+} // namespace strata

@@ -1,0 +1,263 @@
+#include "layercontents.h"
+
+#include "fsutil.h"
+#include "layerstore.h"
+#include "store.h"
+#include "storagedriver.h"
+
+#include <QMap>
+#include <QSet>
+
+#include <algorithm>
+#include <optional>
+#include <sys/stat.h>
+
+namespace strata {
+
+namespace {
+
+    // The bytes of `path` and of everything below it in `visible` (path -> size).
+    qint64 bytesAtOrBelow(const QMap<QByteArray, qint64> &visible, const QByteArray &path)
+    {
+        qint64 total = visible.value(path, 0);
+        const QByteArray prefix = path + '/';
+        for (auto it = visible.lowerBound(prefix); it != visible.constEnd() && it.key().startsWith(prefix); ++it)
+            total += it.value();
+        return total;
+    }
+
+    void eraseAtOrBelow(QMap<QByteArray, qint64> &visible, const QByteArray &path)
+    {
+        visible.remove(path);
+        const QByteArray prefix = path + '/';
+        auto it = visible.lowerBound(prefix);
+        while (it != visible.end() && it.key().startsWith(prefix))
+            it = visible.erase(it);
+    }
+
+    bool isDirectory(quint32 mode) { return S_ISDIR(mode_t(mode)); }
+
+} // namespace
+
+EfficiencyReport EfficiencyReport::compute(const QList<QList<Change>> &layerChanges, const QList<qint64> &layerSizes)
+{
+    struct Seen {
+        int occurrences = 0;
+        qint64 total = 0;
+        qint64 smallest = -1;
+    };
+    QHash<QByteArray, Seen> seen;
+    QMap<QByteArray, qint64> visible; // the stacked tree so far: non-directories and their sizes
+    for (const QList<Change> &changes : layerChanges) {
+        // dive visits the leaves of each layer's tree: a directory holding other entries of
+        // the same layer is not one.
+        QSet<QByteArray> parents;
+        for (const Change &c : changes) {
+            const qsizetype slash = c.path.lastIndexOf('/');
+            if (slash > 0)
+                parents.insert(c.path.left(slash));
+        }
+        const auto visit = [&](const QByteArray &path, qint64 bytes) {
+            Seen &s = seen[path];
+            ++s.occurrences;
+            s.total += bytes;
+            if (s.smallest < 0 || bytes < s.smallest)
+                s.smallest = bytes;
+        };
+        for (const Change &c : changes) {
+            if (c.kind == Change::Kind::Deleted) {
+                // What a deletion hides is what it wasted: the whole subtree of a directory.
+                visit(c.path, bytesAtOrBelow(visible, c.path));
+                eraseAtOrBelow(visible, c.path);
+                continue;
+            }
+            if (c.opaque) {
+                // An opaque directory hides what lay below it, like a deletion of its contents.
+                const qint64 hidden = bytesAtOrBelow(visible, c.path);
+                if (hidden > 0)
+                    visit(c.path, hidden);
+                eraseAtOrBelow(visible, c.path);
+                continue;
+            }
+            if (isDirectory(c.mode)) {
+                if (!parents.contains(c.path))
+                    visit(c.path, 0);
+                continue;
+            }
+            const qint64 size = std::max<qint64>(c.size, 0);
+            eraseAtOrBelow(visible, c.path); // a file where a directory was
+            visible.insert(c.path, size);
+            visit(c.path, size);
+        }
+    }
+
+    EfficiencyReport report;
+    qint64 smallest = 0;
+    qint64 all = 0;
+    for (auto it = seen.constBegin(); it != seen.constEnd(); ++it) {
+        smallest += it->smallest;
+        all += it->total;
+        if (it->occurrences > 1) {
+            report.inefficiencies.append({ it.key(), it->occurrences, it->total });
+            report.wastedBytes += it->total;
+        }
+    }
+    report.score = all > 0 ? double(smallest) / double(all) : 1.0;
+    for (qsizetype i = 1; i < layerSizes.size(); ++i)
+        report.userSizeBytes += std::max<qint64>(layerSizes[i], 0);
+    std::sort(report.inefficiencies.begin(), report.inefficiencies.end(), [](const EfficiencyReport::Waste &a, const EfficiencyReport::Waste &b) {
+        return a.totalBytes != b.totalBytes ? a.totalBytes > b.totalBytes : a.path < b.path;
+    });
+    return report;
+}
+
+LayerContents::LayerContents(Store &store)
+    : m_store(store)
+{
+}
+
+Result<QStringList> LayerContents::snapshotsTopFirst(const Image &image, int index) const
+{
+    if (index < 0 || index >= image.layers.size())
+        return fail(ErrorCode::NotFound, QStringLiteral("image %1 has no layer %2 (it has %3)").arg(image.displayName()).arg(index).arg(image.layers.size()));
+    LayerStore layers(m_store);
+    QStringList dirs;
+    for (int i = index; i >= 0; --i) {
+        const QString dir = layers.diffDir(image.layers[i].chainId);
+        if (!fs::isDirectory(dir))
+            return fail(ErrorCode::NotFound, QStringLiteral("image %1: the snapshot %2 of layer %3 is missing (run stratactl check)").arg(image.displayName(), m_store.relative(dir)).arg(i));
+        dirs.append(dir);
+    }
+    return dirs;
+}
+
+Result<QList<Change>> LayerContents::changes(const Image &image, int index) const
+{
+    auto dirs = snapshotsTopFirst(image, index);
+    if (!dirs)
+        return dirs.takeError();
+    const StorageDriver &driver = m_store.driver();
+    const QStringList below = driver.viewLayers(dirs->mid(1));
+    auto out = driver.changes(dirs->first(), below, ChangeDetail::Stat);
+    if (!out)
+        return fail(out.takeError(), QStringLiteral("image %1, layer %2: ").arg(image.displayName()).arg(index));
+    return out;
+}
+
+Result<QList<TreeEntry>> LayerContents::mergedTree(const Image &image, int index) const
+{
+    auto dirs = snapshotsTopFirst(image, index);
+    if (!dirs)
+        return dirs.takeError();
+    const QStringList view = m_store.driver().viewLayers(dirs.value());
+    // A view of every snapshot names its layer; a view of the top one alone (vfs) cannot.
+    const bool named = view.size() == dirs->size();
+    LayerView merged(view);
+    STRATA_TRY(merged.open());
+    QList<TreeEntry> out;
+    // Depth first, in name order, so that a directory's entries follow it: one frame per open
+    // directory, never a recursion an untrusted tree could make deep.
+    struct Frame {
+        QByteArray path; // relative, "" for the root
+        QHash<QByteArray, LayerView::Entry> listing;
+        QList<QByteArray> names;
+        qsizetype next = 0;
+    };
+    const auto openFrame = [&](const QByteArray &path, const QList<int> &layers) {
+        Frame f { path, merged.list(path, layers), {}, 0 };
+        for (auto it = f.listing.constBegin(); it != f.listing.constEnd(); ++it) {
+            if (!it->whiteout)
+                f.names.append(it.key());
+        }
+        std::sort(f.names.begin(), f.names.end());
+        return f;
+    };
+    QList<Frame> stack { openFrame(QByteArray(), merged.allLayers()) };
+    while (!stack.isEmpty()) {
+        Frame &top = stack.last();
+        if (top.next == top.names.size()) {
+            stack.removeLast();
+            continue;
+        }
+        const QByteArray name = top.names[top.next++];
+        const LayerView::Entry e = top.listing.value(name);
+        const QByteArray rel = top.path.isEmpty() ? name : top.path + '/' + name;
+        struct stat st;
+        if (!merged.stat(e.layer, rel, &st))
+            return fail(ErrorCode::Io, QStringLiteral("image %1: cannot read '/%2': %3").arg(image.displayName(), QString::fromUtf8(rel), fs::errorText(errno)));
+        out.append({ '/' + rel, S_ISDIR(st.st_mode) ? 0 : qint64(st.st_size), quint32(st.st_mode), named ? index - e.layer : -1 });
+        if (e.isDir) {
+            if (stack.size() >= fs::maxTreeDepth)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("image %1: '/%2' is nested more than %3 levels deep").arg(image.displayName(), QString::fromUtf8(rel)).arg(fs::maxTreeDepth));
+            stack.append(openFrame(rel, e.dirLayers));
+        }
+    }
+    if (!merged.problems().isEmpty())
+        return fail(ErrorCode::Io, QStringLiteral("image %1: cannot read %2").arg(image.displayName(), merged.problems().first()));
+    return out;
+}
+
+Result<EfficiencyReport> LayerContents::efficiency(const Image &image) const
+{
+    QList<QList<Change>> all;
+    QList<qint64> sizes;
+    for (int i = 0; i < image.layers.size(); ++i) {
+        auto c = changes(image, i);
+        if (!c)
+            return c.takeError();
+        all.append(c.value());
+        sizes.append(image.layers[i].size);
+    }
+    return EfficiencyReport::compute(all, sizes);
+}
+
+Result<QList<XrayStep>> LayerContents::xray(const Image &image, const QByteArray &path) const
+{
+    QByteArray rel = path;
+    while (rel.startsWith('/'))
+        rel.remove(0, 1);
+    if (rel.isEmpty() || rel.split('/').contains(".."))
+        return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is not a path inside the image").arg(QString::fromUtf8(path)));
+    const StorageDriver &driver = m_store.driver();
+    QList<XrayStep> steps;
+    std::optional<struct stat> previous;
+    for (int i = 0; i < image.layers.size(); ++i) {
+        auto dirs = snapshotsTopFirst(image, i);
+        if (!dirs)
+            return dirs.takeError();
+        LayerView view(driver.viewLayers(dirs.value()));
+        STRATA_TRY(view.open());
+        std::optional<struct stat> now;
+        bool writtenHere = false;
+        if (auto e = view.find(rel)) {
+            struct stat st;
+            if (view.stat(e->layer, rel, &st)) {
+                now = st;
+                writtenHere = driver.copiesUp() && e->layer == 0 && !S_ISDIR(st.st_mode);
+            }
+        }
+        XrayStep step;
+        step.layer = i;
+        if (now && !previous)
+            step.kind = Change::Kind::Added;
+        else if (!now && previous)
+            step.kind = Change::Kind::Deleted;
+        else if (now && previous
+            && (writtenHere || now->st_mode != previous->st_mode || now->st_uid != previous->st_uid || now->st_gid != previous->st_gid
+                || (!S_ISDIR(now->st_mode) && (now->st_size != previous->st_size || now->st_mtim.tv_sec != previous->st_mtim.tv_sec))))
+            step.kind = Change::Kind::Changed;
+        else {
+            previous = now;
+            continue;
+        }
+        step.size = now ? (S_ISDIR(now->st_mode) ? 0 : qint64(now->st_size)) : -1;
+        step.mode = now ? quint32(now->st_mode) : 0;
+        steps.append(step);
+        previous = now;
+    }
+    if (!steps.isEmpty() && steps.last().kind != Change::Kind::Deleted)
+        steps.last().visible = true;
+    return steps;
+}
+
+} // namespace strata

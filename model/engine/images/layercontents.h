@@ -1,0 +1,70 @@
+#pragma once
+
+#include "imagetypes.h"
+#include "layerview.h"
+#include "result.h"
+
+#include <QByteArray>
+#include <QList>
+
+namespace strata {
+
+class Store;
+
+// dive's measure of an image (its `efficiency` and `wasted space`): a path written by more than
+// one layer, or written and then deleted, costs every version but the smallest.
+struct EfficiencyReport {
+    struct Waste {
+        QByteArray path;
+        int occurrences = 0; // layers that added, changed or deleted it
+        qint64 totalBytes = 0; // the sizes of all its versions (a deletion counts what it hid)
+    };
+    double score = 1.0; // smallest versions / all versions; 1 when nothing is written twice
+    qint64 wastedBytes = 0; // totalBytes over `inefficiencies`
+    qint64 userSizeBytes = 0; // the layers above the base
+    QList<Waste> inefficiencies; // largest first
+
+    double wastedUserPercent() const { return userSizeBytes > 0 ? 100.0 * double(wastedBytes) / double(userSizeBytes) : 0.0; }
+    // From each layer's changes (base first, as LayerContents::changes gives them, with
+    // ChangeDetail::Stat), and each layer's size.
+    static EfficiencyReport compute(const QList<QList<Change>> &layerChanges, const QList<qint64> &layerSizes);
+};
+
+// One layer's part in a path's story (`xray`).
+struct XrayStep {
+    int layer = -1; // index in the image, 0 = base
+    Change::Kind kind = Change::Kind::Added;
+    qint64 size = -1; // the version this layer leaves (-1: deleted)
+    quint32 mode = 0;
+    bool visible = false; // the version the image shows
+};
+
+// An entry of the merged tree up to a layer.
+struct TreeEntry {
+    QByteArray path; // absolute
+    qint64 size = 0;
+    quint32 mode = 0;
+    int layer = -1; // the image layer that provides it; -1 where the driver cannot say (vfs)
+};
+
+// What is inside an image's layers, as dive and the window show it. Layers are immutable, so
+// what this returns for a layer never changes: callers may cache it by chainID.
+// Threads: a view over a shared Store, like ImageStore.
+class LayerContents {
+public:
+    explicit LayerContents(Store &store);
+
+    // Layer `index` (0 = base) of `image` against the layers below it, with sizes and modes.
+    Result<QList<Change>> changes(const Image &image, int index) const;
+    // Every entry visible with layers 0..`index` stacked, depth first in name order.
+    Result<QList<TreeEntry>> mergedTree(const Image &image, int index) const;
+    Result<EfficiencyReport> efficiency(const Image &image) const;
+    // The layers that add, change or delete `path` (absolute), base first.
+    Result<QList<XrayStep>> xray(const Image &image, const QByteArray &path) const;
+
+private:
+    Result<QStringList> snapshotsTopFirst(const Image &image, int index) const;
+    Store &m_store;
+};
+
+} // namespace strata
