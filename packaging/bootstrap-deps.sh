@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing Strata needs on Debian 12, only what is missing.
-# Usage: packaging/bootstrap-deps.sh [--tests]   (--tests adds the peer tools the interop tests use)
+# Usage: packaging/bootstrap-deps.sh [--tests]   (--tests adds the peer tools the interop tests use
+#                                                  and the packaging tools tst_packaging uses)
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools libquazip1-qt6-dev
           libarchive-dev libssl-dev busybox-static zstd xz-utils python3)
 if [[ "${1:-}" == "--tests" ]]; then
     packages+=(docker.io podman netavark skopeo umoci uidmap util-linux) # podman 4.3 will not start without a network backend
+    packages+=(desktop-file-utils appstream dpkg-dev file) # tst_packaging: the validators, and cpack -G DEB (dpkg-shlibdeps)
 fi
 missing=()
 for p in "${packages[@]}"; do
