@@ -1,6 +1,7 @@
 #include "layercli.h"
 
 #include "args.h"
+#include "filemode.h"
 #include "humanize.h"
 #include "imagedescription.h"
 #include "imagestore.h"
@@ -27,27 +28,6 @@ namespace {
             return QStringLiteral("deleted");
         }
         return {};
-    }
-
-    // "drwxr-xr-x", as ls and dive show a mode.
-    QString modeText(quint32 mode)
-    {
-        if (mode == 0)
-            return QStringLiteral("----------");
-        QString s;
-        const mode_t m = mode_t(mode);
-        s += S_ISDIR(m) ? u'd' : S_ISLNK(m) ? u'l' : S_ISCHR(m) ? u'c' : S_ISBLK(m) ? u'b' : S_ISFIFO(m) ? u'p' : u'-';
-        const char *rwx = "rwxrwxrwx";
-        for (int i = 0; i < 9; ++i)
-            s += (m & (0400 >> i)) ? QChar::fromLatin1(rwx[i]) : u'-';
-        const auto special = [&](int at, mode_t bit, char set) {
-            if (m & bit)
-                s[at] = QChar::fromLatin1(s[at] == u'-' ? char(set - 32) : set);
-        };
-        special(3, S_ISUID, 's');
-        special(6, S_ISGID, 's');
-        special(9, S_ISVTX, 't');
-        return s;
     }
 
     QString shortText(const QString &text, int max)
@@ -170,7 +150,7 @@ int LayerCli::layerFiles(const QStringList &args)
             return failWith(command, tree.error());
         TextTable table({ QStringLiteral("MODE"), QStringLiteral("SIZE"), QStringLiteral("LAYER"), QStringLiteral("PATH") });
         for (const TreeEntry &e : std::as_const(tree.value()))
-            table.add({ modeText(e.mode), humanize::size(e.size), e.layer < 0 ? QStringLiteral("-") : QString::number(e.layer), QString::fromUtf8(e.path) });
+            table.add({ modeString(e.mode), humanize::size(e.size), e.layer < 0 ? QStringLiteral("-") : QString::number(e.layer), QString::fromUtf8(e.path) });
         m_out << table.render();
         return 0;
     }
@@ -179,7 +159,7 @@ int LayerCli::layerFiles(const QStringList &args)
         return failWith(command, changes.error());
     TextTable table({ QStringLiteral("KIND"), QStringLiteral("MODE"), QStringLiteral("SIZE"), QStringLiteral("PATH") });
     for (const Change &c : std::as_const(changes.value()))
-        table.add({ kindWord(c), modeText(c.mode), humanize::size(std::max<qint64>(c.size, 0)), QString::fromUtf8(c.path) });
+        table.add({ kindWord(c), modeString(c.mode), humanize::size(std::max<qint64>(c.size, 0)), QString::fromUtf8(c.path) });
     m_out << table.render();
     return 0;
 }
@@ -233,7 +213,7 @@ int LayerCli::xray(const QStringList &args)
     for (const XrayStep &s : std::as_const(steps.value())) {
         const QString &by = madeBy[s.layer];
         Change c { s.kind, {} };
-        table.add({ QString::number(s.layer), kindWord(c), s.size < 0 ? QStringLiteral("-") : modeText(s.mode), s.size < 0 ? QStringLiteral("-") : humanize::size(s.size),
+        table.add({ QString::number(s.layer), kindWord(c), s.size < 0 ? QStringLiteral("-") : modeString(s.mode), s.size < 0 ? QStringLiteral("-") : humanize::size(s.size),
             s.visible ? QStringLiteral("yes") : QString(), shortText(by, 50) });
     }
     m_out << table.render();

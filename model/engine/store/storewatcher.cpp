@@ -20,12 +20,14 @@ namespace {
 StoreWatcher::StoreWatcher(Store &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_coalesce(new QTimer(this))
+    , m_poll(new QTimer(this))
 {
-    m_coalesce.setSingleShot(true);
-    m_coalesce.setInterval(coalesceMs);
-    connect(&m_coalesce, &QTimer::timeout, this, &StoreWatcher::compare);
-    m_poll.setInterval(pollMs);
-    connect(&m_poll, &QTimer::timeout, this, &StoreWatcher::compare);
+    m_coalesce->setSingleShot(true);
+    m_coalesce->setInterval(coalesceMs);
+    connect(m_coalesce, &QTimer::timeout, this, &StoreWatcher::compare);
+    m_poll->setInterval(pollMs);
+    connect(m_poll, &QTimer::timeout, this, &StoreWatcher::compare);
 }
 
 StoreWatcher::~StoreWatcher()
@@ -43,7 +45,7 @@ Status StoreWatcher::start()
 {
     for (ChangeScope s : { ChangeScope::Any, ChangeScope::Images, ChangeScope::Containers, ChangeScope::Volumes })
         m_seen[size_t(s)] = m_store.lock().changeCounter(s);
-    m_poll.start();
+    m_poll->start();
     m_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (m_fd < 0)
         return {}; // polling alone: changes still show, within a second
@@ -63,8 +65,8 @@ void StoreWatcher::fileEvent()
     alignas(inotify_event) char buf[4096];
     while (read(m_fd, buf, sizeof buf) > 0) {
     }
-    if (!m_coalesce.isActive())
-        m_coalesce.start();
+    if (!m_coalesce->isActive())
+        m_coalesce->start();
 }
 
 void StoreWatcher::compare()

@@ -19,8 +19,10 @@ class Store;
 // counters to say which part changed. Bursts (a load writing many times) are coalesced into
 // one signal per part. Where inotify is unavailable it polls the counters every second.
 //
-// Lives in the thread whose event loop drives it (the GUI thread, typically); it only reads
-// the counters, so the Store it watches may be used by other threads meanwhile.
+// Lives in the thread whose event loop drives it (a thread of its own in the window, so that
+// reading the counters never waits on the GUI thread); it only reads the counters, so the Store
+// it watches may be used by other threads meanwhile. Create it, moveToThread(), then start()
+// in that thread.
 class StoreWatcher : public QObject {
     Q_OBJECT
 public:
@@ -44,8 +46,9 @@ private:
     Store &m_store;
     int m_fd = -1;
     QSocketNotifier *m_notifier = nullptr;
-    QTimer m_coalesce; // a burst of writes ends in one comparison
-    QTimer m_poll; // the fallback when inotify cannot watch, and a safety net beside it
+    // Children, so that moveToThread() takes them along.
+    QTimer *m_coalesce; // a burst of writes ends in one comparison
+    QTimer *m_poll; // the fallback when inotify cannot watch, and a safety net beside it
     std::array<quint64, 4> m_seen {};
 };
 
