@@ -4,6 +4,7 @@
 #include "containercli.h"
 #include "containerstore.h"
 #include "layercli.h"
+#include "pruner.h"
 #include "volumestore.h"
 
 #include "humanize.h"
@@ -55,6 +56,8 @@ Commands:
                                 a root filesystem tar or directory as a one-layer image
   check [--repair]              report every inconsistency in the store; --repair fixes
                                 what it can
+  container prune               remove every container that is not running
+  image prune                   remove every dangling image (no tag, no container)
 )";
 
     QString createdText(const QString &iso)
@@ -161,6 +164,20 @@ int Cli::run(const QStringList &arguments)
     ContainerCli containerCli(store, m_out, m_err);
     if (ContainerCli::handles(command))
         return containerCli.run(command, args);
+    if ((command == QLatin1String("container") || command == QLatin1String("image")) && args.value(0) == QLatin1String("prune")) {
+        args.removeFirst();
+        if (!parse({ QStringLiteral("-f"), QStringLiteral("--force") }, {}, 0, 0))
+            return 2;
+        Pruner pruner(store);
+        auto lines = command == QLatin1String("container") ? pruner.pruneContainers() : pruner.pruneImages();
+        if (!lines)
+            return failWith(lines.error());
+        if (lines->isEmpty())
+            m_out << (command == QLatin1String("container") ? "Nothing to prune: no stopped containers.\n" : "Nothing to prune: no dangling images.\n");
+        for (const QString &line : std::as_const(lines.value()))
+            m_out << line << '\n';
+        return 0;
+    }
     if (LayerCli::handles(command))
         return LayerCli(store, m_out, m_err).run(command, args);
 

@@ -152,49 +152,12 @@ Result<QList<TreeEntry>> LayerContents::mergedTree(const Image &image, int index
     const QStringList view = m_store.driver().viewLayers(dirs.value());
     // A view of every snapshot names its layer; a view of the top one alone (vfs) cannot.
     const bool named = view.size() == dirs->size();
-    LayerView merged(view);
-    STRATA_TRY(merged.open());
-    QList<TreeEntry> out;
-    // Depth first, in name order, so that a directory's entries follow it: one frame per open
-    // directory, never a recursion an untrusted tree could make deep.
-    struct Frame {
-        QByteArray path; // relative, "" for the root
-        QHash<QByteArray, LayerView::Entry> listing;
-        QList<QByteArray> names;
-        qsizetype next = 0;
-    };
-    const auto openFrame = [&](const QByteArray &path, const QList<int> &layers) {
-        Frame f { path, merged.list(path, layers), {}, 0 };
-        for (auto it = f.listing.constBegin(); it != f.listing.constEnd(); ++it) {
-            if (!it->whiteout)
-                f.names.append(it.key());
-        }
-        std::sort(f.names.begin(), f.names.end());
-        return f;
-    };
-    QList<Frame> stack { openFrame(QByteArray(), merged.allLayers()) };
-    while (!stack.isEmpty()) {
-        Frame &top = stack.last();
-        if (top.next == top.names.size()) {
-            stack.removeLast();
-            continue;
-        }
-        const QByteArray name = top.names[top.next++];
-        const LayerView::Entry e = top.listing.value(name);
-        const QByteArray rel = top.path.isEmpty() ? name : top.path + '/' + name;
-        struct stat st;
-        if (!merged.stat(e.layer, rel, &st))
-            return fail(ErrorCode::Io, QStringLiteral("image %1: cannot read '/%2': %3").arg(image.displayName(), QString::fromUtf8(rel), fs::errorText(errno)));
-        out.append({ '/' + rel, S_ISDIR(st.st_mode) ? 0 : qint64(st.st_size), quint32(st.st_mode), named ? index - e.layer : -1 });
-        if (e.isDir) {
-            if (stack.size() >= fs::maxTreeDepth)
-                return fail(ErrorCode::InvalidInput, QStringLiteral("image %1: '/%2' is nested more than %3 levels deep").arg(image.displayName(), QString::fromUtf8(rel)).arg(fs::maxTreeDepth));
-            stack.append(openFrame(rel, e.dirLayers));
-        }
-    }
-    if (!merged.problems().isEmpty())
-        return fail(ErrorCode::Io, QStringLiteral("image %1: cannot read %2").arg(image.displayName(), merged.problems().first()));
-    return out;
+    auto entries = strata::mergedTree(view);
+    if (!entries)
+        return fail(entries.takeError(), QStringLiteral("image %1: ").arg(image.displayName()));
+    for (TreeEntry &e : entries.value())
+        e.layer = named ? index - e.layer : -1;
+    return entries;
 }
 
 Result<EfficiencyReport> LayerContents::efficiency(const Image &image) const

@@ -39,14 +39,6 @@ struct XrayStep {
     bool visible = false; // the version the image shows
 };
 
-// An entry of the merged tree up to a layer.
-struct TreeEntry {
-    QByteArray path; // absolute
-    qint64 size = 0;
-    quint32 mode = 0;
-    int layer = -1; // the image layer that provides it; -1 where the driver cannot say (vfs)
-};
-
 // What is inside an image's layers, as dive and the window show it. Layers are immutable, so
 // what this returns for a layer never changes: callers may cache it by chainID.
 // Threads: a view over a shared Store, like ImageStore.
@@ -56,7 +48,8 @@ public:
 
     // Layer `index` (0 = base) of `image` against the layers below it, with sizes and modes.
     Result<QList<Change>> changes(const Image &image, int index) const;
-    // Every entry visible with layers 0..`index` stacked, depth first in name order.
+    // Every entry visible with layers 0..`index` stacked, depth first in name order; each
+    // entry's `layer` is the image layer providing it, -1 where the driver cannot say (vfs).
     Result<QList<TreeEntry>> mergedTree(const Image &image, int index) const;
     Result<EfficiencyReport> efficiency(const Image &image) const;
     // The layers that add, change or delete `path` (absolute), base first.

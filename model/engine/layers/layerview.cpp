@@ -384,4 +384,51 @@ Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, 
     return out;
 }
 
+Result<QList<TreeEntry>> mergedTree(const QStringList &layersTopFirst)
+{
+    LayerView merged(layersTopFirst);
+    STRATA_TRY(merged.open());
+    QList<TreeEntry> out;
+    // Depth first, in name order, so that a directory's entries follow it: one frame per open
+    // directory, never a recursion an untrusted tree could make deep.
+    struct Frame {
+        QByteArray path; // relative, "" for the root
+        QHash<QByteArray, LayerView::Entry> listing;
+        QList<QByteArray> names;
+        qsizetype next = 0;
+    };
+    const auto openFrame = [&](const QByteArray &path, const QList<int> &layers) {
+        Frame f { path, merged.list(path, layers), {}, 0 };
+        for (auto it = f.listing.constBegin(); it != f.listing.constEnd(); ++it) {
+            if (!it->whiteout)
+                f.names.append(it.key());
+        }
+        std::sort(f.names.begin(), f.names.end());
+        return f;
+    };
+    QList<Frame> stack { openFrame(QByteArray(), merged.allLayers()) };
+    while (!stack.isEmpty()) {
+        Frame &top = stack.last();
+        if (top.next == top.names.size()) {
+            stack.removeLast();
+            continue;
+        }
+        const QByteArray name = top.names[top.next++];
+        const LayerView::Entry e = top.listing.value(name);
+        const QByteArray rel = join(top.path, name);
+        struct stat st;
+        if (!merged.stat(e.layer, rel, &st))
+            return fail(ErrorCode::Io, QStringLiteral("cannot read '/%1': %2").arg(QString::fromUtf8(rel), fs::errorText(errno)));
+        out.append({ '/' + rel, S_ISDIR(st.st_mode) ? 0 : qint64(st.st_size), quint32(st.st_mode), e.layer });
+        if (e.isDir) {
+            if (stack.size() >= fs::maxTreeDepth)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("'/%1' is nested more than %2 levels deep").arg(QString::fromUtf8(rel)).arg(fs::maxTreeDepth));
+            stack.append(openFrame(rel, e.dirLayers));
+        }
+    }
+    if (!merged.problems().isEmpty())
+        return fail(ErrorCode::Io, QStringLiteral("cannot read %1").arg(merged.problems().first()));
+    return out;
+}
+
 } // namespace strata

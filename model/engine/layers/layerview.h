@@ -77,4 +77,17 @@ struct Change {
 enum class ChangeDetail { Paths, Stat };
 Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, const QStringList &baseLayers, ChangeDetail detail = ChangeDetail::Paths);
 
+// An entry of a merged view.
+struct TreeEntry {
+    QByteArray path; // absolute
+    qint64 size = 0;
+    quint32 mode = 0;
+    int layer = -1; // which of the view's layers provides it (0 = top)
+};
+
+// Every entry visible in the view of `layersTopFirst`, depth first in name order (a directory's
+// entries right after it): an image's files up to a layer, or a container's whole filesystem
+// with each entry marked by the layer it comes from.
+Result<QList<TreeEntry>> mergedTree(const QStringList &layersTopFirst);
+
 } // namespace strata
