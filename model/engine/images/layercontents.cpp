@@ -160,6 +160,22 @@ Result<QList<TreeEntry>> LayerContents::mergedTree(const Image &image, int index
     return entries;
 }
 
+Result<FileVersion> LayerContents::readFile(const Image &image, int index, const QByteArray &path, qint64 maxBytes) const
+{
+    auto dirs = snapshotsTopFirst(image, index);
+    if (!dirs)
+        return dirs.takeError();
+    const QStringList view = m_store.driver().viewLayers(dirs.value());
+    auto version = readVisibleFile(view, path, maxBytes);
+    if (!version)
+        return fail(version.takeError(), QStringLiteral("image %1, layer %2: ").arg(image.displayName()).arg(index));
+    if (view.size() == dirs->size() && version->layer >= 0)
+        version->layer = index - version->layer;
+    else
+        version->layer = -1;
+    return version;
+}
+
 Result<EfficiencyReport> LayerContents::efficiency(const Image &image) const
 {
     QList<QList<Change>> all;

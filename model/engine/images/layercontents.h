@@ -52,6 +52,8 @@ public:
     // entry's `layer` is the image layer providing it, -1 where the driver cannot say (vfs).
     Result<QList<TreeEntry>> mergedTree(const Image &image, int index) const;
     Result<EfficiencyReport> efficiency(const Image &image) const;
+    // The version of `path` visible with layers 0..`index` stacked (its first `maxBytes`).
+    Result<FileVersion> readFile(const Image &image, int index, const QByteArray &path, qint64 maxBytes) const;
     // The layers that add, change or delete `path` (absolute), base first.
     Result<QList<XrayStep>> xray(const Image &image, const QByteArray &path) const;
 

@@ -4,6 +4,7 @@
 #include "fsutil.h"
 
 #include <QFile>
+#include <QScopeGuard>
 #include <QSet>
 
 #include <algorithm>
@@ -428,6 +429,63 @@ Result<QList<TreeEntry>> mergedTree(const QStringList &layersTopFirst)
     }
     if (!merged.problems().isEmpty())
         return fail(ErrorCode::Io, QStringLiteral("cannot read %1").arg(merged.problems().first()));
+    return out;
+}
+
+Result<FileVersion> readVisibleFile(const QStringList &layersTopFirst, const QByteArray &path, qint64 maxBytes)
+{
+    QByteArray rel = path;
+    while (rel.startsWith('/'))
+        rel.remove(0, 1);
+    if (rel.isEmpty() || rel.split('/').contains(".."))
+        return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is not a path inside the view").arg(QString::fromUtf8(path)));
+    LayerView view(layersTopFirst);
+    STRATA_TRY(view.open());
+    FileVersion out;
+    const auto found = view.find(rel);
+    if (!found)
+        return out;
+    struct stat st;
+    if (!view.stat(found->layer, rel, &st))
+        return fail(ErrorCode::Io, QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+    out.exists = true;
+    out.mode = quint32(st.st_mode);
+    out.size = qint64(st.st_size);
+    out.layer = found->layer;
+    const int root = ::open(QFile::encodeName(layersTopFirst[found->layer]).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return fail(ErrorCode::Io, QStringLiteral("layer snapshot %1: %2").arg(layersTopFirst[found->layer], fs::errorText(errno)));
+    const auto closeRoot = qScopeGuard([root] { close(root); });
+    if (S_ISLNK(st.st_mode)) {
+        const qsizetype slash = rel.lastIndexOf('/');
+        const int dir = fs::openBeneath(root, slash < 0 ? QByteArray() : rel.left(slash), O_RDONLY | O_DIRECTORY);
+        if (dir < 0)
+            return fail(ErrorCode::Io, QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+        char target[4096];
+        const ssize_t n = readlinkat(dir, rel.mid(slash + 1).constData(), target, sizeof target);
+        close(dir);
+        if (n >= 0)
+            out.linkTarget = QByteArray(target, n);
+        return out;
+    }
+    if (!S_ISREG(st.st_mode))
+        return out;
+    const int fd = fs::openBeneath(root, rel, O_RDONLY);
+    if (fd < 0)
+        return fail(ErrorCode::Io, QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
+    out.head.resize(qsizetype(std::min<qint64>(maxBytes, out.size)));
+    qsizetype got = 0;
+    while (got < out.head.size()) {
+        const ssize_t n = ::read(fd, out.head.data() + got, size_t(out.head.size() - got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += n;
+    }
+    close(fd);
+    out.head.truncate(got);
+    out.truncated = out.size > got;
     return out;
 }
 

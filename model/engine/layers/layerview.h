@@ -90,4 +90,16 @@ struct TreeEntry {
 // with each entry marked by the layer it comes from.
 Result<QList<TreeEntry>> mergedTree(const QStringList &layersTopFirst);
 
+// The first bytes of a file as a view shows it (a symbolic link: its target, not followed).
+struct FileVersion {
+    bool exists = false;
+    quint32 mode = 0;
+    qint64 size = 0;
+    int layer = -1; // which of the view's layers provides it (0 = top)
+    QByteArray head; // at most the bytes asked for
+    bool truncated = false;
+    QByteArray linkTarget;
+};
+Result<FileVersion> readVisibleFile(const QStringList &layersTopFirst, const QByteArray &path, qint64 maxBytes);
+
 } // namespace strata

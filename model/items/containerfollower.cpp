@@ -1,0 +1,119 @@
+#include "containerfollower.h"
+
+#include "containerstore.h"
+#include "imagedescription.h"
+#include "imagestore.h"
+#include "store.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+
+namespace strata {
+
+namespace {
+
+    // Everything that touches the disk: made, run and deleted in the follower's thread.
+    class FollowWorker : public QObject {
+    public:
+        FollowWorker(std::shared_ptr<Store> store, const QString &id, ContainerFollower *follower)
+            : m_store(std::move(store))
+            , m_id(id)
+            , m_follower(follower)
+        {
+        }
+
+        void begin()
+        {
+            ContainerStore containers(*m_store);
+            auto c = containers.resolve(m_id);
+            if (!c) {
+                report([msg = c.error()](ContainerFollower *f) { Q_EMIT f->failed(msg); });
+                return;
+            }
+            auto base = containers.baseLayers(c->config);
+            if (!base) {
+                report([msg = base.error()](ContainerFollower *f) { Q_EMIT f->failed(msg); });
+                return;
+            }
+            // Names for the layers under the writable one: the init layer, then the image's.
+            QStringList names { QCoreApplication::translate("strata::ContainerFollower", "the init layer") };
+            if (auto image = ImageStore(*m_store).resolve(c->config.imageId.toString())) {
+                const QStringList made = ImageDescription::layerInstructions(image.value());
+                for (qsizetype i = image->layers.size() - 1; i >= 0; --i)
+                    names.append(QCoreApplication::translate("strata::ContainerFollower", "layer %1 (%2)").arg(i).arg(made.value(i).simplified().left(60)));
+            }
+            report([names](ContainerFollower *f) { Q_EMIT f->layersKnown(names); });
+
+            m_log = std::make_unique<ContainerLog>(containers.logPath(c->config.id));
+            if (m_log->open()) {
+                m_logTimer = new QTimer(this);
+                connect(m_logTimer, &QTimer::timeout, this, [this] { readLog(); });
+                m_logTimer->start(250);
+                readLog();
+            }
+            if (!m_store->driver().copiesUp())
+                return; // vfs: the writable layer is a whole copy; nothing is copied up to watch
+            m_watcher = new ChangeWatcher(containers.upperDir(c->config.id), base.value(), this);
+            connect(m_watcher, &ChangeWatcher::changed, this, [this](const ChangeEvent &e) { report([e](ContainerFollower *f) { Q_EMIT f->changed(e); }); });
+            connect(m_watcher, &ChangeWatcher::overflowed, this, [this] { report([](ContainerFollower *f) { Q_EMIT f->overflowed(); }); });
+            if (Status s = m_watcher->start(); !s)
+                report([msg = s.error()](ContainerFollower *f) { Q_EMIT f->failed(msg); });
+        }
+
+    private:
+        template <typename F>
+        void report(F f)
+        {
+            // The follower lives in the GUI thread and deletes this worker (blocking) before
+            // it goes, so the pointer is good whenever a queued call runs.
+            ContainerFollower *target = m_follower;
+            QMetaObject::invokeMethod(target, [target, f] { f(target); }, Qt::QueuedConnection);
+        }
+
+        void readLog()
+        {
+            auto lines = m_log->readNew();
+            if (lines && !lines->isEmpty())
+                report([entries = lines.value()](ContainerFollower *f) { Q_EMIT f->logged(entries); });
+        }
+
+        std::shared_ptr<Store> m_store;
+        QString m_id;
+        ContainerFollower *m_follower;
+        std::unique_ptr<ContainerLog> m_log;
+        QTimer *m_logTimer = nullptr;
+        ChangeWatcher *m_watcher = nullptr;
+    };
+
+} // namespace
+
+ContainerFollower::ContainerFollower(std::shared_ptr<Store> store, const QString &containerId, QObject *parent)
+    : QObject(parent)
+    , m_store(std::move(store))
+    , m_id(containerId)
+{
+    m_thread.setObjectName(QStringLiteral("strata-follow-") + containerId.left(12));
+}
+
+ContainerFollower::~ContainerFollower()
+{
+    if (m_worker) {
+        QObject *w = m_worker;
+        QMetaObject::invokeMethod(w, [w] { delete w; }, Qt::BlockingQueuedConnection);
+    }
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void ContainerFollower::start()
+{
+    if (m_worker)
+        return;
+    m_thread.start();
+    auto *worker = new FollowWorker(m_store, m_id, this);
+    worker->moveToThread(&m_thread);
+    m_worker = worker;
+    QMetaObject::invokeMethod(worker, [worker] { worker->begin(); }, Qt::QueuedConnection);
+}
+
+} // namespace strata

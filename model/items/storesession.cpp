@@ -1,0 +1,152 @@
+#include "storesession.h"
+
+#include "store.h"
+#include "storeopen.h"
+#include "storewatcher.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace strata {
+
+namespace {
+    struct Opened {
+        std::shared_ptr<Store> store;
+        QString error;
+    };
+    struct Taken {
+        std::optional<StoreSnapshot> snapshot;
+        QString error;
+    };
+}
+
+StoreSession::StoreSession(QObject *parent)
+    : QObject(parent)
+{
+    m_watchThread.setObjectName(QStringLiteral("strata-store-watcher"));
+    m_watchThread.start();
+}
+
+StoreSession::~StoreSession()
+{
+    stopWatching();
+    m_watchThread.quit();
+    m_watchThread.wait();
+}
+
+void StoreSession::open(const QString &root)
+{
+    stopWatching();
+    const quint64 generation = ++m_generation;
+    m_store.reset();
+    m_hasSnapshot = false;
+    m_snapshot = {};
+    m_root = root;
+    QtConcurrent::run([root] {
+        Store::Options o;
+        o.root = root;
+        auto store = openStore(o);
+        Opened out;
+        if (store)
+            out.store = std::shared_ptr<Store>(std::move(store).value());
+        else
+            out.error = store.error();
+        return out;
+    }).then(this, [this, generation](const Opened &out) {
+        if (generation != m_generation)
+            return; // another open() came after this one
+        if (!out.store) {
+            Q_EMIT openFailed(out.error);
+            return;
+        }
+        m_store = out.store;
+        m_root = m_store->root();
+        startWatching();
+        Q_EMIT opened();
+        refresh();
+    });
+}
+
+void StoreSession::startWatching()
+{
+    m_watcher = new StoreWatcher(*m_store);
+    m_watcher->moveToThread(&m_watchThread);
+    connect(m_watcher, &StoreWatcher::changed, this, &StoreSession::refresh, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_watcher, [w = m_watcher] { (void)w->start(); }, Qt::QueuedConnection);
+}
+
+void StoreSession::stopWatching()
+{
+    if (!m_watcher)
+        return;
+    StoreWatcher *w = m_watcher;
+    m_watcher = nullptr;
+    disconnect(w, nullptr, this, nullptr);
+    // Deleted in its own thread; the lambda's copy of the store keeps it alive until then.
+    auto store = m_store;
+    QMetaObject::invokeMethod(w, [w, store] { delete w; }, Qt::BlockingQueuedConnection);
+}
+
+void StoreSession::refresh()
+{
+    if (!m_store)
+        return;
+    if (m_refreshing) {
+        m_refreshPending = true;
+        return;
+    }
+    m_refreshing = true;
+    m_refreshPending = false;
+    const quint64 generation = m_generation;
+    auto store = m_store;
+    QtConcurrent::run([store] {
+        Taken out;
+        auto snap = StoreSnapshot::take(*store);
+        if (snap)
+            out.snapshot = std::move(snap).value();
+        else
+            out.error = snap.error();
+        return out;
+    }).then(this, [this, generation](const Taken &out) {
+        if (generation != m_generation)
+            return;
+        m_refreshing = false;
+        if (out.snapshot) {
+            m_snapshot = *out.snapshot;
+            m_hasSnapshot = true;
+            Q_EMIT snapshotChanged();
+        } else {
+            Q_EMIT snapshotFailed(out.error);
+        }
+        if (m_refreshPending)
+            refresh();
+    });
+}
+
+Job *StoreSession::startJob(const QString &title, Job::Work work)
+{
+    if (!m_store)
+        return nullptr;
+    auto *job = new Job(title, m_store, std::move(work), this);
+    m_jobs.append(job);
+    connect(job, &Job::finished, this, [this, job] {
+        m_jobs.removeAll(job);
+        Q_EMIT jobFinished(job);
+        refresh();
+        job->deleteLater();
+    });
+    Q_EMIT jobStarted(job);
+    job->start();
+    return job;
+}
+
+QList<Job *> StoreSession::runningJobs() const
+{
+    QList<Job *> out;
+    for (const QPointer<Job> &j : m_jobs) {
+        if (j)
+            out.append(j.data());
+    }
+    return out;
+}
+
+} // namespace strata

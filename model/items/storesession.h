@@ -1,0 +1,69 @@
+#pragma once
+
+#include "job.h"
+#include "storesnapshot.h"
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+
+#include <memory>
+
+namespace strata {
+
+class Store;
+class StoreWatcher;
+
+// The window's hold on one data root: the opened Store (shared with the workers that use it),
+// the latest StoreSnapshot, and the jobs running on it. Everything that touches the disk runs
+// on a worker thread; results come back as values and are swapped in here. A StoreWatcher in a
+// thread of its own notices changes from any process and a new snapshot follows within
+// a second.
+class StoreSession : public QObject {
+    Q_OBJECT
+public:
+    explicit StoreSession(QObject *parent = nullptr);
+    ~StoreSession() override;
+
+    // Opens (creating it if needed) the store at `root`, or the default one when empty.
+    // Emits opened() or openFailed().
+    void open(const QString &root);
+    bool isOpen() const { return bool(m_store); }
+    QString root() const { return m_root; }
+    std::shared_ptr<Store> store() const { return m_store; }
+
+    const StoreSnapshot &snapshot() const { return m_snapshot; }
+    bool hasSnapshot() const { return m_hasSnapshot; }
+    // Takes a new snapshot (coalesced: one at a time, one more if asked meanwhile).
+    void refresh();
+
+    // Runs `work` on the store; a snapshot follows its end. The job belongs to the session.
+    Job *startJob(const QString &title, Job::Work work);
+    QList<Job *> runningJobs() const;
+
+Q_SIGNALS:
+    void opened();
+    void openFailed(const QString &message);
+    void snapshotChanged();
+    void snapshotFailed(const QString &message);
+    void jobStarted(strata::Job *job);
+    void jobFinished(strata::Job *job);
+
+private:
+    void stopWatching();
+    void startWatching();
+
+    std::shared_ptr<Store> m_store;
+    QString m_root;
+    quint64 m_generation = 0; // which open() a result belongs to
+    StoreSnapshot m_snapshot;
+    bool m_hasSnapshot = false;
+    bool m_refreshing = false;
+    bool m_refreshPending = false;
+    QThread m_watchThread;
+    StoreWatcher *m_watcher = nullptr; // lives in m_watchThread
+    QList<QPointer<Job>> m_jobs;
+};
+
+} // namespace strata

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "layermapgeometry.h"
+
+#include <QAbstractScrollArea>
+#include <QPointer>
+
+class QPainter;
+
+namespace strata {
+
+// The layer map: every image a column, its layers stacked bottom-up from the base, a layer
+// shared by k images one block across their k columns, history entries without a layer as thin
+// dashed bands, containers as hatched writable blocks on their image. Painted from a
+// LayerMapGeometry, which hit-testing reads too. Zoom (Ctrl+wheel, +/-), pan (drag, scroll),
+// fit; arrows move between blocks, Enter opens one.
+class LayerMapWidget : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    struct Selection {
+        enum class Kind { None, Image, Layer, Container };
+        Kind kind = Kind::None;
+        Digest imageId; // Image; for a Layer, the column it was picked in
+        Digest chainId; // Layer
+        QString containerId; // Container
+        bool operator==(const Selection &o) const
+        {
+            return kind == o.kind && imageId == o.imageId && chainId == o.chainId && containerId == o.containerId;
+        }
+    };
+
+    explicit LayerMapWidget(QWidget *parent = nullptr);
+
+    void setInput(const LayerMapInput &input);
+    void setScale(LayerMapGeometry::Scale scale);
+    LayerMapGeometry::Scale scale() const { return m_options.scale; }
+    const LayerMapGeometry &geometry() const { return m_geometry; }
+    // Shown instead of the map when there are no images.
+    void setEmptyText(const QString &text);
+
+    Selection selection() const { return m_selection; }
+    void select(const Selection &selection);
+    void selectImage(const Digest &imageId);
+
+    qreal zoom() const { return m_zoom; }
+    void setZoom(qreal zoom, const QPointF &anchor = QPointF(-1, -1));
+    void zoomIn();
+    void zoomOut();
+    void fit();
+
+    // The whole map at 1:1, for PNG and SVG export and screenshots.
+    void render(QPainter &painter) const;
+    QSize mapSize() const { return m_geometry.size().toSize(); }
+
+    // The map point under a viewport position.
+    QPointF toMap(const QPoint &viewportPos) const;
+    QPoint toViewport(const QPointF &mapPos) const;
+
+Q_SIGNALS:
+    void selectionChanged(const strata::LayerMapWidget::Selection &selection);
+    // Enter or double-click on a block: open its files (a layer) or its feed (a container).
+    void activated(const strata::LayerMapWidget::Selection &selection);
+    void contextMenuRequested(const strata::LayerMapWidget::Selection &selection, const QPoint &globalPos);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    QRect mapArea() const; // the viewport between the header and the legend
+    QPointF origin() const; // where the map's (0, 0) is in the viewport
+    void rebuild();
+    void updateScrollBars();
+    Selection selectionAt(const QPointF &mapPos) const;
+    QString toolTipFor(int block) const;
+    void moveSelection(int dx, int dy);
+
+    void drawBlock(QPainter &p, int index) const;
+    void drawBand(QPainter &p, int index) const;
+    void drawContainer(QPainter &p, int index) const;
+    void drawLabels(QPainter &p) const;
+    void drawLegend(QPainter &p) const;
+    bool isSelected(int block) const;
+    bool isRelated(int block) const; // part of the selection's stack or sharing images
+
+    LayerMapInput m_input;
+    LayerMapGeometry::Options m_options;
+    LayerMapGeometry m_geometry;
+    Selection m_selection;
+    int m_hover = -1;
+    qreal m_zoom = 1.0;
+    bool m_fitted = true; // follow the window's size until the user zooms
+    QString m_emptyText;
+    QPoint m_dragFrom;
+    QPoint m_dragScroll;
+    bool m_dragging = false;
+};
+
+} // namespace strata

@@ -1,0 +1,380 @@
+#include "layerpage.h"
+
+#include "filetree.h"
+#include "filetreemodel.h"
+#include "formhelpers.h"
+#include "layercontents.h"
+#include "storesession.h"
+#include "textdiff.h"
+
+#include <QCheckBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTreeView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <sys/stat.h>
+
+namespace strata {
+
+namespace {
+    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
+
+    struct Loaded {
+        FileTree tree;
+        QString error;
+        bool ok = false;
+    };
+    struct Preview {
+        QString text;
+        QString error;
+    };
+    struct Xray {
+        QList<XrayStep> steps;
+        QString error;
+        bool ok = false;
+    };
+
+    QString kindWord(Change::Kind kind)
+    {
+        switch (kind) {
+        case Change::Kind::Added:
+            return LayerPage::tr("added");
+        case Change::Kind::Changed:
+            return LayerPage::tr("modified");
+        case Change::Kind::Deleted:
+            return LayerPage::tr("deleted");
+        }
+        return {};
+    }
+}
+
+LayerPage::LayerPage(StoreSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    m_title = form::title(this);
+    m_subtitle = form::subtitle(this);
+    layout->addWidget(m_title);
+    layout->addWidget(m_subtitle);
+    QFormLayout *f = form::layout();
+    m_size = form::addRow(f, tr("Size"));
+    m_images = form::addRow(f, tr("Images"));
+    m_diffId = form::addRow(f, tr("diffID"));
+    m_chain = form::addRow(f, tr("chainID"));
+    m_blob = form::addRow(f, tr("Blob"));
+    layout->addLayout(f);
+
+    m_tabs = new QTabWidget(this);
+    layout->addWidget(m_tabs, 1);
+
+    // Files
+    auto *files = new QWidget;
+    auto *fl = new QVBoxLayout(files);
+    fl->setContentsMargins(0, 6, 0, 0);
+    auto *bar = new QHBoxLayout;
+    m_filter = new QLineEdit(files);
+    m_filter->setPlaceholderText(tr("Filter files…"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(tr("Filter files"));
+    m_aggregated = new QCheckBox(tr("&Aggregated up to this layer"), files);
+    m_aggregated->setToolTip(tr("Show everything visible with this layer and the ones below it stacked, each file marked with the layer it comes from"));
+    bar->addWidget(m_filter, 1);
+    bar->addWidget(m_aggregated);
+    fl->addLayout(bar);
+    m_summary = new QLabel(files);
+    m_summary->setForegroundRole(QPalette::PlaceholderText);
+    fl->addWidget(m_summary);
+    auto *split = new QSplitter(Qt::Vertical, files);
+    m_files = new FileTreeModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_files);
+    m_proxy->setSortRole(FileTreeModel::SortRole);
+    m_proxy->setFilterKeyColumn(FileTreeModel::NameColumn);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_tree = new QTreeView(split);
+    m_tree->setModel(m_proxy);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(FileTreeModel::NameColumn, Qt::AscendingOrder);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setAccessibleName(tr("Files of the layer"));
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(FileTreeModel::NameColumn, QHeaderView::Stretch);
+    for (int c = FileTreeModel::MarkColumn; c < FileTreeModel::ColumnCount; ++c)
+        m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_preview = new QPlainTextEdit(split);
+    m_preview->setReadOnly(true);
+    m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_preview->setPlaceholderText(tr("Select a file to see its content here; a modified text file shows what this layer changed in it."));
+    m_preview->setAccessibleName(tr("File content"));
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    fl->addWidget(split, 1);
+    m_tabs->addTab(files, tr("&Files"));
+
+    // X-ray
+    auto *xrayTab = new QWidget;
+    auto *xl = new QVBoxLayout(xrayTab);
+    xl->setContentsMargins(0, 6, 0, 0);
+    auto *xbar = new QHBoxLayout;
+    m_xrayPath = new QLineEdit(xrayTab);
+    m_xrayPath->setPlaceholderText(tr("A path, e.g. /etc/passwd"));
+    m_xrayPath->setAccessibleName(tr("Path to X-ray"));
+    auto *go = new QPushButton(tr("X-ray"), xrayTab);
+    xbar->addWidget(m_xrayPath, 1);
+    xbar->addWidget(go);
+    xl->addLayout(xbar);
+    auto *hint = new QLabel(tr("Every layer of the image that adds, modifies or deletes the path; the visible version is marked."), xrayTab);
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    xl->addWidget(hint);
+    m_xrayResult = new QTreeWidget(xrayTab);
+    m_xrayResult->setRootIsDecorated(false);
+    m_xrayResult->setHeaderLabels({ tr("Layer"), tr("Change"), tr("Size"), tr("Visible"), tr("Instruction") });
+    m_xrayResult->header()->setStretchLastSection(true);
+    m_xrayResult->setAccessibleName(tr("X-ray result"));
+    xl->addWidget(m_xrayResult, 1);
+    m_tabs->addTab(xrayTab, tr("&X-ray"));
+
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text);
+        if (!text.isEmpty())
+            m_tree->expandAll();
+    });
+    connect(m_aggregated, &QCheckBox::toggled, this, [this] { loadFiles(); });
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) { showPreview(current); });
+    connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &index) {
+        m_xrayPath->setText(QString::fromUtf8(index.data(FileTreeModel::PathRole).toByteArray()));
+    });
+    connect(go, &QPushButton::clicked, this, [this] { xray(m_xrayPath->text()); });
+    connect(m_xrayPath, &QLineEdit::returnPressed, this, [this] { xray(m_xrayPath->text()); });
+}
+
+void LayerPage::focusFiles()
+{
+    m_tabs->setCurrentIndex(0);
+    m_tree->setFocus();
+}
+
+void LayerPage::setAggregated(bool aggregated)
+{
+    m_aggregated->setChecked(aggregated);
+}
+
+void LayerPage::showLayer(const Digest &chainId, const Digest &imageId)
+{
+    const StoreSnapshot &snap = m_session->snapshot();
+    const StoreSnapshot::LayerEntry layer = snap.layers.value(chainId);
+    Digest image = imageId;
+    if (image.isNull() && !layer.images.isEmpty())
+        image = layer.images.first();
+    const StoreSnapshot::ImageEntry *e = snap.image(image);
+    if (!e)
+        return;
+    const bool same = chainId == m_chainId && image == m_imageId;
+    m_chainId = chainId;
+    m_imageId = image;
+    m_image = e->image;
+    m_index = -1;
+    for (int i = 0; i < m_image.layers.size(); ++i) {
+        if (m_image.layers[i].chainId == chainId)
+            m_index = i;
+    }
+    m_title->setText(layer.createdBy.isEmpty() ? tr("Layer %1").arg(chainId.shortHex()) : layer.createdBy.simplified());
+    m_subtitle->setText(tr("Layer %1 of %2 (0 is the base) · as seen in %3").arg(m_index).arg(m_image.layers.size()).arg(m_image.displayName()));
+    QStringList names;
+    for (const Digest &id : layer.images) {
+        if (const auto *ie = snap.image(id))
+            names.append(ie->image.displayName());
+    }
+    form::set(m_size, layer.images.size() > 1 ? tr("%1 — shared by %n image(s), stored once", nullptr, int(layer.images.size())).arg(sizeText(layer.size)) : sizeText(layer.size));
+    form::set(m_images, names.join(QStringLiteral(", ")));
+    form::set(m_diffId, layer.diffId.toString());
+    form::set(m_chain, chainId.toString());
+    form::set(m_blob, tr("%1\n%2 compressed · %3").arg(layer.blob.digest.toString(), sizeText(layer.blob.size), layer.blob.mediaType));
+    if (!same) {
+        m_preview->clear();
+        m_xrayResult->clear();
+        loadFiles();
+    }
+}
+
+void LayerPage::loadFiles()
+{
+    if (m_index < 0 || !m_session->store())
+        return;
+    const quint64 generation = ++m_generation;
+    m_loading = true;
+    m_summary->setText(tr("Loading the files…"));
+    m_files->setTree({});
+    auto store = m_session->store();
+    const Image image = m_image;
+    const int index = m_index;
+    const bool aggregated = m_aggregated->isChecked();
+    QtConcurrent::run([store, image, index, aggregated] {
+        Loaded out;
+        LayerContents contents(*store);
+        if (aggregated) {
+            auto entries = contents.mergedTree(image, index);
+            out.ok = entries.ok();
+            if (entries)
+                out.tree = FileTree::fromEntries(entries.value());
+            else
+                out.error = entries.error();
+        } else {
+            auto changes = contents.changes(image, index);
+            out.ok = changes.ok();
+            if (changes)
+                out.tree = FileTree::fromChanges(changes.value());
+            else
+                out.error = changes.error();
+        }
+        return out;
+    }).then(this, [this, generation, aggregated](Loaded out) {
+        if (generation != m_generation)
+            return;
+        m_loading = false;
+        if (!out.ok) {
+            m_summary->setText(tr("Cannot read the files: %1").arg(out.error));
+            Q_EMIT filesLoaded();
+            return;
+        }
+        qint64 total = 0;
+        for (int top : std::as_const(out.tree.top))
+            total += out.tree.nodes[top].total;
+        const qsizetype files = out.tree.files;
+        m_files->setTree(std::move(out.tree));
+        m_summary->setText(aggregated ? tr("%n file(s) visible up to this layer · %1", nullptr, int(files)).arg(sizeText(total))
+                                      : tr("%n file(s) changed by this layer · %1 written", nullptr, int(files)).arg(sizeText(total)));
+        if (m_files->rowCount() <= 20)
+            m_tree->expandAll();
+        else
+            m_tree->expandToDepth(0);
+        Q_EMIT filesLoaded();
+    });
+}
+
+void LayerPage::showPreview(const QModelIndex &index)
+{
+    if (!index.isValid() || index.data(FileTreeModel::IsDirRole).toBool()) {
+        m_preview->clear();
+        return;
+    }
+    const QByteArray path = index.data(FileTreeModel::PathRole).toByteArray();
+    const int mark = index.data(FileTreeModel::MarkRole).toInt();
+    const quint64 generation = ++m_previewGeneration;
+    auto store = m_session->store();
+    const Image image = m_image;
+    const int layer = m_index;
+    m_preview->setPlainText(tr("Reading %1…").arg(QString::fromUtf8(path)));
+    QtConcurrent::run([store, image, layer, path, mark] {
+        Preview out;
+        constexpr qint64 maxBytes = 64 * 1024;
+        LayerContents contents(*store);
+        if (FileTree::Mark(mark) == FileTree::Mark::Deleted) {
+            auto before = contents.readFile(image, layer - 1, path, maxBytes);
+            out.text = LayerPage::tr("Deleted by this layer.");
+            if (before && before->exists && looksLikeText(before->head))
+                out.text += u"\n\n"_qs + LayerPage::tr("It held, below:") + u"\n"_qs + QString::fromUtf8(before->head);
+            return out;
+        }
+        auto now = contents.readFile(image, layer, path, maxBytes);
+        if (!now) {
+            out.error = now.error();
+            return out;
+        }
+        if (!now->linkTarget.isEmpty()) {
+            out.text = LayerPage::tr("A symbolic link to %1").arg(QString::fromUtf8(now->linkTarget));
+            return out;
+        }
+        if (!S_ISREG(mode_t(now->mode))) {
+            out.text = LayerPage::tr("Not a regular file: nothing to show.");
+            return out;
+        }
+        const QString cut = now->truncated ? u"\n\n"_qs + LayerPage::tr("(the first %1 of %2)").arg(QLocale().formattedDataSize(now->head.size()), QLocale().formattedDataSize(now->size)) : QString();
+        if (!looksLikeText(now->head)) {
+            out.text = hexDump(now->head) + cut;
+            return out;
+        }
+        const QString text = QString::fromUtf8(now->head);
+        if (FileTree::Mark(mark) == FileTree::Mark::Modified && layer > 0) {
+            auto before = contents.readFile(image, layer - 1, path, maxBytes);
+            if (before && before->exists && looksLikeText(before->head)) {
+                const TextDiff diff = TextDiff::compute(QString::fromUtf8(before->head), text);
+                if (!diff.tooLarge) {
+                    out.text = LayerPage::tr("What this layer changed (- below, + now): %1 line(s) removed, %2 added").arg(diff.removed).arg(diff.added) + u"\n\n"_qs
+                        + diff.lines.join(u'\n') + u"\n\n"_qs + LayerPage::tr("Now:") + u"\n"_qs + text + cut;
+                    return out;
+                }
+            }
+        }
+        out.text = text + cut;
+        return out;
+    }).then(this, [this, generation](const Preview &out) {
+        if (generation != m_previewGeneration)
+            return;
+        m_preview->setPlainText(out.error.isEmpty() ? out.text : tr("Cannot read the file: %1").arg(out.error));
+    });
+}
+
+void LayerPage::xray(const QString &path)
+{
+    if (path.trimmed().isEmpty() || !m_session->store())
+        return;
+    m_tabs->setCurrentIndex(1);
+    m_xrayPath->setText(path);
+    m_xrayResult->clear();
+    auto store = m_session->store();
+    const Image image = m_image;
+    const QByteArray p = path.trimmed().toUtf8();
+    QStringList made;
+    for (const ImageLayer &l : image.layers)
+        made.append(m_session->snapshot().layers.value(l.chainId).createdBy);
+    QtConcurrent::run([store, image, p] {
+        Xray out;
+        auto steps = LayerContents(*store).xray(image, p);
+        out.ok = steps.ok();
+        if (steps)
+            out.steps = steps.value();
+        else
+            out.error = steps.error();
+        return out;
+    }).then(this, [this, made](const Xray &out) {
+        if (!out.ok) {
+            auto *item = new QTreeWidgetItem(m_xrayResult, { QString(), out.error });
+            item->setFirstColumnSpanned(true);
+        } else if (out.steps.isEmpty()) {
+            auto *item = new QTreeWidgetItem(m_xrayResult, { tr("No layer of this image has that path.") });
+            item->setFirstColumnSpanned(true);
+        }
+        for (const XrayStep &s : out.steps) {
+            auto *item = new QTreeWidgetItem(m_xrayResult, { QString::number(s.layer), kindWord(s.kind), s.size < 0 ? QString() : sizeText(s.size),
+                                                               s.visible ? tr("visible") : QString(), made.value(s.layer).simplified() });
+            if (s.visible) {
+                QFont f = item->font(0);
+                f.setBold(true);
+                for (int c = 0; c < 5; ++c)
+                    item->setFont(c, f);
+            }
+        }
+        for (int c = 0; c < 4; ++c)
+            m_xrayResult->resizeColumnToContents(c);
+        Q_EMIT xrayDone();
+    });
+}
+
+} // namespace strata

@@ -1,0 +1,193 @@
+#include "overviewpage.h"
+
+#include "filetree.h"
+#include "filetreemodel.h"
+#include "formhelpers.h"
+#include "storesession.h"
+
+#include <QHeaderView>
+#include <QLocale>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace strata {
+
+namespace {
+    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
+
+    QLabel *heading(const QString &text, QWidget *parent)
+    {
+        auto *l = new QLabel(text, parent);
+        QFont f = l->font();
+        f.setBold(true);
+        l->setFont(f);
+        return l;
+    }
+
+    QTreeWidget *table(const QStringList &headers, QWidget *parent, const QString &name)
+    {
+        auto *t = new QTreeWidget(parent);
+        t->setRootIsDecorated(false);
+        t->setHeaderLabels(headers);
+        t->setAlternatingRowColors(true);
+        t->setUniformRowHeights(true);
+        t->setAccessibleName(name);
+        t->header()->setStretchLastSection(false);
+        t->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+        for (int c = 1; c < headers.size(); ++c)
+            t->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+        return t;
+    }
+
+    struct VolumeFiles {
+        FileTree tree;
+        QString error;
+    };
+}
+
+OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    m_title = form::title(this);
+    m_subtitle = form::subtitle(this);
+    layout->addWidget(m_title);
+    layout->addWidget(m_subtitle);
+    layout->addSpacing(6);
+    layout->addWidget(heading(tr("Disk use"), this));
+    m_disk = table({ tr("Type"), tr("Total"), tr("Active"), tr("Size"), tr("Reclaimable") }, this, tr("Disk use"));
+    // Three rows and the header, without a scroll bar.
+    m_disk->setFixedHeight(m_disk->fontMetrics().height() * 5 + 24);
+    m_disk->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(m_disk);
+    auto *note = new QLabel(tr("Images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free."), this);
+    note->setWordWrap(true);
+    note->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(note);
+    layout->addSpacing(6);
+    layout->addWidget(heading(tr("Containers"), this));
+    m_containers = table({ tr("Name"), tr("Image"), tr("State"), tr("Writable") }, this, tr("Containers"));
+    layout->addWidget(m_containers, 1);
+    layout->addWidget(heading(tr("Volumes"), this));
+    m_volumes = table({ tr("Name"), tr("Size"), tr("Used by") }, this, tr("Volumes"));
+    layout->addWidget(m_volumes, 1);
+    m_problems = new QLabel(this);
+    m_problems->setWordWrap(true);
+    m_problems->setVisible(false);
+    layout->addWidget(m_problems);
+    connect(m_containers, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) { Q_EMIT containerActivated(item->data(0, Qt::UserRole).toString()); });
+    connect(m_volumes, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) { Q_EMIT volumeActivated(item->data(0, Qt::UserRole).toString()); });
+    connect(m_session, &StoreSession::snapshotChanged, this, &OverviewPage::refresh);
+}
+
+void OverviewPage::refresh()
+{
+    const StoreSnapshot &s = m_session->snapshot();
+    m_title->setText(tr("Store"));
+    m_subtitle->setText(tr("%1 · driver %2%3").arg(s.root, s.driver, s.rootless ? tr(" · rootless") : QString()));
+    m_disk->clear();
+    const StoreSnapshot::DiskUse &d = s.disk;
+    const auto row = [&](const QString &type, qsizetype total, int active, qint64 size, qint64 reclaimable) {
+        auto *item = new QTreeWidgetItem(m_disk, { type, QString::number(total), QString::number(active), sizeText(size), sizeText(reclaimable) });
+        for (int c = 1; c < 5; ++c)
+            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+    };
+    row(tr("Images"), s.images.size(), d.activeImages, d.images, d.imagesReclaimable);
+    row(tr("Containers"), s.containers.size(), d.activeContainers, d.containers, d.containersReclaimable);
+    row(tr("Volumes"), s.volumes.size(), d.activeVolumes, d.volumes, d.volumesReclaimable);
+    m_containers->clear();
+    for (const auto &c : s.containers) {
+        auto *item = new QTreeWidgetItem(m_containers, { c.container.config.name, c.container.config.imageRef, c.container.state.statusName(), sizeText(c.writableBytes) });
+        item->setData(0, Qt::UserRole, c.container.config.id);
+        item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
+    }
+    if (s.containers.isEmpty()) {
+        auto *item = new QTreeWidgetItem(m_containers, { tr("No containers. Run one from an image (Container ▸ Run…).") });
+        item->setFlags(Qt::NoItemFlags);
+        item->setFirstColumnSpanned(true);
+    }
+    m_volumes->clear();
+    for (const Volume &v : s.volumes) {
+        auto *item = new QTreeWidgetItem(m_volumes, { v.name, sizeText(std::max<qint64>(0, v.size)), v.usedBy.join(QStringLiteral(", ")) });
+        item->setData(0, Qt::UserRole, v.name);
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+    }
+    if (s.volumes.isEmpty()) {
+        auto *item = new QTreeWidgetItem(m_volumes, { tr("No volumes.") });
+        item->setFlags(Qt::NoItemFlags);
+        item->setFirstColumnSpanned(true);
+    }
+    m_problems->setVisible(!s.problems.isEmpty());
+    m_problems->setText(tr("Could not read: %1 (run stratactl check)").arg(s.problems.join(QStringLiteral("; "))));
+}
+
+VolumePage::VolumePage(StoreSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    m_title = form::title(this);
+    m_subtitle = form::subtitle(this);
+    layout->addWidget(m_title);
+    layout->addWidget(m_subtitle);
+    QFormLayout *f = form::layout();
+    m_size = form::addRow(f, tr("Size"));
+    m_users = form::addRow(f, tr("Used by"));
+    m_created = form::addRow(f, tr("Created"));
+    m_mountpoint = form::addRow(f, tr("Mountpoint"));
+    layout->addLayout(f);
+    m_files = new FileTreeModel(this);
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_files);
+    proxy->setSortRole(FileTreeModel::SortRole);
+    auto *view = new QTreeView(this);
+    view->setModel(proxy);
+    view->setSortingEnabled(true);
+    view->sortByColumn(FileTreeModel::NameColumn, Qt::AscendingOrder);
+    view->setAccessibleName(tr("Volume contents"));
+    view->header()->setSectionResizeMode(FileTreeModel::NameColumn, QHeaderView::Stretch);
+    view->hideColumn(FileTreeModel::MarkColumn);
+    view->hideColumn(FileTreeModel::LayerColumn);
+    layout->addWidget(view, 1);
+}
+
+void VolumePage::showVolume(const QString &name)
+{
+    m_name = name;
+    const StoreSnapshot &s = m_session->snapshot();
+    const Volume *volume = nullptr;
+    for (const Volume &v : s.volumes) {
+        if (v.name == name)
+            volume = &v;
+    }
+    if (!volume)
+        return;
+    m_title->setText(volume->name);
+    m_subtitle->setText(volume->anonymous ? tr("Anonymous volume") : tr("Volume"));
+    form::set(m_size, sizeText(std::max<qint64>(0, volume->size)));
+    form::set(m_users, volume->usedBy.join(QStringLiteral(", ")));
+    form::set(m_created, volume->created.isValid() ? QLocale().toString(volume->created.toLocalTime(), QLocale::ShortFormat) : QString());
+    form::set(m_mountpoint, volume->mountpoint);
+    const quint64 generation = ++m_generation;
+    const QString dir = volume->mountpoint;
+    QtConcurrent::run([dir] {
+        VolumeFiles out;
+        auto entries = mergedTree({ dir });
+        if (entries)
+            out.tree = FileTree::fromEntries(entries.value());
+        else
+            out.error = entries.error();
+        return out;
+    }).then(this, [this, generation](VolumeFiles out) {
+        if (generation == m_generation)
+            m_files->setTree(std::move(out.tree));
+    });
+}
+
+} // namespace strata

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QTreeWidget;
+
+namespace strata {
+
+class FileTreeModel;
+class StoreSession;
+
+// What the inspector shows with nothing selected: the store, its disk use by kind (logical,
+// each layer counted once, with what pruning would reclaim), and its containers and volumes.
+class OverviewPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit OverviewPage(StoreSession *session, QWidget *parent = nullptr);
+    void refresh();
+
+Q_SIGNALS:
+    void containerActivated(const QString &id);
+    void volumeActivated(const QString &name);
+
+private:
+    StoreSession *m_session;
+    QLabel *m_title;
+    QLabel *m_subtitle;
+    QTreeWidget *m_disk;
+    QTreeWidget *m_containers;
+    QTreeWidget *m_volumes;
+    QLabel *m_problems;
+};
+
+// The inspector for a volume: where it is, its size, the containers that use it, and its files.
+class VolumePage : public QWidget {
+    Q_OBJECT
+public:
+    explicit VolumePage(StoreSession *session, QWidget *parent = nullptr);
+    void showVolume(const QString &name);
+    QString volumeName() const { return m_name; }
+
+private:
+    StoreSession *m_session;
+    QString m_name;
+    quint64 m_generation = 0;
+    QLabel *m_title;
+    QLabel *m_subtitle;
+    QLabel *m_mountpoint, *m_created, *m_size, *m_users;
+    FileTreeModel *m_files;
+};
+
+} // namespace strata

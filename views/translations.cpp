@@ -1,0 +1,52 @@
+#include "translations.h"
+
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+#include <cstring>
+
+namespace strata {
+
+StartupCheck checkStartup(int argc, char **argv)
+{
+    bool headless = false;
+    bool platformGiven = false;
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        if (!std::strcmp(a, "--screenshot") || !std::strncmp(a, "--screenshot=", 13) || !std::strcmp(a, "--help") || !std::strcmp(a, "-h")
+            || !std::strcmp(a, "--version") || !std::strcmp(a, "-v"))
+            headless = true;
+        if (!std::strcmp(a, "-platform") || !std::strcmp(a, "--platform"))
+            platformGiven = true;
+    }
+    if (platformGiven || qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        return {};
+    if (headless) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        return {};
+    }
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        StartupCheck c;
+        c.ok = false;
+        c.message = QStringLiteral("strata: no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                                   "Start it from a desktop session, render the window to a file with\n"
+                                   "  strata --screenshot FILE.png [--select REF]\n"
+                                   "or use stratactl on the command line.");
+        return c;
+    }
+    return {};
+}
+
+void installTranslations(QApplication &app)
+{
+    auto *own = new QTranslator(&app);
+    if (own->load(QLocale(), QStringLiteral("strata"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+}
+
+} // namespace strata
