@@ -464,16 +464,11 @@ void LayerMapWidget::drawLabels(QPainter &p) const
     f.setBold(true);
     p.setFont(f);
     const QFontMetricsF fm(f);
-    int selectedLayer = m_selection.kind == Selection::Kind::Layer ? m_geometry.blockOfLayer(m_selection.chainId) : -1;
+    const QList<int> highlighted = highlightedColumns();
     for (int c = 0; c < m_geometry.columns().size(); ++c) {
         const auto &col = m_geometry.columns()[c];
-        bool highlighted = false;
-        if (m_selection.kind == Selection::Kind::Image)
-            highlighted = col.imageId == m_selection.imageId;
-        else if (selectedLayer >= 0)
-            highlighted = col.blocks.contains(selectedLayer);
         const QRectF r = col.labelRect.adjusted(2, 0, -2, -8);
-        if (highlighted) {
+        if (highlighted.contains(c)) {
             p.setPen(Qt::NoPen);
             p.setBrush(palette().color(QPalette::Highlight));
             p.drawRoundedRect(r, 4, 4);
@@ -484,6 +479,20 @@ void LayerMapWidget::drawLabels(QPainter &p) const
         p.drawText(r, Qt::AlignCenter, fm.elidedText(col.name, Qt::ElideMiddle, r.width() - 8));
     }
     p.restore();
+}
+
+QList<int> LayerMapWidget::highlightedColumns() const
+{
+    QList<int> out;
+    const int selectedLayer = m_selection.kind == Selection::Kind::Layer ? m_geometry.blockOfLayer(m_selection.chainId) : -1;
+    const int selectedContainer = m_selection.kind == Selection::Kind::Container ? m_geometry.blockOfContainer(m_selection.containerId) : -1;
+    for (int c = 0; c < m_geometry.columns().size(); ++c) {
+        const auto &col = m_geometry.columns()[c];
+        if ((m_selection.kind == Selection::Kind::Image && col.imageId == m_selection.imageId) || (selectedLayer >= 0 && col.blocks.contains(selectedLayer))
+            || (selectedContainer >= 0 && m_geometry.blocks()[selectedContainer].firstColumn == c))
+            out.append(c);
+    }
+    return out;
 }
 
 LayerMapWidget::Selection LayerMapWidget::selectionAt(const QPointF &mapPos) const

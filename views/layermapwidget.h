@@ -42,6 +42,10 @@ public:
     void select(const Selection &selection);
     void selectImage(const Digest &imageId);
 
+    // The columns whose image names are highlighted: the selected image, every image sharing the
+    // selected layer, the image of the selected container.
+    QList<int> highlightedColumns() const;
+
     qreal zoom() const { return m_zoom; }
     void setZoom(qreal zoom, const QPointF &anchor = QPointF(-1, -1));
     void zoomIn();
