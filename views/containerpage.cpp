@@ -120,9 +120,15 @@ ContainerPage::ContainerPage(StoreSession *session, QWidget *parent)
     m_feedView->setWordWrap(false);
     m_feedView->setAlternatingRowColors(true);
     m_feedView->setAccessibleName(tr("Live changes"));
-    m_feedView->horizontalHeader()->setSectionResizeMode(ChangeFeedModel::PathColumn, QHeaderView::Stretch);
-    for (int c : { int(ChangeFeedModel::TimeColumn), int(ChangeFeedModel::KindColumn), int(ChangeFeedModel::SizeColumn), int(ChangeFeedModel::DetailColumn) })
-        m_feedView->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // Widths from the font, not from rows: the feed starts empty and may grow to thousands.
+    QHeaderView *h = m_feedView->horizontalHeader();
+    const QFontMetrics fm(m_feedView->font());
+    h->setSectionResizeMode(QHeaderView::Interactive);
+    h->resizeSection(ChangeFeedModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 18);
+    h->resizeSection(ChangeFeedModel::KindColumn, fm.horizontalAdvance(tr("Changed")) + 24);
+    h->resizeSection(ChangeFeedModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("999.9 kB")) + 18);
+    h->setSectionResizeMode(ChangeFeedModel::PathColumn, QHeaderView::Stretch);
+    h->setSectionResizeMode(ChangeFeedModel::DetailColumn, QHeaderView::Stretch);
     fl->addWidget(m_feedView, 1);
     m_tabs->addTab(feedPage, tr("&Live changes"));
 
@@ -246,6 +252,10 @@ void ContainerPage::showContainer(const QString &id)
                         text.chop(1);
                     m_logs->appendPlainText(text);
                 }
+            });
+            connect(m_follower, &ContainerFollower::writableSize, this, [this, id](qint64 bytes) {
+                form::set(m_writable, sizeText(bytes));
+                Q_EMIT writableSizeChanged(id, bytes);
             });
             connect(m_follower, &ContainerFollower::failed, this, [this](const QString &message) { m_feedHint->setText(tr("Cannot follow the writable layer: %1").arg(message)); });
             m_follower->start();

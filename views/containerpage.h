@@ -39,6 +39,7 @@ public:
 
 Q_SIGNALS:
     void executed(int exitCode);
+    void writableSizeChanged(const QString &id, qint64 bytes);
     // Buttons the main window turns into jobs.
     void stopRequested(const QString &id);
     void startRequested(const QString &id);

@@ -11,6 +11,8 @@
 #include <QLocale>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <cmath>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace strata {
@@ -164,7 +166,7 @@ void ImagePage::computeEfficiency()
         }
         const EfficiencyReport &r = out.report;
         QString text = tr("%1 %  ·  %2 wasted (%3 % of the %4 the layers above the base add)")
-                           .arg(QLocale().toString(r.score * 100.0, 'f', 2), sizeText(r.wastedBytes), QLocale().toString(r.wastedUserPercent(), 'f', 1), sizeText(r.userSizeBytes));
+                           .arg(QLocale().toString(std::floor(r.score * 10000.0) / 100.0, 'f', 2), sizeText(r.wastedBytes), QLocale().toString(r.wastedUserPercent(), 'f', 1), sizeText(r.userSizeBytes));
         if (!r.inefficiencies.isEmpty())
             text += u'\n' + tr("most wasted: %1 (%2, %n version(s))", nullptr, r.inefficiencies.first().occurrences)
                                 .arg(QString::fromUtf8(r.inefficiencies.first().path), sizeText(r.inefficiencies.first().totalBytes));

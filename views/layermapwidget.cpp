@@ -56,6 +56,19 @@ void LayerMapWidget::setScale(LayerMapGeometry::Scale scale)
     rebuild();
 }
 
+void LayerMapWidget::setContainerSize(const QString &id, qint64 bytes)
+{
+    for (LayerMapInput::Image &image : m_input.images) {
+        for (LayerMapInput::Container &c : image.containers) {
+            if (c.id == id && c.writableBytes != bytes) {
+                c.writableBytes = bytes;
+                rebuild();
+                return;
+            }
+        }
+    }
+}
+
 void LayerMapWidget::setEmptyText(const QString &text)
 {
     m_emptyText = text;
@@ -80,7 +93,7 @@ void LayerMapWidget::rebuild()
         maxBands = std::max(maxBands, bands);
         maxContainers = std::max(maxContainers, int(image.containers.size()));
     }
-    const qreal reserved = 2 * o.margin + o.labelHeight + maxBands * o.bandHeight + maxContainers * (o.minBlock * 2 + 4);
+    const qreal reserved = 2 * o.margin + o.labelHeight + maxBands * o.bandHeight + maxContainers * (o.minContainer + 4);
     o.stackHeight = std::max(maxLayers * o.minBlock * 1.5, area.height() - reserved);
     m_geometry.build(m_input, o);
     m_hover = -1;

@@ -33,6 +33,8 @@ public:
 
     void setInput(const LayerMapInput &input);
     void setScale(LayerMapGeometry::Scale scale);
+    // A container's writable layer grew or shrank: its block follows at once.
+    void setContainerSize(const QString &id, qint64 bytes);
     LayerMapGeometry::Scale scale() const { return m_options.scale; }
     const LayerMapGeometry &geometry() const { return m_geometry; }
     // Shown instead of the map when there are no images.

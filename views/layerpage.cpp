@@ -205,7 +205,7 @@ void LayerPage::showLayer(const Digest &chainId, const Digest &imageId)
     form::set(m_images, names.join(QStringLiteral(", ")));
     form::set(m_diffId, layer.diffId.toString());
     form::set(m_chain, chainId.toString());
-    form::set(m_blob, tr("%1\n%2 compressed · %3").arg(layer.blob.digest.toString(), sizeText(layer.blob.size), layer.blob.mediaType));
+    form::set(m_blob, tr("%1\n%2 as stored · %3").arg(layer.blob.digest.toString(), sizeText(layer.blob.size), layer.blob.mediaType));
     if (!same) {
         m_preview->clear();
         m_xrayResult->clear();
@@ -258,6 +258,7 @@ void LayerPage::loadFiles()
             total += out.tree.nodes[top].total;
         const qsizetype files = out.tree.files;
         m_files->setTree(std::move(out.tree));
+        m_tree->setColumnHidden(FileTreeModel::LayerColumn, !aggregated);
         m_summary->setText(aggregated ? tr("%n file(s) visible up to this layer · %1", nullptr, int(files)).arg(sizeText(total))
                                       : tr("%n file(s) changed by this layer · %1 written", nullptr, int(files)).arg(sizeText(total)));
         if (m_files->rowCount() <= 20)

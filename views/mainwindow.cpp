@@ -62,11 +62,6 @@ MainWindow::MainWindow(QWidget *parent)
     // Errors stay in sight until dismissed, without a modal box in the way.
     m_messageBar = new QFrame(central);
     m_messageBar->setAutoFillBackground(true);
-    QPalette warn = m_messageBar->palette();
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    warn.setColor(QPalette::Window, dark ? QColor(0x5c, 0x22, 0x22) : QColor(0xfd, 0xe7, 0xe7));
-    warn.setColor(QPalette::WindowText, dark ? QColor(0xff, 0xe0, 0xe0) : QColor(0x7a, 0x12, 0x12));
-    m_messageBar->setPalette(warn);
     auto *barLayout = new QHBoxLayout(m_messageBar);
     barLayout->setContentsMargins(12, 6, 6, 6);
     m_messageText = new QLabel(m_messageBar);
@@ -118,6 +113,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     ContainerPage *page = m_inspector->containerPage();
     connect(page, &ContainerPage::startRequested, this, &MainWindow::startContainer);
+    connect(page, &ContainerPage::writableSizeChanged, m_map, &LayerMapWidget::setContainerSize);
     connect(page, &ContainerPage::stopRequested, this, &MainWindow::stopContainer);
     connect(page, &ContainerPage::removeRequested, this, &MainWindow::removeContainer);
     connect(page, &ContainerPage::commitRequested, this, &MainWindow::commitContainer);
@@ -375,6 +371,12 @@ void MainWindow::createStatusBar()
     m_status = new QLabel(this);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_status, 1);
+    m_flash = new QLabel(this);
+    m_flash->hide();
+    m_flashTimer.setSingleShot(true);
+    m_flashTimer.setInterval(6000);
+    connect(&m_flashTimer, &QTimer::timeout, m_flash, &QWidget::hide);
+    statusBar()->addPermanentWidget(m_flash);
     m_jobText = new QLabel(this);
     m_jobProgress = new QProgressBar(this);
     m_jobProgress->setMaximumWidth(180);
@@ -527,9 +529,22 @@ void MainWindow::updateActions()
 void MainWindow::showError(const QString &message)
 {
     m_lastError = message;
+    // Colours from the palette in use now: the desktop may have switched to dark meanwhile.
+    QPalette warn = palette();
+    const bool dark = warn.color(QPalette::Window).lightness() < 128;
+    warn.setColor(QPalette::Window, dark ? QColor(0x5c, 0x22, 0x22) : QColor(0xfd, 0xe7, 0xe7));
+    warn.setColor(QPalette::WindowText, dark ? QColor(0xff, 0xe0, 0xe0) : QColor(0x7a, 0x12, 0x12));
+    warn.setColor(QPalette::ButtonText, warn.color(QPalette::WindowText));
+    m_messageBar->setPalette(warn);
     m_messageText->setText(message);
     m_messageBar->show();
-    statusBar()->showMessage(message, 8000);
+}
+
+void MainWindow::flash(const QString &message)
+{
+    m_flash->setText(message);
+    m_flash->show();
+    m_flashTimer.start();
 }
 
 Job *MainWindow::runJob(const QString &title, const std::function<void(bool, const QString &)> &done, Job::Work work)
@@ -543,7 +558,7 @@ Job *MainWindow::runJob(const QString &title, const std::function<void(bool, con
         if (!ok)
             showError(message.isEmpty() ? tr("%1 failed").arg(title) : message);
         else if (!message.isEmpty())
-            statusBar()->showMessage(message.section(u'\n', -1), 6000);
+            flash(message.section(u'\n', -1));
         if (done)
             done(ok, message);
     });
@@ -850,7 +865,7 @@ void MainWindow::exportMap(bool svg)
     if (!ok)
         showError(tr("Cannot write %1").arg(path));
     else
-        statusBar()->showMessage(tr("Exported the map to %1").arg(path), 6000);
+        flash(tr("Exported the map to %1").arg(path));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

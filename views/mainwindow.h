@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QTimer>
 
 #include <functional>
 
@@ -70,6 +71,7 @@ private:
     void selectionChanged(const LayerMapWidget::Selection &selection);
     void activated(const LayerMapWidget::Selection &selection);
     void showError(const QString &message);
+    void flash(const QString &message); // a passing note beside the job area
     void chooseRoot();
     void rememberRoot(const QString &root);
     void updateRecentMenu();
@@ -94,6 +96,8 @@ private:
     QLineEdit *m_filter;
     QComboBox *m_scale;
     QLabel *m_status;
+    QLabel *m_flash;
+    QTimer m_flashTimer;
     QLabel *m_jobText;
     QProgressBar *m_jobProgress;
     QToolButton *m_jobCancel;

@@ -1,6 +1,7 @@
 #include "containerfollower.h"
 
 #include "containerstore.h"
+#include "fsutil.h"
 #include "imagedescription.h"
 #include "imagestore.h"
 #include "store.h"
@@ -53,8 +54,22 @@ namespace {
             }
             if (!m_store->driver().copiesUp())
                 return; // vfs: the writable layer is a whole copy; nothing is copied up to watch
-            m_watcher = new ChangeWatcher(containers.upperDir(c->config.id), base.value(), this);
-            connect(m_watcher, &ChangeWatcher::changed, this, [this](const ChangeEvent &e) { report([e](ContainerFollower *f) { Q_EMIT f->changed(e); }); });
+            m_upper = containers.upperDir(c->config.id);
+            m_sizeTimer = new QTimer(this);
+            m_sizeTimer->setSingleShot(true);
+            m_sizeTimer->setInterval(250);
+            connect(m_sizeTimer, &QTimer::timeout, this, [this] {
+                auto stats = fs::treeStats(m_upper);
+                if (stats)
+                    report([bytes = stats->bytes](ContainerFollower *f) { Q_EMIT f->writableSize(bytes); });
+            });
+            m_watcher = new ChangeWatcher(m_upper, base.value(), this);
+            connect(m_watcher, &ChangeWatcher::changed, this, [this](const ChangeEvent &e) {
+                report([e](ContainerFollower *f) { Q_EMIT f->changed(e); });
+                // The writable layer's size, at most four times a second while it changes.
+                if (!m_sizeTimer->isActive())
+                    m_sizeTimer->start();
+            });
             connect(m_watcher, &ChangeWatcher::overflowed, this, [this] { report([](ContainerFollower *f) { Q_EMIT f->overflowed(); }); });
             if (Status s = m_watcher->start(); !s)
                 report([msg = s.error()](ContainerFollower *f) { Q_EMIT f->failed(msg); });
@@ -82,6 +97,8 @@ namespace {
         ContainerFollower *m_follower;
         std::unique_ptr<ContainerLog> m_log;
         QTimer *m_logTimer = nullptr;
+        QTimer *m_sizeTimer = nullptr;
+        QString m_upper;
         ChangeWatcher *m_watcher = nullptr;
     };
 

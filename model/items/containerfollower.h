@@ -30,6 +30,8 @@ Q_SIGNALS:
     void changed(const strata::ChangeEvent &event);
     void logged(const QList<strata::LogEntry> &entries);
     void failed(const QString &message);
+    // The writable layer's bytes, soon after it changes.
+    void writableSize(qint64 bytes);
     void overflowed();
 
 private:

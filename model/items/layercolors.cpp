@@ -12,7 +12,7 @@ QColor layerColor(const Digest &chainId, bool darkPalette)
     const int hue = ok ? int(bits % 360) : 200;
     const int sat = 90 + int((bits >> 12) % 50);
     if (darkPalette)
-        return QColor::fromHsl(hue, sat, 70 + int((bits >> 18) % 25));
+        return QColor::fromHsl(hue, sat - 20, 88 + int((bits >> 18) % 24));
     return QColor::fromHsl(hue, sat, 175 + int((bits >> 18) % 30));
 }
 

@@ -201,7 +201,7 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
             top = n.offset + n.height + n.bands * options.bandHeight;
         }
         for (const LayerMapInput::Container &k : image.containers)
-            top += containerGap + heightFor(k.writableBytes);
+            top += containerGap + std::max(options.minContainer, heightFor(k.writableBytes));
         tops[c] = top;
     }
     const qreal tallest = tops.isEmpty() ? 0 : *std::max_element(tops.begin(), tops.end());
@@ -287,7 +287,7 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
             bottom += containerGap;
             Block b;
             b.kind = Block::Kind::Container;
-            const qreal h = heightFor(k.writableBytes);
+            const qreal h = std::max(options.minContainer, heightFor(k.writableBytes));
             b.rect = spanRect(c, c, bottom, h);
             b.firstColumn = b.lastColumn = c;
             b.containerId = k.id;

@@ -54,6 +54,7 @@ public:
         qreal margin = 16;
         qreal minBlock = 24; // a layer of no size still shows its label
         qreal bandHeight = 17; // a history entry without a layer
+        qreal minContainer = 40; // two lines: the container's name, its size and state
         qreal stackHeight = 520; // what the layer blocks of the tallest column share
         qreal labelHeight = 40; // the image names under the columns
     };

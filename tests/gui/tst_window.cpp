@@ -1,0 +1,288 @@
+// The real window over a real store the test builds (the demo images), offscreen: selecting an
+// image and a shared layer, running a container from the run dialog, writing through the exec
+// console and seeing the change (and its copy-up) in the live feed, stopping and removing it,
+// dropping an archive and a hostile one, and a change made by stratactl in another process.
+// It also writes screenshots of the main states into the build folder.
+#include "tarbuilder.h"
+#include "testsupport.h"
+
+#include "changefeedmodel.h"
+#include "containerpage.h"
+#include "filetreemodel.h"
+#include "imagepage.h"
+#include "inspector.h"
+#include "layerpage.h"
+#include "mainwindow.h"
+#include "rundialog.h"
+#include "storesession.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTreeWidget>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrl>
+
+#include <unistd.h>
+
+using namespace strata;
+using namespace strata::test;
+
+class TestWindow : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_root;
+    std::unique_ptr<MainWindow> m_window;
+    QString m_containerId;
+
+    QString shotDir() const { return QStringLiteral(STRATA_BINARY_DIR "/screenshots"); }
+    void shoot(const QString &name)
+    {
+        QDir().mkpath(shotDir());
+        QCoreApplication::processEvents();
+        QVERIFY(m_window->grab().save(shotDir() + u'/' + name));
+    }
+    const StoreSnapshot &snap() const { return m_window->session()->snapshot(); }
+    const StoreSnapshot::ImageEntry *imageTagged(const QString &tag) const
+    {
+        for (const auto &e : snap().images) {
+            if (e.image.tags.contains(tag))
+                return &e;
+        }
+        return nullptr;
+    }
+    void drop(const QString &path)
+    {
+        auto *mime = new QMimeData;
+        mime->setUrls({ QUrl::fromLocalFile(path) });
+        const QPoint at = m_window->rect().center();
+        QDragEnterEvent enter(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(m_window.get(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent dropEvent(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(m_window.get(), &dropEvent);
+        delete mime;
+    }
+    QPushButton *button(QWidget *in, const QString &text)
+    {
+        for (QPushButton *b : in->findChildren<QPushButton *>()) {
+            if (b->text() == text)
+                return b;
+        }
+        return nullptr;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_tmp.isValid());
+        // The window starts monitors by executing stratactl, found next to the program: the
+        // test binary has none beside it.
+        qputenv("STRATA_MONITOR_PROGRAM", STRATACTL_PATH);
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const RunResult r = run(QStringLiteral("bash"), { QStringLiteral(STRATA_SOURCE_DIR "/packaging/demo-images.sh"), QStringLiteral(STRATACTL_PATH), QStringLiteral("--root"), m_root });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1440, 860);
+        m_window->show();
+        m_window->openRoot(m_root);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->hasSnapshot(), 20000);
+        QCOMPARE(m_window->map()->geometry().columns().size(), snap().images.size());
+        QVERIFY(m_window->statusText().contains(m_root));
+        shoot(QStringLiteral("map.png"));
+    }
+
+    void selectImageShowsHistory()
+    {
+        QVERIFY(m_window->selectReference(QStringLiteral("demo:layers")));
+        QCOMPARE(m_window->inspector()->currentIndex(), 1);
+        const QString history = m_window->inspector()->imagePage()->historyText();
+        QVERIFY2(history.contains(u"COPY app.conf scratch /etc/demo/"_qs), qPrintable(history));
+        QVERIFY(history.contains(u"ENV DEMO=1"_qs)); // the entry without a layer is listed too
+        QCOMPARE(m_window->map()->highlightedColumns().size(), 1);
+    }
+
+    void selectSharedLayerHighlightsItsImages()
+    {
+        const auto *busybox = imageTagged(QStringLiteral("busybox:latest"));
+        QVERIFY(busybox);
+        const Digest base = busybox->image.layers.first().chainId;
+        QVERIFY(snap().layers.value(base).images.size() >= 2);
+        QVERIFY(m_window->selectReference(u"layer:"_qs + base.toString()));
+        QCOMPARE(m_window->map()->selection().chainId, base);
+        // Every image whose stack holds it, and no other.
+        QList<int> expected;
+        for (const Digest &id : snap().layers.value(base).images)
+            expected.append(m_window->map()->geometry().columnOfImage(id));
+        std::sort(expected.begin(), expected.end());
+        QCOMPARE(m_window->map()->highlightedColumns(), expected);
+        LayerPage *page = m_window->inspector()->layerPage();
+        QCOMPARE(m_window->inspector()->currentWidget(), page);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isLoading(), 10000);
+        QVERIFY(page->fileModel()->indexOfPath("/bin/busybox").isValid());
+        shoot(QStringLiteral("layer-files.png"));
+
+        // The top layer of demo:layers modifies app.conf and deletes scratch.
+        const auto *demo = imageTagged(QStringLiteral("demo:layers"));
+        QVERIFY(demo);
+        QVERIFY(m_window->selectReference(u"layer:"_qs + demo->image.layers.last().chainId.toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isLoading(), 10000);
+        const QModelIndex conf = page->fileModel()->indexOfPath("/etc/demo/app.conf");
+        QVERIFY(conf.isValid());
+        QCOMPARE(conf.siblingAtColumn(FileTreeModel::MarkColumn).data().toString(), u"M"_qs);
+        QCOMPARE(page->fileModel()->indexOfPath("/etc/demo/scratch").siblingAtColumn(FileTreeModel::MarkColumn).data().toString(), u"D"_qs);
+        page->xray(QStringLiteral("/etc/demo/app.conf"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->xrayView()->topLevelItemCount(), 2, 10000);
+    }
+
+    void runWriteStopRemoveContainer()
+    {
+        if (geteuid() != 0)
+            QSKIP("containers in this suite run as root (the rootless path has its own suite, tst_rootless)");
+        QVERIFY(m_window->selectReference(QStringLiteral("demo:layers")));
+        // The run dialog, filled in and accepted as a person would.
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<RunDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setImage(QStringLiteral("demo:layers"));
+            dialog->setName(QStringLiteral("gui-web"));
+            dialog->setCommand(QStringLiteral("sleep 600"));
+            dialog->accept();
+        });
+        m_window->runContainerDialog();
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            [&] {
+                for (const auto &c : snap().containers) {
+                    if (c.container.config.name == u"gui-web"_qs && c.container.state.running()) {
+                        m_containerId = c.container.config.id;
+                        return true;
+                    }
+                }
+                return false;
+            }(),
+            qPrintable(m_window->lastError()), 30000);
+        QVERIFY2(!m_containerId.isEmpty(), qPrintable(m_window->lastError()));
+        QVERIFY(m_window->map()->geometry().blockOfContainer(m_containerId) >= 0);
+        ContainerPage *page = m_window->inspector()->containerPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->containerId(), m_containerId, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->consoleInput()->isEnabled(), 5000);
+
+        // A new file through the exec console: an Added row within a second of the write.
+        QSignalSpy executed(page, &ContainerPage::executed);
+        page->consoleInput()->setText(QStringLiteral("echo hello > /tmp/hello.txt && echo written"));
+        QTest::keyClick(page->consoleInput(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(executed.size(), 1, 15000);
+        QCOMPARE(executed.first().first().toInt(), 0);
+        QVERIFY(page->consoleOutput()->toPlainText().contains(u"written"_qs));
+        const auto findEvent = [page](const QByteArray &path, ChangeEvent::Kind kind) -> const ChangeEvent * {
+            for (const ChangeEvent &e : page->feed()->events()) {
+                if (e.path == path && e.kind == kind)
+                    return &e;
+            }
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(findEvent("/tmp/hello.txt", ChangeEvent::Kind::Added), 1000);
+
+        // A write to a file from the image: copied up from the layer that holds it.
+        page->execute(QStringLiteral("echo more >> /etc/demo/app.conf"));
+        QTRY_COMPARE_WITH_TIMEOUT(executed.size(), 2, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(findEvent("/etc/demo/app.conf", ChangeEvent::Kind::Changed), 1000);
+        const ChangeEvent *copied = findEvent("/etc/demo/app.conf", ChangeEvent::Kind::Changed);
+        QCOMPARE(copied->copiedFromLayer, 1); // the init layer is 0, then the image's top layer
+        QVERIFY2(page->feed()->detail(*copied).contains(u"layer 2 (RUN sed"_qs), qPrintable(page->feed()->detail(*copied)));
+        shoot(QStringLiteral("container-feed.png"));
+
+        // Stop, then remove, with the page's buttons.
+        QPushButton *stop = button(page, QStringLiteral("Stop"));
+        QVERIFY(stop);
+        QTRY_VERIFY_WITH_TIMEOUT(stop->isEnabled(), 5000);
+        stop->click();
+        QTRY_VERIFY_WITH_TIMEOUT(snap().container(m_containerId) && !snap().container(m_containerId)->container.state.running(), 30000);
+        QPushButton *remove = button(page, QStringLiteral("Remove"));
+        QVERIFY(remove);
+        remove->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!snap().container(m_containerId), 30000);
+        QCOMPARE(m_window->map()->geometry().blockOfContainer(m_containerId), -1);
+        const RunResult ps = stratactl(m_root, { QStringLiteral("ps"), QStringLiteral("-a") });
+        QCOMPARE(ps.exitCode, 0);
+        QVERIFY(!ps.out.contains("gui-web"));
+    }
+
+    void dropAnArchiveLoadsIt()
+    {
+        const QByteArray layer = TarBuilder().dir("opt").file("opt/dropped.txt", "dropped on the window\n").build();
+        const QString archive = m_tmp.filePath(QStringLiteral("dropped.tar"));
+        QVERIFY(writeFile(archive, dockerArchive({ layer }, QStringLiteral("dropped:1"))));
+        drop(archive);
+        QTRY_VERIFY_WITH_TIMEOUT(imageTagged(QStringLiteral("dropped:1")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->map()->geometry().columnOfImage(imageTagged(QStringLiteral("dropped:1"))->image.id) >= 0, 5000);
+    }
+
+    void dropAHostileArchiveIsRefused()
+    {
+        const qsizetype before = snap().images.size();
+        const QString outside = m_tmp.filePath(QStringLiteral("outside"));
+        QDir().mkpath(outside);
+        const QString treeBefore = treeSnapshot(outside);
+        const QByteArray evil = TarBuilder().file("../../outside/evil", "pwned").build();
+        const QString archive = m_tmp.filePath(QStringLiteral("hostile.tar"));
+        QVERIFY(writeFile(archive, dockerArchive({ evil }, QStringLiteral("hostile:1"))));
+        drop(archive);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lastError().contains(u"'..'"_qs), 20000);
+        QVERIFY2(m_window->lastError().contains(u"../../outside/evil"_qs), qPrintable(m_window->lastError()));
+        QCOMPARE(snap().images.size(), before);
+        QVERIFY(!imageTagged(QStringLiteral("hostile:1")));
+        QCOMPARE(treeSnapshot(outside), treeBefore);
+        const RunResult check = stratactl(m_root, { QStringLiteral("check") });
+        QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    void anotherProcessChangesTheStore()
+    {
+        const RunResult r = stratactl(m_root, { QStringLiteral("tag"), QStringLiteral("demo:layers"), QStringLiteral("from-elsewhere:1") });
+        QCOMPARE(r.exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(imageTagged(QStringLiteral("from-elsewhere:1")), 2000);
+    }
+
+    void screenshotsOfTheOtherStates()
+    {
+        QVERIFY(m_window->selectReference(QStringLiteral("overview")));
+        shoot(QStringLiteral("disk-use.png"));
+        // A dark desktop palette.
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x23, 0x26, 0x2e));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Base, QColor(0x1b, 0x1e, 0x24));
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x2a, 0x32));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Button, QColor(0x2c, 0x30, 0x38));
+        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x8b, 0xd8));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0xa0, 0xab));
+        QApplication::setPalette(dark);
+        QVERIFY(m_window->selectReference(QStringLiteral("demo:layers")));
+        shoot(QStringLiteral("dark.png"));
+        QApplication::setPalette(QPalette());
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_containerId.isEmpty())
+            stratactl(m_root, { QStringLiteral("rm"), QStringLiteral("-f"), m_containerId });
+        m_window.reset();
+    }
+};
+
+QTEST_MAIN(TestWindow)
+#include "tst_window.moc"
