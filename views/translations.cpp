@@ -41,8 +41,11 @@ StartupCheck checkStartup(int argc, char **argv)
 
 void installTranslations(QApplication &app)
 {
+    // English is a catalogue too: it holds the plural forms ("1 layer", "3 layers"). It is the
+    // fallback for a locale without one of its own (C, POSIX, or a language not translated yet).
     auto *own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("strata"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    if (own->load(QLocale(), QStringLiteral("strata"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+        || own->load(QStringLiteral("strata_en"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(own);
     auto *qt = new QTranslator(&app);
     if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

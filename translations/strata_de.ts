@@ -1,0 +1,1534 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>main</name>
+    <message>
+        <source>A storage explorer for container images and containers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The data root to open (default: the store for this user).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render the window to a PNG file and exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --screenshot: select an image (REF), layer:CHAINID, container:NAME, volume:NAME or overview first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --screenshot: the window&apos;s size.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::ChangeFeedModel</name>
+    <message>
+        <source>layer %1 below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>copied up from %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>whiteout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opaque: hides the directory&apos;s lower contents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>new directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>new file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>written in the writable layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opaque</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::ContainerFollower</name>
+    <message>
+        <source>the init layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layer %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::ContainerPage</name>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writable layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make an image of the container: its writable layer becomes a new layer on top of its image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each write to the container&apos;s writable layer appears here as it happens. A write to a file from the image copies it up first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Live changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container diff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Diff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing logged yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>L&amp;ogs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a command below; it runs in the container with sh -c, and what it prints appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Console output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. echo hello &gt; /tmp/hello</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Command to run in the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Console</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container filesystem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy out…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot follow the writable layer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This container is gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container %1 · driver %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (read-only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop and remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start the container to run commands in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(exit status %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::FileTreeModel</name>
+    <message>
+        <source>writable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::HistoryModel</name>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::ImagePage</name>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Efficiency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Containers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrypoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working dir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volumes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History (oldest first; entries without a layer change only the configuration)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Image · %n layer(s) · %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 in all · %2 shared with other images · %3 unique</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot compute: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %  ·  %2 wasted (%3 % of the %4 the layers above the base add)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>most wasted: %1 (%2, %n version(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>strata::LayerMapWidget</name>
+    <message>
+        <source>Layer map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No images in this store yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Layer map — %n image(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n layer(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n container(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>a block spanning columns is one layer, stored once and shared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>height: log of size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>height: size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>colour: one per layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dashed: history entry without a layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hatched: a container&apos;s writable layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shared by %1 images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no history entry)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — writable layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>chainID: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Shared by %n image(s): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Double-click to see its files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A history entry without a layer: it changes the image&apos;s configuration, not its files (0 B).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writable layer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything the container writes lands here; the image&apos;s layers below stay read-only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::LayerPage</name>
+    <message>
+        <source>added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>modified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diffID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>chainID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blob</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Aggregated up to this layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show everything visible with this layer and the ones below it stacked, each file marked with the layer it comes from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files of the layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a file to see its content here; a modified text file shows what this layer changed in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A path, e.g. /etc/passwd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Path to X-ray</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>X-ray</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every layer of the image that adds, modifies or deletes the path; the visible version is marked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>X-ray result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;X-ray</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer %1 of %2 (0 is the base) · as seen in %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — shared by %n image(s), stored once</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+%2 as stored · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the files: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) visible up to this layer · %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) changed by this layer · %1 written</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted by this layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It held, below:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A symbolic link to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a regular file: nothing to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(the first %1 of %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What this layer changed (- below, + now): %1 line(s) removed, %2 added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Now:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No layer of this image has that path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>visible</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::MainWindow</name>
+    <message>
+        <source>Strata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the store…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Strata — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The store could not be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy %1 out to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copying %1 out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy a file into %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copying %1 in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open Data Root…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open another store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Load Image Archive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load an image archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image archives (*.tar *.tar.gz *.tgz *.tar.zst);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load a docker-archive (docker save) or an OCI layout tar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import Root Filesystem…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a root filesystem tar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tar archives (*.tar *.tar.gz *.tgz);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the new image (optional):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Map as &amp;PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Map as &amp;SVG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run Container…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a container from an image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tag…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New tag (name:tag):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagging %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image archives (*.tar)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move Image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shift+Del</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1? Layers other images use stay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prune &amp;Dangling Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pruning dangling images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create &amp;Demo Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the demo images: demo-images.sh is not installed next to strata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating the demo images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>busybox and images that share its layer, made from Debian&apos;s busybox-static</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;tart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>St&amp;op</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Kill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Killing the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove Container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Commit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Prune Stopped Containers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pruning stopped containers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Create Volume…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volume name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating volume %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove Volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing volume %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Prune Unused Volumes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pruning unused volumes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Logarithmic Heights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+L</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Filter Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store &amp;Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About Strata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Strata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Strata %1&lt;/h3&gt;&lt;p&gt;A storage explorer for container images and containers: images as stacks of read-only layers, the layers they share, and each container&apos;s copy-on-write layer as it changes.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter images…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter images by name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size: log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size: linear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block height</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How block heights follow layer sizes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No store open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2%3 · images %4 (%n layer(s), each stored once)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (rootless)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>containers %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>volumes %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reclaimable %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No images in this store yet.
+
+Drop an image archive here (docker save, podman save or an OCI layout tar), use File ▸ Load Image Archive…, or Image ▸ Create Demo Images.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Some of the store could not be read: %1 (run stratactl check)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no store is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting a container from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping and removing the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the new image (name:tag, optional):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Committing the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Aggregated Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Live Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing in the store matches &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a data root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the map as SVG</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the map as PNG</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Strata layer map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported the map to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit Strata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) still running will be cancelled (containers keep running). Quit anyway?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>strata::OverviewPage</name>
+    <message>
+        <source>Disk use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reclaimable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Containers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volumes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · driver %2%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · rootless</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No containers. Run one from an image (Container ▸ Run…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No volumes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read: %1 (run stratactl check)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::RunDialog</name>
+    <message>
+        <source>Run a container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The container gets a writable layer of its own on top of the image&apos;s read-only layers. It keeps running when the window closes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a name is made up when empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the image&apos;s command when empty, e.g. sh -c &apos;sleep 600&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KEY=value, one per line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one per line: VOLUME:/path, /host/dir:/path[:ro], or /path for an anonymous volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (loopback only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Detach: run in the background without showing its output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the container when it e&amp;xits (--rm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Image:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Volumes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ne&amp;twork:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::VolumePage</name>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mountpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volume contents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymous volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::actions</name>
+    <message>
+        <source>Saved %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported %1 as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged %1 as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No dangling images to remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started container %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Killed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed %1 and its writable layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Committed %1 as %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied %1:%2 to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied %1 to %2:%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No stopped containers to remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created volume %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed volume %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No unused volumes to remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating the demo images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created the demo images</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
