@@ -61,8 +61,6 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     layout->addSpacing(6);
     layout->addWidget(heading(tr("Disk use"), this));
     m_disk = table({ tr("Type"), tr("Total"), tr("Active"), tr("Size"), tr("Reclaimable") }, this, tr("Disk use"));
-    // Three rows and the header, without a scroll bar.
-    m_disk->setFixedHeight(m_disk->fontMetrics().height() * 5 + 24);
     m_disk->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     layout->addWidget(m_disk);
     auto *note = new QLabel(tr("Images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free."), this);
@@ -100,6 +98,8 @@ void OverviewPage::refresh()
     row(tr("Images"), s.images.size(), d.activeImages, d.images, d.imagesReclaimable);
     row(tr("Containers"), s.containers.size(), d.activeContainers, d.containers, d.containersReclaimable);
     row(tr("Volumes"), s.volumes.size(), d.activeVolumes, d.volumes, d.volumesReclaimable);
+    // Its three rows and the header, without a scroll bar or empty space.
+    m_disk->setFixedHeight(m_disk->header()->sizeHint().height() + 3 * m_disk->sizeHintForRow(0) + 2 * m_disk->frameWidth() + 2);
     m_containers->clear();
     for (const auto &c : s.containers) {
         auto *item = new QTreeWidgetItem(m_containers, { c.container.config.name, c.container.config.imageRef, c.container.state.statusName(), sizeText(c.writableBytes) });

@@ -15,6 +15,7 @@
 #include "mainwindow.h"
 #include "rundialog.h"
 #include "storesession.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QDir>
@@ -89,6 +90,8 @@ private slots:
         // The window starts monitors by executing stratactl, found next to the program: the
         // test binary has none beside it.
         qputenv("STRATA_MONITOR_PROGRAM", STRATACTL_PATH);
+        // As strata does: its catalogue for the locale, English (with its plural forms) else.
+        installTranslations(*qApp);
         m_root = m_tmp.filePath(QStringLiteral("store"));
         const RunResult r = run(QStringLiteral("bash"), { QStringLiteral(STRATA_SOURCE_DIR "/packaging/demo-images.sh"), QStringLiteral(STRATACTL_PATH), QStringLiteral("--root"), m_root });
         QVERIFY2(r.exitCode == 0, r.err.constData());
