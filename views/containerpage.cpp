@@ -393,7 +393,10 @@ void ContainerPage::loadDiff()
         if (generation != m_generation)
             return;
         m_diff->setTree(std::move(out.tree));
-        m_diffView->expandAll();
+        if (m_diff->tree().nodes.size() <= 300)
+            m_diffView->expandAll();
+        else
+            m_diffView->expandToDepth(0);
     });
 }
 

@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QContextMenuEvent>
+#include <QElapsedTimer>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLocale>
@@ -96,6 +97,7 @@ void LayerMapWidget::rebuild()
     const qreal reserved = 2 * o.margin + o.labelHeight + maxBands * o.bandHeight + maxContainers * (o.minContainer + 4);
     o.stackHeight = std::max(maxLayers * o.minBlock * 1.5, area.height() - reserved);
     m_geometry.build(m_input, o);
+    m_cacheValid = false;
     m_hover = -1;
     // A selection whose object went away is dropped.
     Selection s = m_selection;
@@ -114,6 +116,7 @@ void LayerMapWidget::select(const Selection &selection)
     if (selection == m_selection)
         return;
     m_selection = selection;
+    m_cacheValid = false;
     viewport()->update();
     Q_EMIT selectionChanged(m_selection);
 }
@@ -132,6 +135,7 @@ void LayerMapWidget::setZoom(qreal zoom, const QPointF &anchor)
     const QPoint at = anchor.x() < 0 ? mapArea().center() : anchor.toPoint();
     const QPointF mapAt = toMap(at);
     m_zoom = zoom;
+    m_cacheValid = false;
     updateScrollBars();
     // Keep the map point under the anchor where it was.
     horizontalScrollBar()->setValue(int(mapAt.x() * m_zoom - at.x()));
@@ -161,6 +165,7 @@ void LayerMapWidget::fit()
     // Fit, but never blow small maps up beyond 1:1 (blurry text helps nobody).
     const qreal z = std::min({ 1.0, area.width() / size.width(), area.height() / size.height() });
     m_zoom = std::max(minZoom, z);
+    m_cacheValid = false;
     updateScrollBars();
     horizontalScrollBar()->setValue(0);
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
@@ -206,6 +211,12 @@ QPoint LayerMapWidget::toViewport(const QPointF &mapPos) const
     return QPoint(int(mapPos.x() * m_zoom + o.x()), int(mapPos.y() * m_zoom + o.y()));
 }
 
+void LayerMapWidget::scrollContentsBy(int, int)
+{
+    m_cacheValid = false;
+    viewport()->update();
+}
+
 void LayerMapWidget::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
@@ -214,8 +225,10 @@ void LayerMapWidget::resizeEvent(QResizeEvent *event)
 
 void LayerMapWidget::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) {
+        m_cacheValid = false;
         viewport()->update();
+    }
     QAbstractScrollArea::changeEvent(event);
 }
 
@@ -276,13 +289,42 @@ void LayerMapWidget::paintEvent(QPaintEvent *)
         p.drawText(viewport()->rect().adjusted(40, 40, -40, -40), Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
         return;
     }
-    p.save();
-    p.setClipRect(mapArea());
-    p.translate(origin());
-    p.scale(m_zoom, m_zoom);
-    render(p);
-    p.restore();
+    // The map itself is drawn once into a cache and blitted: a hover only adds an outline on
+    // top, so moving the pointer never re-renders two thousand labelled blocks.
+    const QRect area = mapArea();
+    const qreal dpr = viewport()->devicePixelRatioF();
+    if (!m_cacheValid || m_cache.size() != area.size() * dpr) {
+        QElapsedTimer timer;
+        timer.start();
+        m_cache = QPixmap(area.size() * dpr);
+        m_cache.setDevicePixelRatio(dpr);
+        m_cache.fill(palette().color(QPalette::Base));
+        QPainter c(&m_cache);
+        c.setRenderHint(QPainter::Antialiasing);
+        c.setRenderHint(QPainter::TextAntialiasing);
+        c.translate(origin() - area.topLeft());
+        c.scale(m_zoom, m_zoom);
+        render(c, QRectF(toMap(area.topLeft()), toMap(area.bottomRight())));
+        c.end();
+        m_cacheValid = true;
+        m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;
+    }
+    p.drawPixmap(area.topLeft(), m_cache);
+    if (m_hover >= 0 && m_hover < m_geometry.blocks().size()) {
+        p.save();
+        p.setClipRect(area);
+        p.translate(origin());
+        p.scale(m_zoom, m_zoom);
+        p.setPen(QPen(palette().color(QPalette::Text), 1.5 / std::max(m_zoom, 0.25)));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(m_geometry.blocks()[m_hover].rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+        p.restore();
+    }
 
+    if (!m_paintedMap) {
+        m_paintedMap = true;
+        QMetaObject::invokeMethod(this, &LayerMapWidget::firstMapPainted, Qt::QueuedConnection);
+    }
     // The header and the legend stay put while the map scrolls.
     QPainter &frame = p;
     const QRect header(0, 0, viewport()->width(), headerHeight);
@@ -313,11 +355,15 @@ void LayerMapWidget::drawLegend(QPainter &p) const
     p.drawText(legend.adjusted(12, 0, -12, 0), Qt::AlignVCenter | Qt::AlignLeft, p.fontMetrics().elidedText(text, Qt::ElideRight, legend.width() - 24));
 }
 
-void LayerMapWidget::render(QPainter &p) const
+void LayerMapWidget::render(QPainter &p, const QRectF &exposed) const
 {
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
+    // Labels only where they can be read: below 5 device pixels a line of text is noise.
+    m_drawText = p.worldTransform().m22() * QFontMetricsF(font()).height() >= 5;
     for (int i = 0; i < m_geometry.blocks().size(); ++i) {
+        if (!exposed.isNull() && !exposed.intersects(m_geometry.blocks()[i].rect))
+            continue;
         switch (m_geometry.blocks()[i].kind) {
         case LayerMapGeometry::Block::Kind::Layer:
             drawBlock(p, i);
@@ -330,7 +376,7 @@ void LayerMapWidget::render(QPainter &p) const
             break;
         }
     }
-    drawLabels(p);
+    drawLabels(p, exposed);
     p.restore();
 }
 
@@ -346,18 +392,15 @@ void LayerMapWidget::drawBlock(QPainter &p, int index) const
     const QRectF r = b.rect.adjusted(0.5, 0.5, -0.5, -0.5);
     p.setBrush(fill);
     QPen pen(fill.darker(dark ? 160 : 135), 1);
-    if (isSelected(index)) {
+    if (isSelected(index))
         pen = QPen(palette().color(QPalette::Highlight), 3);
-    } else if (index == m_hover) {
-        pen = QPen(palette().color(QPalette::Text), 1.5);
-    }
     p.setPen(pen);
     p.drawRoundedRect(r, 3, 3);
 
     // The label: the instruction, wrapped over the lines the block has room for, then its
     // size; "shared by N" on the right where there is room.
     const QRectF text = r.adjusted(8, 4, -8, -4);
-    if (text.height() >= 10 && text.width() > 24) {
+    if (m_drawText && text.height() >= 10 && text.width() > 24) {
         const QFont f = font();
         p.setFont(f);
         const QFontMetricsF fm(f);
@@ -401,12 +444,13 @@ void LayerMapWidget::drawBand(QPainter &p, int index) const
     QColor line = palette().color(QPalette::PlaceholderText);
     if (!isRelated(index))
         line.setAlphaF(0.4);
-    QPen pen(line, 1, Qt::DashLine);
-    if (index == m_hover)
-        pen.setColor(palette().color(QPalette::Text));
-    p.setPen(pen);
+    p.setPen(QPen(line, 1, Qt::DashLine));
     p.setBrush(Qt::NoBrush);
     p.drawRect(r);
+    if (!m_drawText) {
+        p.restore();
+        return;
+    }
     QFont f = font();
     f.setPointSizeF(std::max(7.0, f.pointSizeF() * 0.85));
     p.setFont(f);
@@ -438,11 +482,13 @@ void LayerMapWidget::drawContainer(QPainter &p, int index) const
     QPen pen(amber.darker(130), 1.5);
     if (isSelected(index))
         pen = QPen(palette().color(QPalette::Highlight), 3);
-    else if (index == m_hover)
-        pen = QPen(palette().color(QPalette::Text), 1.5);
     p.setPen(pen);
     p.setBrush(Qt::NoBrush);
     p.drawRoundedRect(r, 3, 3);
+    if (!m_drawText) {
+        p.restore();
+        return;
+    }
     // The label on a plate, so that the hatching does not cross the words.
     QFont f = font();
     f.setBold(true);
@@ -470,7 +516,7 @@ void LayerMapWidget::drawContainer(QPainter &p, int index) const
     p.restore();
 }
 
-void LayerMapWidget::drawLabels(QPainter &p) const
+void LayerMapWidget::drawLabels(QPainter &p, const QRectF &exposed) const
 {
     p.save();
     QFont f = font();
@@ -480,7 +526,11 @@ void LayerMapWidget::drawLabels(QPainter &p) const
     const QList<int> highlighted = highlightedColumns();
     for (int c = 0; c < m_geometry.columns().size(); ++c) {
         const auto &col = m_geometry.columns()[c];
+        if (!exposed.isNull() && !exposed.intersects(col.labelRect))
+            continue;
         const QRectF r = col.labelRect.adjusted(2, 0, -2, -8);
+        if (!m_drawText && !highlighted.contains(c))
+            continue;
         if (highlighted.contains(c)) {
             p.setPen(Qt::NoPen);
             p.setBrush(palette().color(QPalette::Highlight));
@@ -610,7 +660,7 @@ void LayerMapWidget::mouseMoveEvent(QMouseEvent *event)
     const int hover = m_geometry.blockAt(toMap(event->position().toPoint()));
     if (hover != m_hover) {
         const auto area = [&](int i) {
-            return i < 0 ? QRect() : QRect(toViewport(m_geometry.blocks()[i].rect.topLeft()), toViewport(m_geometry.blocks()[i].rect.bottomRight())).adjusted(-3, -3, 3, 3);
+            return i < 0 ? QRect() : QRect(toViewport(m_geometry.blocks()[i].rect.topLeft()), toViewport(m_geometry.blocks()[i].rect.bottomRight())).adjusted(-3, -3, 3, 3) & mapArea();
         };
         // Only the two blocks whose outline changes are repainted.
         viewport()->update(area(m_hover));

@@ -3,6 +3,7 @@
 #include "layermapgeometry.h"
 
 #include <QAbstractScrollArea>
+#include <QPixmap>
 #include <QPointer>
 
 class QPainter;
@@ -54,8 +55,11 @@ public:
     void zoomOut();
     void fit();
 
-    // The whole map at 1:1, for PNG and SVG export and screenshots.
-    void render(QPainter &painter) const;
+    // The map at the painter's transform, for the view, PNG and SVG export; only the blocks
+    // meeting `exposed` (map coordinates; all when null).
+    void render(QPainter &painter, const QRectF &exposed = {}) const;
+    // How long the last full render of the map took (the benchmark's figure; hovers blit).
+    double lastRenderMs() const { return m_lastRenderMs; }
     QSize mapSize() const { return m_geometry.size().toSize(); }
 
     // The map point under a viewport position.
@@ -63,6 +67,8 @@ public:
     QPoint toViewport(const QPointF &mapPos) const;
 
 Q_SIGNALS:
+    // The first paint with images in it (the benchmark's "start to first painted map").
+    void firstMapPainted();
     void selectionChanged(const strata::LayerMapWidget::Selection &selection);
     // Enter or double-click on a block: open its files (a layer) or its feed (a container).
     void activated(const strata::LayerMapWidget::Selection &selection);
@@ -80,6 +86,7 @@ protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     bool viewportEvent(QEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
     QRect mapArea() const; // the viewport between the header and the legend
@@ -93,7 +100,7 @@ private:
     void drawBlock(QPainter &p, int index) const;
     void drawBand(QPainter &p, int index) const;
     void drawContainer(QPainter &p, int index) const;
-    void drawLabels(QPainter &p) const;
+    void drawLabels(QPainter &p, const QRectF &exposed) const;
     void drawLegend(QPainter &p) const;
     bool isSelected(int block) const;
     bool isRelated(int block) const; // part of the selection's stack or sharing images
@@ -109,6 +116,11 @@ private:
     QPoint m_dragFrom;
     QPoint m_dragScroll;
     bool m_dragging = false;
+    bool m_paintedMap = false;
+    QPixmap m_cache; // the map as last rendered, for the viewport's map area
+    bool m_cacheValid = false;
+    double m_lastRenderMs = 0;
+    mutable bool m_drawText = true; // set by render() from its scale
 };
 
 } // namespace strata

@@ -28,6 +28,32 @@
 namespace strata {
 
 namespace {
+    // Opens the tree level by level while what shows stays short: a small layer is seen whole,
+    // a layer of 200,000 files does not lay out 200,000 rows on the GUI thread.
+    void expandSome(QTreeView *view, int budget = 300)
+    {
+        QAbstractItemModel *model = view->model();
+        QList<QModelIndex> level { QModelIndex() };
+        int shown = model->rowCount();
+        while (!level.isEmpty() && shown < budget) {
+            QList<QModelIndex> next;
+            for (const QModelIndex &parent : std::as_const(level)) {
+                for (int r = 0; r < model->rowCount(parent); ++r) {
+                    const QModelIndex child = model->index(r, 0, parent);
+                    const int rows = model->rowCount(child);
+                    if (rows == 0)
+                        continue;
+                    if (shown + rows > budget)
+                        return;
+                    view->expand(child);
+                    shown += rows;
+                    next.append(child);
+                }
+            }
+            level = next;
+        }
+    }
+
     QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
     struct Loaded {
@@ -152,8 +178,7 @@ LayerPage::LayerPage(StoreSession *session, QWidget *parent)
 
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
-        if (!text.isEmpty())
-            m_tree->expandAll();
+        expandSome(m_tree, text.isEmpty() ? 300 : 2000);
     });
     connect(m_aggregated, &QCheckBox::toggled, this, [this] { loadFiles(); });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) { showPreview(current); });
@@ -261,10 +286,7 @@ void LayerPage::loadFiles()
         m_tree->setColumnHidden(FileTreeModel::LayerColumn, !aggregated);
         m_summary->setText(aggregated ? tr("%n file(s) visible up to this layer · %1", nullptr, int(files)).arg(sizeText(total))
                                       : tr("%n file(s) changed by this layer · %1 written", nullptr, int(files)).arg(sizeText(total)));
-        if (m_files->rowCount() <= 20)
-            m_tree->expandAll();
-        else
-            m_tree->expandToDepth(0);
+        expandSome(m_tree);
         Q_EMIT filesLoaded();
     });
 }

@@ -1,6 +1,6 @@
 // strata: the explorer window over a store.
 #include "mainwindow.h"
-#include "translations.h"
+#include "appstartup.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -41,6 +41,14 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshot)) {
         const QStringList wh = parser.value(size).split(u'x');
         window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1440, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 860);
+    }
+    // For tests/bench/bench_gui.sh: say when the map is first painted, with the memory in use, and go.
+    if (qEnvironmentVariableIsSet("STRATA_BENCH_FIRST_PAINT")) {
+        QObject::connect(window.map(), &strata::LayerMapWidget::firstMapPainted, &app, [] {
+            std::printf("first-map-paint rss-kb %lld\n", strata::residentKilobytes());
+            std::fflush(stdout);
+            QCoreApplication::exit(0);
+        });
     }
     window.show();
     window.openRoot(parser.value(root));

@@ -15,7 +15,7 @@
 #include "mainwindow.h"
 #include "rundialog.h"
 #include "storesession.h"
-#include "translations.h"
+#include "appstartup.h"
 
 #include <QApplication>
 #include <QDir>

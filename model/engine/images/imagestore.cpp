@@ -62,6 +62,11 @@ Result<QString> ImageStore::normalizeReference(const QString &reference)
 
 Result<Image> ImageStore::loadEntry(const IndexEntry &entry) const
 {
+    return loadEntry(entry, nullptr);
+}
+
+Result<Image> ImageStore::loadEntry(const IndexEntry &entry, QHash<Digest, qint64> *layerSizes) const
+{
     const QString subject = QStringLiteral("image manifest %1").arg(entry.manifest.digest.toString());
     auto manifestBytes = m_store.content().read(entry.manifest.digest);
     if (!manifestBytes)
@@ -98,8 +103,18 @@ Result<Image> ImageStore::loadEntry(const IndexEntry &entry) const
     LayerStore layerStore(m_store);
     for (qsizetype i = 0; i < chains.size(); ++i) {
         image.layers[i].chainId = chains[i];
-        if (auto record = layerStore.read(chains[i]))
+        // A layer shared by many images is read once per listing.
+        if (layerSizes) {
+            if (auto it = layerSizes->constFind(chains[i]); it != layerSizes->constEnd()) {
+                image.layers[i].size = *it;
+                continue;
+            }
+        }
+        if (auto record = layerStore.read(chains[i])) {
             image.layers[i].size = record->size;
+            if (layerSizes)
+                layerSizes->insert(chains[i], record->size);
+        }
     }
     return image;
 }
@@ -146,13 +161,14 @@ Result<ImageListing> ImageStore::readListing() const
     ImageListing listing;
     QList<Image> &images = listing.images;
     QHash<Digest, qsizetype> byManifest;
+    QHash<Digest, qint64> layerSizes;
     for (const IndexEntry &e : entries.value()) {
         if (auto it = byManifest.constFind(e.manifest.digest); it != byManifest.constEnd()) {
             if (!e.refName.isEmpty())
                 images[*it].tags.append(e.refName);
             continue;
         }
-        auto image = loadEntry(e);
+        auto image = loadEntry(e, &layerSizes);
         if (!image) {
             listing.problems.append(image.error());
             continue;

@@ -60,6 +60,8 @@ public:
 
 
 private:
+    // `layerSizes` (may be null) caches layer records' sizes across the images of one listing.
+    Result<Image> loadEntry(const IndexEntry &entry, QHash<Digest, qint64> *layerSizes) const;
     Status checkComplete(const ImageTransaction &transaction) const;
     Result<ImageListing> readListing() const;
 
