@@ -1,426 +1,426 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1" language="de_DE">
+<TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
     <name>main</name>
     <message>
         <source>A storage explorer for container images and containers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Speicher-Explorer für Container-Images und Container.</translation>
     </message>
     <message>
         <source>The data root to open (default: the store for this user).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das zu öffnende Datenverzeichnis (Standard: der Speicher dieses Benutzers).</translation>
     </message>
     <message>
         <source>Render the window to a PNG file and exit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Fenster in eine PNG-Datei rendern und beenden.</translation>
     </message>
     <message>
         <source>With --screenshot: select an image (REF), layer:CHAINID, container:NAME, volume:NAME or overview first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit --screenshot: vorher ein Image (REF), layer:CHAINID, container:NAME, volume:NAME oder overview auswählen.</translation>
     </message>
     <message>
         <source>With --screenshot: the window&apos;s size.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit --screenshot: die Fenstergröße.</translation>
     </message>
 </context>
 <context>
     <name>strata::ChangeFeedModel</name>
     <message>
         <source>layer %1 below</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1 darunter</translation>
     </message>
     <message>
         <source>copied up from %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>hochkopiert aus %1 (%2)</translation>
     </message>
     <message>
         <source>whiteout</source>
-        <translation type="unfinished"></translation>
+        <translation>Whiteout</translation>
     </message>
     <message>
         <source>opaque: hides the directory&apos;s lower contents</source>
-        <translation type="unfinished"></translation>
+        <translation>opak: verdeckt den darunterliegenden Inhalt des Verzeichnisses</translation>
     </message>
     <message>
         <source>new directory</source>
-        <translation type="unfinished"></translation>
+        <translation>neues Verzeichnis</translation>
     </message>
     <message>
         <source>new file</source>
-        <translation type="unfinished"></translation>
+        <translation>neue Datei</translation>
     </message>
     <message>
         <source>written in the writable layer</source>
-        <translation type="unfinished"></translation>
+        <translation>in die beschreibbare Schicht geschrieben</translation>
     </message>
     <message>
         <source>Added</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzugefügt</translation>
     </message>
     <message>
         <source>Changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Geändert</translation>
     </message>
     <message>
         <source>Deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelöscht</translation>
     </message>
     <message>
         <source>Opaque</source>
-        <translation type="unfinished"></translation>
+        <translation>Opak</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderung</translation>
     </message>
     <message>
         <source>Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
 </context>
 <context>
     <name>strata::ContainerFollower</name>
     <message>
         <source>the init layer</source>
-        <translation type="unfinished"></translation>
+        <translation>die Init-Schicht</translation>
     </message>
     <message>
         <source>layer %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1 (%2)</translation>
     </message>
 </context>
 <context>
     <name>strata::ContainerPage</name>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehl</translation>
     </message>
     <message>
         <source>Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Image</translation>
     </message>
     <message>
         <source>Writable layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschreibbare Schicht</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestartet</translation>
     </message>
     <message>
         <source>Exit code</source>
-        <translation type="unfinished"></translation>
+        <translation>Exit-Code</translation>
     </message>
     <message>
         <source>Mounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Einhängungen</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen</translation>
     </message>
     <message>
         <source>Commit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Image speichern…</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Make an image of the container: its writable layer becomes a new layer on top of its image</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Image aus dem Container erstellen: Seine beschreibbare Schicht wird zu einer neuen Schicht über seinem Image</translation>
     </message>
     <message>
         <source>Each write to the container&apos;s writable layer appears here as it happens. A write to a file from the image copies it up first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeder Schreibvorgang in der beschreibbaren Schicht des Containers erscheint hier, sobald er geschieht. Wird in eine Datei aus dem Image geschrieben, wird sie zuerst hochkopiert (Copy-up).</translation>
     </message>
     <message>
         <source>Live changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Live-Änderungen</translation>
     </message>
     <message>
         <source>Changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzugefügt</translation>
     </message>
     <message>
         <source>&amp;Live changes</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Live-Änderungen</translation>
     </message>
     <message>
         <source>Container diff</source>
-        <translation type="unfinished"></translation>
+        <translation>Container-Diff</translation>
     </message>
     <message>
         <source>&amp;Diff</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Diff</translation>
     </message>
     <message>
         <source>Nothing logged yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Log-Ausgaben.</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>Logs</translation>
     </message>
     <message>
         <source>L&amp;ogs</source>
-        <translation type="unfinished"></translation>
+        <translation>L&amp;ogs</translation>
     </message>
     <message>
         <source>Type a command below; it runs in the container with sh -c, and what it prints appears here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unten einen Befehl eingeben; er wird im Container mit sh -c ausgeführt, und seine Ausgabe erscheint hier.</translation>
     </message>
     <message>
         <source>Console output</source>
-        <translation type="unfinished"></translation>
+        <translation>Konsolenausgabe</translation>
     </message>
     <message>
         <source>e.g. echo hello &gt; /tmp/hello</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. echo hallo &gt; /tmp/hallo</translation>
     </message>
     <message>
         <source>Command to run in the container</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Container auszuführender Befehl</translation>
     </message>
     <message>
         <source>&amp;Console</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Konsole</translation>
     </message>
     <message>
         <source>Container filesystem</source>
-        <translation type="unfinished"></translation>
+        <translation>Container-Dateisystem</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Copy out…</source>
-        <translation type="unfinished"></translation>
+        <translation>Herauskopieren…</translation>
     </message>
     <message>
         <source>Copy in…</source>
-        <translation type="unfinished"></translation>
+        <translation>Hineinkopieren…</translation>
     </message>
     <message>
         <source>&amp;Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Da&amp;teien</translation>
     </message>
     <message>
         <source>Cannot follow the writable layer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die beschreibbare Schicht kann nicht verfolgt werden: %1</translation>
     </message>
     <message>
         <source>This container is gone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Container gibt es nicht mehr.</translation>
     </message>
     <message>
         <source>Container %1 · driver %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Container %1 · Treiber %2</translation>
     </message>
     <message>
         <source> (read-only)</source>
-        <translation type="unfinished"></translation>
+        <translation> (schreibgeschützt)</translation>
     </message>
     <message>
         <source>Stop and remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen und entfernen</translation>
     </message>
     <message>
         <source>Start the container to run commands in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Container starten, um darin Befehle auszuführen.</translation>
     </message>
     <message>
         <source>error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler: %1</translation>
     </message>
     <message>
         <source>(exit status %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Exit-Status %1)</translation>
     </message>
 </context>
 <context>
     <name>strata::FileTreeModel</name>
     <message>
         <source>writable</source>
-        <translation type="unfinished"></translation>
+        <translation>beschreibbar</translation>
     </message>
     <message>
         <source>init</source>
-        <translation type="unfinished"></translation>
+        <translation>Init</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderung</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modus</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
 </context>
 <context>
     <name>strata::HistoryModel</name>
     <message>
         <source>—</source>
-        <translation type="unfinished"></translation>
+        <translation>—</translation>
     </message>
     <message>
         <source>no layer</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Schicht</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>Instruction</source>
-        <translation type="unfinished"></translation>
+        <translation>Anweisung</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
 </context>
 <context>
     <name>strata::ImagePage</name>
     <message>
         <source>Tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Tags</translation>
     </message>
     <message>
         <source>ID</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Platform</source>
-        <translation type="unfinished"></translation>
+        <translation>Plattform</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Efficiency</source>
-        <translation type="unfinished"></translation>
+        <translation>Effizienz</translation>
     </message>
     <message>
         <source>Containers</source>
-        <translation type="unfinished"></translation>
+        <translation>Container</translation>
     </message>
     <message>
         <source>Entrypoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrypoint</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehl</translation>
     </message>
     <message>
         <source>Environment</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung</translation>
     </message>
     <message>
         <source>Working dir</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitsverzeichnis</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Ports</source>
-        <translation type="unfinished"></translation>
+        <translation>Ports</translation>
     </message>
     <message>
         <source>Volumes</source>
-        <translation type="unfinished"></translation>
+        <translation>Volumes</translation>
     </message>
     <message>
         <source>Labels</source>
-        <translation type="unfinished"></translation>
+        <translation>Labels</translation>
     </message>
     <message>
         <source>History (oldest first; entries without a layer change only the configuration)</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf (älteste zuerst; Einträge ohne Schicht ändern nur die Konfiguration)</translation>
     </message>
     <message>
         <source>Image history</source>
-        <translation type="unfinished"></translation>
+        <translation>Image-Verlauf</translation>
     </message>
     <message numerus="yes">
         <source>Image · %n layer(s) · %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Image · %n Schicht · %1</numerusform>
+            <numerusform>Image · %n Schichten · %1</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 in all · %2 shared with other images · %3 unique</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 insgesamt · %2 mit anderen Images geteilt · %3 nur in diesem Image</translation>
     </message>
     <message>
         <source>computing…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird berechnet…</translation>
     </message>
     <message>
         <source>cannot compute: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht berechenbar: %1</translation>
     </message>
     <message>
         <source>%1 %  ·  %2 wasted (%3 % of the %4 the layers above the base add)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %  ·  %2 verschwendet (%3 % der %4, die die Schichten über der Basis hinzufügen)</translation>
     </message>
     <message numerus="yes">
         <source>most wasted: %1 (%2, %n version(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>am meisten verschwendet: %1 (%2, %n Version)</numerusform>
+            <numerusform>am meisten verschwendet: %1 (%2, %n Versionen)</numerusform>
         </translation>
     </message>
 </context>
@@ -428,842 +428,845 @@
     <name>strata::LayerMapWidget</name>
     <message>
         <source>Layer map</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichtenkarte</translation>
     </message>
     <message>
         <source>No images in this store yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Images in diesem Speicher.</translation>
     </message>
     <message numerus="yes">
         <source>Layer map — %n image(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Schichtenkarte — %n Image</numerusform>
+            <numerusform>Schichtenkarte — %n Images</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n layer(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Schicht</numerusform>
+            <numerusform>%n Schichten</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n container(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Container</numerusform>
+            <numerusform>%n Container</numerusform>
         </translation>
     </message>
     <message>
         <source>a block spanning columns is one layer, stored once and shared</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Block über mehrere Spalten ist eine Schicht, einmal gespeichert und geteilt</translation>
     </message>
     <message>
         <source>height: log of size</source>
-        <translation type="unfinished"></translation>
+        <translation>Höhe: Logarithmus der Größe</translation>
     </message>
     <message>
         <source>height: size</source>
-        <translation type="unfinished"></translation>
+        <translation>Höhe: Größe</translation>
     </message>
     <message>
         <source>colour: one per layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Farbe: eine pro Schicht</translation>
     </message>
     <message>
         <source>dashed: history entry without a layer</source>
-        <translation type="unfinished"></translation>
+        <translation>gestrichelt: Verlaufseintrag ohne Schicht</translation>
     </message>
     <message>
         <source>hatched: a container&apos;s writable layer</source>
-        <translation type="unfinished"></translation>
+        <translation>schraffiert: beschreibbare Schicht eines Containers</translation>
     </message>
     <message>
         <source>shared by %1 images</source>
-        <translation type="unfinished"></translation>
+        <translation>von %1 Images geteilt</translation>
     </message>
     <message>
         <source>(no history entry)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Verlaufseintrag)</translation>
     </message>
     <message>
         <source>no layer</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Schicht</translation>
     </message>
     <message>
         <source>%1 — writable layer</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — beschreibbare Schicht</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>gestoppt</translation>
     </message>
     <message>
         <source>Size: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe: %1</translation>
     </message>
     <message>
         <source>chainID: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>chainID: %1</translation>
     </message>
     <message numerus="yes">
         <source>Shared by %n image(s): %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>In %n Image: %1</numerusform>
+            <numerusform>Geteilt von %n Images: %1</numerusform>
         </translation>
     </message>
     <message>
         <source>Double-click to see its files</source>
-        <translation type="unfinished"></translation>
+        <translation>Doppelklicken, um die Dateien anzuzeigen</translation>
     </message>
     <message>
         <source>A history entry without a layer: it changes the image&apos;s configuration, not its files (0 B).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Verlaufseintrag ohne Schicht: Er ändert die Konfiguration des Images, nicht seine Dateien (0 B).</translation>
     </message>
     <message>
         <source>Container %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Container %1</translation>
     </message>
     <message>
         <source>Writable layer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschreibbare Schicht: %1</translation>
     </message>
     <message>
         <source>Everything the container writes lands here; the image&apos;s layers below stay read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles, was der Container schreibt, landet hier; die Schichten des Images darunter bleiben schreibgeschützt.</translation>
     </message>
 </context>
 <context>
     <name>strata::LayerPage</name>
     <message>
         <source>added</source>
-        <translation type="unfinished"></translation>
+        <translation>hinzugefügt</translation>
     </message>
     <message>
         <source>modified</source>
-        <translation type="unfinished"></translation>
+        <translation>geändert</translation>
     </message>
     <message>
         <source>deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>gelöscht</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation type="unfinished"></translation>
+        <translation>Images</translation>
     </message>
     <message>
         <source>diffID</source>
-        <translation type="unfinished"></translation>
+        <translation>diffID</translation>
     </message>
     <message>
         <source>chainID</source>
-        <translation type="unfinished"></translation>
+        <translation>chainID</translation>
     </message>
     <message>
         <source>Blob</source>
-        <translation type="unfinished"></translation>
+        <translation>Blob</translation>
     </message>
     <message>
         <source>Filter files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien filtern…</translation>
     </message>
     <message>
         <source>Filter files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien filtern</translation>
     </message>
     <message>
         <source>&amp;Aggregated up to this layer</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zusammengefasst bis zu dieser Schicht</translation>
     </message>
     <message>
         <source>Show everything visible with this layer and the ones below it stacked, each file marked with the layer it comes from</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles anzeigen, was mit dieser Schicht und den darunter gestapelten Schichten sichtbar ist, jede Datei markiert mit der Schicht, aus der sie stammt</translation>
     </message>
     <message>
         <source>Files of the layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien der Schicht</translation>
     </message>
     <message>
         <source>Select a file to see its content here; a modified text file shows what this layer changed in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Datei auswählen, um hier ihren Inhalt zu sehen; bei einer geänderten Textdatei wird gezeigt, was diese Schicht darin geändert hat.</translation>
     </message>
     <message>
         <source>File content</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateiinhalt</translation>
     </message>
     <message>
         <source>&amp;Files</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dateien</translation>
     </message>
     <message>
         <source>A path, e.g. /etc/passwd</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad, z. B. /etc/passwd</translation>
     </message>
     <message>
         <source>Path to X-ray</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad für X-Ray</translation>
     </message>
     <message>
         <source>X-ray</source>
-        <translation type="unfinished"></translation>
+        <translation>X-Ray</translation>
     </message>
     <message>
         <source>Every layer of the image that adds, modifies or deletes the path; the visible version is marked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Schicht des Images, die den Pfad hinzufügt, ändert oder löscht; die sichtbare Version ist markiert.</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderung</translation>
     </message>
     <message>
         <source>Visible</source>
-        <translation type="unfinished"></translation>
+        <translation>Sichtbar</translation>
     </message>
     <message>
         <source>Instruction</source>
-        <translation type="unfinished"></translation>
+        <translation>Anweisung</translation>
     </message>
     <message>
         <source>X-ray result</source>
-        <translation type="unfinished"></translation>
+        <translation>X-Ray-Ergebnis</translation>
     </message>
     <message>
         <source>&amp;X-ray</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;X-Ray</translation>
     </message>
     <message>
         <source>Layer %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1</translation>
     </message>
     <message>
         <source>Layer %1 of %2 (0 is the base) · as seen in %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1 von %2 (0 ist die Basis) · wie in %3 gesehen</translation>
     </message>
     <message numerus="yes">
         <source>%1 — shared by %n image(s), stored once</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 — von %n Image geteilt, einmal gespeichert</numerusform>
+            <numerusform>%1 — von %n Images geteilt, einmal gespeichert</numerusform>
         </translation>
     </message>
     <message>
         <source>%1
 %2 as stored · %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+%2 gespeichert · %3</translation>
     </message>
     <message>
         <source>Loading the files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien werden geladen…</translation>
     </message>
     <message>
         <source>Cannot read the files: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dateien können nicht gelesen werden: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) visible up to this layer · %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei bis zu dieser Schicht sichtbar · %1</numerusform>
+            <numerusform>%n Dateien bis zu dieser Schicht sichtbar · %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) changed by this layer · %1 written</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei von dieser Schicht geändert · %1 geschrieben</numerusform>
+            <numerusform>%n Dateien von dieser Schicht geändert · %1 geschrieben</numerusform>
         </translation>
     </message>
     <message>
         <source>Reading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird gelesen…</translation>
     </message>
     <message>
         <source>Deleted by this layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Von dieser Schicht gelöscht.</translation>
     </message>
     <message>
         <source>It held, below:</source>
-        <translation type="unfinished"></translation>
+        <translation>Inhalt darunter:</translation>
     </message>
     <message>
         <source>A symbolic link to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine symbolische Verknüpfung auf %1</translation>
     </message>
     <message>
         <source>Not a regular file: nothing to show.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine reguläre Datei: nichts anzuzeigen.</translation>
     </message>
     <message>
         <source>(the first %1 of %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>(die ersten %1 von %2)</translation>
     </message>
     <message>
         <source>What this layer changed (- below, + now): %1 line(s) removed, %2 added</source>
-        <translation type="unfinished"></translation>
+        <translation>Was diese Schicht geändert hat (- darunter, + jetzt): %1 Zeile(n) entfernt, %2 hinzugefügt</translation>
     </message>
     <message>
         <source>Now:</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt:</translation>
     </message>
     <message>
         <source>Cannot read the file: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei kann nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>No layer of this image has that path.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Schicht dieses Images enthält diesen Pfad.</translation>
     </message>
     <message>
         <source>visible</source>
-        <translation type="unfinished"></translation>
+        <translation>sichtbar</translation>
     </message>
 </context>
 <context>
     <name>strata::MainWindow</name>
     <message>
         <source>Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Strata</translation>
     </message>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>Opening the store…</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher wird geöffnet…</translation>
     </message>
     <message>
         <source>Strata — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Strata — %1</translation>
     </message>
     <message>
         <source>The store could not be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher konnte nicht geöffnet werden.</translation>
     </message>
     <message>
         <source>Cannot open the store: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
         <source>Cannot read the store: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher kann nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>Copy %1 out to</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 herauskopieren nach</translation>
     </message>
     <message>
         <source>Copying %1 out</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird herauskopiert</translation>
     </message>
     <message>
         <source>Copy a file into %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Datei nach %1 kopieren</translation>
     </message>
     <message>
         <source>Copying %1 in</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird hineinkopiert</translation>
     </message>
     <message>
         <source>&amp;Open Data Root…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datenverzeichnis öffnen…</translation>
     </message>
     <message>
         <source>Ctrl+Shift+O</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
         <source>Open another store</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen anderen Speicher öffnen</translation>
     </message>
     <message>
         <source>&amp;Load Image Archive…</source>
-        <translation type="unfinished"></translation>
+        <translation>Image-Archiv &amp;laden…</translation>
     </message>
     <message>
         <source>Load an image archive</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Image-Archiv laden</translation>
     </message>
     <message>
         <source>Image archives (*.tar *.tar.gz *.tgz *.tar.zst);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Image-Archive (*.tar *.tar.gz *.tgz *.tar.zst);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Load a docker-archive (docker save) or an OCI layout tar</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein docker-archive (docker save) oder ein OCI-Layout-Tar laden</translation>
     </message>
     <message>
         <source>&amp;Import Root Filesystem…</source>
-        <translation type="unfinished"></translation>
+        <translation>Root-Dateisystem &amp;importieren…</translation>
     </message>
     <message>
         <source>Import a root filesystem tar</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Root-Dateisystem-Tar importieren</translation>
     </message>
     <message>
         <source>Tar archives (*.tar *.tar.gz *.tgz);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tar-Archive (*.tar *.tar.gz *.tgz);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Importieren</translation>
     </message>
     <message>
         <source>Name the new image (optional):</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des neuen Images (optional):</translation>
     </message>
     <message>
         <source>Importing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird importiert</translation>
     </message>
     <message>
         <source>Export Map as &amp;PNG…</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte als &amp;PNG exportieren…</translation>
     </message>
     <message>
         <source>Export Map as &amp;SVG…</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte als &amp;SVG exportieren…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;Run Container…</source>
-        <translation type="unfinished"></translation>
+        <translation>Container &amp;starten…</translation>
     </message>
     <message>
         <source>Ctrl+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+R</translation>
     </message>
     <message>
         <source>Start a container from an image</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Container aus einem Image starten</translation>
     </message>
     <message>
         <source>&amp;Tag…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Taggen…</translation>
     </message>
     <message>
         <source>Tag %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 taggen</translation>
     </message>
     <message>
         <source>New tag (name:tag):</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Tag (name:tag):</translation>
     </message>
     <message>
         <source>Tagging %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird getaggt</translation>
     </message>
     <message>
         <source>&amp;Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;peichern…</translation>
     </message>
     <message>
         <source>Save %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 speichern</translation>
     </message>
     <message>
         <source>Image archives (*.tar)</source>
-        <translation type="unfinished"></translation>
+        <translation>Image-Archive (*.tar)</translation>
     </message>
     <message>
         <source>Saving %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird gespeichert</translation>
     </message>
     <message>
         <source>Re&amp;move Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Image &amp;entfernen</translation>
     </message>
     <message>
         <source>Shift+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+Del</translation>
     </message>
     <message>
         <source>Remove image</source>
-        <translation type="unfinished"></translation>
+        <translation>Image entfernen</translation>
     </message>
     <message>
         <source>Remove %1? Layers other images use stay.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 entfernen? Schichten, die andere Images verwenden, bleiben erhalten.</translation>
     </message>
     <message>
         <source>Removing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird entfernt</translation>
     </message>
     <message>
         <source>Prune &amp;Dangling Images</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verwaiste Images bereinigen</translation>
     </message>
     <message>
         <source>Pruning dangling images</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwaiste Images werden bereinigt</translation>
     </message>
     <message>
         <source>Create &amp;Demo Images</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demo-Images erstellen</translation>
     </message>
     <message>
         <source>Cannot create the demo images: demo-images.sh is not installed next to strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Demo-Images können nicht erstellt werden: demo-images.sh ist nicht neben strata installiert</translation>
     </message>
     <message>
         <source>Creating the demo images</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo-Images werden erstellt</translation>
     </message>
     <message>
         <source>busybox and images that share its layer, made from Debian&apos;s busybox-static</source>
-        <translation type="unfinished"></translation>
+        <translation>busybox und Images, die seine Schicht teilen, erstellt aus Debians busybox-static</translation>
     </message>
     <message>
         <source>S&amp;tart</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;tarten</translation>
     </message>
     <message>
         <source>St&amp;op</source>
-        <translation type="unfinished"></translation>
+        <translation>St&amp;oppen</translation>
     </message>
     <message>
         <source>Ctrl+.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+.</translation>
     </message>
     <message>
         <source>&amp;Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden erzwingen</translation>
     </message>
     <message>
         <source>Killing the container</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden des Containers wird erzwungen</translation>
     </message>
     <message>
         <source>&amp;Remove Container</source>
-        <translation type="unfinished"></translation>
+        <translation>Container &amp;entfernen</translation>
     </message>
     <message>
         <source>&amp;Commit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Als &amp;Image speichern…</translation>
     </message>
     <message>
         <source>&amp;Prune Stopped Containers</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Gestoppte Container bereinigen</translation>
     </message>
     <message>
         <source>Pruning stopped containers</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestoppte Container werden bereinigt</translation>
     </message>
     <message>
         <source>&amp;Create Volume…</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume &amp;erstellen…</translation>
     </message>
     <message>
         <source>Create volume</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume erstellen</translation>
     </message>
     <message>
         <source>Volume name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des Volumes:</translation>
     </message>
     <message>
         <source>Creating volume %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume %1 wird erstellt</translation>
     </message>
     <message>
         <source>&amp;Remove Volume</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume ent&amp;fernen</translation>
     </message>
     <message>
         <source>Removing volume %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume %1 wird entfernt</translation>
     </message>
     <message>
         <source>&amp;Prune Unused Volumes</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Unbenutzte Volumes bereinigen</translation>
     </message>
     <message>
         <source>Pruning unused volumes</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbenutzte Volumes werden bereinigt</translation>
     </message>
     <message>
         <source>&amp;Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einpassen</translation>
     </message>
     <message>
         <source>Ctrl+0</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+0</translation>
     </message>
     <message>
         <source>Zoom &amp;In</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vergrößern</translation>
     </message>
     <message>
         <source>Zoom &amp;Out</source>
-        <translation type="unfinished"></translation>
+        <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
         <source>&amp;Logarithmic Heights</source>
-        <translation type="unfinished"></translation>
+        <translation>Logarithmische &amp;Höhen</translation>
     </message>
     <message>
         <source>Ctrl+L</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+L</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
         <source>&amp;Filter Images</source>
-        <translation type="unfinished"></translation>
+        <translation>Images &amp;filtern</translation>
     </message>
     <message>
         <source>Store &amp;Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Speicherübersicht</translation>
     </message>
     <message>
         <source>Ctrl+1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+1</translation>
     </message>
     <message>
         <source>&amp;About Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;ber Strata</translation>
     </message>
     <message>
         <source>About Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Strata</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Strata %1&lt;/h3&gt;&lt;p&gt;A storage explorer for container images and containers: images as stacks of read-only layers, the layers they share, and each container&apos;s copy-on-write layer as it changes.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Strata %1&lt;/h3&gt;&lt;p&gt;Ein Speicher-Explorer für Container-Images und Container: Images als Stapel schreibgeschützter Schichten, die Schichten, die sie gemeinsam nutzen, und die Copy-on-Write-Schicht jedes Containers, während sie sich ändert.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
         <source>&amp;Image</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Image</translation>
     </message>
     <message>
         <source>&amp;Container</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Container</translation>
     </message>
     <message>
         <source>&amp;Volume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Volume</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Haupt-Werkzeugleiste</translation>
     </message>
     <message>
         <source>Prune</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereinigen</translation>
     </message>
     <message>
         <source>Filter images…</source>
-        <translation type="unfinished"></translation>
+        <translation>Images filtern…</translation>
     </message>
     <message>
         <source>Filter images by name</source>
-        <translation type="unfinished"></translation>
+        <translation>Images nach Namen filtern</translation>
     </message>
     <message>
         <source>Size: log</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe: logarithmisch</translation>
     </message>
     <message>
         <source>Size: linear</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe: linear</translation>
     </message>
     <message>
         <source>Block height</source>
-        <translation type="unfinished"></translation>
+        <translation>Blockhöhe</translation>
     </message>
     <message>
         <source>How block heights follow layer sizes</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie die Blockhöhen den Schichtgrößen folgen</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportieren</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>No store open</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Speicher geöffnet</translation>
     </message>
     <message>
         <source>%1 · not open</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · nicht geöffnet</translation>
     </message>
     <message>
         <source>%1 · reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · wird gelesen…</translation>
     </message>
     <message numerus="yes">
         <source>%1 · %2%3 · images %4 (%n layer(s), each stored once)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 · %2%3 · Images %4 (%n Schicht, einmal gespeichert)</numerusform>
+            <numerusform>%1 · %2%3 · Images %4 (%n Schichten, jede einmal gespeichert)</numerusform>
         </translation>
     </message>
     <message>
         <source> (rootless)</source>
-        <translation type="unfinished"></translation>
+        <translation> (rootless)</translation>
     </message>
     <message>
         <source>containers %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Container %1</translation>
     </message>
     <message>
         <source>volumes %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Volumes %1</translation>
     </message>
     <message>
         <source>reclaimable %1</source>
-        <translation type="unfinished"></translation>
+        <translation>freigebbar %1</translation>
     </message>
     <message>
         <source>No images in this store yet.
 
 Drop an image archive here (docker save, podman save or an OCI layout tar), use File ▸ Load Image Archive…, or Image ▸ Create Demo Images.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Images in diesem Speicher.
+
+Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar), Datei ▸ Image-Archiv laden… verwenden oder Image ▸ Demo-Images erstellen.</translation>
     </message>
     <message>
         <source>Some of the store could not be read: %1 (run stratactl check)</source>
-        <translation type="unfinished"></translation>
+        <translation>Teile des Speichers konnten nicht gelesen werden: %1 (stratactl check ausführen)</translation>
     </message>
     <message>
         <source>%1: no store is open</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Kein Speicher geöffnet</translation>
     </message>
     <message>
         <source>%1 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Loading %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geladen</translation>
     </message>
     <message>
         <source>Starting a container from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Container aus %1 wird gestartet</translation>
     </message>
     <message>
         <source>Starting the container</source>
-        <translation type="unfinished"></translation>
+        <translation>Container wird gestartet</translation>
     </message>
     <message>
         <source>Stopping the container</source>
-        <translation type="unfinished"></translation>
+        <translation>Container wird gestoppt</translation>
     </message>
     <message>
         <source>Stopping and removing the container</source>
-        <translation type="unfinished"></translation>
+        <translation>Container wird gestoppt und entfernt</translation>
     </message>
     <message>
         <source>Removing the container</source>
-        <translation type="unfinished"></translation>
+        <translation>Container wird entfernt</translation>
     </message>
     <message>
         <source>Commit</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Image speichern</translation>
     </message>
     <message>
         <source>Name the new image (name:tag, optional):</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des neuen Images (name:tag, optional):</translation>
     </message>
     <message>
         <source>Committing the container</source>
-        <translation type="unfinished"></translation>
+        <translation>Container wird als Image gespeichert</translation>
     </message>
     <message>
         <source>Show Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien anzeigen</translation>
     </message>
     <message>
         <source>Show Aggregated Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammengefasste Dateien anzeigen</translation>
     </message>
     <message>
         <source>Show Live Changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Live-Änderungen anzeigen</translation>
     </message>
     <message>
         <source>nothing in the store matches &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts im Speicher passt zu &apos;%1&apos;</translation>
     </message>
     <message>
         <source>Open a data root</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Datenverzeichnis öffnen</translation>
     </message>
     <message>
         <source>Export the map as SVG</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Karte als SVG exportieren</translation>
     </message>
     <message>
         <source>Export the map as PNG</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Karte als PNG exportieren</translation>
     </message>
     <message>
         <source>SVG images (*.svg)</source>
-        <translation type="unfinished"></translation>
+        <translation>SVG-Bilder (*.svg)</translation>
     </message>
     <message>
         <source>PNG images (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
         <source>Strata layer map</source>
-        <translation type="unfinished"></translation>
+        <translation>Strata-Schichtenkarte</translation>
     </message>
     <message>
         <source>Cannot write %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden</translation>
     </message>
     <message>
         <source>Exported the map to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte nach %1 exportiert</translation>
     </message>
     <message>
         <source>Quit Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Strata beenden</translation>
     </message>
     <message numerus="yes">
         <source>%n job(s) still running will be cancelled (containers keep running). Quit anyway?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n noch laufender Auftrag wird abgebrochen (Container laufen weiter). Trotzdem beenden?</numerusform>
+            <numerusform>%n noch laufende Aufträge werden abgebrochen (Container laufen weiter). Trotzdem beenden?</numerusform>
         </translation>
     </message>
 </context>
@@ -1271,264 +1274,264 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
     <name>strata::OverviewPage</name>
     <message>
         <source>Disk use</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicherplatzbelegung</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesamt</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiv</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Reclaimable</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigebbar</translation>
     </message>
     <message>
         <source>Images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free.</source>
-        <translation type="unfinished"></translation>
+        <translation>Images zählen jede Schicht einmal, egal wie viele Images sie teilen. Freigebbar: was das Entfernen unbenutzter Images, gestoppter Container und unbenutzter Volumes freigeben würde.</translation>
     </message>
     <message>
         <source>Containers</source>
-        <translation type="unfinished"></translation>
+        <translation>Container</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Image</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Writable</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschreibbar</translation>
     </message>
     <message>
         <source>Volumes</source>
-        <translation type="unfinished"></translation>
+        <translation>Volumes</translation>
     </message>
     <message>
         <source>Used by</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwendet von</translation>
     </message>
     <message>
         <source>Store</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher</translation>
     </message>
     <message>
         <source>%1 · driver %2%3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · Treiber %2%3</translation>
     </message>
     <message>
         <source> · rootless</source>
-        <translation type="unfinished"></translation>
+        <translation> · rootless</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation type="unfinished"></translation>
+        <translation>Images</translation>
     </message>
     <message>
         <source>No containers. Run one from an image (Container ▸ Run…).</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Container. Einen aus einem Image starten (Container ▸ Container starten…).</translation>
     </message>
     <message>
         <source>No volumes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Volumes.</translation>
     </message>
     <message>
         <source>Could not read: %1 (run stratactl check)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht lesbar: %1 (stratactl check ausführen)</translation>
     </message>
 </context>
 <context>
     <name>strata::RunDialog</name>
     <message>
         <source>Run a container</source>
-        <translation type="unfinished"></translation>
+        <translation>Container starten</translation>
     </message>
     <message>
         <source>The container gets a writable layer of its own on top of the image&apos;s read-only layers. It keeps running when the window closes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Container erhält eine eigene beschreibbare Schicht über den schreibgeschützten Schichten des Images. Er läuft weiter, wenn das Fenster geschlossen wird.</translation>
     </message>
     <message>
         <source>a name is made up when empty</source>
-        <translation type="unfinished"></translation>
+        <translation>leer lassen für einen automatisch erzeugten Namen</translation>
     </message>
     <message>
         <source>the image&apos;s command when empty, e.g. sh -c &apos;sleep 600&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>leer lassen für den Befehl des Images, z. B. sh -c &apos;sleep 600&apos;</translation>
     </message>
     <message>
         <source>KEY=value, one per line</source>
-        <translation type="unfinished"></translation>
+        <translation>SCHLÜSSEL=Wert, einer pro Zeile</translation>
     </message>
     <message>
         <source>one per line: VOLUME:/path, /host/dir:/path[:ro], or /path for an anonymous volume</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Angabe pro Zeile: VOLUME:/pfad, /host/verz:/pfad[:ro] oder /pfad für ein anonymes Volume</translation>
     </message>
     <message>
         <source>none (loopback only)</source>
-        <translation type="unfinished"></translation>
+        <translation>keines (nur Loopback)</translation>
     </message>
     <message>
         <source>host</source>
-        <translation type="unfinished"></translation>
+        <translation>host</translation>
     </message>
     <message>
         <source>&amp;Detach: run in the background without showing its output</source>
-        <translation type="unfinished"></translation>
+        <translation>Im &amp;Hintergrund ausführen, ohne die Ausgabe anzuzeigen (detach)</translation>
     </message>
     <message>
         <source>Remove the container when it e&amp;xits (--rm)</source>
-        <translation type="unfinished"></translation>
+        <translation>Container ent&amp;fernen, wenn er sich beendet (--rm)</translation>
     </message>
     <message>
         <source>&amp;Image:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Image:</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Name:</translation>
     </message>
     <message>
         <source>&amp;Command:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Befehl:</translation>
     </message>
     <message>
         <source>&amp;Environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Umgebung:</translation>
     </message>
     <message>
         <source>&amp;Volumes:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Volumes:</translation>
     </message>
     <message>
         <source>Ne&amp;twork:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ne&amp;tzwerk:</translation>
     </message>
     <message>
         <source>&amp;Run</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Starten</translation>
     </message>
 </context>
 <context>
     <name>strata::VolumePage</name>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Used by</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwendet von</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Mountpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Einhängepunkt</translation>
     </message>
     <message>
         <source>Volume contents</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume-Inhalt</translation>
     </message>
     <message>
         <source>Anonymous volume</source>
-        <translation type="unfinished"></translation>
+        <translation>Anonymes Volume</translation>
     </message>
     <message>
         <source>Volume</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume</translation>
     </message>
 </context>
 <context>
     <name>strata::actions</name>
     <message>
         <source>Saved %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 nach %2 gespeichert</translation>
     </message>
     <message>
         <source>Imported %1 as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als %2 importiert</translation>
     </message>
     <message>
         <source>Tagged %1 as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als %2 getaggt</translation>
     </message>
     <message>
         <source>No dangling images to remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine verwaisten Images zu entfernen</translation>
     </message>
     <message>
         <source>Started container %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Container %1 gestartet (%2)</translation>
     </message>
     <message>
         <source>Started %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gestartet</translation>
     </message>
     <message>
         <source>Stopped %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gestoppt</translation>
     </message>
     <message>
         <source>Killed %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden von %1 erzwungen</translation>
     </message>
     <message>
         <source>Removed %1 and its writable layer</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 und seine beschreibbare Schicht entfernt</translation>
     </message>
     <message>
         <source>Committed %1 as %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als Image %2 gespeichert (%3)</translation>
     </message>
     <message>
         <source>Copied %1:%2 to %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2 nach %3 kopiert</translation>
     </message>
     <message>
         <source>Copied %1 to %2:%3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 nach %2:%3 kopiert</translation>
     </message>
     <message>
         <source>No stopped containers to remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine gestoppten Container zu entfernen</translation>
     </message>
     <message>
         <source>Created volume %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume %1 erstellt</translation>
     </message>
     <message>
         <source>Removed volume %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume %1 entfernt</translation>
     </message>
     <message>
         <source>No unused volumes to remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine unbenutzten Volumes zu entfernen</translation>
     </message>
     <message>
         <source>Creating the demo images</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo-Images werden erstellt</translation>
     </message>
     <message>
         <source>Created the demo images</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo-Images erstellt</translation>
     </message>
 </context>
 </TS>
