@@ -22,7 +22,7 @@ StartupCheck checkStartup(int argc, char **argv)
         if (!std::strcmp(a, "-platform") || !std::strcmp(a, "--platform"))
             platformGiven = true;
     }
-    if (platformGiven || qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+    if (platformGiven || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         return {};
     if (headless) {
         qputenv("QT_QPA_PLATFORM", "offscreen");

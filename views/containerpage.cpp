@@ -233,6 +233,7 @@ void ContainerPage::showContainer(const QString &id)
         m_id = id;
         ++m_generation;
         delete m_follower.data();
+        m_watching = false;
         m_feed->clear();
         m_logs->clear();
         m_consoleOut->clear();
@@ -241,6 +242,7 @@ void ContainerPage::showContainer(const QString &id)
         if (auto store = m_session->store()) {
             m_follower = new ContainerFollower(store, id, this);
             connect(m_follower, &ContainerFollower::layersKnown, m_feed, &ChangeFeedModel::setLayerNames);
+            connect(m_follower, &ContainerFollower::watching, this, [this] { m_watching = true; });
             connect(m_follower, &ContainerFollower::changed, this, [this](const ChangeEvent &e) {
                 m_feed->append(e);
                 m_feedView->scrollToBottom();

@@ -36,6 +36,8 @@ public:
     QPlainTextEdit *consoleOutput() const { return m_consoleOut; }
     QLineEdit *consoleInput() const { return m_consoleIn; }
     void showFeed();
+    // Whether the live feed's watch is in place for the shown container.
+    bool isWatching() const { return m_watching; }
 
 Q_SIGNALS:
     void executed(int exitCode);
@@ -57,6 +59,7 @@ private:
     StoreSession *m_session;
     QString m_id;
     quint64 m_generation = 0;
+    bool m_watching = false;
     QPointer<ContainerFollower> m_follower;
     QLabel *m_title;
     QLabel *m_subtitle;

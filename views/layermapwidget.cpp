@@ -278,6 +278,7 @@ bool LayerMapWidget::isRelated(int block) const
 
 void LayerMapWidget::paintEvent(QPaintEvent *)
 {
+    ++m_paints;
     QPainter p(viewport());
     p.setRenderHint(QPainter::Antialiasing);
     p.setRenderHint(QPainter::TextAntialiasing);

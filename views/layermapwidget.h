@@ -60,6 +60,7 @@ public:
     void render(QPainter &painter, const QRectF &exposed = {}) const;
     // How long the last full render of the map took (the benchmark's figure; hovers blit).
     double lastRenderMs() const { return m_lastRenderMs; }
+    int paintCount() const { return m_paints; }
     QSize mapSize() const { return m_geometry.size().toSize(); }
 
     // The map point under a viewport position.
@@ -120,6 +121,7 @@ private:
     QPixmap m_cache; // the map as last rendered, for the viewport's map area
     bool m_cacheValid = false;
     double m_lastRenderMs = 0;
+    int m_paints = 0;
     mutable bool m_drawText = true; // set by render() from its scale
 };
 

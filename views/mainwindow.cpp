@@ -837,8 +837,17 @@ void MainWindow::exportMap(bool svg)
         svg ? tr("SVG images (*.svg)") : tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
+    if (!exportMapTo(path, svg))
+        showError(tr("Cannot write %1").arg(path));
+    else
+        flash(tr("Exported the map to %1").arg(path));
+}
+
+bool MainWindow::exportMapTo(const QString &path, bool svg) const
+{
     const QSize size = m_map->mapSize();
-    bool ok = false;
+    if (size.isEmpty())
+        return false;
     if (svg) {
         QSvgGenerator generator;
         generator.setFileName(path);
@@ -846,26 +855,21 @@ void MainWindow::exportMap(bool svg)
         generator.setViewBox(QRect(QPoint(0, 0), size));
         generator.setTitle(tr("Strata layer map"));
         QPainter p;
-        ok = p.begin(&generator);
-        if (ok) {
-            p.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Base));
-            m_map->render(p);
-            p.end();
-        }
-    } else {
-        const qreal ratio = std::max<qreal>(2.0, devicePixelRatioF());
-        QImage image(size * ratio, QImage::Format_ARGB32_Premultiplied);
-        image.setDevicePixelRatio(ratio);
-        image.fill(palette().color(QPalette::Base));
-        QPainter p(&image);
+        if (!p.begin(&generator))
+            return false;
+        p.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Base));
         m_map->render(p);
-        p.end();
-        ok = image.save(path);
+        return p.end();
     }
-    if (!ok)
-        showError(tr("Cannot write %1").arg(path));
-    else
-        flash(tr("Exported the map to %1").arg(path));
+    // Twice the pixels at least: a map for documents and slides, sharp on high-DPI screens.
+    const qreal ratio = std::max<qreal>(2.0, devicePixelRatioF());
+    QImage image(size * ratio, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(ratio);
+    image.fill(palette().color(QPalette::Base));
+    QPainter p(&image);
+    m_map->render(p);
+    p.end();
+    return image.save(path);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -54,6 +54,8 @@ public:
     // --screenshot.
     void whenReady(const QString &select, const std::function<void(bool ok, const QString &error)> &ready);
     static QString demoScript();
+    // The whole map at 1:1 (PNG at twice the pixels), as File ▸ Export writes it.
+    bool exportMapTo(const QString &path, bool svg) const;
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;

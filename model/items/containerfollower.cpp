@@ -73,6 +73,8 @@ namespace {
             connect(m_watcher, &ChangeWatcher::overflowed, this, [this] { report([](ContainerFollower *f) { Q_EMIT f->overflowed(); }); });
             if (Status s = m_watcher->start(); !s)
                 report([msg = s.error()](ContainerFollower *f) { Q_EMIT f->failed(msg); });
+            else
+                report([](ContainerFollower *f) { Q_EMIT f->watching(); });
         }
 
     private:

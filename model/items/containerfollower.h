@@ -27,6 +27,9 @@ public:
 Q_SIGNALS:
     // The layers below the writable layer, top first, named for people.
     void layersKnown(const QStringList &names);
+    // The watch is in place: every change from now on is reported (what was written before is
+    // the container's diff, not the feed's).
+    void watching();
     void changed(const strata::ChangeEvent &event);
     void logged(const QList<strata::LogEntry> &entries);
     void failed(const QString &message);

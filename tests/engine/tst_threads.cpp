@@ -423,6 +423,40 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(added.contains("/late/after"), 2000);
     }
 
+    // A directory made (or copied up) with a file written and closed in it before the watcher
+    // could watch the directory: the file's creation and close were never seen as events, so
+    // the scan of the new directory must report it (the window's feed missed "echo > /tmp/x").
+    void changeWatcherReportsFilesOfANewDirectory()
+    {
+        const QString lower = m_tmp.filePath(QStringLiteral("lower-newdir"));
+        const QString upper = m_tmp.filePath(QStringLiteral("upper-newdir"));
+        QVERIFY(QDir().mkpath(lower + QStringLiteral("/tmp")));
+        QVERIFY(QDir().mkpath(upper));
+        ChangeWatcher watcher(upper, { lower });
+        QVERIFY(watcher.start());
+        QList<ChangeEvent> events;
+        connect(&watcher, &ChangeWatcher::changed, this, [&](const ChangeEvent &e) { events.append(e); });
+        // Without returning to the event loop: as overlayfs copies /tmp up, then the program
+        // writes its file inside.
+        QVERIFY(QDir().mkpath(upper + QStringLiteral("/tmp")));
+        QVERIFY(writeFile(upper + QStringLiteral("/tmp/hello.txt"), "hello\n"));
+        QVERIFY(QDir().mkpath(upper + QStringLiteral("/new/deeper")));
+        QVERIFY(writeFile(upper + QStringLiteral("/new/deeper/file"), "new\n"));
+        const auto has = [&](const QByteArray &path, ChangeEvent::Kind kind) {
+            return std::any_of(events.cbegin(), events.cend(), [&](const ChangeEvent &e) { return e.path == path && e.kind == kind; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(has("/tmp/hello.txt", ChangeEvent::Kind::Added), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(has("/new/deeper/file", ChangeEvent::Kind::Added), 2000);
+        QVERIFY(has("/tmp", ChangeEvent::Kind::Changed)); // copied up
+        const auto hello = std::find_if(events.cbegin(), events.cend(), [](const ChangeEvent &e) { return e.path == "/tmp/hello.txt"; });
+        QCOMPARE(hello->size, qint64(6));
+        // Written on later: a change of the same file, not a second creation.
+        events.clear();
+        QVERIFY(writeFile(upper + QStringLiteral("/tmp/hello.txt"), "hello again\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(has("/tmp/hello.txt", ChangeEvent::Kind::Changed), 2000);
+        QVERIFY(!has("/tmp/hello.txt", ChangeEvent::Kind::Added));
+    }
+
     // Repeated writes of one file that the kernel queued together come out as one event.
     void changeWatcherCoalescesBursts()
     {

@@ -179,6 +179,7 @@ private slots:
         ContainerPage *page = m_window->inspector()->containerPage();
         QTRY_COMPARE_WITH_TIMEOUT(page->containerId(), m_containerId, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(page->consoleInput()->isEnabled(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->isWatching(), 5000);
 
         // A new file through the exec console: an Added row within a second of the write.
         QSignalSpy executed(page, &ContainerPage::executed);
@@ -194,7 +195,13 @@ private slots:
             }
             return nullptr;
         };
-        QTRY_VERIFY_WITH_TIMEOUT(findEvent("/tmp/hello.txt", ChangeEvent::Kind::Added), 1000);
+        const auto feedText = [page] {
+            QStringList rows;
+            for (const ChangeEvent &e : page->feed()->events())
+                rows.append(e.kindName() + u' ' + QString::fromUtf8(e.path));
+            return rows.join(QStringLiteral("; "));
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(findEvent("/tmp/hello.txt", ChangeEvent::Kind::Added), qPrintable(feedText()), 1000);
 
         // A write to a file from the image: copied up from the layer that holds it.
         page->execute(QStringLiteral("echo more >> /etc/demo/app.conf"));
@@ -255,6 +262,37 @@ private slots:
         const RunResult r = stratactl(m_root, { QStringLiteral("tag"), QStringLiteral("demo:layers"), QStringLiteral("from-elsewhere:1") });
         QCOMPARE(r.exitCode, 0);
         QTRY_VERIFY_WITH_TIMEOUT(imageTagged(QStringLiteral("from-elsewhere:1")), 2000);
+    }
+
+    void exportPngAndSvg()
+    {
+        const QString png = m_tmp.filePath(QStringLiteral("map.png"));
+        const QString svg = m_tmp.filePath(QStringLiteral("map.svg"));
+        QVERIFY(m_window->exportMapTo(png, false));
+        QVERIFY(m_window->exportMapTo(svg, true));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), m_window->map()->mapSize() * 2);
+        const QByteArray xml = readFile(svg);
+        QVERIFY(xml.contains("<svg"));
+        QVERIFY(xml.contains("busybox:latest")); // the column labels are text in the SVG
+        QVERIFY(xml.contains("shared by"));
+    }
+
+    // The strata program itself: --screenshot renders offscreen; without a display it says so.
+    void programScreenshotAndNoDisplay()
+    {
+        const QString out = m_tmp.filePath(QStringLiteral("shot.png"));
+        QMap<QString, QString> env { { QStringLiteral("QT_QPA_PLATFORM"), QString() }, { QStringLiteral("DISPLAY"), QString() }, { QStringLiteral("WAYLAND_DISPLAY"), QString() } };
+        RunResult r = run(QStringLiteral(STRATA_PATH), { QStringLiteral("--root"), m_root, QStringLiteral("--screenshot"), out, QStringLiteral("--select"), QStringLiteral("demo:layers") }, 60000, env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QImage(out).size(), QSize(1440, 860));
+        r = run(QStringLiteral(STRATA_PATH), { QStringLiteral("--root"), m_root, QStringLiteral("--screenshot"), out, QStringLiteral("--select"), QStringLiteral("nosuch:image") }, 60000, env);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("nothing in the store matches 'nosuch:image'"), r.err.constData());
+        r = run(QStringLiteral(STRATA_PATH), { QStringLiteral("--root"), m_root }, 60000, env);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no display to open a window on"), r.err.constData());
     }
 
     void screenshotsOfTheOtherStates()

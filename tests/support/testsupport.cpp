@@ -22,8 +22,12 @@ RunResult run(const QString &program, const QStringList &args, int timeoutMs, co
 {
     QProcess p;
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    for (auto it = env.cbegin(); it != env.cend(); ++it)
-        e.insert(it.key(), it.value());
+    for (auto it = env.cbegin(); it != env.cend(); ++it) {
+        if (it.value().isEmpty())
+            e.remove(it.key());
+        else
+            e.insert(it.key(), it.value());
+    }
     p.setProcessEnvironment(e);
     p.start(program, args);
     RunResult r;

@@ -16,7 +16,8 @@ struct RunResult {
 
 // Runs the real stratactl binary built with the tests.
 RunResult stratactl(const QString &root, const QStringList &args, int timeoutMs = 120000);
-// Runs any program; `asUser` runs it through runuser as that unprivileged user.
+// Runs any program, with `env` on top of this process's environment (an empty value removes the
+// variable).
 RunResult run(const QString &program, const QStringList &args, int timeoutMs = 120000, const QMap<QString, QString> &env = {});
 
 bool writeFile(const QString &path, const QByteArray &data);

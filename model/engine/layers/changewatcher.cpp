@@ -125,7 +125,7 @@ void ChangeWatcher::addWatch(const QByteArray &relPath, bool reportContents)
         if (!statBeneath(m_rootFd, child, &st))
             continue;
         if (reportContents) {
-            entryAppeared(child);
+            entryAppeared(child, true);
             continue;
         }
         // There before the watch began: not reported, but known, so a rescan compares with it.
@@ -223,7 +223,7 @@ void ChangeWatcher::rescanDir(const QByteArray &relPath, QSet<QByteArray> &prese
     }
 }
 
-void ChangeWatcher::entryAppeared(const QByteArray &relPath)
+void ChangeWatcher::entryAppeared(const QByteArray &relPath, bool scanned)
 {
     struct stat st;
     if (!statBeneath(m_rootFd, relPath, &st))
@@ -262,7 +262,13 @@ void ChangeWatcher::entryAppeared(const QByteArray &relPath)
         return;
     }
     if (S_ISREG(st.st_mode)) {
-        m_pendingNew.insert(relPath); // reported once written and closed, with its size
+        // Seen being created: reported once written and closed, with its size. Found by the
+        // scan of a directory that was just watched: made before the watch, maybe written and
+        // closed already, so its close may never come: reported now; more writes are changes.
+        if (scanned)
+            emitEvent(ChangeEvent::Kind::Added, relPath, &st);
+        else
+            m_pendingNew.insert(relPath);
         return;
     }
     emitEvent(origin ? ChangeEvent::Kind::Changed : ChangeEvent::Kind::Added, relPath, &st);

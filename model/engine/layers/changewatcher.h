@@ -65,7 +65,8 @@ private:
     void readEvents();
     void addWatch(const QByteArray &relPath, bool reportContents);
     std::optional<QList<QByteArray>> watchDir(const QByteArray &relPath);
-    void entryAppeared(const QByteArray &relPath);
+    // `scanned`: found listing a directory just watched, rather than by an event.
+    void entryAppeared(const QByteArray &relPath, bool scanned = false);
     void emitEvent(ChangeEvent::Kind kind, const QByteArray &relPath, const struct stat *st, int copiedFrom = -1, qint64 copied = 0);
     void flush();
     void rescan();
