@@ -55,19 +55,18 @@ echo
 sync
 
 # Start-up on an X server when Xvfb is there (what a desktop does: connect, fonts, a window),
-# offscreen otherwise; the empty window runs the same way.
-startup() {
-    STRATA_BENCH_FIRST_PAINT=1 "$BENCH" spawn "$RUNS" "$STRATA" --root "$ROOT"
-    "$BENCH" spawn "$RUNS" "$BENCH" empty-window
-}
+# offscreen otherwise; the empty window runs the same way. (A script, not a function: xvfb-run
+# is a sh script, and sh drops exported bash functions.)
+cat > "$WORK/startup.sh" <<STARTUP
+STRATA_BENCH_FIRST_PAINT=1 "$BENCH" spawn "$RUNS" "$STRATA" --root "$ROOT"
+"$BENCH" spawn "$RUNS" "$BENCH" empty-window
+STARTUP
 if command -v xvfb-run >/dev/null; then
     platform="X11 (Xvfb)"
-    export -f startup
-    export BENCH RUNS STRATA ROOT
-    lines=$(QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" bash -c startup 2>/dev/null)
+    lines=$(QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" bash "$WORK/startup.sh" 2>/dev/null)
 else
     platform="offscreen (no xvfb-run)"
-    lines=$(QT_QPA_PLATFORM=offscreen startup 2>/dev/null)
+    lines=$(QT_QPA_PLATFORM=offscreen bash "$WORK/startup.sh" 2>/dev/null)
 fi
 export QT_QPA_PLATFORM=offscreen
 echo "== start to first paint (median of $RUNS, $platform)"

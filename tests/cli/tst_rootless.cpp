@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -56,6 +57,28 @@ private slots:
             QDir(m_share).removeRecursively();
         if (!m_home.isEmpty())
             run(QStringLiteral("rm"), { QStringLiteral("-rf"), m_home + QStringLiteral("/.local/share/strata") });
+    }
+
+    // The window as the same user: strata opens the rootless store in the user's home and shows
+    // an image loaded there (--select fails the run when nothing matches).
+    void windowOpensTheRootlessStore()
+    {
+        const QString strata = m_share + QStringLiteral("/strata");
+        QFile::remove(strata);
+        QVERIFY(QFile::copy(QStringLiteral(STRATA_PATH), strata));
+        const QByteArray layer = TarBuilder().dir("etc").file("etc/hello", "rootless\n").build();
+        const QString archive = m_share + QStringLiteral("/window.tar");
+        QVERIFY(writeFile(archive, dockerArchive({ layer }, QStringLiteral("window:1"))));
+        run(QStringLiteral("chmod"), { QStringLiteral("644"), archive });
+        QVERIFY(asUser({ QStringLiteral("load"), QStringLiteral("-i"), archive }).exitCode == 0);
+        const QString shot = m_share + QStringLiteral("/window.png");
+        const RunResult r = run(QStringLiteral("runuser"), { QStringLiteral("-u"), m_user, QStringLiteral("--"), QStringLiteral("env"), QStringLiteral("HOME=") + m_home,
+                                                              QStringLiteral("XDG_DATA_HOME="), QStringLiteral("STRATA_ROOT="), QStringLiteral("QT_QPA_PLATFORM=offscreen"),
+                                                              QStringLiteral("XDG_RUNTIME_DIR=") + m_share, strata, QStringLiteral("--screenshot"), shot,
+                                                              QStringLiteral("--select"), QStringLiteral("window:1") },
+            120000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QFileInfo(shot).size() > 0);
     }
 
     void defaultRootInHome()
