@@ -43,37 +43,13 @@ namespace {
         QString error;
         QStringList names;
     };
-
-    QTreeView *treeFor(FileTreeModel *model, QWidget *parent, const QString &name)
-    {
-        auto *proxy = new QSortFilterProxyModel(parent);
-        proxy->setSourceModel(model);
-        proxy->setSortRole(FileTreeModel::SortRole);
-        auto *view = new QTreeView(parent);
-        view->setModel(proxy);
-        view->setSortingEnabled(true);
-        view->sortByColumn(FileTreeModel::NameColumn, Qt::AscendingOrder);
-        view->setUniformRowHeights(true);
-        view->setAlternatingRowColors(true);
-        view->setAccessibleName(name);
-        view->header()->setStretchLastSection(false);
-        view->header()->setSectionResizeMode(FileTreeModel::NameColumn, QHeaderView::Stretch);
-        for (int c = FileTreeModel::MarkColumn; c < FileTreeModel::ColumnCount; ++c)
-            view->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-        return view;
-    }
 }
 
 ContainerPage::ContainerPage(StoreSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 12, 12, 12);
-    m_title = form::title(this);
-    m_subtitle = form::subtitle(this);
-    layout->addWidget(m_title);
-    layout->addWidget(m_subtitle);
+    QVBoxLayout *layout = form::page(this, m_title, m_subtitle);
     QFormLayout *f = form::layout();
     m_state = form::addRow(f, tr("State"));
     m_command = form::addRow(f, tr("Command"));
@@ -106,8 +82,7 @@ ContainerPage::ContainerPage(StoreSession *session, QWidget *parent)
 
     // Live changes
     auto *feedPage = new QWidget;
-    auto *fl = new QVBoxLayout(feedPage);
-    fl->setContentsMargins(0, 6, 0, 0);
+    QVBoxLayout *fl = form::tab(feedPage);
     m_feedHint = new QLabel(tr("Each write to the container's writable layer appears here as it happens. A write to a file from the image copies it up first."), feedPage);
     m_feedHint->setWordWrap(true);
     m_feedHint->setForegroundRole(QPalette::PlaceholderText);
@@ -134,7 +109,7 @@ ContainerPage::ContainerPage(StoreSession *session, QWidget *parent)
 
     // Diff
     m_diff = new FileTreeModel(this);
-    m_diffView = treeFor(m_diff, this, tr("Container diff"));
+    m_diffView = form::fileTree(m_diff, this, tr("Container diff"));
     m_tabs->addTab(m_diffView, tr("&Diff"));
 
     // Logs
@@ -148,8 +123,7 @@ ContainerPage::ContainerPage(StoreSession *session, QWidget *parent)
 
     // Console
     auto *console = new QWidget;
-    auto *cl = new QVBoxLayout(console);
-    cl->setContentsMargins(0, 6, 0, 0);
+    QVBoxLayout *cl = form::tab(console);
     m_consoleOut = new QPlainTextEdit(console);
     m_consoleOut->setReadOnly(true);
     m_consoleOut->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -172,10 +146,9 @@ ContainerPage::ContainerPage(StoreSession *session, QWidget *parent)
 
     // Files
     auto *filesPage = new QWidget;
-    auto *fil = new QVBoxLayout(filesPage);
-    fil->setContentsMargins(0, 6, 0, 0);
+    QVBoxLayout *fil = form::tab(filesPage);
     m_files = new FileTreeModel(this);
-    m_filesView = treeFor(m_files, filesPage, tr("Container filesystem"));
+    m_filesView = form::fileTree(m_files, filesPage, tr("Container filesystem"));
     auto *fileButtons = new QHBoxLayout;
     auto *reload = new QPushButton(tr("Reload"), filesPage);
     auto *out = new QPushButton(tr("Copy out…"), filesPage);
@@ -376,16 +349,7 @@ void ContainerPage::loadDiff()
         TreeLoaded out;
         ContainerStore containers(*store);
         auto c = containers.resolve(id);
-        if (!c) {
-            out.error = c.error();
-            return out;
-        }
-        auto base = containers.baseLayers(c->config);
-        if (!base) {
-            out.error = base.error();
-            return out;
-        }
-        auto changes = store->driver().changes(containers.upperDir(id), base.value(), ChangeDetail::Stat);
+        auto changes = c ? containers.changes(c.value(), ChangeDetail::Stat) : Result<QList<Change>>(c.takeError());
         if (!changes)
             out.error = changes.error();
         else
@@ -413,17 +377,13 @@ void ContainerPage::loadFiles()
         TreeLoaded out;
         ContainerStore containers(*store);
         auto c = containers.resolve(id);
-        if (!c) {
-            out.error = c.error();
-            return out;
-        }
-        auto base = containers.baseLayers(c->config);
-        if (!base) {
-            out.error = base.error();
-            return out;
-        }
         // The container's view: its writable layer on top of what it was made from.
-        const QStringList view = QStringList { containers.upperDir(id) } + base.value();
+        auto layers = c ? containers.viewLayers(c->config) : Result<QStringList>(c.takeError());
+        if (!layers) {
+            out.error = layers.error();
+            return out;
+        }
+        const QStringList &view = layers.value();
         auto entries = mergedTree(view);
         if (!entries) {
             out.error = entries.error();

@@ -1,5 +1,11 @@
 #include "formhelpers.h"
 
+#include "filetreemodel.h"
+
+#include <QHeaderView>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+
 namespace strata::form {
 
 QLabel *title(QWidget *parent)
@@ -52,6 +58,56 @@ QFormLayout *layout()
     f->setVerticalSpacing(5);
     f->setRowWrapPolicy(QFormLayout::DontWrapRows);
     return f;
+}
+
+QVBoxLayout *page(QWidget *page, QLabel *&titleLabel, QLabel *&subtitleLabel)
+{
+    auto *l = new QVBoxLayout(page);
+    l->setContentsMargins(12, 12, 12, 12);
+    titleLabel = title(page);
+    subtitleLabel = subtitle(page);
+    l->addWidget(titleLabel);
+    l->addWidget(subtitleLabel);
+    return l;
+}
+
+QLabel *heading(const QString &text, QWidget *parent)
+{
+    auto *l = new QLabel(text, parent);
+    l->setWordWrap(true);
+    QFont f = l->font();
+    f.setBold(true);
+    l->setFont(f);
+    return l;
+}
+
+QTreeView *fileTree(QAbstractItemModel *fileTreeModel, QWidget *parent, const QString &accessibleName)
+{
+    auto *proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(fileTreeModel);
+    proxy->setSortRole(FileTreeModel::SortRole);
+    proxy->setFilterKeyColumn(FileTreeModel::NameColumn);
+    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy->setRecursiveFilteringEnabled(true);
+    auto *view = new QTreeView(parent);
+    view->setModel(proxy);
+    view->setSortingEnabled(true);
+    view->sortByColumn(FileTreeModel::NameColumn, Qt::AscendingOrder);
+    view->setUniformRowHeights(true);
+    view->setAlternatingRowColors(true);
+    view->setAccessibleName(accessibleName);
+    view->header()->setStretchLastSection(false);
+    view->header()->setSectionResizeMode(FileTreeModel::NameColumn, QHeaderView::Stretch);
+    for (int c = FileTreeModel::MarkColumn; c < FileTreeModel::ColumnCount; ++c)
+        view->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    return view;
+}
+
+QVBoxLayout *tab(QWidget *tab)
+{
+    auto *l = new QVBoxLayout(tab);
+    l->setContentsMargins(0, 6, 0, 0);
+    return l;
 }
 
 void set(QLabel *label, const QString &text)

@@ -1,8 +1,12 @@
 #pragma once
 
 #include <QFormLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QString>
+
+class QAbstractItemModel;
+class QTreeView;
 
 namespace strata {
 
@@ -19,6 +23,15 @@ namespace form {
     QLabel *addRow(QFormLayout *layout, const QString &label);
     // A form layout set up the same way on every page.
     QFormLayout *layout();
+    // An inspector page's layout with its title and subtitle on top.
+    QVBoxLayout *page(QWidget *page, QLabel *&title, QLabel *&subtitle);
+    // A bold section heading.
+    QLabel *heading(const QString &text, QWidget *parent = nullptr);
+    // A sortable tree of a FileTreeModel (through a QSortFilterProxyModel, the view's model):
+    // names stretch, the other columns fit their contents.
+    QTreeView *fileTree(QAbstractItemModel *fileTreeModel, QWidget *parent, const QString &accessibleName);
+    // A tab's layout, with the small top margin the inspector's tabs share.
+    QVBoxLayout *tab(QWidget *tab);
     // Shows `text`, or a dash in the placeholder colour when it is empty.
     void set(QLabel *label, const QString &text);
 

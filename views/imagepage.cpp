@@ -44,12 +44,7 @@ ImagePage::ImagePage(StoreSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 12, 12, 12);
-    m_title = form::title(this);
-    m_subtitle = form::subtitle(this);
-    layout->addWidget(m_title);
-    layout->addWidget(m_subtitle);
+    QVBoxLayout *layout = form::page(this, m_title, m_subtitle);
     QFormLayout *f = form::layout();
     m_tags = form::addRow(f, tr("Tags"));
     m_fullId = form::addRow(f, tr("ID"));
@@ -67,13 +62,8 @@ ImagePage::ImagePage(StoreSession *session, QWidget *parent)
     m_volumes = form::addRow(f, tr("Volumes"));
     m_labels = form::addRow(f, tr("Labels"));
     layout->addLayout(f);
-    auto *historyTitle = new QLabel(tr("History (oldest first; entries without a layer change only the configuration)"), this);
-    historyTitle->setWordWrap(true);
-    QFont bold = historyTitle->font();
-    bold.setBold(true);
-    historyTitle->setFont(bold);
     layout->addSpacing(6);
-    layout->addWidget(historyTitle);
+    layout->addWidget(form::heading(tr("History (oldest first; entries without a layer change only the configuration)"), this));
     m_historyModel = new HistoryModel(this);
     m_history = new QTableView(this);
     m_history->setModel(m_historyModel);

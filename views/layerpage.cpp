@@ -89,12 +89,7 @@ LayerPage::LayerPage(StoreSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 12, 12, 12);
-    m_title = form::title(this);
-    m_subtitle = form::subtitle(this);
-    layout->addWidget(m_title);
-    layout->addWidget(m_subtitle);
+    QVBoxLayout *layout = form::page(this, m_title, m_subtitle);
     QFormLayout *f = form::layout();
     m_size = form::addRow(f, tr("Size"));
     m_images = form::addRow(f, tr("Images"));
@@ -108,8 +103,7 @@ LayerPage::LayerPage(StoreSession *session, QWidget *parent)
 
     // Files
     auto *files = new QWidget;
-    auto *fl = new QVBoxLayout(files);
-    fl->setContentsMargins(0, 6, 0, 0);
+    QVBoxLayout *fl = form::tab(files);
     auto *bar = new QHBoxLayout;
     m_filter = new QLineEdit(files);
     m_filter->setPlaceholderText(tr("Filter files…"));
@@ -125,23 +119,8 @@ LayerPage::LayerPage(StoreSession *session, QWidget *parent)
     fl->addWidget(m_summary);
     auto *split = new QSplitter(Qt::Vertical, files);
     m_files = new FileTreeModel(this);
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_files);
-    m_proxy->setSortRole(FileTreeModel::SortRole);
-    m_proxy->setFilterKeyColumn(FileTreeModel::NameColumn);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setRecursiveFilteringEnabled(true);
-    m_tree = new QTreeView(split);
-    m_tree->setModel(m_proxy);
-    m_tree->setSortingEnabled(true);
-    m_tree->sortByColumn(FileTreeModel::NameColumn, Qt::AscendingOrder);
-    m_tree->setUniformRowHeights(true);
-    m_tree->setAlternatingRowColors(true);
-    m_tree->setAccessibleName(tr("Files of the layer"));
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(FileTreeModel::NameColumn, QHeaderView::Stretch);
-    for (int c = FileTreeModel::MarkColumn; c < FileTreeModel::ColumnCount; ++c)
-        m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_tree = form::fileTree(m_files, split, tr("Files of the layer"));
+    m_proxy = static_cast<QSortFilterProxyModel *>(m_tree->model());
     m_preview = new QPlainTextEdit(split);
     m_preview->setReadOnly(true);
     m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -154,8 +133,7 @@ LayerPage::LayerPage(StoreSession *session, QWidget *parent)
 
     // X-ray
     auto *xrayTab = new QWidget;
-    auto *xl = new QVBoxLayout(xrayTab);
-    xl->setContentsMargins(0, 6, 0, 0);
+    QVBoxLayout *xl = form::tab(xrayTab);
     auto *xbar = new QHBoxLayout;
     m_xrayPath = new QLineEdit(xrayTab);
     m_xrayPath->setPlaceholderText(tr("A path, e.g. /etc/passwd"));

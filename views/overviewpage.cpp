@@ -18,15 +18,6 @@ namespace strata {
 namespace {
     QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
-    QLabel *heading(const QString &text, QWidget *parent)
-    {
-        auto *l = new QLabel(text, parent);
-        QFont f = l->font();
-        f.setBold(true);
-        l->setFont(f);
-        return l;
-    }
-
     QTreeWidget *table(const QStringList &headers, QWidget *parent, const QString &name)
     {
         auto *t = new QTreeWidget(parent);
@@ -52,14 +43,9 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 12, 12, 12);
-    m_title = form::title(this);
-    m_subtitle = form::subtitle(this);
-    layout->addWidget(m_title);
-    layout->addWidget(m_subtitle);
+    QVBoxLayout *layout = form::page(this, m_title, m_subtitle);
     layout->addSpacing(6);
-    layout->addWidget(heading(tr("Disk use"), this));
+    layout->addWidget(form::heading(tr("Disk use"), this));
     m_disk = table({ tr("Type"), tr("Total"), tr("Active"), tr("Size"), tr("Reclaimable") }, this, tr("Disk use"));
     m_disk->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     layout->addWidget(m_disk);
@@ -68,10 +54,10 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     note->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(note);
     layout->addSpacing(6);
-    layout->addWidget(heading(tr("Containers"), this));
+    layout->addWidget(form::heading(tr("Containers"), this));
     m_containers = table({ tr("Name"), tr("Image"), tr("State"), tr("Writable") }, this, tr("Containers"));
     layout->addWidget(m_containers, 1);
-    layout->addWidget(heading(tr("Volumes"), this));
+    layout->addWidget(form::heading(tr("Volumes"), this));
     m_volumes = table({ tr("Name"), tr("Size"), tr("Used by") }, this, tr("Volumes"));
     layout->addWidget(m_volumes, 1);
     m_problems = new QLabel(this);
@@ -130,12 +116,7 @@ VolumePage::VolumePage(StoreSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 12, 12, 12);
-    m_title = form::title(this);
-    m_subtitle = form::subtitle(this);
-    layout->addWidget(m_title);
-    layout->addWidget(m_subtitle);
+    QVBoxLayout *layout = form::page(this, m_title, m_subtitle);
     QFormLayout *f = form::layout();
     m_size = form::addRow(f, tr("Size"));
     m_users = form::addRow(f, tr("Used by"));
@@ -143,15 +124,7 @@ VolumePage::VolumePage(StoreSession *session, QWidget *parent)
     m_mountpoint = form::addRow(f, tr("Mountpoint"));
     layout->addLayout(f);
     m_files = new FileTreeModel(this);
-    auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(m_files);
-    proxy->setSortRole(FileTreeModel::SortRole);
-    auto *view = new QTreeView(this);
-    view->setModel(proxy);
-    view->setSortingEnabled(true);
-    view->sortByColumn(FileTreeModel::NameColumn, Qt::AscendingOrder);
-    view->setAccessibleName(tr("Volume contents"));
-    view->header()->setSectionResizeMode(FileTreeModel::NameColumn, QHeaderView::Stretch);
+    QTreeView *view = form::fileTree(m_files, this, tr("Volume contents"));
     view->hideColumn(FileTreeModel::MarkColumn);
     view->hideColumn(FileTreeModel::LayerColumn);
     layout->addWidget(view, 1);

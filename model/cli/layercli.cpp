@@ -66,6 +66,25 @@ Inside the layers (as dive shows them):
 )");
 }
 
+std::optional<std::pair<Args, Image>> LayerCli::imageArgs(const QString &command, const QStringList &args, const QStringList &flags, qsizetype positional, int *status)
+{
+    auto a = parseArgs(args, flags, {});
+    if (!a) {
+        *status = failWith(command, a.error(), 2);
+        return std::nullopt;
+    }
+    if (a->positional.size() != positional) {
+        *status = failWith(command, QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
+        return std::nullopt;
+    }
+    auto image = ImageStore(m_store).resolve(a->positional.first());
+    if (!image) {
+        *status = failWith(command, image.error());
+        return std::nullopt;
+    }
+    return std::make_pair(a.value(), image.value());
+}
+
 int LayerCli::failWith(const QString &command, const QString &message, int code)
 {
     m_err << "stratactl " << command << ": " << message << '\n';
@@ -131,21 +150,18 @@ int LayerCli::layerList(const QStringList &args)
 int LayerCli::layerFiles(const QStringList &args)
 {
     const QString command = QStringLiteral("layer files");
-    auto a = parseArgs(args, { QStringLiteral("--aggregated") }, {});
-    if (!a)
-        return failWith(command, a.error(), 2);
-    if (a->positional.size() != 2)
-        return failWith(command, QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
-    auto image = ImageStore(m_store).resolve(a->positional.first());
-    if (!image)
-        return failWith(command, image.error());
+    int status = 0;
+    auto parsed = imageArgs(command, args, { QStringLiteral("--aggregated") }, 2, &status);
+    if (!parsed)
+        return status;
+    const auto &[a, image] = *parsed;
     bool ok = false;
-    const int index = a->positional[1].toInt(&ok);
+    const int index = a.positional[1].toInt(&ok);
     if (!ok)
-        return failWith(command, QStringLiteral("'%1' is not a layer index (0 is the base layer)").arg(a->positional[1]), 2);
+        return failWith(command, QStringLiteral("'%1' is not a layer index (0 is the base layer)").arg(a.positional[1]), 2);
     LayerContents contents(m_store);
-    if (a->has(QStringLiteral("--aggregated"))) {
-        auto tree = contents.mergedTree(image.value(), index);
+    if (a.has(QStringLiteral("--aggregated"))) {
+        auto tree = contents.mergedTree(image, index);
         if (!tree)
             return failWith(command, tree.error());
         TextTable table({ QStringLiteral("MODE"), QStringLiteral("SIZE"), QStringLiteral("LAYER"), QStringLiteral("PATH") });
@@ -154,7 +170,7 @@ int LayerCli::layerFiles(const QStringList &args)
         m_out << table.render();
         return 0;
     }
-    auto changes = contents.changes(image.value(), index);
+    auto changes = contents.changes(image, index);
     if (!changes)
         return failWith(command, changes.error());
     TextTable table({ QStringLiteral("KIND"), QStringLiteral("MODE"), QStringLiteral("SIZE"), QStringLiteral("PATH") });
@@ -167,18 +183,15 @@ int LayerCli::layerFiles(const QStringList &args)
 int LayerCli::efficiency(const QStringList &args)
 {
     const QString command = QStringLiteral("image efficiency");
-    auto a = parseArgs(args, {}, {});
-    if (!a)
-        return failWith(command, a.error(), 2);
-    if (a->positional.size() != 1)
-        return failWith(command, QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
-    auto image = ImageStore(m_store).resolve(a->positional.first());
-    if (!image)
-        return failWith(command, image.error());
-    auto report = LayerContents(m_store).efficiency(image.value());
+    int status = 0;
+    auto parsed = imageArgs(command, args, {}, 1, &status);
+    if (!parsed)
+        return status;
+    const Image &image = parsed->second;
+    auto report = LayerContents(m_store).efficiency(image);
     if (!report)
         return failWith(command, report.error());
-    m_out << "Image:                " << image->displayName() << '\n'
+    m_out << "Image:                " << image.displayName() << '\n'
           << "Efficiency:           " << QString::number(report->score * 100.0, 'f', 4) << " %\n"
           << "Wasted space:         " << humanize::size(report->wastedBytes) << " (" << report->wastedBytes << " bytes)\n"
           << "User wasted percent:  " << QString::number(report->wastedUserPercent(), 'f', 4) << " % of " << humanize::size(report->userSizeBytes)
@@ -193,22 +206,19 @@ int LayerCli::efficiency(const QStringList &args)
 int LayerCli::xray(const QStringList &args)
 {
     const QString command = QStringLiteral("xray");
-    auto a = parseArgs(args, {}, {});
-    if (!a)
-        return failWith(command, a.error(), 2);
-    if (a->positional.size() != 2)
-        return failWith(command, QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
-    auto image = ImageStore(m_store).resolve(a->positional.first());
-    if (!image)
-        return failWith(command, image.error());
-    auto steps = LayerContents(m_store).xray(image.value(), a->positional[1].toUtf8());
+    int status = 0;
+    auto parsed = imageArgs(command, args, {}, 2, &status);
+    if (!parsed)
+        return status;
+    const auto &[a, image] = *parsed;
+    auto steps = LayerContents(m_store).xray(image, a.positional[1].toUtf8());
     if (!steps)
         return failWith(command, steps.error());
     if (steps->isEmpty()) {
-        m_out << "No layer of " << image->displayName() << " has " << a->positional[1] << ".\n";
+        m_out << "No layer of " << image.displayName() << " has " << a.positional[1] << ".\n";
         return 0;
     }
-    const QStringList madeBy = ImageDescription::layerInstructions(image.value());
+    const QStringList madeBy = ImageDescription::layerInstructions(image);
     TextTable table({ QStringLiteral("LAYER"), QStringLiteral("KIND"), QStringLiteral("MODE"), QStringLiteral("SIZE"), QStringLiteral("VISIBLE"), QStringLiteral("CREATED BY") });
     for (const XrayStep &s : std::as_const(steps.value())) {
         const QString &by = madeBy[s.layer];

@@ -1,7 +1,13 @@
 #pragma once
 
+#include "args.h"
+#include "imagetypes.h"
+
 #include <QStringList>
 #include <QTextStream>
+
+#include <optional>
+#include <utility>
 
 namespace strata {
 
@@ -19,6 +25,9 @@ public:
 
 private:
     int failWith(const QString &command, const QString &message, int code = 1);
+    // The arguments (`positional` of them, the first an image) and the image; on failure the
+    // exit status is in `status`, the error already printed.
+    std::optional<std::pair<Args, Image>> imageArgs(const QString &command, const QStringList &args, const QStringList &flags, qsizetype positional, int *status);
     int layerList(const QStringList &args);
     int layerFiles(const QStringList &args);
     int efficiency(const QStringList &args);

@@ -256,12 +256,20 @@ Result<QStringList> ContainerStore::baseLayers(const ContainerConfig &config) co
     return QStringList { initDir() } + layers.value();
 }
 
-Result<QList<Change>> ContainerStore::changes(const Container &container) const
+Result<QList<Change>> ContainerStore::changes(const Container &container, ChangeDetail detail) const
 {
     auto base = baseLayers(container.config);
     if (!base)
         return base.takeError();
-    return m_store.driver().changes(upperDir(container.config.id), base.value());
+    return m_store.driver().changes(upperDir(container.config.id), base.value(), detail);
+}
+
+Result<QStringList> ContainerStore::viewLayers(const ContainerConfig &config) const
+{
+    auto base = baseLayers(config);
+    if (!base)
+        return base.takeError();
+    return QStringList { upperDir(config.id) } + base.value();
 }
 
 qint64 ContainerStore::writableSize(const QString &id) const

@@ -91,8 +91,11 @@ public:
     // The layers a container's writable layer is compared with, top first: its init layer,
     // then the image's snapshots (for vfs only the top one: it is the whole tree).
     Result<QStringList> baseLayers(const ContainerConfig &config) const;
-    // What the container changed against its image, as `docker diff` lists it.
-    Result<QList<Change>> changes(const Container &container) const;
+    // What the container changed against its image, as `docker diff` lists it (with sizes and
+    // modes for ChangeDetail::Stat).
+    Result<QList<Change>> changes(const Container &container, ChangeDetail detail = ChangeDetail::Paths) const;
+    // Everything the container sees, top first: its writable layer, then baseLayers().
+    Result<QStringList> viewLayers(const ContainerConfig &config) const;
     // Bytes in the writable layer (for vfs that is a full copy of the image).
     qint64 writableSize(const QString &id) const;
 
