@@ -104,6 +104,10 @@ MainWindow::MainWindow(QWidget *parent)
         updateStatus();
     });
     connect(m_session, &StoreSession::snapshotChanged, this, &MainWindow::snapshotArrived);
+    connect(m_session, &StoreSession::previewReady, this, [this](const LayerMapInput &map) {
+        if (!m_session->hasSnapshot() && m_filter->text().isEmpty())
+            m_map->setInput(map);
+    });
     connect(m_session, &StoreSession::snapshotFailed, this, [this](const QString &message) { showError(tr("Cannot read the store: %1").arg(message)); });
     connect(m_session, &StoreSession::jobStarted, this, &MainWindow::jobStarted);
     connect(m_session, &StoreSession::jobFinished, this, &MainWindow::jobFinished);

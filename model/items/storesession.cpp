@@ -1,5 +1,8 @@
 #include "storesession.h"
 
+#include "mappreview.h"
+#include "storelock.h"
+
 #include "store.h"
 #include "storeopen.h"
 #include "storewatcher.h"
@@ -41,6 +44,12 @@ void StoreSession::open(const QString &root)
     m_hasSnapshot = false;
     m_snapshot = {};
     m_root = root;
+    // The last session's map, if the store is as it was then: a few kilobytes to read, where
+    // the snapshot reads and verifies every manifest, config and layer record.
+    QtConcurrent::run([root] { return mappreview::loadIfCurrent(root); }).then(this, [this, generation](const std::optional<LayerMapInput> &map) {
+        if (generation == m_generation && !m_hasSnapshot && map)
+            Q_EMIT previewReady(*map);
+    });
     QtConcurrent::run([root] {
         Store::Options o;
         o.root = root;
@@ -100,11 +109,17 @@ void StoreSession::refresh()
     auto store = m_store;
     QtConcurrent::run([store] {
         Taken out;
+        // The counter before the snapshot: if the store changes while it is taken, the saved
+        // map is older than the counter says, and the next start does not show it.
+        const auto before = StoreLock::peekChangeCounter(store->root() + QStringLiteral("/store.lock"));
         auto snap = StoreSnapshot::take(*store);
-        if (snap)
+        if (snap) {
             out.snapshot = std::move(snap).value();
-        else
+            if (before)
+                mappreview::save(store->root(), before->counter, before->inode, LayerMapInput::fromSnapshot(*out.snapshot));
+        } else {
             out.error = snap.error();
+        }
         return out;
     }).then(this, [this, generation](const Taken &out) {
         if (generation != m_generation)

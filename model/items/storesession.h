@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job.h"
+#include "layermapgeometry.h"
 #include "storesnapshot.h"
 
 #include <QList>
@@ -46,6 +47,9 @@ Q_SIGNALS:
     void opened();
     void openFailed(const QString &message);
     void snapshotChanged();
+    // The map as the last session saw it, when the store has not changed since (mappreview):
+    // shown until the first snapshot is in.
+    void previewReady(const strata::LayerMapInput &map);
     void snapshotFailed(const QString &message);
     void jobStarted(strata::Job *job);
     void jobFinished(strata::Job *job);

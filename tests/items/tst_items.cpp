@@ -6,6 +6,8 @@
 #include "filetreemodel.h"
 #include "historymodel.h"
 #include "layermapgeometry.h"
+#include "mappreview.h"
+#include "storelock.h"
 #include "sha256.h"
 #include "textdiff.h"
 
@@ -13,6 +15,8 @@
 #include <QRandomGenerator>
 #include <QSet>
 #include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <sys/stat.h>
@@ -214,6 +218,46 @@ private slots:
             }
         }
         QCOMPARE(bands, 1);
+    }
+
+    // The last session's map is shown only while store.lock's counter is still the saved one.
+    void mapPreviewOnlyWhileCurrent()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString lock = dir.filePath(QStringLiteral("store.lock"));
+        const auto writeCounter = [&](quint64 value) {
+            QFile f(lock);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QCOMPARE(f.write(reinterpret_cast<const char *>(&value), sizeof value), qint64(sizeof value));
+        };
+        writeCounter(41);
+        LayerMapInput input;
+        input.images = { image(u"a"_qs, { u"base"_qs, u"x"_qs }), image(u"b"_qs, { u"base"_qs }) };
+        input.images[0].bands[1] = QStringList { u"ENV A=1"_qs };
+        input.images[1].containers.append({ QStringLiteral("c1"), QStringLiteral("web"), 4096, true });
+        const auto peek = StoreLock::peekChangeCounter(lock);
+        QVERIFY(peek);
+        QCOMPARE(peek->counter, quint64(41));
+        QVERIFY(mappreview::save(dir.path(), peek->counter, peek->inode, input));
+        auto loaded = mappreview::loadIfCurrent(dir.path());
+        QVERIFY(loaded);
+        QCOMPARE(loaded->images.size(), 2);
+        QCOMPARE(loaded->images[0].layers[1].chainId, input.images[0].layers[1].chainId);
+        QCOMPARE(loaded->images[0].bands[1], QStringList { u"ENV A=1"_qs });
+        QCOMPARE(loaded->images[1].containers.first().name, u"web"_qs);
+        // Something changed the store: the saved map is not shown.
+        writeCounter(42);
+        QVERIFY(!mappreview::loadIfCurrent(dir.path()));
+        // A damaged cache is ignored, never trusted.
+        writeCounter(41);
+        QFile cache(mappreview::cachePath(dir.path()));
+        QVERIFY(cache.open(QIODevice::ReadWrite));
+        QVERIFY(cache.resize(cache.size() / 2));
+        cache.close();
+        QVERIFY(!mappreview::loadIfCurrent(dir.path()));
+        QFile::remove(mappreview::cachePath(dir.path()));
     }
 
     void fileTreeModel()

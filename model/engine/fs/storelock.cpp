@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace strata {
@@ -65,6 +66,21 @@ quint64 StoreLock::changeCounter(ChangeScope scope) const
     if (pread(m_fd, &value, sizeof value, off_t(scope) * off_t(sizeof value)) != sizeof value)
         return 0;
     return value;
+}
+
+std::optional<StoreLock::Peek> StoreLock::peekChangeCounter(const QString &lockPath)
+{
+    const int fd = ::open(QFile::encodeName(lockPath).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    Peek peek;
+    struct stat st;
+    const bool ok = fstat(fd, &st) == 0 && pread(fd, &peek.counter, sizeof peek.counter, 0) == sizeof peek.counter;
+    close(fd);
+    if (!ok)
+        return std::nullopt;
+    peek.inode = quint64(st.st_ino);
+    return peek;
 }
 
 void StoreLock::bumpChangeCounter(ChangeScope scope)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "result.h"
 
 #include <QString>
@@ -37,6 +39,14 @@ public:
     void bumpChangeCounter(ChangeScope scope);
     // Read without the lock (an 8-byte pread); 0 for a store that never changed.
     quint64 changeCounter(ChangeScope scope = ChangeScope::Any) const;
+    // The Any counter of the store.lock at `path` without opening a store, with the file's
+    // inode (a store made anew at the same path starts its counters again): for a reader that
+    // asks "is what I saw last time still the store's state?".
+    struct Peek {
+        quint64 counter = 0;
+        quint64 inode = 0;
+    };
+    static std::optional<Peek> peekChangeCounter(const QString &lockPath);
 
 private:
     int m_fd = -1;
