@@ -12,6 +12,7 @@
 #include "imagepage.h"
 #include "inspector.h"
 #include "layerpage.h"
+#include "overviewpage.h"
 #include "mainwindow.h"
 #include "rundialog.h"
 #include "storesession.h"
@@ -147,6 +148,29 @@ private slots:
         QCOMPARE(page->fileModel()->indexOfPath("/etc/demo/scratch").siblingAtColumn(FileTreeModel::MarkColumn).data().toString(), u"D"_qs);
         page->xray(QStringLiteral("/etc/demo/app.conf"));
         QTRY_COMPARE_WITH_TIMEOUT(page->xrayView()->topLevelItemCount(), 2, 10000);
+    }
+
+    // The map from the keyboard: arrows walk it, Enter opens a layer's files, Escape leaves.
+    void keyboardWalksTheMap()
+    {
+        LayerMapWidget *map = m_window->map();
+        map->select({});
+        map->setFocus();
+        QTest::keyClick(map, Qt::Key_Right);
+        QCOMPARE(map->selection().kind, LayerMapWidget::Selection::Kind::Image);
+        const Digest first = map->geometry().columns().first().imageId;
+        QCOMPARE(map->selection().imageId, first);
+        QTest::keyClick(map, Qt::Key_Up);
+        QCOMPARE(map->selection().kind, LayerMapWidget::Selection::Kind::Layer);
+        QCOMPARE(map->selection().chainId, map->geometry().blocks()[map->geometry().columns().first().blocks.first()].chainId);
+        QTest::keyClick(map, Qt::Key_Right);
+        QCOMPARE(map->selection().imageId, map->geometry().columns()[1].imageId);
+        QTest::keyClick(map, Qt::Key_Return);
+        QCOMPARE(m_window->inspector()->currentWidget(), m_window->inspector()->layerPage());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->inspector()->layerPage()->isLoading(), 10000);
+        QTest::keyClick(map, Qt::Key_Escape);
+        QCOMPARE(map->selection().kind, LayerMapWidget::Selection::Kind::None);
+        QCOMPARE(m_window->inspector()->currentWidget(), m_window->inspector()->overviewPage());
     }
 
     void runWriteStopRemoveContainer()
