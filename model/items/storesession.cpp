@@ -43,6 +43,10 @@ void StoreSession::open(const QString &root)
     m_store.reset();
     m_hasSnapshot = false;
     m_snapshot = {};
+    // A snapshot of the store opened before may still be under way: its result is dropped
+    // (another generation), so it must not hold back this store's first one.
+    m_refreshing = false;
+    m_refreshPending = false;
     m_root = root;
     // The last session's map, if the store is as it was then: a few kilobytes to read, where
     // the snapshot reads and verifies every manifest, config and layer record.

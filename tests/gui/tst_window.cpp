@@ -289,6 +289,25 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(imageTagged(QStringLiteral("from-elsewhere:1")), 2000);
     }
 
+    // File ▸ Open Data Root: another store, then back, each shown with its own images (and the
+    // first store's refresh in flight, if any, holding nothing back).
+    void openAnotherRootAndBack()
+    {
+        const QString other = m_tmp.filePath(QStringLiteral("other-store"));
+        const QString archive = m_tmp.filePath(QStringLiteral("other.tar"));
+        QVERIFY(writeFile(archive, dockerArchive({ TarBuilder().file("only", "one\n").build() }, QStringLiteral("only:1"))));
+        QCOMPARE(stratactl(other, { QStringLiteral("load"), QStringLiteral("-i"), archive }).exitCode, 0);
+        m_window->session()->refresh();
+        m_window->openRoot(other);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->hasSnapshot() && snap().root == other, 20000);
+        QCOMPARE(snap().images.size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->map()->geometry().columns().size(), 1, 5000);
+        QVERIFY(m_window->statusText().contains(other));
+        m_window->openRoot(m_root);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->hasSnapshot() && snap().root == m_root, 20000);
+        QVERIFY(imageTagged(QStringLiteral("demo:layers")));
+    }
+
     void exportPngAndSvg()
     {
         const QString png = m_tmp.filePath(QStringLiteral("map.png"));
