@@ -42,6 +42,9 @@ LayerMapWidget::LayerMapWidget(QWidget *parent)
     viewport()->setAutoFillBackground(true);
     setFrameShape(QFrame::NoFrame);
     setAccessibleName(tr("Layer map"));
+    m_relayout.setSingleShot(true);
+    m_relayout.setInterval(0);
+    connect(&m_relayout, &QTimer::timeout, this, &LayerMapWidget::rebuild);
     m_emptyText = tr("No images in this store yet.");
 }
 
@@ -220,7 +223,10 @@ void LayerMapWidget::scrollContentsBy(int, int)
 void LayerMapWidget::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
-    rebuild();
+    // One layout for a burst of resizes (a window being dragged, the scroll bars appearing
+    // after a layout), done before the next paint.
+    if (!m_relayout.isActive())
+        m_relayout.start();
 }
 
 void LayerMapWidget::changeEvent(QEvent *event)

@@ -4,6 +4,7 @@
 
 #include <QAbstractScrollArea>
 #include <QPixmap>
+#include <QTimer>
 #include <QPointer>
 
 class QPainter;
@@ -118,6 +119,7 @@ private:
     QPoint m_dragScroll;
     bool m_dragging = false;
     bool m_paintedMap = false;
+    QTimer m_relayout;
     QPixmap m_cache; // the map as last rendered, for the viewport's map area
     bool m_cacheValid = false;
     double m_lastRenderMs = 0;

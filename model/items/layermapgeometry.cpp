@@ -118,21 +118,26 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
     }
 
     // Sort keys bottom-up (deepest nodes first), so siblings order by their images' names.
-    QList<Digest> byDepth = nodes.keys();
-    std::sort(byDepth.begin(), byDepth.end(), [&](const Digest &a, const Digest &b) { return nodes[a].depth > nodes[b].depth; });
-    for (const Digest &id : std::as_const(byDepth)) {
-        Node &n = nodes[id];
+    QList<Node *> byDepth;
+    byDepth.reserve(nodes.size());
+    for (Node &n : nodes)
+        byDepth.append(&n);
+    std::sort(byDepth.begin(), byDepth.end(), [](const Node *a, const Node *b) { return a->depth > b->depth; });
+    for (Node *node : std::as_const(byDepth)) {
+        Node &n = *node;
         QString key;
         for (int i : std::as_const(n.endingImages))
             key = key.isEmpty() ? input.images[i].name : std::min(key, input.images[i].name);
-        for (const Digest &c : std::as_const(n.children))
-            key = key.isEmpty() ? nodes[c].sortKey : std::min(key, nodes[c].sortKey);
+        for (const Digest &c : std::as_const(n.children)) {
+            const QString &childKey = nodes.constFind(c)->sortKey;
+            key = key.isEmpty() ? childKey : std::min(key, childKey);
+        }
         n.sortKey = key;
     }
     const auto byKey = [&](const Digest &a, const Digest &b) {
-        const Node &x = nodes[a];
-        const Node &y = nodes[b];
-        return x.sortKey != y.sortKey ? x.sortKey < y.sortKey : a.toString() < b.toString();
+        const Node &x = *nodes.constFind(a);
+        const Node &y = *nodes.constFind(b);
+        return x.sortKey != y.sortKey ? x.sortKey < y.sortKey : a < b;
     };
     std::sort(roots.begin(), roots.end(), byKey);
 
