@@ -20,7 +20,6 @@ public:
     explicit ImagePage(StoreSession *session, QWidget *parent = nullptr);
     void showImage(const Digest &id);
     Digest imageId() const { return m_id; }
-    QTableView *historyView() const { return m_history; }
     QString historyText() const; // the instructions, one per line (for tests)
 
 Q_SIGNALS:

@@ -8,8 +8,7 @@ namespace strata {
 namespace {
     struct Outcome {
         bool ok = false;
-        QString message;
-        ErrorCode code = ErrorCode::Failed;
+        QString message; // the result, or the error
     };
 }
 
@@ -51,15 +50,11 @@ void Job::start()
         Outcome out;
         out.ok = r.ok();
         out.message = r.ok() ? r.value() : r.error();
-        out.code = r.ok() ? ErrorCode::Failed : r.code();
         return out;
     }).then(this, [this](const Outcome &out) {
         m_poll.stop();
         readProgress();
         m_running = false;
-        m_succeeded = out.ok;
-        m_message = out.message;
-        m_code = out.code;
         Q_EMIT finished(out.ok, out.message);
     });
 }
@@ -74,7 +69,6 @@ void Job::readProgress()
         m_seen = m_shared->serial;
         update = m_shared->update;
     }
-    m_last = update;
     Q_EMIT progressed(update);
 }
 

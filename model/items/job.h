@@ -29,11 +29,6 @@ public:
     ~Job() override;
 
     QString title() const { return m_title; }
-    bool isRunning() const { return m_running; }
-    bool succeeded() const { return m_succeeded; }
-    QString message() const { return m_message; } // the result, or the error
-    ErrorCode errorCode() const { return m_code; }
-    ProgressUpdate lastProgress() const { return m_last; }
 
     void start();
     // Asks the work to stop; it ends with ErrorCode::Cancelled and leaves nothing half-made.
@@ -57,10 +52,6 @@ private:
     // Shared with the worker, which may outlive this object when the window closes first.
     std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
     bool m_running = false;
-    bool m_succeeded = false;
-    QString m_message;
-    ErrorCode m_code = ErrorCode::Failed;
-    ProgressUpdate m_last;
     std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();
     quint64 m_seen = 0;
     QTimer m_poll;

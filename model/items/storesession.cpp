@@ -94,9 +94,8 @@ void StoreSession::stopWatching()
     StoreWatcher *w = m_watcher;
     m_watcher = nullptr;
     disconnect(w, nullptr, this, nullptr);
-    // Deleted in its own thread; the lambda's copy of the store keeps it alive until then.
-    auto store = m_store;
-    QMetaObject::invokeMethod(w, [w, store] { delete w; }, Qt::BlockingQueuedConnection);
+    // Deleted in its own thread, before the store it reads goes (the call blocks until then).
+    QMetaObject::invokeMethod(w, [w] { delete w; }, Qt::BlockingQueuedConnection);
 }
 
 void StoreSession::refresh()
