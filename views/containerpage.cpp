@@ -7,6 +7,7 @@
 #include "filetree.h"
 #include "filetreemodel.h"
 #include "formhelpers.h"
+#include "fsutil.h"
 #include "store.h"
 #include "storesession.h"
 
@@ -306,17 +307,10 @@ void ContainerPage::execute(const QString &command)
         r.streams.out = fd;
         r.streams.err = fd;
         auto status = ContainerRuntime(*store).exec(c.value(), r);
-        QByteArray bytes;
         ::lseek(fd, 0, SEEK_SET);
-        char buf[65536];
-        for (;;) {
-            const ssize_t n = ::read(fd, buf, sizeof buf);
-            if (n <= 0 || bytes.size() > 1024 * 1024)
-                break;
-            bytes.append(buf, n);
-        }
+        auto bytes = fs::readUpTo(fd, 1024 * 1024); // what it printed, within reason
         ::close(fd);
-        out.output = QString::fromUtf8(bytes);
+        out.output = bytes ? QString::fromUtf8(bytes.value()) : QString();
         if (status)
             out.exitCode = status.value();
         else

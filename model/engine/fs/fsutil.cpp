@@ -202,31 +202,36 @@ Result<QByteArray> readFile(const QString &path, qint64 maxSize)
         close(fd);
         return fail(ErrorCode::InvalidInput, QStringLiteral("%1: file is %2 bytes, more than the limit of %3").arg(path).arg(qint64(st.st_size)).arg(maxSize));
     }
+    // One byte over the limit tells a file that grew past it since the fstat.
+    auto data = readUpTo(fd, maxSize + 1, qint64(st.st_size));
+    close(fd);
+    if (!data)
+        return fail(data.takeError(), path + QStringLiteral(": cannot read: "));
+    if (data->size() > maxSize)
+        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: file is more than the limit of %2 bytes").arg(path).arg(maxSize));
+    return data;
+}
+
+Result<QByteArray> readUpTo(int fd, qint64 maxBytes, qint64 sizeHint)
+{
     QByteArray data;
-    data.resize(qsizetype(st.st_size));
+    data.resize(qsizetype(std::clamp<qint64>(sizeHint > 0 ? sizeHint : 4096, 0, maxBytes)));
     qsizetype got = 0;
     for (;;) {
         if (got == data.size()) {
-            // It may have grown since the fstat: read on, within the limit.
-            if (data.size() > maxSize)
+            if (got >= maxBytes)
                 break;
-            data.resize(std::min<qsizetype>(qsizetype(maxSize) + 1, std::max<qsizetype>(4096, data.size() * 2)));
+            data.resize(qsizetype(std::min<qint64>(maxBytes, std::max<qint64>(4096, qint64(data.size()) * 2))));
         }
         const ssize_t n = ::read(fd, data.data() + got, size_t(data.size() - got));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            const int err = errno;
-            close(fd);
-            return fail(ErrorCode::Io, QStringLiteral("%1: cannot read: %2").arg(path, errorText(err)));
-        }
+        if (n < 0)
+            return fail(ErrorCode::Io, errorText(errno));
         if (n == 0)
             break;
         got += n;
     }
-    close(fd);
-    if (got > maxSize)
-        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: file is more than the limit of %2 bytes").arg(path).arg(maxSize));
     data.truncate(got);
     return data;
 }

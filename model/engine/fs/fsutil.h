@@ -34,6 +34,9 @@ Status writeFileAtomic(const QString &path, QByteArrayView data, Durability dura
 // way leaves nothing behind. A file already at `path` is kept (it holds the same content).
 Status createFileOnce(const QString &path, QByteArrayView data);
 Result<QByteArray> readFile(const QString &path, qint64 maxSize = 64 * 1024 * 1024);
+// What `fd` gives from where it stands until end of file, at most `maxBytes` (`sizeHint`: the
+// size expected, to read small files in one call). An error's message is the cause.
+Result<QByteArray> readUpTo(int fd, qint64 maxBytes, qint64 sizeHint = 0);
 // Everything a descriptor (a pipe) gives until end of file or an error other than EINTR.
 QByteArray readToEnd(int fd);
 Status fsyncPath(const QString &path);

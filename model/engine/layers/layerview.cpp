@@ -473,19 +473,12 @@ Result<FileVersion> readVisibleFile(const QStringList &layersTopFirst, const QBy
     const int fd = fs::openBeneath(root, rel, O_RDONLY);
     if (fd < 0)
         return fail(ErrorCode::Io, QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
-    out.head.resize(qsizetype(std::min<qint64>(maxBytes, out.size)));
-    qsizetype got = 0;
-    while (got < out.head.size()) {
-        const ssize_t n = ::read(fd, out.head.data() + got, size_t(out.head.size() - got));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += n;
-    }
+    auto head = fs::readUpTo(fd, maxBytes, out.size);
     close(fd);
-    out.head.truncate(got);
-    out.truncated = out.size > got;
+    if (!head)
+        return fail(head.takeError(), QStringLiteral("'%1': ").arg(QString::fromUtf8(path)));
+    out.head = head.value();
+    out.truncated = out.size > out.head.size();
     return out;
 }
 
