@@ -136,9 +136,14 @@ Result<QList<Change>> LayerContents::changes(const Image &image, int index) cons
     auto dirs = snapshotsTopFirst(image, index);
     if (!dirs)
         return dirs.takeError();
+    return changesOf(image, index, dirs.value());
+}
+
+Result<QList<Change>> LayerContents::changesOf(const Image &image, int index, const QStringList &dirsTopFirst) const
+{
     const StorageDriver &driver = m_store.driver();
-    const QStringList below = driver.viewLayers(dirs->mid(1));
-    auto out = driver.changes(dirs->first(), below, ChangeDetail::Stat);
+    const QStringList below = driver.viewLayers(dirsTopFirst.mid(1));
+    auto out = driver.changes(dirsTopFirst.first(), below, ChangeDetail::Stat);
     if (!out)
         return fail(out.takeError(), QStringLiteral("image %1, layer %2: ").arg(image.displayName()).arg(index));
     return out;
@@ -180,8 +185,15 @@ Result<EfficiencyReport> LayerContents::efficiency(const Image &image) const
 {
     QList<QList<Change>> all;
     QList<qint64> sizes;
-    for (int i = 0; i < image.layers.size(); ++i) {
-        auto c = changes(image, i);
+    const int top = int(image.layers.size()) - 1;
+    if (top < 0)
+        return EfficiencyReport::compute(all, sizes);
+    // Every layer's snapshots, looked up once: layer i's are the last i + 1 of them.
+    auto dirs = snapshotsTopFirst(image, top);
+    if (!dirs)
+        return dirs.takeError();
+    for (int i = 0; i <= top; ++i) {
+        auto c = changesOf(image, i, dirs->mid(top - i));
         if (!c)
             return c.takeError();
         all.append(c.value());
@@ -192,19 +204,21 @@ Result<EfficiencyReport> LayerContents::efficiency(const Image &image) const
 
 Result<QList<XrayStep>> LayerContents::xray(const Image &image, const QByteArray &path) const
 {
-    QByteArray rel = path;
-    while (rel.startsWith('/'))
-        rel.remove(0, 1);
-    if (rel.isEmpty() || rel.split('/').contains(".."))
-        return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is not a path inside the image").arg(QString::fromUtf8(path)));
+    auto relative = relativeInView(path);
+    if (!relative)
+        return relative.takeError();
+    const QByteArray &rel = relative.value();
     const StorageDriver &driver = m_store.driver();
     QList<XrayStep> steps;
+    const int top = int(image.layers.size()) - 1;
+    if (top < 0)
+        return steps;
+    auto dirs = snapshotsTopFirst(image, top);
+    if (!dirs)
+        return dirs.takeError();
     std::optional<struct stat> previous;
-    for (int i = 0; i < image.layers.size(); ++i) {
-        auto dirs = snapshotsTopFirst(image, i);
-        if (!dirs)
-            return dirs.takeError();
-        LayerView view(driver.viewLayers(dirs.value()));
+    for (int i = 0; i <= top; ++i) {
+        LayerView view(driver.viewLayers(dirs->mid(top - i)));
         STRATA_TRY(view.open());
         std::optional<struct stat> now;
         bool writtenHere = false;
@@ -221,9 +235,7 @@ Result<QList<XrayStep>> LayerContents::xray(const Image &image, const QByteArray
             step.kind = Change::Kind::Added;
         else if (!now && previous)
             step.kind = Change::Kind::Deleted;
-        else if (now && previous
-            && (writtenHere || now->st_mode != previous->st_mode || now->st_uid != previous->st_uid || now->st_gid != previous->st_gid
-                || (!S_ISDIR(now->st_mode) && (now->st_size != previous->st_size || now->st_mtim.tv_sec != previous->st_mtim.tv_sec))))
+        else if (now && previous && (writtenHere || entryDiffers(*now, *previous)))
             step.kind = Change::Kind::Changed;
         else {
             previous = now;

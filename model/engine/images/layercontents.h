@@ -59,6 +59,7 @@ public:
 
 private:
     Result<QStringList> snapshotsTopFirst(const Image &image, int index) const;
+    Result<QList<Change>> changesOf(const Image &image, int index, const QStringList &dirsTopFirst) const;
     Store &m_store;
 };
 

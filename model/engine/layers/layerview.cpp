@@ -81,16 +81,6 @@ namespace {
         return a.tv_sec == b.tv_sec && (a.tv_nsec == b.tv_nsec || a.tv_nsec == 0 || b.tv_nsec == 0);
     }
 
-    // Docker's naive comparison: directories differ only in type, mode, owner or device.
-    bool differs(const struct stat &a, const struct stat &b)
-    {
-        if (a.st_mode != b.st_mode || a.st_uid != b.st_uid || a.st_gid != b.st_gid || a.st_rdev != b.st_rdev)
-            return true;
-        if (S_ISDIR(a.st_mode))
-            return false;
-        return a.st_size != b.st_size || !sameTime(a.st_mtim, b.st_mtim);
-    }
-
     class ChangeWalker {
     public:
         ChangeWalker(const LayerView &base, bool overlay, ChangeDetail detail)
@@ -142,7 +132,7 @@ namespace {
                 // window's view) a file it holds is changed even when it looks the same (a COPY of
                 // identical bytes still costs the layer, as dive counts it).
                 const bool written = m_detail && m_overlay && !S_ISDIR(st.st_mode);
-                if (differs(st, baseSt) || written || (opaque && m_detail)) {
+                if (entryDiffers(st, baseSt) || written || (opaque && m_detail)) {
                     out.append(described(Change::Kind::Changed, path, st, b->layer, opaque));
                     recorded = changed = true;
                 }
@@ -243,6 +233,25 @@ namespace {
     };
 
 } // namespace
+
+bool entryDiffers(const struct stat &a, const struct stat &b)
+{
+    if (a.st_mode != b.st_mode || a.st_uid != b.st_uid || a.st_gid != b.st_gid || a.st_rdev != b.st_rdev)
+        return true;
+    if (S_ISDIR(a.st_mode))
+        return false;
+    return a.st_size != b.st_size || !sameTime(a.st_mtim, b.st_mtim);
+}
+
+Result<QByteArray> relativeInView(const QByteArray &path)
+{
+    QByteArray rel = path;
+    while (rel.startsWith('/'))
+        rel.remove(0, 1);
+    if (rel.isEmpty() || rel.split('/').contains(".."))
+        return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is not a path inside the image").arg(QString::fromUtf8(path)));
+    return rel;
+}
 
 LayerView::LayerView(const QStringList &layerDirs)
     : m_dirs(layerDirs)
@@ -434,11 +443,10 @@ Result<QList<TreeEntry>> mergedTree(const QStringList &layersTopFirst)
 
 Result<FileVersion> readVisibleFile(const QStringList &layersTopFirst, const QByteArray &path, qint64 maxBytes)
 {
-    QByteArray rel = path;
-    while (rel.startsWith('/'))
-        rel.remove(0, 1);
-    if (rel.isEmpty() || rel.split('/').contains(".."))
-        return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is not a path inside the view").arg(QString::fromUtf8(path)));
+    auto relative = relativeInView(path);
+    if (!relative)
+        return relative.takeError();
+    const QByteArray &rel = relative.value();
     LayerView view(layersTopFirst);
     STRATA_TRY(view.open());
     FileVersion out;

@@ -53,6 +53,12 @@ private:
     mutable QStringList m_problems;
 };
 
+// Docker's naive comparison of two versions of an entry: directories differ only in type,
+// mode, owner or device; other entries also in size or mtime.
+bool entryDiffers(const struct stat &a, const struct stat &b);
+// "/etc/passwd" as a path below a view's root ("etc/passwd"); refuses "" and "..".
+Result<QByteArray> relativeInView(const QByteArray &path);
+
 // One line of `diff`: the path as the container sees it.
 struct Change {
     enum class Kind { Added, Changed, Deleted };
