@@ -7,6 +7,7 @@
 #include "filetree.h"
 #include "filetreemodel.h"
 #include "formhelpers.h"
+#include "sizetext.h"
 #include "fsutil.h"
 #include "store.h"
 #include "storesession.h"
@@ -31,7 +32,6 @@
 namespace strata {
 
 namespace {
-    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
     QString when(const QDateTime &t) { return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : QString(); }
 
     struct Executed {
@@ -353,10 +353,7 @@ void ContainerPage::loadDiff()
         if (generation != m_generation)
             return;
         m_diff->setTree(std::move(out.tree));
-        if (m_diff->tree().nodes.size() <= 300)
-            m_diffView->expandAll();
-        else
-            m_diffView->expandToDepth(0);
+        form::expandWhileShort(m_diffView);
     });
 }
 
@@ -393,7 +390,7 @@ void ContainerPage::loadFiles()
         if (generation != m_generation)
             return;
         m_files->setTree(std::move(out.tree));
-        m_filesView->expandToDepth(0);
+        form::expandWhileShort(m_filesView);
     });
 }
 

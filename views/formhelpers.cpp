@@ -103,6 +103,30 @@ QTreeView *fileTree(QAbstractItemModel *fileTreeModel, QWidget *parent, const QS
     return view;
 }
 
+void expandWhileShort(QTreeView *view, int budget)
+{
+    QAbstractItemModel *model = view->model();
+    QList<QModelIndex> level { QModelIndex() };
+    int shown = model->rowCount();
+    while (!level.isEmpty() && shown < budget) {
+        QList<QModelIndex> next;
+        for (const QModelIndex &parent : std::as_const(level)) {
+            for (int r = 0; r < model->rowCount(parent); ++r) {
+                const QModelIndex child = model->index(r, 0, parent);
+                const int rows = model->rowCount(child);
+                if (rows == 0)
+                    continue;
+                if (shown + rows > budget)
+                    return;
+                view->expand(child);
+                shown += rows;
+                next.append(child);
+            }
+        }
+        level = next;
+    }
+}
+
 QVBoxLayout *tab(QWidget *tab)
 {
     auto *l = new QVBoxLayout(tab);

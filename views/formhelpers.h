@@ -30,6 +30,9 @@ namespace form {
     // A sortable tree of a FileTreeModel (through a QSortFilterProxyModel, the view's model):
     // names stretch, the other columns fit their contents.
     QTreeView *fileTree(QAbstractItemModel *fileTreeModel, QWidget *parent, const QString &accessibleName);
+    // Opens a tree level by level while the rows shown stay under `budget`: a small tree is seen
+    // whole, a tree of 200,000 files does not lay out 200,000 rows on the GUI thread.
+    void expandWhileShort(QTreeView *view, int budget = 300);
     // A tab's layout, with the small top margin the inspector's tabs share.
     QVBoxLayout *tab(QWidget *tab);
     // Shows `text`, or a dash in the placeholder colour when it is empty.

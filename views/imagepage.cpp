@@ -1,6 +1,7 @@
 #include "imagepage.h"
 
 #include "formhelpers.h"
+#include "sizetext.h"
 #include "historymodel.h"
 #include "layercontents.h"
 #include "storesession.h"
@@ -18,7 +19,6 @@
 namespace strata {
 
 namespace {
-    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
     QString joinedStrings(const QJsonValue &v, const QString &sep)
     {

@@ -1,6 +1,7 @@
 #include "layermapwidget.h"
 
 #include "layercolors.h"
+#include "sizetext.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
@@ -25,7 +26,6 @@ namespace {
     constexpr int headerHeight = 28; // the summary line above the map, in the viewport
     constexpr int legendHeight = 24; // the legend below it
 
-    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
     bool isDark(const QPalette &palette) { return palette.color(QPalette::Window).lightness() < 128; }
 

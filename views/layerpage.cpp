@@ -3,6 +3,7 @@
 #include "filetree.h"
 #include "filetreemodel.h"
 #include "formhelpers.h"
+#include "sizetext.h"
 #include "layercontents.h"
 #include "storesession.h"
 #include "textdiff.h"
@@ -28,33 +29,6 @@
 namespace strata {
 
 namespace {
-    // Opens the tree level by level while what shows stays short: a small layer is seen whole,
-    // a layer of 200,000 files does not lay out 200,000 rows on the GUI thread.
-    void expandSome(QTreeView *view, int budget = 300)
-    {
-        QAbstractItemModel *model = view->model();
-        QList<QModelIndex> level { QModelIndex() };
-        int shown = model->rowCount();
-        while (!level.isEmpty() && shown < budget) {
-            QList<QModelIndex> next;
-            for (const QModelIndex &parent : std::as_const(level)) {
-                for (int r = 0; r < model->rowCount(parent); ++r) {
-                    const QModelIndex child = model->index(r, 0, parent);
-                    const int rows = model->rowCount(child);
-                    if (rows == 0)
-                        continue;
-                    if (shown + rows > budget)
-                        return;
-                    view->expand(child);
-                    shown += rows;
-                    next.append(child);
-                }
-            }
-            level = next;
-        }
-    }
-
-    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
     struct Loaded {
         FileTree tree;
@@ -156,7 +130,7 @@ LayerPage::LayerPage(StoreSession *session, QWidget *parent)
 
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
-        expandSome(m_tree, text.isEmpty() ? 300 : 2000);
+        form::expandWhileShort(m_tree, text.isEmpty() ? 300 : 2000);
     });
     connect(m_aggregated, &QCheckBox::toggled, this, [this] { loadFiles(); });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) { showPreview(current); });
@@ -264,7 +238,7 @@ void LayerPage::loadFiles()
         m_tree->setColumnHidden(FileTreeModel::LayerColumn, !aggregated);
         m_summary->setText(aggregated ? tr("%n file(s) visible up to this layer · %1", nullptr, int(files)).arg(sizeText(total))
                                       : tr("%n file(s) changed by this layer · %1 written", nullptr, int(files)).arg(sizeText(total)));
-        expandSome(m_tree);
+        form::expandWhileShort(m_tree);
         Q_EMIT filesLoaded();
     });
 }
@@ -306,7 +280,7 @@ void LayerPage::showPreview(const QModelIndex &index)
             out.text = LayerPage::tr("Not a regular file: nothing to show.");
             return out;
         }
-        const QString cut = now->truncated ? u"\n\n"_qs + LayerPage::tr("(the first %1 of %2)").arg(QLocale().formattedDataSize(now->head.size()), QLocale().formattedDataSize(now->size)) : QString();
+        const QString cut = now->truncated ? u"\n\n"_qs + LayerPage::tr("(the first %1 of %2)").arg(sizeText(now->head.size()), sizeText(now->size)) : QString();
         if (!looksLikeText(now->head)) {
             out.text = hexDump(now->head) + cut;
             return out;

@@ -8,6 +8,7 @@
 #include "overviewpage.h"
 #include "rundialog.h"
 #include "storeactions.h"
+#include "sizetext.h"
 #include "storesession.h"
 
 #include <QAction>
@@ -43,7 +44,6 @@
 namespace strata {
 
 namespace {
-    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
     constexpr int maxRecentRoots = 8;
 }
 

@@ -3,6 +3,7 @@
 #include "filetree.h"
 #include "filetreemodel.h"
 #include "formhelpers.h"
+#include "sizetext.h"
 #include "storesession.h"
 
 #include <QHeaderView>
@@ -16,7 +17,6 @@
 namespace strata {
 
 namespace {
-    QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
     QTreeWidget *table(const QStringList &headers, QWidget *parent, const QString &name)
     {

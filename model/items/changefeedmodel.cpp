@@ -1,5 +1,7 @@
 #include "changefeedmodel.h"
 
+#include "sizetext.h"
+
 #include <QColor>
 #include <QLocale>
 
@@ -43,7 +45,7 @@ QString ChangeFeedModel::detail(const ChangeEvent &event) const
 {
     if (event.copiedFromLayer >= 0) {
         const QString from = m_layerNames.value(event.copiedFromLayer, tr("layer %1 below").arg(event.copiedFromLayer));
-        return tr("copied up from %1 (%2)").arg(from, QLocale().formattedDataSize(event.copiedBytes, 1, QLocale::DataSizeSIFormat));
+        return tr("copied up from %1 (%2)").arg(from, sizeText(event.copiedBytes));
     }
     switch (event.kind) {
     case ChangeEvent::Kind::Deleted:
@@ -83,7 +85,7 @@ QVariant ChangeFeedModel::data(const QModelIndex &index, int role) const
         case PathColumn:
             return QString::fromUtf8(e.path);
         case SizeColumn:
-            return e.kind == ChangeEvent::Kind::Deleted ? QString() : QLocale().formattedDataSize(e.size, 1, QLocale::DataSizeSIFormat);
+            return e.kind == ChangeEvent::Kind::Deleted ? QString() : sizeText(e.size);
         case DetailColumn:
             return detail(e);
         }

@@ -1,5 +1,7 @@
 #include "filetreemodel.h"
 
+#include "sizetext.h"
+
 #include "filemode.h"
 
 #include <QColor>
@@ -90,7 +92,7 @@ QVariant FileTreeModel::data(const QModelIndex &index, int role) const
         case MarkColumn:
             return FileTree::markLetter(n.mark);
         case SizeColumn:
-            return n.mark == FileTree::Mark::Deleted ? QString() : QLocale().formattedDataSize(n.total, 1, QLocale::DataSizeSIFormat);
+            return n.mark == FileTree::Mark::Deleted ? QString() : sizeText(n.total);
         case ModeColumn:
             return n.mark == FileTree::Mark::Deleted ? QString() : modeString(n.mode);
         case LayerColumn:

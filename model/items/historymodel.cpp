@@ -1,5 +1,7 @@
 #include "historymodel.h"
 
+#include "sizetext.h"
+
 #include <QDateTime>
 #include <QLocale>
 
@@ -45,7 +47,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         case InstructionColumn:
             return r.createdBy;
         case SizeColumn:
-            return r.emptyLayer ? tr("no layer") : QLocale().formattedDataSize(r.size, 1, QLocale::DataSizeSIFormat);
+            return r.emptyLayer ? tr("no layer") : sizeText(r.size);
         case CreatedColumn: {
             const QDateTime t = QDateTime::fromString(r.created, Qt::ISODateWithMs);
             return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : r.created;
