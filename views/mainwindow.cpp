@@ -346,7 +346,7 @@ void MainWindow::createToolBar()
     bar->addWidget(m_filter);
     connect(m_filter, &QLineEdit::textChanged, this, [this] {
         if (m_session->hasSnapshot())
-            m_map->setInput(LayerMapInput::fromSnapshot(m_session->snapshot(), m_filter->text()));
+            m_map->setInput(mapInput());
     });
     bar->addSeparator();
     m_scale = new QComboBox(bar);
@@ -438,7 +438,7 @@ void MainWindow::snapshotArrived()
 {
     const StoreSnapshot &s = m_session->snapshot();
     m_map->setEmptyText(tr("No images in this store yet.\n\nDrop an image archive here (docker save, podman save or an OCI layout tar), use File ▸ Load Image Archive…, or Image ▸ Create Demo Images."));
-    m_map->setInput(LayerMapInput::fromSnapshot(s, m_filter->text()));
+    m_map->setInput(mapInput());
     // The inspector follows what it shows.
     QWidget *current = m_inspector->currentWidget();
     if (current == m_inspector->layerPage() && !m_inspector->layerPage()->chainId().isNull()) {
@@ -490,6 +490,12 @@ void MainWindow::activated(const LayerMapWidget::Selection &selection)
         m_inspector->layerPage()->focusFiles();
     else if (selection.kind == LayerMapWidget::Selection::Kind::Container)
         m_inspector->containerPage()->showFeed();
+}
+
+LayerMapInput MainWindow::mapInput() const
+{
+    const QString filter = m_filter->text();
+    return filter.isEmpty() ? m_session->map() : LayerMapInput::fromSnapshot(m_session->snapshot(), filter);
 }
 
 QString MainWindow::selectedImageRef() const

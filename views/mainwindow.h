@@ -81,6 +81,8 @@ private:
     void showContextMenu(const LayerMapWidget::Selection &selection, const QPoint &globalPos);
     void jobStarted(Job *job);
     void jobFinished(Job *job);
+    // What the map shows: the session's map, or the images the filter keeps.
+    LayerMapInput mapInput() const;
     QString selectedImageRef() const;
     QString selectedContainerId() const;
 

@@ -18,6 +18,7 @@ namespace {
     };
     struct Taken {
         std::optional<StoreSnapshot> snapshot;
+        LayerMapInput map; // of the whole snapshot, made on the worker with it
         QString error;
     };
 }
@@ -43,6 +44,7 @@ void StoreSession::open(const QString &root)
     m_store.reset();
     m_hasSnapshot = false;
     m_snapshot = {};
+    m_map = {};
     // A snapshot of the store opened before may still be under way: its result is dropped
     // (another generation), so it must not hold back this store's first one.
     m_refreshing = false;
@@ -118,8 +120,9 @@ void StoreSession::refresh()
         auto snap = StoreSnapshot::take(*store);
         if (snap) {
             out.snapshot = std::move(snap).value();
+            out.map = LayerMapInput::fromSnapshot(*out.snapshot);
             if (before)
-                mappreview::save(store->root(), before->counter, before->inode, LayerMapInput::fromSnapshot(*out.snapshot));
+                mappreview::save(store->root(), before->counter, before->inode, out.map);
         } else {
             out.error = snap.error();
         }
@@ -130,6 +133,7 @@ void StoreSession::refresh()
         m_refreshing = false;
         if (out.snapshot) {
             m_snapshot = *out.snapshot;
+            m_map = out.map;
             m_hasSnapshot = true;
             Q_EMIT snapshotChanged();
         } else {

@@ -36,6 +36,8 @@ public:
 
     const StoreSnapshot &snapshot() const { return m_snapshot; }
     bool hasSnapshot() const { return m_hasSnapshot; }
+    // The layer map of the whole snapshot (made off the GUI thread with it).
+    const LayerMapInput &map() const { return m_map; }
     // Takes a new snapshot (coalesced: one at a time, one more if asked meanwhile).
     void refresh();
 
@@ -62,6 +64,7 @@ private:
     QString m_root;
     quint64 m_generation = 0; // which open() a result belongs to
     StoreSnapshot m_snapshot;
+    LayerMapInput m_map;
     bool m_hasSnapshot = false;
     bool m_refreshing = false;
     bool m_refreshPending = false;
