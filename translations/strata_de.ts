@@ -264,6 +264,14 @@
         <source>(exit status %1)</source>
         <translation>(Exit-Status %1)</translation>
     </message>
+    <message>
+        <source>Cannot read the container&apos;s diff: %1</source>
+        <translation>Der Diff des Containers lässt sich nicht lesen: %1</translation>
+    </message>
+    <message>
+        <source>Cannot read the container&apos;s files: %1</source>
+        <translation>Die Dateien des Containers lassen sich nicht lesen: %1</translation>
+    </message>
 </context>
 <context>
     <name>strata::FileTreeModel</name>
@@ -1457,6 +1465,10 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     <message>
         <source>Volume</source>
         <translation>Volume</translation>
+    </message>
+    <message>
+        <source>Cannot read the volume&apos;s files: %1</source>
+        <translation>Die Dateien des Volumes lassen sich nicht lesen: %1</translation>
     </message>
 </context>
 <context>

@@ -264,6 +264,14 @@
         <source>(exit status %1)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Cannot read the container&apos;s diff: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the container&apos;s files: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>strata::FileTreeModel</name>
@@ -1453,6 +1461,10 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
     </message>
     <message>
         <source>Volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the volume&apos;s files: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

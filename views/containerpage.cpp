@@ -80,6 +80,8 @@ ContainerPage::ContainerPage(StoreSession *session, QWidget *parent)
 
     m_tabs = new QTabWidget(this);
     layout->addWidget(m_tabs, 1);
+    m_problem = form::problem(this);
+    layout->addWidget(m_problem);
 
     // Live changes
     auto *feedPage = new QWidget;
@@ -213,6 +215,7 @@ void ContainerPage::showContainer(const QString &id)
         m_consoleOut->clear();
         m_diff->setTree({});
         m_files->setTree({});
+        form::setProblem(m_problem, {});
         if (auto store = m_session->store()) {
             m_follower = new ContainerFollower(store, id, this);
             connect(m_follower, &ContainerFollower::layersKnown, m_feed, &ChangeFeedModel::setLayerNames);
@@ -352,6 +355,7 @@ void ContainerPage::loadDiff()
     }).then(this, [this, generation](TreeLoaded out) {
         if (generation != m_generation)
             return;
+        form::setProblem(m_problem, out.error.isEmpty() ? QString() : tr("Cannot read the container's diff: %1").arg(out.error));
         m_diff->setTree(std::move(out.tree));
         form::expandWhileShort(m_diffView);
     });
@@ -389,6 +393,7 @@ void ContainerPage::loadFiles()
     }).then(this, [this, generation](TreeLoaded out) {
         if (generation != m_generation)
             return;
+        form::setProblem(m_problem, out.error.isEmpty() ? QString() : tr("Cannot read the container's files: %1").arg(out.error));
         m_files->setTree(std::move(out.tree));
         form::expandWhileShort(m_filesView);
     });

@@ -76,6 +76,7 @@ private:
     QLineEdit *m_consoleIn;
     FileTreeModel *m_files;
     QTreeView *m_filesView;
+    QLabel *m_problem; // a diff or file listing that could not be read
     QStringList m_viewNames; // the merged view's layers, top first, named
 };
 

@@ -134,6 +134,19 @@ QVBoxLayout *tab(QWidget *tab)
     return l;
 }
 
+QLabel *problem(QWidget *parent)
+{
+    QLabel *l = value(parent);
+    l->setVisible(false);
+    return l;
+}
+
+void setProblem(QLabel *label, const QString &text)
+{
+    label->setText(text);
+    label->setVisible(!text.isEmpty());
+}
+
 void set(QLabel *label, const QString &text)
 {
     label->setText(text.isEmpty() ? QStringLiteral("—") : text);

@@ -35,6 +35,9 @@ namespace form {
     void expandWhileShort(QTreeView *view, int budget = 300);
     // A tab's layout, with the small top margin the inspector's tabs share.
     QVBoxLayout *tab(QWidget *tab);
+    // A line for what could not be read, hidden until setProblem() gives it a text.
+    QLabel *problem(QWidget *parent = nullptr);
+    void setProblem(QLabel *label, const QString &text);
     // Shows `text`, or a dash in the placeholder colour when it is empty.
     void set(QLabel *label, const QString &text);
 

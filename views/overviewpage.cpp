@@ -60,9 +60,7 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     layout->addWidget(form::heading(tr("Volumes"), this));
     m_volumes = table({ tr("Name"), tr("Size"), tr("Used by") }, this, tr("Volumes"));
     layout->addWidget(m_volumes, 1);
-    m_problems = new QLabel(this);
-    m_problems->setWordWrap(true);
-    m_problems->setVisible(false);
+    m_problems = form::problem(this);
     layout->addWidget(m_problems);
     connect(m_containers, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) { Q_EMIT containerActivated(item->data(0, Qt::UserRole).toString()); });
     connect(m_volumes, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) { Q_EMIT volumeActivated(item->data(0, Qt::UserRole).toString()); });
@@ -108,8 +106,7 @@ void OverviewPage::refresh()
         item->setFlags(Qt::NoItemFlags);
         item->setFirstColumnSpanned(true);
     }
-    m_problems->setVisible(!s.problems.isEmpty());
-    m_problems->setText(tr("Could not read: %1 (run stratactl check)").arg(s.problems.join(QStringLiteral("; "))));
+    form::setProblem(m_problems, s.problems.isEmpty() ? QString() : tr("Could not read: %1 (run stratactl check)").arg(s.problems.join(QStringLiteral("; "))));
 }
 
 VolumePage::VolumePage(StoreSession *session, QWidget *parent)
@@ -128,6 +125,8 @@ VolumePage::VolumePage(StoreSession *session, QWidget *parent)
     view->hideColumn(FileTreeModel::MarkColumn);
     view->hideColumn(FileTreeModel::LayerColumn);
     layout->addWidget(view, 1);
+    m_problem = form::problem(this);
+    layout->addWidget(m_problem);
 }
 
 void VolumePage::showVolume(const QString &name)
@@ -158,8 +157,10 @@ void VolumePage::showVolume(const QString &name)
             out.error = entries.error();
         return out;
     }).then(this, [this, generation](VolumeFiles out) {
-        if (generation == m_generation)
-            m_files->setTree(std::move(out.tree));
+        if (generation != m_generation)
+            return;
+        form::setProblem(m_problem, out.error.isEmpty() ? QString() : tr("Cannot read the volume's files: %1").arg(out.error));
+        m_files->setTree(std::move(out.tree));
     });
 }
 

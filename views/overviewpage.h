@@ -48,6 +48,7 @@ private:
     QLabel *m_subtitle;
     QLabel *m_mountpoint, *m_created, *m_size, *m_users;
     FileTreeModel *m_files;
+    QLabel *m_problem;
 };
 
 } // namespace strata
