@@ -126,10 +126,7 @@ void LayerMapWidget::select(const Selection &selection)
 
 void LayerMapWidget::selectImage(const Digest &imageId)
 {
-    Selection s;
-    s.kind = Selection::Kind::Image;
-    s.imageId = imageId;
-    select(s);
+    select(Selection::image(imageId));
 }
 
 void LayerMapWidget::setZoom(qreal zoom, const QPointF &anchor)
@@ -567,39 +564,25 @@ QList<int> LayerMapWidget::highlightedColumns() const
 
 LayerMapWidget::Selection LayerMapWidget::selectionAt(const QPointF &mapPos) const
 {
-    Selection s;
     const int block = m_geometry.blockAt(mapPos);
     if (block >= 0) {
         const auto &b = m_geometry.blocks()[block];
-        if (b.kind == LayerMapGeometry::Block::Kind::Container) {
-            s.kind = Selection::Kind::Container;
-            s.containerId = b.containerId;
-            s.imageId = m_geometry.columns()[b.firstColumn].imageId;
-            return s;
-        }
-        if (b.kind == LayerMapGeometry::Block::Kind::Band) {
-            // A band belongs to its image: selecting it shows the image's history.
-            s.kind = Selection::Kind::Image;
-            s.imageId = m_geometry.columns()[b.firstColumn].imageId;
-            return s;
-        }
-        s.kind = Selection::Kind::Layer;
-        s.chainId = b.chainId;
+        if (b.kind == LayerMapGeometry::Block::Kind::Container)
+            return Selection::container(b.containerId, m_geometry.columns()[b.firstColumn].imageId);
+        if (b.kind == LayerMapGeometry::Block::Kind::Band) // it belongs to its image: its history shows
+            return Selection::image(m_geometry.columns()[b.firstColumn].imageId);
         // The column under the pointer: the image the layer is looked at in.
+        Digest image = m_geometry.columns()[b.firstColumn].imageId;
         for (int c = b.firstColumn; c <= b.lastColumn; ++c) {
             if (m_geometry.columns()[c].rect.left() <= mapPos.x() && mapPos.x() <= m_geometry.columns()[c].rect.right() + m_options.gap)
-                s.imageId = m_geometry.columns()[c].imageId;
+                image = m_geometry.columns()[c].imageId;
         }
-        if (s.imageId.isNull())
-            s.imageId = m_geometry.columns()[b.firstColumn].imageId;
-        return s;
+        return Selection::layer(b.chainId, image);
     }
     const int label = m_geometry.labelAt(mapPos);
-    if (label >= 0) {
-        s.kind = Selection::Kind::Image;
-        s.imageId = m_geometry.columns()[label].imageId;
-    }
-    return s;
+    if (label >= 0)
+        return Selection::image(m_geometry.columns()[label].imageId);
+    return {};
 }
 
 QString LayerMapWidget::toolTipFor(int index) const
@@ -750,11 +733,7 @@ void LayerMapWidget::moveSelection(int dx, int dy)
         return;
     }
     depth = std::min(depth, int(stack.size()) - 1);
-    Selection s;
-    s.kind = Selection::Kind::Layer;
-    s.imageId = cols[col].imageId;
-    s.chainId = m_geometry.blocks()[stack[depth]].chainId;
-    select(s);
+    select(Selection::layer(m_geometry.blocks()[stack[depth]].chainId, cols[col].imageId));
     // Keep it in sight.
     const QRectF r = m_geometry.blocks()[stack[depth]].rect;
     const QPoint tl = toViewport(r.topLeft());

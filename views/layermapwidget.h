@@ -25,6 +25,11 @@ public:
         Digest imageId; // Image; for a Layer, the column it was picked in
         Digest chainId; // Layer
         QString containerId; // Container
+
+        static Selection image(const Digest &imageId) { return { Kind::Image, imageId, {}, {} }; }
+        // A layer as seen in one of the images sharing it.
+        static Selection layer(const Digest &chainId, const Digest &imageId) { return { Kind::Layer, imageId, chainId, {} }; }
+        static Selection container(const QString &id, const Digest &imageId) { return { Kind::Container, imageId, {}, id }; }
         bool operator==(const Selection &o) const
         {
             return kind == o.kind && imageId == o.imageId && chainId == o.chainId && containerId == o.containerId;

@@ -132,21 +132,13 @@ MainWindow::MainWindow(QWidget *parent)
             runJob(tr("Copying %1 in").arg(QFileInfo(source).fileName()), {}, actions::copyIn(id, source, dir));
     });
     connect(m_inspector->overviewPage(), &OverviewPage::containerActivated, this, [this](const QString &id) {
-        LayerMapWidget::Selection s;
-        s.kind = LayerMapWidget::Selection::Kind::Container;
-        s.containerId = id;
-        if (const auto *c = m_session->snapshot().container(id))
-            s.imageId = c->container.config.imageId;
-        m_map->select(s);
+        const auto *c = m_session->snapshot().container(id);
+        m_map->select(LayerMapWidget::Selection::container(id, c ? c->container.config.imageId : Digest()));
         m_inspector->showContainer(id);
     });
     connect(m_inspector->overviewPage(), &OverviewPage::volumeActivated, m_inspector, &Inspector::showVolume);
     connect(m_inspector->imagePage(), &ImagePage::layerActivated, this, [this](const Digest &chain, const Digest &image) {
-        LayerMapWidget::Selection s;
-        s.kind = LayerMapWidget::Selection::Kind::Layer;
-        s.chainId = chain;
-        s.imageId = image;
-        m_map->select(s);
+        m_map->select(LayerMapWidget::Selection::layer(chain, image));
         m_inspector->layerPage()->focusFiles();
     });
 
@@ -645,11 +637,7 @@ void MainWindow::runContainerDialog()
             }
             if (!newest)
                 return;
-            LayerMapWidget::Selection sel;
-            sel.kind = LayerMapWidget::Selection::Kind::Container;
-            sel.containerId = newest->container.config.id;
-            sel.imageId = newest->container.config.imageId;
-            self->m_map->select(sel);
+            self->m_map->select(LayerMapWidget::Selection::container(newest->container.config.id, newest->container.config.imageId));
             if (!detach)
                 self->m_inspector->containerPage()->showFeed();
         }, Qt::SingleShotConnection);
@@ -732,20 +720,14 @@ bool MainWindow::selectReference(const QString &reference)
     if (reference.startsWith(QLatin1String("layer:"))) {
         const QString prefix = reference.mid(6).remove(QStringLiteral("sha256:"));
         for (auto it = s.layers.constBegin(); it != s.layers.constEnd(); ++it) {
-            if (it.key().toString().mid(7).startsWith(prefix)) {
-                sel.kind = LayerMapWidget::Selection::Kind::Layer;
-                sel.chainId = it.key();
-                sel.imageId = it->images.value(0);
-            }
+            if (it.key().hex().startsWith(prefix))
+                sel = LayerMapWidget::Selection::layer(it.key(), it->images.value(0));
         }
     } else if (reference.startsWith(QLatin1String("container:"))) {
         const QString name = reference.mid(10);
         for (const auto &c : s.containers) {
-            if (c.container.config.name == name || c.container.config.id.startsWith(name)) {
-                sel.kind = LayerMapWidget::Selection::Kind::Container;
-                sel.containerId = c.container.config.id;
-                sel.imageId = c.container.config.imageId;
-            }
+            if (c.container.config.name == name || c.container.config.id.startsWith(name))
+                sel = LayerMapWidget::Selection::container(c.container.config.id, c.container.config.imageId);
         }
     } else if (reference.startsWith(QLatin1String("volume:"))) {
         m_inspector->showVolume(reference.mid(7));
@@ -758,10 +740,8 @@ bool MainWindow::selectReference(const QString &reference)
         const QString ref = reference.contains(u':') || reference.startsWith(QLatin1String("sha256")) ? reference : reference + QStringLiteral(":latest");
         for (const auto &e : s.images) {
             if (e.image.tags.contains(ref) || e.image.tags.contains(QStringLiteral("docker.io/library/") + ref) || e.image.id.toString().startsWith(reference)
-                || e.image.id.toString().mid(7).startsWith(reference)) {
-                sel.kind = LayerMapWidget::Selection::Kind::Image;
-                sel.imageId = e.image.id;
-            }
+                || e.image.id.hex().startsWith(reference))
+                sel = LayerMapWidget::Selection::image(e.image.id);
         }
     }
     if (sel.kind == LayerMapWidget::Selection::Kind::None)

@@ -676,6 +676,39 @@ private slots:
         expectCheckClean();
     }
 
+    // container prune takes every container that is not running, image prune every image with
+    // no tag and no container; what is running or named stays.
+    void pruneStoppedAndDangling_data() { modes(); }
+    void pruneStoppedAndDangling()
+    {
+        if (!setMode())
+            return;
+        QCOMPARE(ctl({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("stopped"), QStringLiteral("bb"), QStringLiteral("true") }).exitCode, 0);
+        QCOMPARE(ctl({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), QStringLiteral("running"), QStringLiteral("bb"), QStringLiteral("sleep"), QStringLiteral("100") }).exitCode, 0);
+        // A commit without a name makes a dangling image.
+        RunResult r = ctl({ QStringLiteral("commit"), QStringLiteral("stopped") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QByteArray dangling = r.out.trimmed().mid(7, 12); // "sha256:" then the short ID
+        QVERIFY(ctl({ QStringLiteral("images"), QStringLiteral("-q") }).out.contains(dangling));
+
+        r = ctl({ QStringLiteral("container"), QStringLiteral("prune") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("(stopped)") && !r.out.contains("(running)"), r.out.constData());
+        r = ctl({ QStringLiteral("ps"), QStringLiteral("-a") });
+        QVERIFY(!r.out.contains("stopped") && r.out.contains("running"));
+
+        r = ctl({ QStringLiteral("image"), QStringLiteral("prune") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains(QByteArray(QByteArray("Deleted: sha256:") + dangling)), r.out.constData());
+        r = ctl({ QStringLiteral("images"), QStringLiteral("-q") });
+        QVERIFY(!r.out.contains(dangling));
+        QVERIFY(ctl({ QStringLiteral("images") }).out.contains("bb ")); // tagged, and in use: kept
+        r = ctl({ QStringLiteral("image"), QStringLiteral("prune") });
+        QCOMPARE(r.out, QByteArray("Nothing to prune: no dangling images.\n"));
+        QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("running") }).exitCode, 0);
+        expectCheckClean();
+    }
+
     void deepImage_data() { modes(); }
     void deepImage()
     {

@@ -21,8 +21,8 @@ Result<QStringList> Pruner::pruneContainers()
     ContainerRuntime runtime(m_store);
     QStringList removed;
     for (const Container &c : std::as_const(listed.value())) {
-        if (containers.state(c.config.id).running())
-            continue;
+        if (c.state.running())
+            continue; // remove() would refuse it too, were it started since the listing
         Status s = runtime.remove(c, false, false);
         if (!s) {
             if (s.code() == ErrorCode::InUse || s.code() == ErrorCode::NotFound)
