@@ -13,7 +13,6 @@
 #include "imageloader.h"
 #include "imagesaver.h"
 #include "imagedescription.h"
-#include "imagediskusage.h"
 #include "imagestore.h"
 #include "storechecker.h"
 #include "store.h"
