@@ -71,7 +71,7 @@ Result<StoreSnapshot> StoreSnapshot::take(Store &store)
     LayerStore layerStore(store);
     for (const ImageDiskUsage::PerImage &row : usage.images) {
         ImageEntry entry { row.image, ImageDescription::history(row.image), row.size, row.shared, row.unique, users.value(row.image.id) };
-        const QStringList madeBy = ImageDescription::layerInstructions(row.image);
+        const QStringList madeBy = ImageDescription::layerInstructions(entry.history, row.image.layers.size());
         Digest parent;
         for (qsizetype i = 0; i < row.image.layers.size(); ++i) {
             const ImageLayer &l = row.image.layers[i];

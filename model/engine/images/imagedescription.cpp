@@ -39,14 +39,19 @@ QList<HistoryRow> ImageDescription::history(const Image &image)
 
 QStringList ImageDescription::layerInstructions(const Image &image)
 {
+    return layerInstructions(history(image), image.layers.size());
+}
+
+QStringList ImageDescription::layerInstructions(const QList<HistoryRow> &history, qsizetype layers)
+{
     QStringList out;
-    for (const HistoryRow &h : history(image)) {
+    for (const HistoryRow &h : history) {
         if (!h.emptyLayer)
             out.append(h.createdBy);
     }
-    while (out.size() < image.layers.size())
+    while (out.size() < layers)
         out.append(QString());
-    return out.mid(0, image.layers.size());
+    return out.mid(0, layers);
 }
 
 QJsonObject ImageDescription::inspect(const Image &image) const

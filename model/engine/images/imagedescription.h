@@ -19,6 +19,8 @@ public:
     // The instruction that made each layer (base first): the n-th entry of the history that is
     // not an empty_layer made the n-th layer. Empty where the history is shorter.
     static QStringList layerInstructions(const Image &image);
+    // The same from history rows already read (`layers`: how many the image has).
+    static QStringList layerInstructions(const QList<HistoryRow> &history, qsizetype layers);
     QJsonObject inspect(const Image &image) const;
 
 private:
