@@ -466,13 +466,7 @@ void LayerMapWidget::drawBand(QPainter &p, int index) const
 void LayerMapWidget::drawContainer(QPainter &p, int index) const
 {
     const LayerMapGeometry::Block &b = m_geometry.blocks()[index];
-    bool running = false;
-    for (const auto &image : m_input.images) {
-        for (const auto &c : image.containers) {
-            if (c.id == b.containerId)
-                running = c.running;
-        }
-    }
+    const bool running = b.running;
     p.save();
     const QRectF r = b.rect.adjusted(0.5, 0.5, -0.5, -0.5);
     const QColor amber = running ? QColor(0xe0, 0xa8, 0x1e) : QColor(0x9a, 0x9c, 0xa3);

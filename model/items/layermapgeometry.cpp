@@ -298,6 +298,7 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
             b.containerId = k.id;
             b.text = k.name;
             b.size = k.writableBytes;
+            b.running = k.running;
             b.depth = int(image.layers.size());
             m_blocks.append(b);
             bottom += h;

@@ -71,6 +71,7 @@ public:
         qint64 size = 0;
         int depth = 0; // 0 for a base layer
         int sharedBy = 1; // images whose stacks hold the layer
+        bool running = false; // Container
     };
     struct Column {
         Digest imageId;
