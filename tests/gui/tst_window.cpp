@@ -235,6 +235,8 @@ private slots:
         const ChangeEvent *copied = findEvent("/etc/demo/app.conf", ChangeEvent::Kind::Changed);
         QCOMPARE(copied->copiedFromLayer, 1); // the init layer is 0, then the image's top layer
         QVERIFY2(page->feed()->detail(*copied).contains(u"layer 2 (RUN sed"_qs), qPrintable(page->feed()->detail(*copied)));
+        // The container's block on the map follows its writable layer's size, live.
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->map()->geometry().blocks()[m_window->map()->geometry().blockOfContainer(m_containerId)].size > 0, 2000);
         shoot(QStringLiteral("container-feed.png"));
 
         // Stop, then remove, with the page's buttons.
