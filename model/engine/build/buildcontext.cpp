@@ -1,0 +1,1 @@
+#include "buildcontext.h"

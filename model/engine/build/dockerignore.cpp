@@ -1,0 +1,1 @@
+#include "dockerignore.h"
