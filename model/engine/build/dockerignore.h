@@ -28,6 +28,14 @@ public:
     // could bring back something inside it.
     bool mayIncludeUnder(const QString &dir) const;
 
+    // Go's filepath.Clean on a '/'-separated path ("a//b/../c/" -> "a/c", "" -> "."), as Docker
+    // cleans patterns and COPY sources.
+    static QString cleanPath(QStringView path);
+    // Go's filepath.Match on '/'-separated paths (`*` and `?` never match '/', `[...]` with `^`
+    // negation and ranges, `\` escapes), as COPY matches its globs; an error for a malformed
+    // pattern, whatever the name.
+    static Result<bool> globMatch(QStringView pattern, QStringView name);
+
 private:
     struct Pattern {
         QString text; // cleaned, without the '!'
