@@ -1,5 +1,6 @@
 #include "garbagecollector.h"
 
+#include "buildcache.h"
 #include "imagestore.h"
 #include "layerstore.h"
 #include "store.h"
@@ -42,6 +43,8 @@ Result<References> GarbageCollector::references(const QList<IndexEntry> &entries
             refs.chains.insert(l.chainId);
         }
     }
+    // The builder's cache keeps the layers of the steps it remembers, as an image would.
+    BuildCache(m_store).addReferences(refs);
     LayerStore layers(m_store);
     // A layer's parents stay referenced through the images that use them.
     for (const Digest &d : std::as_const(refs.blobs))

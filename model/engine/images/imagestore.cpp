@@ -273,6 +273,10 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
         STRATA_TRY(content.adopt(blob.first, blob.second));
     for (const auto &layer : tx.layers)
         STRATA_TRY(layers.adopt(layer));
+    if (tx.images.isEmpty()) { // layers alone (the builder's steps): the index stays as it is
+        m_store.lock().bumpChangeCounter(ChangeScope::Images);
+        return QList<Digest>();
+    }
 
     auto entries = ImageIndex::read(m_store.indexPath());
     if (!entries)
