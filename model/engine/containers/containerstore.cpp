@@ -228,6 +228,8 @@ bool ContainerStore::monitorAlive(const QString &id) const
 
 Result<QStringList> ContainerStore::imageLayerDirs(const ContainerConfig &config) const
 {
+    if (config.build)
+        return layerDirs(config.buildLayers, config.name);
     auto image = ImageStore(m_store).resolve(config.imageId.toString());
     if (!image)
         return fail(QStringLiteral("container %1: its image %2 is gone: %3").arg(config.name, config.imageId.toString(), image.error()));
@@ -236,10 +238,18 @@ Result<QStringList> ContainerStore::imageLayerDirs(const ContainerConfig &config
 
 Result<QStringList> ContainerStore::imageLayerDirs(const Image &image, const QString &containerName) const
 {
+    QList<Digest> chains;
+    for (const ImageLayer &l : image.layers)
+        chains.append(l.chainId);
+    return layerDirs(chains, containerName);
+}
+
+Result<QStringList> ContainerStore::layerDirs(const QList<Digest> &chainsBaseFirst, const QString &containerName) const
+{
     LayerStore layers(m_store);
     QStringList all;
-    for (qsizetype i = image.layers.size() - 1; i >= 0; --i)
-        all.append(layers.diffDir(image.layers[i].chainId));
+    for (qsizetype i = chainsBaseFirst.size() - 1; i >= 0; --i)
+        all.append(layers.diffDir(chainsBaseFirst[i]));
     const QStringList view = m_store.driver().viewLayers(all);
     for (const QString &d : view) {
         if (!fs::isDirectory(d))
@@ -328,6 +338,11 @@ Result<ContainerConfig> ContainerStore::configFor(const CreateRequest &request, 
     c.interactive = request.interactive;
     c.tty = request.tty;
     c.driver = m_store.driver().name();
+    if (request.buildImage) {
+        c.build = true;
+        for (const ImageLayer &l : image.layers)
+            c.buildLayers.append(l.chainId);
+    }
     c.created = QDateTime::currentDateTimeUtc();
     return c;
 }
@@ -368,7 +383,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     // The container is made in staging without the store lock (for vfs that is a copy of the
     // whole image); the lock is held only to check what may have changed meanwhile, make its
     // volumes and move it in.
-    auto image = ImageStore(m_store).resolve(request.image);
+    auto image = request.buildImage ? Result<Image>(*request.buildImage) : ImageStore(m_store).resolve(request.image);
     if (!image)
         return image.takeError();
     auto config = configFor(request, image.value());
@@ -411,7 +426,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     STRATA_TRY(guard.status());
     // An rmi meanwhile may have taken the image (and its snapshots) away; once the container
     // is in, rmi sees it and refuses.
-    if (!ImageStore(m_store).resolve(config->imageId.toString()))
+    if (!config->build && !ImageStore(m_store).resolve(config->imageId.toString()))
         return fail(ErrorCode::Conflict, QStringLiteral("image %1 was removed while container %2 was being created").arg(request.image, config->name));
     const QString chosen = config->name;
     STRATA_TRY(chooseName()); // another process may have taken the name meanwhile

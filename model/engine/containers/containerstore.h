@@ -30,6 +30,8 @@ struct CreateRequest {
     bool autoRemove = false;
     bool interactive = false;
     bool tty = false;
+    // The builder's RUN: the image is the build's state (config and layers), not in the index.
+    std::optional<Image> buildImage;
 };
 
 // The containers of a store: containers/<id>/ with config.json, state.json, the log, the
@@ -88,6 +90,7 @@ public:
     // The image layers of a container, top first, as snapshot directories.
     Result<QStringList> imageLayerDirs(const ContainerConfig &config) const;
     Result<QStringList> imageLayerDirs(const Image &image, const QString &containerName) const;
+    Result<QStringList> layerDirs(const QList<Digest> &chainsBaseFirst, const QString &containerName) const;
     // The layers a container's writable layer is compared with, top first: its init layer,
     // then the image's snapshots (for vfs only the top one: it is the whole tree).
     Result<QStringList> baseLayers(const ContainerConfig &config) const;

@@ -258,7 +258,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
             continue;
         }
         const QString label = QStringLiteral("container %1 (%2)").arg(c->config.name, c->config.shortId());
-        if (!images.resolve(c->config.imageId.toString()))
+        if (!c->config.build && !images.resolve(c->config.imageId.toString()))
             report(QStringLiteral("%1 uses image %2, which is not in the store").arg(label, c->config.imageId.toString()), cannot(QStringLiteral("load the image again")));
         if (!fs::isDirectory(containers.upperDir(name)))
             report(QStringLiteral("%1 has lost its writable layer %2").arg(label, m_store.relative(containers.upperDir(name))), cannot(QStringLiteral("remove the container")));

@@ -116,7 +116,7 @@ QJsonObject ContainerConfig::toJson() const
     QJsonArray mountArray;
     for (const MountSpec &m : mounts)
         mountArray.append(m.toJson());
-    return {
+    QJsonObject object {
         { QStringLiteral("Id"), id },
         { QStringLiteral("Name"), name },
         { QStringLiteral("Image"), imageId.toString() },
@@ -135,6 +135,13 @@ QJsonObject ContainerConfig::toJson() const
         { QStringLiteral("Driver"), driver },
         { QStringLiteral("Created"), isoTime(created) },
     };
+    if (build) {
+        QJsonArray chains;
+        for (const Digest &d : buildLayers)
+            chains.append(d.toString());
+        object.insert(QStringLiteral("BuildLayers"), chains);
+    }
+    return object;
 }
 
 Result<ContainerConfig> ContainerConfig::fromJson(const QJsonObject &obj)
@@ -159,6 +166,15 @@ Result<ContainerConfig> ContainerConfig::fromJson(const QJsonObject &obj)
     c.tty = obj.value(QLatin1String("Tty")).toBool();
     c.driver = obj.value(QLatin1String("Driver")).toString();
     c.created = parseTime(obj.value(QLatin1String("Created")));
+    if (const QJsonValue chains = obj.value(QLatin1String("BuildLayers")); chains.isArray()) {
+        c.build = true;
+        for (const QJsonValue &v : chains.toArray()) {
+            auto chain = Digest::parse(v.toString());
+            if (!chain)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("not a container config: BuildLayers: %1").arg(chain.error()));
+            c.buildLayers.append(chain.value());
+        }
+    }
     if (!Digest::isValidHex(c.id) || !image || c.name.isEmpty())
         return fail(ErrorCode::InvalidInput, QStringLiteral("not a container config: it lacks a valid Id, Image or Name"));
     return c;

@@ -58,6 +58,10 @@ struct ContainerConfig {
     bool tty = false; // a pseudo-terminal for the program's standard streams
     QString driver;
     QDateTime created;
+    // A builder's container (a RUN step): its image is the build's state at that step, not an
+    // image of the index, so it names its layers itself (chain IDs, base first).
+    bool build = false;
+    QList<Digest> buildLayers;
 
     QStringList args() const { return entrypoint + cmd; }
     QString shortId() const { return id.left(12); }

@@ -203,28 +203,93 @@ namespace {
 
 namespace {
 
+    // Runs `body` with a deterministic PAX writer into `out`, then closes it.
+    Status withWriter(BlobWriter &out, const std::function<Status(archive *)> &body)
+    {
+        archive *a = archive_write_new();
+        archive_write_set_format_pax_restricted(a);
+        archive_write_set_bytes_per_block(a, 10240);
+        archive_write_open(a, &out, nullptr, writeCallback, nullptr);
+        Status status = body(a);
+        if (archive_write_close(a) != ARCHIVE_OK && status)
+            status = fail(QString::fromLocal8Bit(archive_error_string(a)));
+        archive_write_free(a);
+        return status;
+    }
+
     // Opens `dirPath`, runs `body` with a PAX writer into `out`, and closes both.
     Status withArchive(const QString &dirPath, BlobWriter &out, bool recursive, const std::function<Status(TreeWriter &, int)> &body)
     {
         int dirFd = open(QFile::encodeName(dirPath).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirFd < 0)
             return fail(QStringLiteral("%1: cannot open directory: %2").arg(dirPath, fs::errorText(errno)));
-        archive *a = archive_write_new();
-        archive_write_set_format_pax_restricted(a);
-        archive_write_set_bytes_per_block(a, 10240);
-        archive_write_open(a, &out, nullptr, writeCallback, nullptr);
-        TreeWriter writer(a, recursive);
-        Status status = body(writer, dirFd);
+        Status status = withWriter(out, [&](archive *a) {
+            TreeWriter writer(a, recursive);
+            return body(writer, dirFd);
+        });
         close(dirFd);
-        if (archive_write_close(a) != ARCHIVE_OK && status)
-            status = fail(QStringLiteral("%1: %2").arg(dirPath, QString::fromLocal8Bit(archive_error_string(a))));
-        archive_write_free(a);
         if (!status)
             return fail(QStringLiteral("%1: %2").arg(dirPath, status.error()));
         return {};
     }
 
+    Status writeEntry(archive *a, const LayerEntry &e, const LayerWriter::OpenContent &open, QByteArray &buffer)
+    {
+        const QString name = QString::fromUtf8(e.path);
+        archive_entry *entry = archive_entry_new();
+        auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
+        archive_entry_set_pathname(entry, (S_ISDIR(e.mode) ? e.path + '/' : e.path).constData());
+        archive_entry_set_mode(entry, e.mode);
+        archive_entry_set_uid(entry, e.uid);
+        archive_entry_set_gid(entry, e.gid);
+        archive_entry_set_mtime(entry, e.mtimeSec, e.mtimeNsec);
+        int fd = -1;
+        auto closeFd = qScopeGuard([&] {
+            if (fd >= 0)
+                close(fd);
+        });
+        if (S_ISREG(e.mode)) {
+            archive_entry_set_size(entry, e.size);
+            auto opened = open(e);
+            if (!opened)
+                return fail(opened.takeError(), QStringLiteral("'%1': ").arg(name));
+            fd = opened.value();
+        } else if (S_ISLNK(e.mode)) {
+            archive_entry_set_symlink(entry, e.linkTarget.constData());
+        }
+        if (archive_write_header(a, entry) != ARCHIVE_OK)
+            return fail(QStringLiteral("'%1': %2").arg(name, QString::fromLocal8Bit(archive_error_string(a))));
+        if (fd < 0)
+            return {};
+        if (buffer.isEmpty())
+            buffer.resize(1 << 16);
+        qint64 total = 0;
+        ssize_t n;
+        while ((n = read(fd, buffer.data(), size_t(buffer.size()))) > 0) {
+            total += n;
+            if (total > e.size)
+                return fail(QStringLiteral("'%1': grew while being read").arg(name));
+            if (archive_write_data(a, buffer.constData(), size_t(n)) != n)
+                return fail(QStringLiteral("'%1': %2").arg(name, QString::fromLocal8Bit(archive_error_string(a))));
+        }
+        if (n < 0)
+            return fail(ErrorCode::Io, QStringLiteral("'%1': %2").arg(name, fs::errorText(errno)));
+        if (total != e.size)
+            return fail(QStringLiteral("'%1': shrank while being read").arg(name));
+        return {};
+    }
+
 } // namespace
+
+Status LayerWriter::writeEntries(const QList<LayerEntry> &entries, const OpenContent &open, BlobWriter &out)
+{
+    QByteArray buffer;
+    return withWriter(out, [&](archive *a) -> Status {
+        for (const LayerEntry &e : entries)
+            STRATA_TRY(writeEntry(a, e, open, buffer));
+        return {};
+    });
+}
 
 Status LayerWriter::writeTree(const QString &dirPath, BlobWriter &out)
 {

@@ -5,9 +5,24 @@
 
 #include <QString>
 
+#include <functional>
+
 namespace strata {
 
 class BlobWriter;
+
+// An entry of a layer a caller composes rather than reads from a tree (the builder's COPY):
+// its metadata as given, a regular file's content read from a descriptor.
+struct LayerEntry {
+    QByteArray path; // relative: no leading or trailing '/'
+    quint32 mode = 0; // st_mode: type and permissions
+    quint32 uid = 0;
+    quint32 gid = 0;
+    qint64 mtimeSec = 0;
+    long mtimeNsec = 0;
+    qint64 size = 0; // regular files: the bytes the descriptor must give
+    QByteArray linkTarget; // symbolic links
+};
 
 // Writes a directory tree as a deterministic PAX tar: entries sorted by name, mtimes, modes,
 // owners and xattrs preserved, no atime/ctime, no user or group names, hard links as links. The
@@ -18,6 +33,11 @@ public:
     // A layer of `changes` (in order, parents first) taken from the tree at `root`: added and
     // changed entries as they are there, deleted ones as OCI whiteouts (Docker's commit).
     static Status writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out);
+    // A layer of `entries`, in the order given (parents before children). A regular file's
+    // content comes from the descriptor `open` returns (closed here); a file whose size is not
+    // the entry's fails the layer.
+    using OpenContent = std::function<Result<int>(const LayerEntry &)>;
+    static Status writeEntries(const QList<LayerEntry> &entries, const OpenContent &open, BlobWriter &out);
 };
 
 } // namespace strata
