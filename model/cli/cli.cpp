@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "args.h"
+#include "buildcli.h"
 #include "containercli.h"
 #include "containerstore.h"
 #include "layercli.h"
@@ -82,7 +83,7 @@ int Cli::run(const QStringList &arguments)
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString a = args.takeFirst();
         if (a == QLatin1String("--help")) {
-            m_out << usageText << ContainerCli::usage() << LayerCli::usage();
+            m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage();
             return 0;
         }
         if (a == QLatin1String("--version")) {
@@ -112,7 +113,7 @@ int Cli::run(const QStringList &arguments)
     }
     const QString command = args.takeFirst();
     if (command == QLatin1String("help")) {
-        m_out << usageText << ContainerCli::usage() << LayerCli::usage();
+        m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage();
         return 0;
     }
     if (command == QLatin1String("__monitor")) // the monitor opens the store itself
@@ -179,6 +180,8 @@ int Cli::run(const QStringList &arguments)
     }
     if (LayerCli::handles(command))
         return LayerCli(store, m_out, m_err).run(command, args);
+    if (BuildCli::handles(command, args))
+        return BuildCli(store, m_out, m_err).run(command, args);
 
     if (command == QLatin1String("info")) {
         if (!parse({}, {}, 0, 0))

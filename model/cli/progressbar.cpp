@@ -25,9 +25,9 @@ namespace {
     }
 }
 
-ProgressBar::ProgressBar(QTextStream &err)
+ProgressBar::ProgressBar(QTextStream &err, Draw mode)
     : m_err(err)
-    , m_terminal(isatty(STDERR_FILENO) == 1)
+    , m_terminal(mode == Draw::OnTerminal && isatty(STDERR_FILENO) == 1)
 {
     interrupted.store(false);
     struct sigaction sa {};

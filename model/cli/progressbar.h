@@ -15,7 +15,9 @@ namespace strata {
 // it exists, Ctrl-C (SIGINT) or SIGTERM cancels the work cleanly instead of killing the process.
 class ProgressBar {
 public:
-    explicit ProgressBar(QTextStream &err);
+    // `draw` false: only the cancelling, for work that writes its own log (build).
+    enum class Draw { OnTerminal, Never };
+    explicit ProgressBar(QTextStream &err, Draw mode = Draw::OnTerminal);
     ~ProgressBar();
     ProgressBar(const ProgressBar &) = delete;
     ProgressBar &operator=(const ProgressBar &) = delete;
