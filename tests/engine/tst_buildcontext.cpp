@@ -769,6 +769,19 @@ private slots:
         QVERIFY(context->sources({ QStringLiteral("a") }));
     }
 
+    void specialFilesRefused()
+    {
+        QString root;
+        auto context = openTree({ { Node::File, "a", "a" }, { Node::Dir, "d", {}, 0755 }, { Node::File, "d/f", "f" } }, &root);
+        QVERIFY2(context, qPrintable(context.error()));
+        QVERIFY(mkfifo(QFile::encodeName(root + QStringLiteral("/d/p")).constData(), 0644) == 0);
+        auto sources = context->sources({ QStringLiteral("d") });
+        QVERIFY(!sources);
+        QVERIFY2(sources.error().contains(QStringLiteral("'d/p' is a fifo")), qPrintable(sources.error()));
+        QVERIFY(context->sources({ QStringLiteral("a"), QStringLiteral("d/f") }));
+        QVERIFY(!context->sources({ QStringLiteral("d/p") }));
+    }
+
     void readAndOpenFiles()
     {
         auto context = openTree(dockerFixture());

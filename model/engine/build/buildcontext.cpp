@@ -987,11 +987,16 @@ namespace {
         return {};
     }
 
-    QString hashList(const QString &prefix, QStringList hashes, bool sorted)
+    // hashStringSlice: sha256 of the hashes joined by ','; a directory's sorted as Go sorts
+    // strings, by their UTF-8 bytes (paths stand in for the hashes of some entries).
+    QString hashList(const QString &prefix, const QStringList &hashes, bool sorted)
     {
+        QByteArrayList bytes;
+        for (const QString &h : hashes)
+            bytes.append(h.toUtf8());
         if (sorted)
-            std::sort(hashes.begin(), hashes.end());
-        return prefix + QLatin1Char(':') + Sha256::of(hashes.join(QLatin1Char(',')).toUtf8()).hex();
+            std::sort(bytes.begin(), bytes.end());
+        return prefix + QLatin1Char(':') + Sha256::of(bytes.join(',')).hex();
     }
 
     // One source as Docker's calcCopyInfo sees it: the path with every link followed (in the
