@@ -369,7 +369,12 @@ Status BuildRun::readDockerfile()
 {
     QByteArray text;
     const bool archiveContext = !QFileInfo(m_request.context).isDir();
-    if (m_request.dockerfile.isEmpty() || archiveContext) {
+    if (!m_request.dockerfileText.isEmpty()) {
+        if (m_request.dockerfileText.size() > maxDockerfileBytes)
+            return fail(ErrorCode::InvalidInput, QStringLiteral("the Dockerfile has more than %1 bytes").arg(maxDockerfileBytes));
+        text = m_request.dockerfileText;
+        m_dockerfile.fileName = m_request.dockerfile.isEmpty() ? QStringLiteral("Dockerfile") : QFileInfo(m_request.dockerfile).fileName();
+    } else if (m_request.dockerfile.isEmpty() || archiveContext) {
         const QString name = m_request.dockerfile.isEmpty() ? QStringLiteral("Dockerfile") : m_request.dockerfile;
         auto read = m_context->readFile(name, maxDockerfileBytes + 1);
         if (!read)
@@ -544,6 +549,7 @@ Status BuildRun::step(const DockerfileInstruction &i, const QString &createdBy, 
             say(QStringLiteral(" ---> Using cache\n"));
             event.kind = BuildEvent::Kind::StepCached;
             event.stateId = m_state.image.id;
+            event.layers = m_state.image.layers;
             event.chainId = m_state.image.layers.isEmpty() ? Digest() : m_state.image.layers.last().chainId;
             if (m_events)
                 m_events(event);
@@ -596,6 +602,7 @@ Status BuildRun::step(const DockerfileInstruction &i, const QString &createdBy, 
     m_state.image = next;
     event.kind = BuildEvent::Kind::StepBuilt;
     event.stateId = next.id;
+    event.layers = next.layers;
     event.chainId = layer->has_value() ? next.layers.last().chainId : Digest();
     if (m_events)
         m_events(event);
@@ -782,6 +789,16 @@ Status BuildRun::from(Stage &stage)
         m_state.image.tags.clear();
     }
     say(QStringLiteral(" ---> %1\n").arg(m_state.image.id.shortHex()));
+    if (m_events) {
+        BuildEvent started;
+        started.kind = BuildEvent::Kind::StageStarted;
+        started.step = m_step;
+        started.steps = m_stepCount;
+        started.text = i.text;
+        started.stateId = m_state.image.id;
+        started.layers = m_state.image.layers;
+        m_events(started);
+    }
 
     // Docker's beginStage: a PATH when the base has none, and the base's ONBUILD triggers.
     QJsonObject config = m_state.image.config;

@@ -2,6 +2,7 @@
 
 #include "containerruntime.h"
 #include "digest.h"
+#include "imagetypes.h"
 #include "progress.h"
 #include "result.h"
 
@@ -23,6 +24,8 @@ struct BuildRequest {
     // path (absolute, or relative to the caller's working directory); for an archive context a
     // name inside it.
     QString dockerfile;
+    // The Dockerfile's text, when given (the window's editor): used instead of reading one.
+    QByteArray dockerfileText;
     QStringList tags; // name[:tag], as typed
     QStringList buildArgs; // KEY=value, or KEY (the caller's environment's value)
     bool noCache = false;
@@ -33,6 +36,7 @@ struct BuildRequest {
 // What a build reports as it goes, for a window to follow it step by step.
 struct BuildEvent {
     enum class Kind {
+        StageStarted, // FROM: `layers` are the base's
         StepStarted, // `text` is the instruction as written
         StepCached, // the step's state came from the cache
         StepBuilt, // the step was executed
@@ -45,6 +49,7 @@ struct BuildEvent {
     Digest stateId; // the state after the step (Docker's intermediate image ID)
     Digest chainId; // the layer the step made or reused; null for a metadata-only step
     Digest imageId;
+    QList<ImageLayer> layers; // the state's layers after the step, base first, with sizes
 };
 
 struct BuildResult {
