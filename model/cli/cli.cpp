@@ -315,7 +315,8 @@ int Cli::run(const QStringList &arguments)
                 humanize::size(disk.containersReclaimable) });
             table.add({ QStringLiteral("Local Volumes"), QString::number(snap->volumes.size()), QString::number(disk.activeVolumes), humanize::size(disk.volumes),
                 humanize::size(disk.volumesReclaimable) });
-            table.add({ QStringLiteral("Build Cache"), QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("0B"), QStringLiteral("0B") });
+            table.add({ QStringLiteral("Build Cache"), QString::number(disk.buildCacheEntries), QStringLiteral("0"), humanize::size(disk.buildCache),
+                humanize::size(disk.buildCache) });
             m_out << table.render();
             return 0;
         }
@@ -340,7 +341,7 @@ int Cli::run(const QStringList &arguments)
         m_out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(disk.images) << " (each layer counted once)\n\n"
               << "Containers space usage:\n\n" << containerTable.render() << '\n'
               << "Local Volumes space usage:\n\n" << volumeTable.render() << '\n'
-              << "Build cache usage: 0B\n";
+              << "Build cache usage: " << humanize::size(disk.buildCache) << " (" << disk.buildCacheEntries << " steps; layers no image uses)\n";
         return 0;
     }
     if (command == QLatin1String("load")) {

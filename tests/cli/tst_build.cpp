@@ -417,8 +417,17 @@ private slots:
         RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("prune:1") });
         QCOMPARE(usingCache(r.out), 1);
         QVERIFY(ctl({ QStringLiteral("rmi"), QStringLiteral("prune:1") }).exitCode == 0);
+        // Only the cache keeps that layer now: system df counts it as build cache.
+        const QRegularExpression row(QStringLiteral("Build Cache +(\\d+) +0 +(\\S+)"));
+        auto df = row.match(QString::fromUtf8(ctl({ QStringLiteral("system"), QStringLiteral("df") }).out));
+        QVERIFY(df.hasMatch());
+        QVERIFY(df.captured(1).toInt() >= 1);
+        QVERIFY2(df.captured(2) != QLatin1String("0B"), qPrintable(df.captured(0)));
         const RunResult pruned = ctl({ QStringLiteral("builder"), QStringLiteral("prune"), QStringLiteral("-f") });
         QVERIFY2(pruned.exitCode == 0 && pruned.out.contains("Deleted"), QByteArray(pruned.out + pruned.err).constData());
+        df = row.match(QString::fromUtf8(ctl({ QStringLiteral("system"), QStringLiteral("df") }).out));
+        QVERIFY(df.hasMatch());
+        QCOMPARE(df.captured(2), QStringLiteral("0B"));
         r = build(dir, { QStringLiteral("-t"), QStringLiteral("prune:1") });
         QCOMPARE(usingCache(r.out), 0);
         checkStore();

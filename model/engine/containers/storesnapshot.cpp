@@ -1,5 +1,6 @@
 #include "storesnapshot.h"
 
+#include "buildcache.h"
 #include "containerstore.h"
 #include "imagedescription.h"
 #include "imagestore.h"
@@ -99,6 +100,20 @@ Result<StoreSnapshot> StoreSnapshot::take(Store &store)
             snap.disk.volumesReclaimable += size;
         else
             ++snap.disk.activeVolumes;
+    }
+    // The builder's cache: the layers only it keeps (what `builder prune` gives back).
+    BuildCache cache(store);
+    snap.disk.buildCacheEntries = cache.entryCount();
+    if (snap.disk.buildCacheEntries > 0) {
+        References refs;
+        cache.addReferences(refs);
+        LayerStore layerStore(store);
+        for (const Digest &chain : std::as_const(refs.chains)) {
+            if (snap.layers.contains(chain))
+                continue;
+            if (auto record = layerStore.read(chain))
+                snap.disk.buildCache += record->size;
+        }
     }
     return snap;
 }

@@ -51,6 +51,8 @@ struct StoreSnapshot {
         qint64 volumes = 0;
         qint64 volumesReclaimable = 0; // volumes no container uses
         int activeVolumes = 0;
+        int buildCacheEntries = 0;
+        qint64 buildCache = 0; // layers only the build cache keeps, all reclaimable
     };
 
     QString root;
