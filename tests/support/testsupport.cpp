@@ -14,6 +14,9 @@
 #include <QProcess>
 #include <QStandardPaths>
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace strata::test {
@@ -109,6 +112,76 @@ QByteArray dockerArchive(const QList<QByteArray> &layers, const QString &tag, co
         { QStringLiteral("RepoTags"), tag.isEmpty() ? QJsonArray() : QJsonArray { tag } }, { QStringLiteral("Layers"), layerNames } } };
     tar.file("manifest.json", QJsonDocument(manifest).toJson(QJsonDocument::Compact));
     return tar.build();
+}
+
+QStringList tarListing(const QString &path, QString *error)
+{
+    archive *a = archive_read_new();
+    archive_read_support_format_tar(a);
+    archive_read_support_filter_all(a);
+    const auto close = [a] { archive_read_free(a); };
+    if (archive_read_open_filename(a, QFile::encodeName(path).constData(), 1 << 16) != ARCHIVE_OK) {
+        *error = QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(archive_error_string(a)));
+        close();
+        return {};
+    }
+    QStringList lines;
+    archive_entry *e;
+    for (;;) {
+        const int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            *error = QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(archive_error_string(a)));
+            close();
+            return {};
+        }
+        QByteArray name = archive_entry_pathname(e);
+        while (name.startsWith("./"))
+            name = name.mid(2);
+        while (name.endsWith('/'))
+            name.chop(1);
+        char type = '?';
+        switch (archive_entry_filetype(e)) {
+        case AE_IFREG:
+            type = 'f';
+            break;
+        case AE_IFDIR:
+            type = 'd';
+            break;
+        case AE_IFLNK:
+            type = 'l';
+            break;
+        case AE_IFCHR:
+            type = 'c';
+            break;
+        case AE_IFBLK:
+            type = 'b';
+            break;
+        case AE_IFIFO:
+            type = 'p';
+            break;
+        default:
+            break;
+        }
+        const char *hard = archive_entry_hardlink(e);
+        if (hard)
+            type = 'h';
+        QString line = QStringLiteral("%1 %2 %3 %4:%5 size=%6")
+                           .arg(QString::fromUtf8(name))
+                           .arg(QLatin1Char(type))
+                           .arg(uint(archive_entry_mode(e) & 07777), 4, 8, QLatin1Char('0'))
+                           .arg(qint64(archive_entry_uid(e)))
+                           .arg(qint64(archive_entry_gid(e)))
+                           .arg(qint64(archive_entry_size(e)));
+        if (type == 'l')
+            line += QStringLiteral(" -> ") + QString::fromUtf8(archive_entry_symlink(e));
+        if (hard)
+            line += QStringLiteral(" => ") + QString::fromUtf8(hard);
+        lines.append(line);
+    }
+    close();
+    return lines;
 }
 
 QString treeSnapshot(const QString &dir)

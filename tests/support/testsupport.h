@@ -30,6 +30,12 @@ QByteArray dockerArchive(const QList<QByteArray> &layers, const QString &tag, co
 QByteArray imageConfig(const QStringList &diffIds, const QStringList &createdBy = {});
 QString sha256Hex(const QByteArray &data);
 
+// The entries of a tar (a layer) without their times, one line each, in archive order:
+// "<path> <type> <mode> <uid>:<gid> size=<n>[ -> <link target>][ => <hard link target>]",
+// path without "./" and trailing '/', type one of f d l h c b p, mode the octal permission
+// bits with set-ID and sticky bits. Empty with *error set when the tar cannot be read.
+QStringList tarListing(const QString &path, QString *error);
+
 // A tree of files outside the store that hostile input must not touch; snapshot() lists every
 // entry with its type, size and content hash so any change shows.
 QString treeSnapshot(const QString &dir);
