@@ -28,8 +28,12 @@
 #include <atomic>
 #include <csignal>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <thread>
 #include <unistd.h>
 
@@ -80,6 +84,33 @@ namespace {
         return out;
     }
 
+    // Docker writes every field of container.Config that is not `omitempty` (moby
+    // api/types/container/config.go), with Go's zero value when unset: null for the slices and
+    // maps, "" and false. Image is the ID of the state the step started from
+    // (dispatchState.updateRunConfig); the omitempty ones (ExposedPorts, Healthcheck,
+    // StopSignal, Shell, ...) are written only when set.
+    void fillDockerConfigFields(QJsonObject &run, const QString &parentId)
+    {
+        for (const char *key : { "Hostname", "Domainname", "User", "WorkingDir" }) {
+            if (!run.contains(QLatin1String(key)))
+                run.insert(QLatin1String(key), QString());
+        }
+        for (const char *key : { "AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce" }) {
+            if (!run.contains(QLatin1String(key)))
+                run.insert(QLatin1String(key), false);
+        }
+        for (const char *key : { "Env", "Cmd", "Volumes", "Entrypoint", "OnBuild", "Labels" }) {
+            if (!run.contains(QLatin1String(key)))
+                run.insert(QLatin1String(key), QJsonValue(QJsonValue::Null));
+        }
+        for (const char *key : { "ExposedPorts", "Healthcheck", "StopSignal", "Shell" }) {
+            const QJsonValue v = run.value(QLatin1String(key));
+            if (v.isNull() || (v.isString() && v.toString().isEmpty()) || (v.isArray() && v.toArray().isEmpty()) || (v.isObject() && v.toObject().isEmpty()))
+                run.remove(QLatin1String(key));
+        }
+        run.insert(QStringLiteral("Image"), parentId);
+    }
+
     QString isoNow()
     {
         return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -93,7 +124,9 @@ namespace {
         QString sign = ns < 0 ? QStringLiteral("-") : QString();
         quint64 u = quint64(ns < 0 ? -ns : ns);
         if (u < 1000000000ULL) {
-            const auto frac = [&](quint64 unit, const char *suffix) {
+            // -> QString: with QT_USE_QSTRINGBUILDER a deduced type would be a builder holding
+            // references to the lambda's locals.
+            const auto frac = [&](quint64 unit, const char *suffix) -> QString {
                 QString whole = QString::number(u / unit);
                 quint64 rest = u % unit;
                 QString digits;
@@ -103,7 +136,7 @@ namespace {
                         digits.chop(1);
                     digits.prepend(u'.');
                 }
-                return sign + whole + digits + QLatin1String(suffix);
+                return sign + whole + digits + QString::fromUtf8(suffix);
             };
             if (u < 1000)
                 return sign + QString::number(u) + QStringLiteral("ns");
@@ -251,6 +284,176 @@ namespace {
         int m_write = -1;
         std::atomic<bool> m_stop = false;
         std::thread m_thread;
+    };
+
+    // The name of a uid or gid on this host, as Go's os/user finds it for the daemon; "" if none.
+    QByteArray hostUserName(quint32 uid)
+    {
+        struct passwd pw, *found = nullptr;
+        char buffer[4096];
+        return getpwuid_r(uid, &pw, buffer, sizeof buffer, &found) == 0 && found ? QByteArray(found->pw_name) : QByteArray();
+    }
+    QByteArray hostGroupName(quint32 gid)
+    {
+        struct group gr, *found = nullptr;
+        char buffer[4096];
+        return getgrgid_r(gid, &gr, buffer, sizeof buffer, &found) == 0 && found ? QByteArray(found->gr_name) : QByteArray();
+    }
+
+    // Docker's source hash of what COPY --from names in another image, which it writes into
+    // created_by as it does for the context (moby builder/remotecontext/lazycontext.go
+    // lazySource.Hash, via pkg/archive FileInfoHeader and pkg/tarsum WriteV1Header): per entry,
+    // sha256 of the header fields name (relative to the image's root, '/' after a directory),
+    // mode (with the type bits), uid and gid as the image has them, size (regular files),
+    // typeflag, linkname, uname and gname (looked up on the daemon's host: not blanked, unlike
+    // the context's tarsum), devmajor, devminor and the security.capability xattr, then the
+    // content. Entries are hashed after following their links (a dangling one is skipped). A
+    // file gives "file:<sum>"; a directory "dir:" and the sha256 of the sorted sums of itself
+    // and everything below, joined by ',' (copier.go walkSource, hashStringSlice). Checked
+    // against dockerd 20.10.24 by tst_buildcompat.
+    class ImageSourceHasher {
+    public:
+        ImageSourceHasher(const QStringList &viewDirs, const QList<TreeEntry> &tree)
+            : m_dirs(viewDirs)
+            , m_tree(tree)
+            , m_resolver(viewDirs)
+            , m_view(viewDirs)
+        {
+        }
+        Status open()
+        {
+            STRATA_TRY(m_resolver.open());
+            return m_view.open();
+        }
+
+        // `absolute`: "/out", "/" for the whole image.
+        Result<QString> hash(const QByteArray &absolute)
+        {
+            auto resolved = m_resolver.resolve(absolute);
+            if (!resolved)
+                return resolved.takeError();
+            const QByteArray rel = resolved.value();
+            struct stat st;
+            if (!rel.isEmpty() && !lstatOf(rel, &st))
+                return fail(ErrorCode::NotFound, QStringLiteral("%1: no such file or directory").arg(QString::fromUtf8(absolute)));
+            if (!rel.isEmpty() && !S_ISDIR(st.st_mode)) {
+                auto sum = entrySum(rel);
+                if (!sum)
+                    return sum.takeError();
+                return QString(QStringLiteral("file:") + sum.value());
+            }
+            const QByteArray prefix = '/' + rel;
+            QByteArrayList sums;
+            for (const TreeEntry &t : m_tree) {
+                if (!rel.isEmpty() && t.path != prefix && !t.path.startsWith(QByteArray(prefix + '/')))
+                    continue;
+                auto target = m_resolver.resolve(t.path);
+                if (!target || target->isEmpty())
+                    continue;
+                auto sum = entrySum(target.value());
+                if (!sum)
+                    continue; // as walkSource: what cannot be hashed is left out
+                sums.append(sum->toUtf8());
+            }
+            std::sort(sums.begin(), sums.end());
+            return QString(QStringLiteral("dir:") + Sha256::of(sums.join(',')).hex());
+        }
+
+    private:
+        bool lstatOf(const QByteArray &rel, struct stat *st) const
+        {
+            const auto found = m_view.find(rel);
+            return found && !found->whiteout && m_view.stat(found->layer, rel, st);
+        }
+
+        Result<QString> entrySum(const QByteArray &rel)
+        {
+            if (auto it = m_sums.constFind(rel); it != m_sums.constEnd())
+                return *it;
+            const auto found = m_view.find(rel);
+            struct stat st;
+            if (!found || found->whiteout || !m_view.stat(found->layer, rel, &st))
+                return fail(ErrorCode::NotFound, QStringLiteral("/%1: no such file or directory").arg(QString::fromUtf8(rel)));
+            const QString file = m_dirs[found->layer] + u'/' + QString::fromUtf8(rel);
+            const QByteArray native = QFile::encodeName(file);
+            QByteArray name = rel;
+            char typeflag = '0';
+            qint64 size = 0;
+            QByteArray linkname;
+            quint32 mode = quint32(st.st_mode & 07777);
+            quint64 major = 0, minor = 0;
+            switch (st.st_mode & S_IFMT) {
+            case S_IFDIR:
+                name += '/';
+                mode |= 040000;
+                typeflag = '5';
+                break;
+            case S_IFLNK: {
+                mode |= 0120000;
+                typeflag = '2';
+                auto v = readVisibleFile(m_dirs, '/' + rel, 0);
+                if (v)
+                    linkname = v->linkTarget;
+                break;
+            }
+            case S_IFCHR:
+            case S_IFBLK:
+                mode |= S_ISCHR(st.st_mode) ? 020000 : 060000;
+                typeflag = S_ISCHR(st.st_mode) ? '3' : '4';
+                major = ::major(st.st_rdev);
+                minor = ::minor(st.st_rdev);
+                break;
+            case S_IFIFO:
+                mode |= 010000;
+                typeflag = '6';
+                break;
+            default:
+                mode |= 0100000;
+                size = qint64(st.st_size);
+                break;
+            }
+            QByteArray header;
+            header += "name" + name;
+            header += "mode" + QByteArray::number(mode);
+            header += "uid" + QByteArray::number(st.st_uid) + "gid" + QByteArray::number(st.st_gid);
+            header += "size" + QByteArray::number(size);
+            header += "typeflag" + QByteArray(1, typeflag);
+            header += "linkname" + linkname;
+            header += "uname" + hostUserName(st.st_uid) + "gname" + hostGroupName(st.st_gid);
+            header += "devmajor" + QByteArray::number(major) + "devminor" + QByteArray::number(minor);
+            char capability[1024];
+            const ssize_t capLength = lgetxattr(native.constData(), "security.capability", capability, sizeof capability);
+            if (capLength > 0)
+                header += "security.capability" + QByteArray(capability, int(capLength));
+            Sha256 sha;
+            sha.add(header);
+            if (S_ISREG(st.st_mode)) {
+                const int fd = ::open(native.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                    return fail(ErrorCode::Io, QStringLiteral("/%1: %2").arg(QString::fromUtf8(rel), fs::errorText(errno)));
+                const auto closeFd = qScopeGuard([fd] { close(fd); });
+                char buffer[65536];
+                for (;;) {
+                    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+                    if (n < 0 && errno == EINTR)
+                        continue;
+                    if (n < 0)
+                        return fail(ErrorCode::Io, QStringLiteral("/%1: %2").arg(QString::fromUtf8(rel), fs::errorText(errno)));
+                    if (n == 0)
+                        break;
+                    sha.add(buffer, size_t(n));
+                }
+            }
+            const QString sum = sha.finish().hex();
+            m_sums.insert(rel, sum);
+            return sum;
+        }
+
+        const QStringList &m_dirs;
+        const QList<TreeEntry> &m_tree;
+        CopyLayer m_resolver; // for its resolve(): links followed, confined to the image's root
+        LayerView m_view;
+        QHash<QByteArray, QString> m_sums;
     };
 
     struct Stage {
@@ -562,6 +765,7 @@ Status BuildRun::step(const DockerfileInstruction &i, const QString &createdBy, 
     if (!layer)
         return layer.takeError();
     const QString now = isoNow();
+    fillDockerConfigFields(run, m_state.image.id.isNull() ? QString() : m_state.image.id.toString());
     config.insert(QStringLiteral("config"), run);
     config.insert(QStringLiteral("created"), now);
     QJsonObject entry { { QStringLiteral("created"), now }, { QStringLiteral("created_by"), createdBy } };
@@ -923,8 +1127,12 @@ Status BuildRun::dispatch(const DockerfileInstruction &i)
         });
     }
     if (k == QLatin1String("EXPOSE")) {
+        // Docker's parser sorts the words as written, by their bytes, before expanding them
+        // (buildkit frontend/dockerfile/instructions parseExpose: sort.Strings(portsTab)).
+        QStringList sortedArgs = i.args;
+        std::sort(sortedArgs.begin(), sortedArgs.end(), [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); });
         QStringList ports;
-        for (const QString &raw : i.args) {
+        for (const QString &raw : std::as_const(sortedArgs)) {
             auto w = words(i, raw);
             if (!w)
                 return w.takeError();
@@ -1070,9 +1278,20 @@ Status BuildRun::dispatchHealthcheck(const DockerfileInstruction &i)
     // Docker's fmt.Sprintf("HEALTHCHECK %q", *HealthConfig).
     const QString comment = QStringLiteral("HEALTHCHECK &{%1 \"%2\" \"%3\" \"%4\" '\\x%5'}")
                                 .arg(dockerhistory::goQuoted(test), goDuration(interval), goDuration(timeout), goDuration(startPeriod))
-                                .arg(retries, 2, 16, u'0');
+                                .arg(retries, 2, 16, QChar(u'0'));
     return metadata(i, comment, [&](QJsonObject &run) -> Status {
-        run.insert(QStringLiteral("Healthcheck"), health);
+        // Docker's config keeps the durations and retries the new HEALTHCHECK leaves at zero
+        // from the one before: the builder's commit copies the run config but shares its
+        // *HealthConfig, and the daemon's container create merges the parent image's values
+        // into it (moby daemon/commit.go merge(): `if userConf.Healthcheck.Interval == 0 ...`),
+        // so the merge lands in the committed config too. created_by shows the unmerged values.
+        QJsonObject merged = health;
+        const QJsonObject before = run.value(QLatin1String("Healthcheck")).toObject();
+        for (const char *key : { "Interval", "Timeout", "StartPeriod", "Retries" }) {
+            if (merged.value(QLatin1String(key)).toInteger() == 0 && before.value(QLatin1String(key)).toInteger() != 0)
+                merged.insert(QLatin1String(key), before.value(QLatin1String(key)));
+        }
+        run.insert(QStringLiteral("Healthcheck"), merged);
         return {};
     });
 }
@@ -1113,14 +1332,10 @@ Result<CopyLayer::Owner> BuildRun::chownOwner(const DockerfileInstruction &i, co
     auto uid = lookupId(view, "/etc/passwd", user);
     if (!uid)
         return error(i, QStringLiteral("unable to convert uid/gid chown string to host mapping: can't find uid for user %1").arg(user));
-    std::optional<quint32> gid;
-    if (group.isEmpty()) {
-        bool numeric = false;
-        user.toUInt(&numeric);
-        gid = numeric ? uid : lookupId(view, "/etc/passwd", user, true);
-    } else {
-        gid = lookupId(view, "/etc/group", group);
-    }
+    // Without a group Docker looks the user's string up as a group too, not the user's primary
+    // group (moby builder/dockerfile/internals_linux.go parseChownFlag: `userStr, grpStr =
+    // parts[0], parts[0]`): --chown=app takes the group named app, --chown=1000 gid 1000.
+    const std::optional<quint32> gid = lookupId(view, "/etc/group", group.isEmpty() ? user : group);
     if (!gid)
         return error(i, QStringLiteral("unable to convert uid/gid chown string to host mapping: can't find gid for group %1").arg(group.isEmpty() ? user : group));
     return CopyLayer::Owner { uid.value(), gid.value() };
@@ -1232,8 +1447,35 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
         if (!dirs)
             return dirs.takeError();
         fromViewDirs = dirs.value();
-        // Keyed on the other image's ID and the paths: its layers are content the store verified.
-        hash = QStringLiteral("from:") + fromImage->id.hex() + u':' + sources.join(u',');
+        // Docker's hash of the sources in the other image; the key has the image's ID too.
+        auto tree = mergedTree(fromViewDirs);
+        if (!tree)
+            return tree.takeError();
+        ImageSourceHasher hasher(fromViewDirs, tree.value());
+        STRATA_TRY(hasher.open());
+        QList<ContextSource> hashed;
+        for (const QString &src : std::as_const(sources)) {
+            const QByteArray wanted = QDir::cleanPath(QStringLiteral("/") + src).toUtf8();
+            QByteArrayList matches;
+            if (src.contains(u'*') || src.contains(u'?') || src.contains(u'[')) {
+                const QRegularExpression glob(QRegularExpression::wildcardToRegularExpression(QString::fromUtf8(wanted)));
+                for (const TreeEntry &t : tree.value()) {
+                    if (glob.match(QString::fromUtf8(t.path)).hasMatch())
+                        matches.append(t.path);
+                }
+            } else {
+                matches.append(wanted);
+            }
+            for (const QByteArray &m : std::as_const(matches)) {
+                auto h = hasher.hash(m);
+                if (!h)
+                    return error(i, QStringLiteral("--from=%1: %2").arg(fromName, h.error()));
+                ContextSource one;
+                one.hash = h.value();
+                hashed.append(one);
+            }
+        }
+        hash = BuildContext::combinedHash(hashed);
     } else if (!i.heredocs.isEmpty()) {
         Sha256 h;
         for (const DockerfileHeredoc &d : i.heredocs)
@@ -1244,14 +1486,33 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
     }
     const QString chownComment = chownSpec.isEmpty() ? QString() : QStringLiteral("--chown=") + chownSpec;
     const QString chmodComment = chmodSpec.isEmpty() ? QString() : QStringLiteral("--chmod=") + chmodSpec + u' ';
-    const QString createdBy = dockerhistory::nopString(shell(), QStringLiteral("%1 %2%3%4 in %5 ").arg(i.keyword, chmodComment, chownComment, hash, destWord.value().startsWith(u'/') ? destWord.value() : dest));
+    const QString createdBy = dockerhistory::nopString(shell(), QStringLiteral("%1 %2%3%4 in %5 ").arg(i.keyword, chmodComment, chownComment, hash, destWord.value()));
     if (fromImage)
         extra = "from " + fromImage->id.toString().toUtf8();
 
     return step(i, createdBy, extra, [&](QJsonObject &) -> Result<std::optional<LayerBlob>> {
         CopyLayer layer(view.value());
         STRATA_TRY(layer.open());
-        layer.setDefaults(owner, QDateTime::currentSecsSinceEpoch());
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        layer.setDefaults(owner, now);
+        // Folders Docker makes on the way (moby builder/dockerfile/copy.go): a file's with the
+        // step's owner (copyFile: MkdirAllAndChownNew(dir, 0755, identity)); a directory's and
+        // an archive's with root's (CopyWithTar, chrootarchive Untar: the root pair). A copied
+        // directory's own destination is made 0755 and given the step's owner when it is new
+        // (copyDirectory's fixPermissions with !destExists), and stays as it is when it exists:
+        // the source directory's mode is not copied, only what is inside it.
+        const auto destDirectory = [&](const QByteArray &path) -> Status {
+            layer.setDefaults({}, now);
+            if (path.isEmpty() || layer.isDirectory(path))
+                return {};
+            LayerEntry d;
+            d.path = path;
+            d.mode = S_IFDIR | 0755;
+            d.uid = owner.uid;
+            d.gid = owner.gid;
+            d.mtimeSec = now;
+            return layer.add(d);
+        };
         auto destResolved = layer.resolve(dest.toUtf8());
         if (!destResolved)
             return error(i, destResolved.error());
@@ -1314,6 +1575,13 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
                     if (!found || !other.stat(found->layer, t.path.mid(1), &st))
                         continue;
                     any = true;
+                    if (t.path == base) {
+                        if (S_ISDIR(st.st_mode)) {
+                            STRATA_TRY(destDirectory(destRel));
+                            continue;
+                        }
+                        layer.setDefaults(owner, now);
+                    }
                     LayerEntry e;
                     if (t.path == base && !S_ISDIR(st.st_mode))
                         e.path = intoDir ? join(destRel, base.mid(base.lastIndexOf('/') + 1)) : destRel;
@@ -1353,6 +1621,7 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
                         return error(i, fd.error());
                     const auto closeFd = qScopeGuard([&] { close(fd.value()); });
                     if (CopyLayer::isArchive(fd.value())) {
+                        layer.setDefaults({}, now);
                         STRATA_TRY(layer.addDirectory(destRel));
                         const QString scratch = m_staging->file(QStringLiteral("add-%1").arg(m_step));
                         STRATA_TRY(fs::makeDirs(scratch, 0700));
@@ -1361,9 +1630,15 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
                         continue;
                     }
                 }
+                if (s.type != ContextEntry::Type::Directory)
+                    layer.setDefaults(owner, now);
                 for (const ContextEntry &c : s.entries) {
                     LayerEntry e;
                     const QByteArray rel = c.relative.toUtf8();
+                    if (s.type == ContextEntry::Type::Directory && rel.isEmpty()) {
+                        STRATA_TRY(destDirectory(destRel));
+                        continue;
+                    }
                     if (s.type == ContextEntry::Type::Directory) {
                         e.path = join(destRel, rel);
                     } else {
