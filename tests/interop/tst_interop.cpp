@@ -4,6 +4,7 @@
 // writes with the same identities (image ID, diffIDs, manifest digest) and the same filesystem.
 // A peer that is missing or cannot start makes its checks QSKIP with the reason.
 
+#include "dockerdaemon.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>
@@ -35,8 +36,6 @@ using namespace Qt::StringLiterals;
 using strata::test::RunResult;
 
 namespace {
-
-const QString dockerClient = u"/usr/bin/docker"_s; // /usr/local/bin/docker is a newer client than dockerd 20.10
 
 // One test image: built by docker from `dockerfile` (FROM strata-base), or, when that is empty,
 // made by `stratactl import` of the busybox root filesystem directory.
@@ -277,9 +276,7 @@ private:
     // docker
     QString m_dockerSkip; // why docker checks are skipped; empty when dockerd runs
     QString m_fixtureError; // why docker-built images are missing although dockerd runs
-    QString m_dockerDir;
-    std::unique_ptr<QProcess> m_dockerd;
-    QMap<QString, QString> m_dockerEnv;
+    std::unique_ptr<strata::test::DockerDaemon> m_dockerd;
     struct DockerFacts {
         QString tar, id;
         QStringList layers;
@@ -305,7 +302,7 @@ private:
 
 RunResult TestInterop::docker(const QStringList &args, int timeoutMs) const
 {
-    return strata::test::run(dockerClient, QStringList { u"-H"_s, u"unix://"_s + m_dockerDir + u"/docker.sock"_s } + args, timeoutMs, m_dockerEnv);
+    return m_dockerd->docker(args, timeoutMs);
 }
 
 // Runs `command` in a private mount namespace where each "source:target" of `binds` is
@@ -372,12 +369,8 @@ void TestInterop::initTestCase()
         m_dockerSkip = u"/bin/busybox (busybox-static) is missing: no base image can be made without a registry"_s;
     else if (!root)
         m_dockerSkip = u"dockerd needs root and the test runs as uid %1"_s.arg(geteuid());
-    else if (!QFileInfo(dockerClient).isExecutable())
-        m_dockerSkip = u"%1 is missing (package docker.io)"_s.arg(dockerClient);
-    else if (QStandardPaths::findExecutable(u"dockerd"_s).isEmpty())
-        m_dockerSkip = u"dockerd is not installed (package docker.io)"_s;
-    else if (!haveUnshare)
-        m_dockerSkip = u"unshare (util-linux) is missing; dockerd would write /run/docker and /run/containerd on the host"_s;
+    else
+        m_dockerSkip = strata::test::DockerDaemon::unavailableReason();
     if (m_dockerSkip.isEmpty())
         startDockerd();
     if (m_dockerSkip.isEmpty())
@@ -415,55 +408,12 @@ void TestInterop::initTestCase()
 
 void TestInterop::startDockerd()
 {
-    m_dockerDir = path(u"dockerd"_s);
-    const QString d = m_dockerDir;
-    for (const QString &sub : { u"data"_s, u"exec"_s, u"host/run-docker"_s, u"host/run-containerd"_s, u"client"_s })
-        QDir().mkpath(d + u'/' + sub);
-    // Own daemon.json (ignores /etc/docker/daemon.json) and own trust key (else /etc/docker/key.json).
-    strata::test::writeFile(d + u"/daemon.json"_s, u"{\"deprecated-key-path\": \"%1/key.json\"}\n"_s.arg(d).toUtf8());
-    m_dockerEnv = { { u"DOCKER_CONFIG"_s, d + u"/client"_s }, { u"DOCKER_BUILDKIT"_s, u"0"_s } };
-    if (!ensureHostDir(u"/run/docker"_s) || !ensureHostDir(u"/run/containerd"_s)) {
-        m_dockerSkip = u"cannot create the mount points /run/docker and /run/containerd"_s;
-        return;
-    }
-
-    // In a private mount namespace: dockerd's self bind mount of the data root, the overlay
-    // mounts and the shim sockets (/run/containerd/s) stay out of the host, and a host
-    // containerd at /run/containerd/containerd.sock is not picked up.
-    m_dockerd = std::make_unique<QProcess>();
-    m_dockerd->setProcessChannelMode(QProcess::MergedChannels);
-    m_dockerd->setStandardOutputFile(d + u"/dockerd.log"_s);
-    m_dockerd->start(u"unshare"_s,
-        { u"-m"_s, u"--propagation"_s, u"private"_s, u"sh"_s, u"-c"_s,
-            u"mount --bind \"$1\" /run/docker && mount --bind \"$2\" /run/containerd && shift 2 && exec \"$@\""_s, u"sh"_s,
-            d + u"/host/run-docker"_s, d + u"/host/run-containerd"_s, u"dockerd"_s, u"--config-file"_s, d + u"/daemon.json"_s,
-            u"--data-root"_s, d + u"/data"_s, u"--exec-root"_s, d + u"/exec"_s, u"--pidfile"_s, d + u"/dockerd.pid"_s, u"-H"_s,
-            u"unix://"_s + d + u"/docker.sock"_s, u"--iptables=false"_s, u"--ip6tables=false"_s, u"--ip-forward=false"_s,
-            u"--ip-masq=false"_s, u"--bridge=none"_s });
-    if (!m_dockerd->waitForStarted(10000)) {
-        m_dockerSkip = u"cannot start dockerd: %1"_s.arg(m_dockerd->errorString());
-        m_dockerd.reset();
-        return;
-    }
+    m_dockerd = std::make_unique<strata::test::DockerDaemon>(path(u"dockerd"_s));
     QElapsedTimer timer;
     timer.start();
-    RunResult v;
-    while (true) {
-        v = docker({ u"version"_s, u"--format"_s, u"{{.Server.Version}}"_s }, 10000);
-        if (v.exitCode == 0)
-            break;
-        if (m_dockerd->state() == QProcess::NotRunning) {
-            m_dockerSkip = u"dockerd exited with code %1 while starting; log tail:\n%2"_s.arg(m_dockerd->exitCode()).arg(lastLines(d + u"/dockerd.log"_s, 15));
-            return;
-        }
-        if (timer.elapsed() > 60000) {
-            m_dockerSkip = u"dockerd did not answer on %1/docker.sock within 60 s; last client error: %2; log tail:\n%3"_s.arg(
-                d, text(v.err).trimmed(), lastLines(d + u"/dockerd.log"_s, 15));
-            return;
-        }
-        QThread::msleep(100);
-    }
-    qInfo("peer: dockerd %s up after %lld ms", v.out.trimmed().constData(), timer.elapsed());
+    m_dockerSkip = m_dockerd->start();
+    if (m_dockerSkip.isEmpty())
+        qInfo("peer: dockerd %s up after %lld ms", qPrintable(m_dockerd->version()), timer.elapsed());
 }
 
 void TestInterop::buildDockerFixtures()
@@ -572,43 +522,9 @@ void TestInterop::stopDockerd()
 {
     if (!m_dockerd)
         return;
-    const QString d = m_dockerDir;
-    // Containers first: a running one makes dockerd wait its 10 s stop timeout.
-    if (m_dockerd->state() == QProcess::Running) {
-        const RunResult ps = docker({ u"ps"_s, u"-aq"_s }, 20000);
-        const QStringList ids = text(ps.out).split(u'\n', Qt::SkipEmptyParts);
-        if (!ids.isEmpty())
-            docker(QStringList { u"rm"_s, u"-f"_s } + ids, 60000);
-        m_dockerd->terminate();
-        if (!m_dockerd->waitForFinished(20000)) {
-            qWarning("dockerd did not stop on SIGTERM within 20 s; killing it");
-            m_dockerd->kill();
-            m_dockerd->waitForFinished(5000);
-        }
-    }
-    // Leftovers of a daemon that died: its containerd, containers, and shims (found by this
-    // daemon's containerd socket in their command line, killed by pid).
-    const QByteArray containerdPid = strata::test::readFile(d + u"/exec/containerd/containerd.pid"_s).trimmed();
-    if (!containerdPid.isEmpty() && ::kill(containerdPid.toInt(), 0) == 0)
-        ::kill(containerdPid.toInt(), SIGKILL);
-    const QString runcRoot = d + u"/exec/runtime-runc/moby"_s;
-    if (QFileInfo(runcRoot).isDir()) {
-        const RunResult list = strata::test::run(u"runc"_s, { u"--root"_s, runcRoot, u"list"_s, u"-q"_s });
-        for (const QString &id : text(list.out).split(u'\n', Qt::SkipEmptyParts))
-            strata::test::run(u"runc"_s, { u"--root"_s, runcRoot, u"delete"_s, u"-f"_s, id });
-    }
-    const QByteArray shimAddress = QFile::encodeName(d + u"/exec/containerd/containerd.sock"_s);
-    const QStringList procs = QDir(u"/proc"_s).entryList(QDir::Dirs);
-    for (const QString &pid : procs) {
-        bool isPid = false;
-        const int n = pid.toInt(&isPid);
-        if (!isPid)
-            continue;
-        const QByteArray cmdline = strata::test::readFile(u"/proc/"_s + pid + u"/cmdline"_s);
-        if (cmdline.startsWith("/usr/bin/containerd-shim") && cmdline.contains(shimAddress))
-            ::kill(n, SIGKILL);
-    }
-    // Mounts left under the test dir (there should be none outside the private namespace).
+    m_dockerd->stop();
+    m_dockerd.reset();
+    // Mounts left under the test dir (there should be none outside the private namespaces).
     const QList<QByteArray> mounts = strata::test::readFile(u"/proc/self/mounts"_s).split('\n');
     QStringList targets;
     for (const QByteArray &m : mounts) {
@@ -619,7 +535,6 @@ void TestInterop::stopDockerd()
     std::sort(targets.begin(), targets.end(), std::greater<>());
     for (const QString &t : std::as_const(targets))
         strata::test::run(u"umount"_s, { u"-l"_s, t });
-    m_dockerd.reset();
 }
 
 void TestInterop::cleanupTestCase()
