@@ -34,7 +34,7 @@ namespace actions {
     Job::Work removeVolume(const QString &name);
     Job::Work pruneVolumes();
 
-    // The demo images of packaging/demo-images.sh (busybox and images that share its layer).
+    // The demo images of packaging/demo-images.sh: the lesson's images, built by the builder.
     Job::Work createDemoImages(const QString &script);
 
 } // namespace actions

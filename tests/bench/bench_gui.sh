@@ -48,7 +48,7 @@ bash "$REPO/packaging/demo-images.sh" "$STRATACTL" --root "$ROOT"
 for i in $(seq 1 19); do
     "$STRATACTL" --root "$ROOT" create --name "c$i" "fam$((i % 20))/img$((i % 15)):latest" >/dev/null
 done
-"$STRATACTL" --root "$ROOT" run -d --name benchc busybox sleep 3600 >/dev/null
+"$STRATACTL" --root "$ROOT" run -d --name benchc demo:base sleep 3600 >/dev/null
 printf '   done in %.0f s: ' "$(echo "$(date +%s.%N) - $t0" | bc)"
 "$STRATACTL" --root "$ROOT" system df | sed -n 2,3p | tr -s ' ' | tr '\n' ';'
 echo

@@ -113,9 +113,23 @@ if [[ -n "$gui" ]]; then
 else
     echo "NOTE: no strata executable under $build/app yet, so usr/bin/strata is not required"
 fi
+# The demo images' script and the build contexts it finds next to it (share/strata/demo).
+demo=(usr/share/strata/demo-images.sh usr/share/strata/demo/rootfs/usr/local/sbin/install-debs usr/share/strata/demo/standin/flask.py)
+for c in base web api notes layers; do
+    demo+=(usr/share/strata/demo/$c/Dockerfile)
+done
+expect+=("${demo[@]}")
 for f in "${expect[@]}"; do
     [[ -f "$root/$f" ]] && pass "package holds /$f" || fail "package lacks /$f"
 done
+for f in usr/share/strata/demo-images.sh usr/share/strata/demo/rootfs/usr/local/sbin/install-debs; do
+    [[ -x "$root/$f" ]] && pass "/$f is executable" || fail "/$f is not executable"
+done
+if diff -r "$source/resources/demo" "$root/usr/share/strata/demo" >/dev/null; then
+    pass "/usr/share/strata/demo is resources/demo"
+else
+    fail "/usr/share/strata/demo differs from resources/demo: $(diff -rq "$source/resources/demo" "$root/usr/share/strata/demo" | head -3)"
+fi
 for f in usr/share/applications/$id.desktop usr/share/metainfo/$id.metainfo.xml usr/share/icons/hicolor/scalable/apps/$id.svg; do
     cmp -s "$root/$f" "$source/packaging/$(basename "$f")" || fail "/$f differs from packaging/$(basename "$f")"
 done
