@@ -334,7 +334,7 @@ void LayerMapWidget::paintEvent(QPaintEvent *)
     const QRect header(0, 0, viewport()->width(), headerHeight);
     frame.fillRect(header, palette().color(QPalette::Base));
     frame.setPen(palette().color(QPalette::Text));
-    const int images = int(m_geometry.columns().size());
+    const int images = int(std::count_if(m_geometry.columns().cbegin(), m_geometry.columns().cend(), [](const auto &c) { return !c.building; }));
     int layers = 0, containers = 0;
     for (const auto &b : m_geometry.blocks()) {
         layers += b.kind == LayerMapGeometry::Block::Kind::Layer;
@@ -437,7 +437,35 @@ void LayerMapWidget::drawBlock(QPainter &p, int index) const
             p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, label);
         }
     }
+    if (b.mark != LayerMapInput::Layer::Mark::None)
+        drawBuildMark(p, b);
     p.restore();
+}
+
+void LayerMapWidget::drawBuildMark(QPainter &p, const LayerMapGeometry::Block &b) const
+{
+    // In the build's own column: what its step did with this layer.
+    int column = b.lastColumn;
+    for (int c = b.firstColumn; c <= b.lastColumn; ++c) {
+        if (m_geometry.columns().value(c).building)
+            column = c;
+    }
+    const QRectF col = m_geometry.columns().value(column).rect;
+    const bool cached = b.mark == LayerMapInput::Layer::Mark::Cached;
+    QFont f = font();
+    f.setBold(true);
+    f.setPointSizeF(std::max(7.0, f.pointSizeF() * 0.85));
+    const QFontMetricsF fm(f);
+    const QString text = cached ? tr("from cache") : tr("built");
+    const qreal w = fm.horizontalAdvance(text) + 12;
+    const qreal h = std::min(fm.height() + 4, b.rect.height() - 4);
+    const QRectF pill(std::min(b.rect.right(), col.right()) - w - 6, b.rect.top() + 3, w, h);
+    p.setPen(Qt::NoPen);
+    p.setBrush(cached ? QColor(0x2f, 0x6f, 0xd6) : QColor(0x2e, 0x9d, 0x4f));
+    p.drawRoundedRect(pill, h / 2, h / 2);
+    p.setPen(Qt::white);
+    p.setFont(f);
+    p.drawText(pill, Qt::AlignCenter, text);
 }
 
 void LayerMapWidget::drawBand(QPainter &p, int index) const
@@ -529,6 +557,16 @@ void LayerMapWidget::drawLabels(QPainter &p, const QRectF &exposed) const
         const QRectF r = col.labelRect.adjusted(2, 0, -2, -8);
         if (!m_drawText && !highlighted.contains(c))
             continue;
+        if (col.building && !col.blocks.isEmpty()) {
+            // Not an image yet: its stack is outlined, its name in italics.
+            qreal top = col.labelRect.top();
+            for (int b : col.blocks)
+                top = std::min(top, m_geometry.blocks()[b].rect.top());
+            QPen dash(palette().color(QPalette::Highlight), 1.5, Qt::DashLine);
+            p.setPen(dash);
+            p.setBrush(Qt::NoBrush);
+            p.drawRoundedRect(QRectF(col.rect.left() - 4, top - 6, col.rect.width() + 8, col.labelRect.top() - top + 4), 5, 5);
+        }
         if (highlighted.contains(c)) {
             p.setPen(Qt::NoPen);
             p.setBrush(palette().color(QPalette::Highlight));
@@ -537,7 +575,10 @@ void LayerMapWidget::drawLabels(QPainter &p, const QRectF &exposed) const
         } else {
             p.setPen(palette().color(QPalette::Text));
         }
-        p.drawText(r, Qt::AlignCenter, fm.elidedText(col.name, Qt::ElideMiddle, r.width() - 8));
+        QFont nameFont = f;
+        nameFont.setItalic(col.building);
+        p.setFont(nameFont);
+        p.drawText(r, Qt::AlignCenter, QFontMetricsF(nameFont).elidedText(col.name, Qt::ElideMiddle, r.width() - 8));
     }
     p.restore();
 }

@@ -105,6 +105,7 @@ private:
     void moveSelection(int dx, int dy);
 
     void drawBlock(QPainter &p, int index) const;
+    void drawBuildMark(QPainter &p, const LayerMapGeometry::Block &block) const;
     void drawBand(QPainter &p, int index) const;
     void drawContainer(QPainter &p, int index) const;
     void drawLabels(QPainter &p, const QRectF &exposed) const;

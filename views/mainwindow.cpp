@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "builddialog.h"
+#include "buildrunner.h"
+
 #include "containerpage.h"
 #include "imagepage.h"
 #include "inspector.h"
@@ -178,6 +181,12 @@ void MainWindow::createActions()
     m_exportSvg = make(tr("Export Map as &SVG…"), {}, [this] { exportMap(true); });
     m_quit = make(tr("&Quit"), QKeySequence::Quit, [this] { close(); });
 
+    m_buildImage = make(tr("&Build Image…"), QKeySequence(tr("Ctrl+B")), [this] {
+        BuildDialog *dialog = buildDialog();
+        dialog->show();
+        dialog->raise();
+        dialog->activateWindow();
+    }, tr("Build an image from a Dockerfile, with the layer cache"));
     m_runContainer = make(tr("&Run Container…"), QKeySequence(tr("Ctrl+R")), [this] { runContainerDialog(); }, tr("Start a container from an image"));
     m_tag = make(tr("&Tag…"), {}, [this] {
         const QString source = selectedImageRef();
@@ -272,6 +281,7 @@ void MainWindow::createMenus()
     file->addAction(m_quit);
 
     QMenu *image = menuBar()->addMenu(tr("&Image"));
+    image->addAction(m_buildImage);
     image->addAction(m_runContainer);
     image->addAction(m_tag);
     image->addAction(m_save);
@@ -317,6 +327,7 @@ void MainWindow::createToolBar()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(m_load);
+    bar->addAction(m_buildImage);
     bar->addAction(m_runContainer);
     bar->addAction(m_stop);
     bar->addAction(m_removeContainer);
@@ -487,7 +498,42 @@ void MainWindow::activated(const LayerMapWidget::Selection &selection)
 LayerMapInput MainWindow::mapInput() const
 {
     const QString filter = m_filter->text();
-    return filter.isEmpty() ? m_session->map() : LayerMapInput::fromSnapshot(m_session->snapshot(), filter);
+    LayerMapInput input = filter.isEmpty() ? m_session->map() : LayerMapInput::fromSnapshot(m_session->snapshot(), filter);
+    // A build in progress: its layers so far, as the column its image will be.
+    if (m_buildDialog && m_buildDialog->runner()->running()) {
+        if (auto preview = m_buildDialog->runner()->preview())
+            input.images.append(preview.value());
+    }
+    return input;
+}
+
+BuildDialog *MainWindow::buildDialog()
+{
+    if (m_buildDialog)
+        return m_buildDialog;
+    m_buildDialog = new BuildDialog(m_session, this);
+    BuildRunner *runner = m_buildDialog->runner();
+    connect(runner, &BuildRunner::stepChanged, this, [this](const BuildEvent &e) {
+        if (e.kind != BuildEvent::Kind::StepStarted)
+            m_map->setInput(mapInput());
+    });
+    connect(m_buildDialog, &BuildDialog::built, this, [this](bool ok, const QString &message, const Digest &imageId) {
+        m_map->setInput(mapInput());
+        m_session->refresh();
+        if (!ok) {
+            showError(tr("The build failed: %1").arg(message));
+            return;
+        }
+        flash(tr("Built %1").arg(message.isEmpty() ? imageId.shortHex() : message));
+        // The new image, once the snapshot that has it is in.
+        const QString id = imageId.toString();
+        auto select = std::make_shared<QMetaObject::Connection>();
+        *select = connect(m_session, &StoreSession::snapshotChanged, this, [this, id, select] {
+            if (selectReference(id))
+                disconnect(*select);
+        });
+    });
+    return m_buildDialog;
 }
 
 QString MainWindow::selectedImageRef() const

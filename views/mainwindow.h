@@ -20,6 +20,7 @@ class QToolButton;
 
 namespace strata {
 
+class BuildDialog;
 class Inspector;
 class StoreSession;
 
@@ -46,6 +47,8 @@ public:
     Job *runJob(const QString &title, const std::function<void(bool, const QString &)> &done, Job::Work work);
     void loadArchive(const QString &path);
     void runContainerDialog();
+    // The build dialog (made on first use): the window follows its builds on the map.
+    BuildDialog *buildDialog();
     // Selects an image by reference ("demo:layers") or ID, a layer ("layer:<chainID>") or a
     // container ("container:<name>"), as --select does.
     bool selectReference(const QString &reference);
@@ -112,7 +115,8 @@ private:
     std::function<void()> m_pendingReady;
 
     QAction *m_openRoot, *m_load, *m_import, *m_exportPng, *m_exportSvg, *m_quit;
-    QAction *m_runContainer, *m_tag, *m_save, *m_removeImage, *m_pruneImages, *m_demo;
+    QAction *m_buildImage, *m_runContainer, *m_tag, *m_save, *m_removeImage, *m_pruneImages, *m_demo;
+    QPointer<BuildDialog> m_buildDialog;
     QAction *m_start, *m_stop, *m_kill, *m_removeContainer, *m_commit, *m_pruneContainers;
     QAction *m_createVolume, *m_removeVolume, *m_pruneVolumes;
     QAction *m_fit, *m_zoomIn, *m_zoomOut, *m_logScale, *m_refresh, *m_findFilter, *m_overview;

@@ -52,6 +52,7 @@ namespace {
         Digest parent;
         qint64 size = 0;
         QString instruction;
+        LayerMapInput::Layer::Mark mark = LayerMapInput::Layer::Mark::None;
         int depth = 0;
         QList<Digest> children;
         QList<int> endingImages; // images whose top layer this is
@@ -107,7 +108,13 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
                 else
                     nodes[parent].children.append(l.chainId);
             }
-            ++it->sharedBy;
+            // A build in progress is not an image yet: it shares no layer with anyone.
+            if (!image.building || it->sharedBy == 0)
+                ++it->sharedBy;
+            if (l.mark != LayerMapInput::Layer::Mark::None)
+                it->mark = l.mark;
+            if (it->instruction.isEmpty())
+                it->instruction = l.instruction;
             it->bands = std::max(it->bands, int(image.bands.value(d).size()));
             parent = l.chainId;
         }
@@ -222,6 +229,7 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
         Column col;
         col.imageId = input.images[order[c]].id;
         col.name = input.images[order[c]].name;
+        col.building = input.images[order[c]].building;
         col.rect = QRectF(columnX(c), options.margin, options.columnWidth, baseline - options.margin + options.labelHeight);
         col.labelRect = QRectF(columnX(c), baseline + 4, options.columnWidth, options.labelHeight - 4);
         m_columns.append(col);
@@ -238,6 +246,7 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
         b.size = n.size;
         b.depth = n.depth;
         b.sharedBy = n.sharedBy;
+        b.mark = n.mark;
         m_layerBlock.insert(n.chainId, int(m_blocks.size()));
         m_blocks.append(b);
     }

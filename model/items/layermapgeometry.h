@@ -19,6 +19,9 @@ struct LayerMapInput {
         Digest chainId;
         qint64 size = 0;
         QString instruction;
+        // In a build's column: whether its step made the layer or took it from the cache.
+        enum class Mark { None, Built, Cached };
+        Mark mark = Mark::None;
     };
     struct Container {
         QString id;
@@ -33,6 +36,7 @@ struct LayerMapInput {
         // bands[i]: the history entries without a layer that follow layers[i] (ENV, CMD, …).
         QList<QStringList> bands;
         QList<Container> containers;
+        bool building = false; // a build in progress (BuildRunner::preview), not an image yet
     };
     QList<Image> images;
 
@@ -72,6 +76,7 @@ public:
         int depth = 0; // 0 for a base layer
         int sharedBy = 1; // images whose stacks hold the layer
         bool running = false; // Container
+        LayerMapInput::Layer::Mark mark = LayerMapInput::Layer::Mark::None; // a build's step
     };
     struct Column {
         Digest imageId;
@@ -79,6 +84,7 @@ public:
         QRectF rect; // the whole column, labels included
         QRectF labelRect;
         QList<int> blocks; // indices of its layer blocks, base first
+        bool building = false;
     };
 
     void build(const LayerMapInput &input, const Options &options);
