@@ -6,6 +6,8 @@
 #include "tarbuilder.h"
 #include "testsupport.h"
 
+#include "builddialog.h"
+#include "buildrunner.h"
 #include "changefeedmodel.h"
 #include "containerpage.h"
 #include "filetreemodel.h"
@@ -311,6 +313,95 @@ private slots:
         m_window->openRoot(m_root);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->hasSnapshot() && snap().root == m_root, 20000);
         QVERIFY(imageTagged(QStringLiteral("demo:layers")));
+    }
+
+    // The lesson: two applications whose first steps are the same, built from the build dialog;
+    // the second's first three steps come from the cache, in the log and on the map as it builds.
+    void buildFromTheDialog()
+    {
+        // A base of busybox, made by the builder too (FROM scratch), so RUN has a shell.
+        const QString base = m_tmp.filePath(QStringLiteral("lesson-base"));
+        QVERIFY(QDir().mkpath(base + QStringLiteral("/rootfs/bin")));
+        QVERIFY(QFile::copy(QStringLiteral("/bin/busybox"), base + QStringLiteral("/rootfs/bin/busybox")));
+        for (const char *applet : { "sh", "mkdir", "echo", "cat", "head", "true" })
+            QVERIFY(QFile::link(QStringLiteral("busybox"), base + QStringLiteral("/rootfs/bin/") + QLatin1String(applet)));
+        QVERIFY(writeFile(base + QStringLiteral("/Dockerfile"), "FROM scratch\nCOPY rootfs/ /\nCMD [\"sh\"]\n"));
+        const QByteArray shared = "FROM lesson-base\n"
+                                  "RUN mkdir -p /usr/lib/packages && head -c 3000000 /bin/busybox > /usr/lib/packages/runtime.bin\n"
+                                  "RUN echo 'flask==2.2' > /usr/lib/packages/requirements.txt\n"
+                                  "COPY shared.txt /app/\n";
+        for (const QString &app : { QStringLiteral("one"), QStringLiteral("two") }) {
+            const QString dir = m_tmp.filePath(QStringLiteral("lesson-") + app);
+            QVERIFY(QDir().mkpath(dir));
+            QVERIFY(writeFile(dir + QStringLiteral("/Dockerfile"), shared + "COPY app-" + app.toUtf8() + ".py /app/\nCMD [\"cat\", \"/app/app-" + app.toUtf8() + ".py\"]\n"));
+            QVERIFY(writeFile(dir + QStringLiteral("/shared.txt"), "the same in both\n"));
+            QVERIFY(writeFile(dir + QStringLiteral("/app-") + app + QStringLiteral(".py"), "print('" + app.toUtf8() + "')\n"));
+        }
+
+        BuildDialog *dialog = m_window->buildDialog();
+        dialog->show();
+        const auto build = [&](const QString &context, const QString &tag) {
+            dialog->setContext(context);
+            dialog->setTag(tag);
+            QTRY_VERIFY_WITH_TIMEOUT(dialog->canBuild(), 5000);
+            QCOMPARE(dialog->dockerfileText().toUtf8(), readFile(context + QStringLiteral("/Dockerfile")));
+            QSignalSpy done(dialog, &BuildDialog::built);
+            dialog->startBuild();
+            QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
+            QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString() + u'\n' + dialog->log()));
+            QTRY_VERIFY_WITH_TIMEOUT(imageTagged(tag), 10000);
+        };
+        build(base, QStringLiteral("lesson-base:latest"));
+        build(m_tmp.filePath(QStringLiteral("lesson-one")), QStringLiteral("lesson-one:latest"));
+        QCOMPARE(dialog->log().count(QStringLiteral(" ---> Using cache")), 0);
+
+        // The second: while it builds, each cached step's layer is on the map in the build's
+        // column, marked as taken from the cache, and shared with the first application.
+        int cachedOnMap = 0;
+        bool shot = false;
+        const auto check = connect(dialog->runner(), &BuildRunner::stepChanged, this, [&](const BuildEvent &e) {
+            if (e.kind != BuildEvent::Kind::StepCached || e.chainId.isNull())
+                return;
+            const LayerMapGeometry &g = m_window->map()->geometry();
+            const int block = g.blockOfLayer(e.chainId);
+            if (block < 0)
+                return;
+            const auto &b = g.blocks()[block];
+            bool inBuildColumn = false;
+            for (int c = b.firstColumn; c <= b.lastColumn; ++c)
+                inBuildColumn = inBuildColumn || g.columns()[c].building;
+            if (b.mark == LayerMapInput::Layer::Mark::Cached && inBuildColumn && b.lastColumn > b.firstColumn)
+                ++cachedOnMap;
+            if (!shot) {
+                shot = true;
+                shoot(QStringLiteral("build-in-progress.png"));
+            }
+        });
+        build(m_tmp.filePath(QStringLiteral("lesson-two")), QStringLiteral("lesson-two:latest"));
+        disconnect(check);
+        QCOMPARE(dialog->log().count(QStringLiteral(" ---> Using cache")), 3);
+        QCOMPARE(cachedOnMap, 3);
+        QVERIFY(dialog->log().contains(QStringLiteral("Successfully tagged lesson-two:latest")));
+        QDir().mkpath(shotDir());
+        QVERIFY(dialog->grab().save(shotDir() + QStringLiteral("/build-dialog.png")));
+        // Done: no build column is left, and the two applications share their first layers.
+        const auto *one = imageTagged(QStringLiteral("lesson-one:latest"));
+        const auto *two = imageTagged(QStringLiteral("lesson-two:latest"));
+        QVERIFY(one && two);
+        QCOMPARE(one->image.layers.size(), 5);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(one->image.layers[i].chainId, two->image.layers[i].chainId);
+        QVERIFY(one->image.layers[4].chainId != two->image.layers[4].chainId);
+        for (const auto &c : m_window->map()->geometry().columns())
+            QVERIFY(!c.building);
+
+        // A mistake in the editor is marked at its line before anything is built.
+        dialog->setDockerfileText(QStringLiteral("FROM lesson-base\nRUNN echo\n"));
+        QCOMPARE(dialog->errorLine(), 2);
+        QVERIFY(dialog->errorText().contains(QStringLiteral("RUNN")));
+        QDir().mkpath(shotDir());
+        QVERIFY(dialog->grab().save(shotDir() + QStringLiteral("/build-dialog-error.png")));
+        dialog->hide();
     }
 
     void exportPngAndSvg()
