@@ -4,6 +4,8 @@
 // second one's build log, the shared size in `system df -v`, a rerun that adds nothing, the page
 // the first application serves, and the same script as an unprivileged user from the installed
 // layout.
+#include "store.h"
+#include "storeactions.h"
 #include "testsupport.h"
 
 #include <QCoreApplication>
@@ -20,6 +22,7 @@
 
 #include <unistd.h>
 
+using namespace strata;
 using namespace strata::test;
 
 namespace {
@@ -247,6 +250,25 @@ private slots:
         QVERIFY2(check.exitCode == 0 && check.out.contains("no problems found"), QByteArray(check.out + check.err).constData());
     }
 
+    // The window's Image ▸ Create Demo Images runs the same script on its store, with the
+    // monitor program as stratactl: here a rerun, which must succeed and change nothing.
+    void theWindowsActionRunsIt()
+    {
+        qputenv("STRATA_MONITOR_PROGRAM", STRATACTL_PATH);
+        qputenv("STRATA_DEMO_OFFLINE", "1");
+        qputenv("STRATA_DEMO_CACHE", QFile::encodeName(m_cache));
+        const auto restore = qScopeGuard([] {
+            for (const char *v : { "STRATA_MONITOR_PROGRAM", "STRATA_DEMO_OFFLINE", "STRATA_DEMO_CACHE" })
+                qunsetenv(v);
+        });
+        const QByteArray images = ctl({ QStringLiteral("images"), QStringLiteral("-q"), QStringLiteral("--no-trunc") }).out;
+        auto store = Store::open({ m_root });
+        QVERIFY2(store, qPrintable(store.error()));
+        const auto result = actions::createDemoImages(QStringLiteral(STRATA_SOURCE_DIR "/packaging/demo-images.sh"))(*store.value(), Progress());
+        QVERIFY2(result, qPrintable(result.error()));
+        QCOMPARE(ctl({ QStringLiteral("images"), QStringLiteral("-q"), QStringLiteral("--no-trunc") }).out, images);
+    }
+
     // The first application really serves its page (host network, a port of the test's own).
     void theWebApplicationServesItsPage()
     {
@@ -290,7 +312,8 @@ private slots:
         QCOMPARE(run(QStringLiteral("chown"), { QStringLiteral("-R"), user, share }).exitCode, 0);
         const QString root = share + QStringLiteral("/store");
         const QStringList env { QStringLiteral("HOME=") + home, QStringLiteral("XDG_CACHE_HOME=") + share + QStringLiteral("/cache"), QStringLiteral("STRATA_DEMO_OFFLINE=1"),
-            QStringLiteral("STRATA_DEMO_CACHE="), QStringLiteral("STRATA_DEMO_DIR="), QStringLiteral("XDG_DATA_HOME="), QStringLiteral("STRATA_ROOT=") };
+            QStringLiteral("STRATA_DEMO_CACHE="), QStringLiteral("STRATA_DEMO_DIR="), QStringLiteral("XDG_DATA_HOME="), QStringLiteral("STRATA_ROOT="),
+            QStringLiteral("STRATA_MONITOR_PROGRAM=") };
         const RunResult r = run(QStringLiteral("runuser"), QStringList { QStringLiteral("-u"), user, QStringLiteral("--"), QStringLiteral("env") } + env
                 + QStringList { QStringLiteral("bash"), share + QStringLiteral("/share/strata/demo-images.sh"), share + QStringLiteral("/bin/stratactl"), QStringLiteral("--root"), root },
             900000);
