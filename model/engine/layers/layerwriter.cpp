@@ -55,14 +55,45 @@ namespace {
             return s;
         }
 
-        // An OCI whiteout: `.wh.<name>` beside what it deletes.
+        // An OCI whiteout: `.wh.<name>` beside what it deletes, an empty file of mode 0600 as
+        // Docker's overlay2 writes it (moby pkg/archive overlayWhiteoutConverter).
         Status writeWhiteout(const QByteArray &relPath)
         {
             const QByteArray name = whiteout::deletionEntry(relPath);
             archive_entry *entry = archive_entry_new();
             auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
             archive_entry_set_pathname(entry, name.constData());
-            archive_entry_set_mode(entry, S_IFREG | 0644);
+            archive_entry_set_mode(entry, S_IFREG | 0600);
+            archive_entry_set_size(entry, 0);
+            return header(entry, name);
+        }
+
+        // Whether the directory `relPath` carries overlay's opaque mark.
+        bool isOpaque(int rootFd, const QByteArray &relPath)
+        {
+            const qsizetype slash = relPath.lastIndexOf('/');
+            const int dirFd = fs::openBeneath(rootFd, slash < 0 ? QByteArray() : relPath.left(slash), O_RDONLY | O_DIRECTORY);
+            if (dirFd < 0)
+                return false;
+            const bool opaque = whiteout::isOverlayOpaque(dirFd, relPath.mid(slash + 1).constData());
+            close(dirFd);
+            return opaque;
+        }
+
+        // `.wh..wh..opq` in an opaque directory: it hides everything below, so one entry says
+        // what overlay's mark says; it has the directory's permissions and owner, as Docker's.
+        Status writeOpaqueMarker(int rootFd, const QByteArray &relPath)
+        {
+            struct stat st;
+            if (fstatat(rootFd, relPath.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(relPath), fs::errorText(errno)));
+            const QByteArray name = relPath + "/.wh..wh..opq";
+            archive_entry *entry = archive_entry_new();
+            auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
+            archive_entry_set_pathname(entry, name.constData());
+            archive_entry_set_mode(entry, S_IFREG | (st.st_mode & 07777));
+            archive_entry_set_uid(entry, st.st_uid);
+            archive_entry_set_gid(entry, st.st_gid);
             archive_entry_set_size(entry, 0);
             return header(entry, name);
         }
@@ -299,9 +330,22 @@ Status LayerWriter::writeTree(const QString &dirPath, BlobWriter &out)
 Status LayerWriter::writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out)
 {
     return withArchive(root, out, false, [&](TreeWriter &writer, int rootFd) -> Status {
+        QByteArrayList opaque; // directories whose marker hides what lies below them
+        const auto underOpaque = [&](const QByteArray &rel) {
+            return std::any_of(opaque.cbegin(), opaque.cend(), [&](const QByteArray &d) { return rel.startsWith(QByteArray(d + '/')); });
+        };
         for (const Change &c : changes) {
             const QByteArray rel = c.path.mid(1);
-            STRATA_TRY(c.kind == Change::Kind::Deleted ? writer.writeWhiteout(rel) : writer.writePath(rootFd, rel));
+            if (c.kind == Change::Kind::Deleted) {
+                if (!underOpaque(rel))
+                    STRATA_TRY(writer.writeWhiteout(rel));
+                continue;
+            }
+            STRATA_TRY(writer.writePath(rootFd, rel));
+            if (writer.isOpaque(rootFd, rel)) {
+                STRATA_TRY(writer.writeOpaqueMarker(rootFd, rel));
+                opaque.append(rel);
+            }
         }
         return {};
     });
