@@ -25,6 +25,172 @@
     </message>
 </context>
 <context>
+    <name>strata::BuildDialog</name>
+    <message>
+        <source>Build an image</source>
+        <translation>Ein Image bauen</translation>
+    </message>
+    <message>
+        <source>Each instruction that changes files makes one read-only layer; a step whose parent, instruction and files are unchanged is taken from the layer cache instead of being built again.</source>
+        <translation>Jede Anweisung, die Dateien ändert, erzeugt eine schreibgeschützte Schicht; ein Schritt, dessen Vorgänger, Anweisung und Dateien unverändert sind, wird aus dem Schicht-Cache übernommen, statt neu gebaut zu werden.</translation>
+    </message>
+    <message>
+        <source>a folder, or a tar or zip archive, holding the files COPY and ADD read</source>
+        <translation>ein Ordner oder ein Tar- bzw. Zip-Archiv mit den Dateien, die COPY und ADD lesen</translation>
+    </message>
+    <message>
+        <source>&amp;Folder…</source>
+        <translation>&amp;Ordner…</translation>
+    </message>
+    <message>
+        <source>A&amp;rchive…</source>
+        <translation>A&amp;rchiv…</translation>
+    </message>
+    <message>
+        <source>&amp;Context:</source>
+        <translation>&amp;Kontext:</translation>
+    </message>
+    <message>
+        <source>name:tag, e.g. myapp:1.0 (untagged when empty)</source>
+        <translation>name:tag, z. B. myapp:1.0 (ohne Tag, wenn leer)</translation>
+    </message>
+    <message>
+        <source>&amp;Tag:</source>
+        <translation>&amp;Tag:</translation>
+    </message>
+    <message>
+        <source>Stop after this stage of a multi-stage Dockerfile; the last one when empty</source>
+        <translation>Nach dieser Stufe eines mehrstufigen Dockerfiles aufhören; die letzte, wenn leer</translation>
+    </message>
+    <message>
+        <source>none (loopback only)</source>
+        <translation>keines (nur Loopback)</translation>
+    </message>
+    <message>
+        <source>host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>The network RUN&apos;s containers get</source>
+        <translation>Das Netzwerk, das die Container von RUN bekommen</translation>
+    </message>
+    <message>
+        <source>&amp;No cache: build every step again</source>
+        <translation>&amp;Kein Cache: jeden Schritt neu bauen</translation>
+    </message>
+    <message>
+        <source>Tar&amp;get stage:</source>
+        <translation>&amp;Zielstufe:</translation>
+    </message>
+    <message>
+        <source>Net&amp;work:</source>
+        <translation>Netz&amp;werk:</translation>
+    </message>
+    <message>
+        <source>NAME=value for the Dockerfile&apos;s ARGs, one per line</source>
+        <translation>NAME=Wert für die ARGs des Dockerfiles, einer pro Zeile</translation>
+    </message>
+    <message>
+        <source>Build &amp;args:</source>
+        <translation>Build-&amp;Argumente:</translation>
+    </message>
+    <message>
+        <source>&amp;Dockerfile</source>
+        <translation>&amp;Dockerfile</translation>
+    </message>
+    <message>
+        <source>Dockerfile</source>
+        <translation>Dockerfile</translation>
+    </message>
+    <message>
+        <source>Build &amp;log</source>
+        <translation>Build-&amp;Protokoll</translation>
+    </message>
+    <message>
+        <source>Build log</source>
+        <translation>Build-Protokoll</translation>
+    </message>
+    <message>
+        <source>The build&apos;s steps appear here. &quot; ---&gt; Using cache&quot; marks a step the layer cache saved.</source>
+        <translation>Hier erscheinen die Schritte des Builds. „ ---&gt; Using cache“ markiert einen Schritt, den der Schicht-Cache eingespart hat.</translation>
+    </message>
+    <message>
+        <source>&amp;Build</source>
+        <translation>&amp;Bauen</translation>
+    </message>
+    <message>
+        <source>Cancel Build</source>
+        <translation>Build abbrechen</translation>
+    </message>
+    <message>
+        <source>A running build goes on; the map shows its layers</source>
+        <translation>Ein laufender Build läuft weiter; die Karte zeigt seine Schichten</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2…</source>
+        <translation>Schritt %1 von %2…</translation>
+    </message>
+    <message>
+        <source>Choose the build context</source>
+        <translation>Den Build-Kontext wählen</translation>
+    </message>
+    <message>
+        <source>Choose a build context archive</source>
+        <translation>Ein Archiv als Build-Kontext wählen</translation>
+    </message>
+    <message>
+        <source>Archives (*.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.tar.zst *.zip);;All files (*)</source>
+        <translation>Archive (*.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.tar.zst *.zip);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>Aus %1</translation>
+    </message>
+    <message>
+        <source>The archive&apos;s own Dockerfile is used unless you write one here.</source>
+        <translation>Das Dockerfile des Archivs wird verwendet, sofern Sie hier keines schreiben.</translation>
+    </message>
+    <message>
+        <source>Line %1: %2</source>
+        <translation>Zeile %1: %2</translation>
+    </message>
+    <message>
+        <source>Fix the Dockerfile first: %1</source>
+        <translation>Zuerst das Dockerfile korrigieren: %1</translation>
+    </message>
+    <message>
+        <source>No store is open.</source>
+        <translation>Kein Speicher geöffnet.</translation>
+    </message>
+    <message>
+        <source>Building…</source>
+        <translation>Wird gebaut…</translation>
+    </message>
+    <message>
+        <source>Built %1.</source>
+        <translation>%1 gebaut.</translation>
+    </message>
+    <message>
+        <source>Built %1, tagged %2.</source>
+        <translation>%1 gebaut, getaggt als %2.</translation>
+    </message>
+</context>
+<context>
+    <name>strata::BuildRunner</name>
+    <message>
+        <source>new image</source>
+        <translation>neues Image</translation>
+    </message>
+    <message>
+        <source>The build was cancelled; no image was made.</source>
+        <translation>Der Build wurde abgebrochen; es wurde kein Image erstellt.</translation>
+    </message>
+    <message>
+        <source>%1 · step %2/%3</source>
+        <translation>%1 · Schritt %2/%3</translation>
+    </message>
+</context>
+<context>
     <name>strata::ChangeFeedModel</name>
     <message>
         <source>layer %1 below</source>
@@ -545,6 +711,14 @@
     <message>
         <source>Everything the container writes lands here; the image&apos;s layers below stay read-only.</source>
         <translation>Alles, was der Container schreibt, landet hier; die Schichten des Images darunter bleiben schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>from cache</source>
+        <translation>aus dem Cache</translation>
+    </message>
+    <message>
+        <source>built</source>
+        <translation>gebaut</translation>
     </message>
 </context>
 <context>
@@ -1276,6 +1450,26 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
             <numerusform>%n noch laufender Auftrag wird abgebrochen (Container laufen weiter). Trotzdem beenden?</numerusform>
             <numerusform>%n noch laufende Aufträge werden abgebrochen (Container laufen weiter). Trotzdem beenden?</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Build Image…</source>
+        <translation>Image &amp;bauen…</translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation>Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Build an image from a Dockerfile, with the layer cache</source>
+        <translation>Ein Image aus einem Dockerfile bauen, mit dem Schicht-Cache</translation>
+    </message>
+    <message>
+        <source>The build failed: %1</source>
+        <translation>Der Build ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Built %1</source>
+        <translation>%1 gebaut</translation>
     </message>
 </context>
 <context>

@@ -25,6 +25,172 @@
     </message>
 </context>
 <context>
+    <name>strata::BuildDialog</name>
+    <message>
+        <source>Build an image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each instruction that changes files makes one read-only layer; a step whose parent, instruction and files are unchanged is taken from the layer cache instead of being built again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a folder, or a tar or zip archive, holding the files COPY and ADD read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A&amp;rchive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Context:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>name:tag, e.g. myapp:1.0 (untagged when empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tag:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after this stage of a multi-stage Dockerfile; the last one when empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (loopback only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The network RUN&apos;s containers get</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;No cache: build every step again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tar&amp;get stage:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Net&amp;work:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME=value for the Dockerfile&apos;s ARGs, one per line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Build &amp;args:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dockerfile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dockerfile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Build &amp;log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Build log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The build&apos;s steps appear here. &quot; ---&gt; Using cache&quot; marks a step the layer cache saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Build</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel Build</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A running build goes on; the map shows its layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 of %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the build context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a build context archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archives (*.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.tar.zst *.zip);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive&apos;s own Dockerfile is used unless you write one here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix the Dockerfile first: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No store is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Built %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Built %1, tagged %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::BuildRunner</name>
+    <message>
+        <source>new image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The build was cancelled; no image was made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · step %2/%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>strata::ChangeFeedModel</name>
     <message>
         <source>layer %1 below</source>
@@ -544,6 +710,14 @@
     </message>
     <message>
         <source>Everything the container writes lands here; the image&apos;s layers below stay read-only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>built</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1273,6 +1447,26 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
             <numerusform>%n job still running will be cancelled (containers keep running). Quit anyway?</numerusform>
             <numerusform>%n jobs still running will be cancelled (containers keep running). Quit anyway?</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Build Image…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Build an image from a Dockerfile, with the layer cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The build failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Built %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

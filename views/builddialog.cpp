@@ -331,10 +331,11 @@ void BuildDialog::markError(int line, const QString &message)
         const QString cause = line > 0 ? QString(message).remove(prefix) : message;
         m_editorStatus->setText(line > 0 ? tr("Line %1: %2").arg(line).arg(cause) : message);
         m_editorStatus->setStyleSheet(QStringLiteral("color: %1").arg(isDark(palette()) ? QStringLiteral("#ff8a80") : QStringLiteral("#b01c1c")));
-    } else {
+        m_statusIsError = true;
+    } else if (m_statusIsError) {
         m_editorStatus->setStyleSheet(QString());
-        if (m_editorStatus->text().startsWith(tr("Line ")))
-            m_editorStatus->clear();
+        m_editorStatus->clear();
+        m_statusIsError = false;
     }
 }
 

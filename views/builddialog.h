@@ -77,6 +77,7 @@ private:
     int m_errorLine = 0;
     QString m_loadedFrom; // the context whose Dockerfile the editor holds
     bool m_edited = false;
+    bool m_statusIsError = false; // the line under the editor shows an error
     bool m_loading = false; // a folder's Dockerfile is being read into the editor
 };
 
