@@ -35,6 +35,8 @@ bool BuildRunner::start(std::shared_ptr<Store> store, const BuildRequest &reques
     m_marks.clear();
     m_instructions.clear();
     m_name = request.tags.isEmpty() ? tr("new image") : request.tags.first();
+    if (m_name.endsWith(QLatin1String(":latest"))) // the column is narrow: the default tag goes
+        m_name.chop(7);
     // The worker writes into shared state that this object reads on a timer: it never touches
     // this object, which the window may delete meanwhile.
     m_shared = std::make_shared<Shared>();

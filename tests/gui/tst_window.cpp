@@ -454,6 +454,16 @@ private slots:
         QApplication::setPalette(dark);
         QVERIFY(m_window->selectReference(QStringLiteral("demo:layers")));
         shoot(QStringLiteral("dark.png"));
+        // The build dialog made under the dark palette: its editor and log colours follow it.
+        {
+            BuildDialog dialog(m_window->session(), m_window.get());
+            dialog.setDockerfileText(QStringLiteral("# syntax=docker/dockerfile:1\nFROM demo:base AS build\nARG VERSION=1.0\n"
+                                                    "RUN --mount=type=bind,source=debs,target=/debs echo \"$VERSION\" > /version\n"
+                                                    "COPY --chown=app app.py /app/\nENTRYPOINT [\"python3\", \"/app/app.py\"]\n"));
+            dialog.show();
+            QCoreApplication::processEvents();
+            QVERIFY(dialog.grab().save(shotDir() + QStringLiteral("/build-dialog-dark.png")));
+        }
         QApplication::setPalette(QPalette());
     }
 
