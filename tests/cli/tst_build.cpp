@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -359,6 +360,125 @@ private slots:
         QCOMPARE(ctl({ QStringLiteral("images"), QStringLiteral("-q") }).out, images.out);
         QCOMPARE(treeSnapshot(m_tmp.path() + QStringLiteral("/hostile")), before);
         QVERIFY(!r.out.contains("secret\n"));
+    }
+
+    // ADD's local archives: extracted into the destination, owners and modes as they are;
+    // absolute names stay inside it, as Docker confines them; what would climb out is refused.
+    void addExtractsArchivesConfined_data()
+    {
+        QTest::addColumn<QByteArray>("archive");
+        QTest::addColumn<QByteArray>("refusal"); // empty: accepted
+        QTest::newRow("plain") << TarBuilder().dir("etc").file("etc/tool.conf", "conf\n").owner(1000, 1001).file("data.bin", "bin", 0600).build(TarBuilder::Compression::Gzip) << QByteArray();
+        QTest::newRow("absolute names") << TarBuilder().file("/etc/abs.conf", "abs\n").build() << QByteArray();
+        QTest::newRow("dot-dot") << TarBuilder().file("../../escape", "x").build(TarBuilder::Compression::Gzip) << QByteArray("is outside of the destination");
+        QTest::newRow("link out") << TarBuilder().symlink("up", "../../..").build() << QByteArray("outside of the destination");
+        QTest::newRow("through a link") << TarBuilder().symlink("sub", "/etc").file("sub/passwd", "owned\n").build() << QByteArray("below the symbolic link");
+        QTest::newRow("whiteout name") << TarBuilder().file(".wh.bin", "").build() << QByteArray("whiteouts");
+        QTest::newRow("device") << TarBuilder().device("null", false, 1, 3).build() << QByteArray("device");
+    }
+
+    void addExtractsArchivesConfined()
+    {
+        QFETCH(QByteArray, archive);
+        QFETCH(QByteArray, refusal);
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const QString dir = context(QStringLiteral("add"), { { QStringLiteral("Dockerfile"), "FROM bb\nADD payload.tgz /opt/payload/\n" }, { QStringLiteral("payload.tgz"), archive } });
+        const QString sentinel = m_tmp.filePath(QStringLiteral("sentinel"));
+        QDir().mkpath(sentinel);
+        const QString before = treeSnapshot(sentinel) + treeSnapshot(QStringLiteral("/etc"));
+        const RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("add:1") });
+        QCOMPARE(treeSnapshot(sentinel) + treeSnapshot(QStringLiteral("/etc")), before);
+        if (!refusal.isEmpty()) {
+            QVERIFY(r.exitCode != 0);
+            QVERIFY2(r.err.contains(refusal) && r.err.contains("payload.tgz"), r.err.constData());
+            return;
+        }
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        const QString tag = QString::fromUtf8(QTest::currentDataTag());
+        if (tag == QLatin1String("plain")) {
+            RunResult ran = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("add:1"), QStringLiteral("stat"), QStringLiteral("-c"), QStringLiteral("%u:%g %a %n"),
+                QStringLiteral("/opt/payload/etc/tool.conf"), QStringLiteral("/opt/payload/data.bin") });
+            QCOMPARE(ran.out, QByteArray("0:0 644 /opt/payload/etc/tool.conf\n1000:1001 600 /opt/payload/data.bin\n"));
+        } else {
+            RunResult ran = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("add:1"), QStringLiteral("cat"), QStringLiteral("/opt/payload/etc/abs.conf") });
+            QCOMPARE(ran.out, QByteArray("abs\n"));
+            QVERIFY(ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("add:1"), QStringLiteral("test"), QStringLiteral("-e"), QStringLiteral("/etc/abs.conf") }).exitCode != 0);
+        }
+    }
+
+    // Archive contexts: a tar or a zip holds the build's files; a hostile one is refused by name.
+    void archiveContexts_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("python"); // writes the archive to sys.argv[1]
+        QTest::addColumn<QByteArray>("refusal");
+        const QString dockerfile = QStringLiteral("z.writestr('Dockerfile', 'FROM bb\\nCOPY app.txt /app/\\nCMD [\"cat\", \"/app/app.txt\"]\\n'); z.writestr('app.txt', 'from the archive\\n')");
+        QTest::newRow("zip") << QStringLiteral("ctx.zip") << QStringLiteral("import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],'w')\n%1\nz.close()").arg(dockerfile) << QByteArray();
+        QTest::newRow("zip ..") << QStringLiteral("ctx.zip") << QStringLiteral("import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],'w')\n%1\nz.writestr('../../evil', 'x')\nz.close()").arg(dockerfile) << QByteArray("../../evil");
+        QTest::newRow("zip absolute") << QStringLiteral("ctx.zip") << QStringLiteral("import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],'w')\n%1\nz.writestr('/tmp/evil', 'x')\nz.close()").arg(dockerfile) << QByteArray("evil");
+        QTest::newRow("tar.gz") << QStringLiteral("ctx.tar.gz")
+                                << QStringLiteral("import tarfile,sys,io\nt=tarfile.open(sys.argv[1],'w:gz')\n"
+                                                  "for n,d in (('Dockerfile',b'FROM bb\\nCOPY app.txt /app/\\nCMD [\"cat\", \"/app/app.txt\"]\\n'),('app.txt',b'from the archive\\n')):\n"
+                                                  "    i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i, io.BytesIO(d))\nt.close()")
+                                << QByteArray();
+        QTest::newRow("tar ..") << QStringLiteral("ctx.tar")
+                                << QStringLiteral("import tarfile,sys,io\nt=tarfile.open(sys.argv[1],'w')\n"
+                                                  "for n,d in (('Dockerfile',b'FROM bb\\n'),('../outside',b'x')):\n"
+                                                  "    i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i, io.BytesIO(d))\nt.close()")
+                                << QByteArray("../outside");
+    }
+
+    void archiveContexts()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, python);
+        QFETCH(QByteArray, refusal);
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const QString archive = m_tmp.filePath(name);
+        QFile::remove(archive);
+        const RunResult made = run(QStringLiteral("python3"), { QStringLiteral("-c"), python, archive });
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        const QString before = treeSnapshot(m_tmp.path() + QStringLiteral("/sentinel"));
+        const RunResult r = ctl({ QStringLiteral("build"), QStringLiteral("-t"), QStringLiteral("archived:1"), archive });
+        QCOMPARE(treeSnapshot(m_tmp.path() + QStringLiteral("/sentinel")), before);
+        QVERIFY(!QFileInfo::exists(QStringLiteral("/tmp/evil")));
+        if (!refusal.isEmpty()) {
+            QVERIFY(r.exitCode != 0);
+            QVERIFY2(r.err.contains(refusal), r.err.constData());
+            QCOMPARE(QDir(m_root + QStringLiteral("/tmp")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries), QStringList());
+            return;
+        }
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        QCOMPARE(ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("archived:1") }).out, QByteArray("from the archive\n"));
+    }
+
+    // A Dockerfile as large as an attacker likes is refused quickly, with its size or count.
+    void oversizedDockerfilesAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("dockerfile");
+        QTest::addColumn<QByteArray>("message");
+        QByteArray many = "FROM bb\n";
+        for (int i = 0; i < 10000; ++i)
+            many += "ENV V" + QByteArray::number(i) + "=x\n";
+        QTest::newRow("10,000 instructions") << many << QByteArray("10001 instructions");
+        QTest::newRow("10 MB instruction") << QByteArray("FROM bb\nRUN echo " + QByteArray(10 * 1024 * 1024, 'a') + "\n") << QByteArray("Dockerfile:2");
+        QTest::newRow("17 MB file") << QByteArray("FROM bb\n# " + QByteArray(17 * 1024 * 1024, 'c') + "\n") << QByteArray("Dockerfile");
+    }
+
+    void oversizedDockerfilesAreRefused()
+    {
+        QFETCH(QByteArray, dockerfile);
+        QFETCH(QByteArray, message);
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const QString dir = context(QStringLiteral("big"), { { QStringLiteral("Dockerfile"), dockerfile } });
+        QElapsedTimer timer;
+        timer.start();
+        const RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("big:1") });
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains(message), r.err.left(300).constData());
+        QVERIFY(r.err.size() < 4096); // the error names the cause, it does not echo the input
+        qInfo("refused in %lld ms", timer.elapsed());
+        QVERIFY(ctl({ QStringLiteral("inspect"), QStringLiteral("big:1") }).exitCode != 0);
     }
 
     // A loaded image cannot make itself the cached result of a step (CVE-2024-24557): the cache
