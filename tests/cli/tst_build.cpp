@@ -25,7 +25,8 @@ namespace {
 const QList<QByteArray> applets { "sh", "echo", "cat", "ls", "sleep", "test", "mkdir", "rm", "touch", "true", "false", "seq", "head", "dd",
     "chmod", "id", "stat", "wc", "printf", "env" };
 
-QByteArray busyboxArchive(const QString &tag)
+// busybox-static as a base layer: the binary, its applets, users and groups, and /lib -> usr/lib.
+QByteArray busyboxLayer()
 {
     const QByteArray busybox = readFile(QStringLiteral("/bin/busybox"));
     TarBuilder base;
@@ -34,7 +35,12 @@ QByteArray busyboxArchive(const QString &tag)
         base.symlink("bin/" + a, "busybox");
     base.dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/home/app:/bin/sh\n").file("etc/group", "root:x:0:\napps:x:1001:\n");
     base.dir("root").dir("tmp", 01777).dir("usr").dir("usr/lib").symlink("lib", "usr/lib");
-    return dockerArchive({ base.build() }, tag);
+    return base.build();
+}
+
+QByteArray busyboxArchive(const QString &tag)
+{
+    return dockerArchive({ busyboxLayer() }, tag);
 }
 
 QByteArray historyLine(const QJsonObject &entry)
@@ -491,7 +497,6 @@ private slots:
         QVERIFY(!baseId.isEmpty());
         // The forged image: the base plus a layer with a planted file, and a config that claims
         // to be the result of `RUN echo safe > /safe` on the base, parent and all.
-        const QByteArray baseLayer = readFile(m_tmp.filePath(QStringLiteral("bb.tar")));
         const QByteArray evil = TarBuilder().file("safe", "EVIL\n").build();
         QJsonObject forged = base;
         QJsonObject rootfs = forged.value(QLatin1String("rootfs")).toObject();
@@ -504,19 +509,8 @@ private slots:
         history.append(QJsonObject { { QStringLiteral("created_by"), QStringLiteral("/bin/sh -c echo safe > /safe") } });
         forged.insert(QStringLiteral("history"), history);
         forged.insert(QStringLiteral("container_config"), QJsonObject { { QStringLiteral("Cmd"), QJsonArray { QStringLiteral("/bin/sh"), QStringLiteral("-c"), QStringLiteral("echo safe > /safe") } } });
-        Q_UNUSED(baseLayer);
-        const QByteArray busyboxBase = [&] {
-            const QByteArray busybox = readFile(QStringLiteral("/bin/busybox"));
-            TarBuilder b;
-            b.dir("bin").file("bin/busybox", busybox, 0755);
-            for (const QByteArray &a : applets)
-                b.symlink("bin/" + a, "busybox");
-            b.dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/home/app:/bin/sh\n").file("etc/group", "root:x:0:\napps:x:1001:\n");
-            b.dir("root").dir("tmp", 01777).dir("usr").dir("usr/lib").symlink("lib", "usr/lib");
-            return b.build();
-        }();
         const QString archive = m_tmp.filePath(QStringLiteral("forged.tar"));
-        QVERIFY(writeFile(archive, dockerArchive({ busyboxBase, evil }, QStringLiteral("forged:latest"))));
+        QVERIFY(writeFile(archive, dockerArchive({ busyboxLayer(), evil }, QStringLiteral("forged:latest"))));
         QVERIFY(ctl({ QStringLiteral("load"), QStringLiteral("-i"), archive }).exitCode == 0);
         const QString dir = context(QStringLiteral("poison"), { { QStringLiteral("Dockerfile"), "FROM bb\nRUN echo safe > /safe\n" } });
         const RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("clean:1") });

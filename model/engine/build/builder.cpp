@@ -534,6 +534,8 @@ private:
     // new run config and, for a step that changes files, the layer (or nullopt: empty_layer).
     using Execute = std::function<Result<std::optional<LayerBlob>>(QJsonObject &run)>;
     Status step(const DockerfileInstruction &i, const QString &createdBy, const QByteArray &keyExtra, const Execute &execute);
+    // Tells the window what a step did; `madeLayer`: the state's top layer is the step's.
+    void report(BuildEvent::Kind kind, const QString &text, bool madeLayer = false, const Digest &imageId = {});
     Status metadata(const DockerfileInstruction &i, const QString &comment, const std::function<Status(QJsonObject &run)> &change, bool stringForm = false);
     Result<std::optional<LayerBlob>> writeLayer(const std::function<Status(BlobWriter &)> &body);
 
@@ -741,21 +743,13 @@ Status BuildRun::step(const DockerfileInstruction &i, const QString &createdBy, 
     key.add(keyExtra);
     const Digest cacheKey = key.finish();
 
-    BuildEvent event;
-    event.step = m_step;
-    event.steps = m_stepCount;
-    event.text = i.text;
     if (!m_request.noCache) {
         if (auto hit = m_cache.lookup(cacheKey)) {
+            const bool madeLayer = hit->layers.size() > m_state.image.layers.size();
             m_state.image = hit.value();
             ++m_cached;
             say(QStringLiteral(" ---> Using cache\n"));
-            event.kind = BuildEvent::Kind::StepCached;
-            event.stateId = m_state.image.id;
-            event.layers = m_state.image.layers;
-            event.chainId = m_state.image.layers.isEmpty() ? Digest() : m_state.image.layers.last().chainId;
-            if (m_events)
-                m_events(event);
+            report(BuildEvent::Kind::StepCached, i.text, madeLayer);
             return {};
         }
     }
@@ -804,13 +798,25 @@ Status BuildRun::step(const DockerfileInstruction &i, const QString &createdBy, 
             return committed.takeError();
     }
     m_state.image = next;
-    event.kind = BuildEvent::Kind::StepBuilt;
-    event.stateId = next.id;
-    event.layers = next.layers;
-    event.chainId = layer->has_value() ? next.layers.last().chainId : Digest();
-    if (m_events)
-        m_events(event);
+    report(BuildEvent::Kind::StepBuilt, i.text, layer->has_value());
     return {};
+}
+
+void BuildRun::report(BuildEvent::Kind kind, const QString &text, bool madeLayer, const Digest &imageId)
+{
+    if (!m_events)
+        return;
+    BuildEvent e;
+    e.kind = kind;
+    e.step = m_step;
+    e.steps = m_stepCount;
+    e.text = text;
+    e.stateId = m_state.image.id;
+    e.layers = m_state.image.layers;
+    if (madeLayer && !e.layers.isEmpty())
+        e.chainId = e.layers.last().chainId;
+    e.imageId = imageId;
+    m_events(e);
 }
 
 Status BuildRun::metadata(const DockerfileInstruction &i, const QString &comment, const std::function<Status(QJsonObject &run)> &change, bool stringForm)
@@ -913,14 +919,7 @@ Result<BuildResult> BuildRun::run()
     say(QStringLiteral("Successfully built %1\n").arg(result.imageId.shortHex()));
     for (const QString &t : std::as_const(tags))
         say(QStringLiteral("Successfully tagged %1\n").arg(t));
-    if (m_events) {
-        BuildEvent done;
-        done.kind = BuildEvent::Kind::Finished;
-        done.step = m_stepCount;
-        done.steps = m_stepCount;
-        done.imageId = result.imageId;
-        m_events(done);
-    }
+    report(BuildEvent::Kind::Finished, {}, false, result.imageId);
     return result;
 }
 
@@ -933,12 +932,7 @@ Status BuildRun::buildStage(Stage &stage)
     for (const DockerfileInstruction &i : std::as_const(stage.commands)) {
         ++m_step;
         say(QStringLiteral("Step %1/%2 : %3\n").arg(m_step).arg(m_stepCount).arg(i.text));
-        BuildEvent started;
-        started.step = m_step;
-        started.steps = m_stepCount;
-        started.text = i.text;
-        if (m_events)
-            m_events(started);
+        report(BuildEvent::Kind::StepStarted, i.text);
         STRATA_TRY(dispatch(i));
         say(QStringLiteral(" ---> %1\n").arg(m_state.image.id.shortHex()));
     }
@@ -993,16 +987,7 @@ Status BuildRun::from(Stage &stage)
         m_state.image.tags.clear();
     }
     say(QStringLiteral(" ---> %1\n").arg(m_state.image.id.shortHex()));
-    if (m_events) {
-        BuildEvent started;
-        started.kind = BuildEvent::Kind::StageStarted;
-        started.step = m_step;
-        started.steps = m_stepCount;
-        started.text = i.text;
-        started.stateId = m_state.image.id;
-        started.layers = m_state.image.layers;
-        m_events(started);
-    }
+    report(BuildEvent::Kind::StageStarted, i.text);
 
     // Docker's beginStage: a PATH when the base has none, and the base's ONBUILD triggers.
     QJsonObject config = m_state.image.config;
@@ -1539,12 +1524,7 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
                 e.size = bytes.size();
                 const QString path = m_staging->file(QStringLiteral("heredoc-%1").arg(m_step));
                 STRATA_TRY(fs::writeFileAtomic(path, bytes, fs::Durability::Unsynced));
-                STRATA_TRY(layer.add(e, [path]() -> Result<int> {
-                    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
-                    if (fd < 0)
-                        return fail(ErrorCode::Io, fs::errorText(errno));
-                    return fd;
-                }));
+                STRATA_TRY(layer.add(e, CopyLayer::fileContent(path)));
             }
         } else if (fromImage) {
             auto tree = mergedTree(fromViewDirs);
@@ -1601,12 +1581,7 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
                     if (e.path.isEmpty())
                         continue;
                     const QString file = fromViewDirs[found->layer] + QString::fromUtf8(t.path);
-                    STRATA_TRY(layer.add(e, [file]() -> Result<int> {
-                        const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-                        if (fd < 0)
-                            return fail(ErrorCode::Io, fs::errorText(errno));
-                        return fd;
-                    }));
+                    STRATA_TRY(layer.add(e, CopyLayer::fileContent(file)));
                 }
             }
             if (!any)

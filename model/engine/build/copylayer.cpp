@@ -125,47 +125,48 @@ Result<QByteArray> CopyLayer::resolve(const QByteArray &absolutePath) const
     return done.join('/');
 }
 
-Status CopyLayer::addParents(const QByteArray &relativePath)
+Status CopyLayer::ensureDirectory(const QByteArray &path, bool above)
 {
-    const QByteArray parent = parentOf(relativePath);
-    if (parent.isEmpty() || m_entries.contains(parent))
+    if (path.isEmpty() || m_entries.contains(path))
         return {};
-    STRATA_TRY(addParents(parent));
-    if (auto existing = imageEntry(parent)) {
+    STRATA_TRY(addParents(path));
+    // The image's own directory, as overlay copies it up; else one made with the defaults. A
+    // file in the way of a directory above an entry is an error; at the destination itself
+    // the new directory replaces it.
+    if (auto existing = imageEntry(path); existing && (S_ISDIR(existing->mode) || above)) {
         if (!S_ISDIR(existing->mode))
-            return fail(ErrorCode::InvalidInput, QStringLiteral("/%1 is not a directory in the image").arg(QString::fromUtf8(parent)));
-        m_entries.insert(parent, { existing.value(), {} });
+            return fail(ErrorCode::InvalidInput, QStringLiteral("/%1 is not a directory in the image").arg(QString::fromUtf8(path)));
+        m_entries.insert(path, { existing.value(), {} });
         return {};
     }
     LayerEntry made;
-    made.path = parent;
+    made.path = path;
     made.mode = S_IFDIR | 0755;
     made.uid = m_owner.uid;
     made.gid = m_owner.gid;
     made.mtimeSec = m_mtime;
-    m_entries.insert(parent, { made, {} });
+    m_entries.insert(path, { made, {} });
     return {};
+}
+
+Status CopyLayer::addParents(const QByteArray &relativePath)
+{
+    return ensureDirectory(parentOf(relativePath), true);
 }
 
 Status CopyLayer::addDirectory(const QByteArray &relativePath)
 {
-    if (relativePath.isEmpty())
-        return {};
-    STRATA_TRY(addParents(relativePath));
-    if (m_entries.contains(relativePath))
-        return {};
-    if (auto existing = imageEntry(relativePath); existing && S_ISDIR(existing->mode)) {
-        m_entries.insert(relativePath, { existing.value(), {} });
-        return {};
-    }
-    LayerEntry made;
-    made.path = relativePath;
-    made.mode = S_IFDIR | 0755;
-    made.uid = m_owner.uid;
-    made.gid = m_owner.gid;
-    made.mtimeSec = m_mtime;
-    m_entries.insert(relativePath, { made, {} });
-    return {};
+    return ensureDirectory(relativePath, false);
+}
+
+CopyLayer::Content CopyLayer::fileContent(const QString &path)
+{
+    return [path]() -> Result<int> {
+        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path, fs::errorText(errno)));
+        return fd;
+    };
 }
 
 Status CopyLayer::add(LayerEntry entry, const Content &content)
@@ -291,10 +292,7 @@ Status CopyLayer::addArchive(int fd, const QString &name, const QByteArray &dest
             const QString file = staged.value(target.value());
             e.mode = S_IFREG | perm;
             e.size = QFileInfo(file).size();
-            STRATA_TRY(add(e, [file]() -> Result<int> {
-                const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC);
-                return fd < 0 ? Result<int>(fail(ErrorCode::Io, fs::errorText(errno))) : Result<int>(fd);
-            }));
+            STRATA_TRY(add(e, fileContent(file)));
             continue;
         }
         if (type == AE_IFDIR) {
@@ -329,10 +327,7 @@ Status CopyLayer::addArchive(int fd, const QString &name, const QByteArray &dest
             if (e.size != size)
                 return refuse(raw, QStringLiteral("is shorter than its header says"));
             staged.insert(rel, file);
-            STRATA_TRY(add(e, [file]() -> Result<int> {
-                const int in = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC);
-                return in < 0 ? Result<int>(fail(ErrorCode::Io, fs::errorText(errno))) : Result<int>(in);
-            }));
+            STRATA_TRY(add(e, fileContent(file)));
         } else {
             return refuse(raw, QStringLiteral("is a device or FIFO, which ADD does not extract"));
         }

@@ -36,6 +36,8 @@ public:
         quint32 gid = 0;
     };
     using Content = std::function<Result<int>()>;
+    // The content of the file at `path` (opened when the layer is written, links not followed).
+    static Content fileContent(const QString &path);
 
     // What an absolute path in the image is after following its symbolic links (confined to
     // the root), relative ("usr/bin/x"); "" is the root. The last component may be missing.
@@ -68,6 +70,8 @@ public:
 
 private:
     Status addParents(const QByteArray &relativePath);
+    // `above`: the directory is above an entry, so the image may not have a file there.
+    Status ensureDirectory(const QByteArray &path, bool above);
 
     QStringList m_view;
     std::unique_ptr<LayerView> m_layerView;
