@@ -198,10 +198,15 @@ else
         say "downloading ${#need[@]} Debian packages into $cache/online"
         sandbox=()
         [[ $(id -u) -ne 0 ]] || sandbox=(-o APT::Sandbox::User=root) # root's cache folder is not _apt's
-        if ! (cd "$cache/online" && apt-get download -q "${sandbox[@]}" "${need[@]}") >"$work/download.log" 2>&1; then
+        # Into a folder of its own first: an interrupted download leaves no partial .deb behind.
+        dl=$(mktemp -d "$cache/online/.download.XXXXXX")
+        if (cd "$dl" && apt-get download -q "${sandbox[@]}" "${need[@]}") >"$work/download.log" 2>&1; then
+            mv "$dl"/*.deb "$cache/online/"
+        else
             say "apt-get download failed ($(grep -m1 -E '^(E|W):' "$work/download.log" || tail -n 1 "$work/download.log")): making the demo offline"
             mode=offline
         fi
+        rm -rf "$dl"
     fi
 fi
 
