@@ -327,6 +327,20 @@ private slots:
         QVERIFY(ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("stage:final"), QStringLiteral("/junk") }).exitCode != 0);
     }
 
+    // As in Docker: RUN's writes below a VOLUME go to a throwaway volume, not into the image;
+    // the first RUN after it leaves the mount point in its layer.
+    void writesBelowAVolumeAreNotKept()
+    {
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const QString dir = context(QStringLiteral("volume"), { { QStringLiteral("Dockerfile"), "FROM bb\nVOLUME /data\nRUN echo lost > /data/file && echo kept > /kept\n" } });
+        const RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("vol:1") });
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        const RunResult files = ctl({ QStringLiteral("layer"), QStringLiteral("files"), QStringLiteral("vol:1"), QStringLiteral("1") });
+        QVERIFY2(files.out.contains("kept") && files.out.contains("data"), files.out.constData());
+        QVERIFY2(!files.out.contains("file"), files.out.constData());
+        QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("ls"), QStringLiteral("-q") }).out.trimmed(), QByteArray());
+    }
+
     void copyFollowsTheImagesLinks()
     {
         // /lib -> usr/lib in the image: COPY to /lib/ lands in /usr/lib, as Docker resolves it.

@@ -26,6 +26,8 @@
 #include <QScopeGuard>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <fcntl.h>
 #include <grp.h>
@@ -34,6 +36,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <mutex>
 #include <thread>
 #include <unistd.h>
 
@@ -469,7 +472,6 @@ namespace {
         QHash<QString, std::optional<QString>> args; // ARGs declared in this stage
         QStringList argOrder;
         bool cmdSet = false; // a CMD of this stage (ENTRYPOINT then keeps it)
-        QStringList pendingVolumes; // VOLUMEs the next RUN makes mount points for
     };
 
     struct LayerBlob {
@@ -1175,7 +1177,6 @@ Status BuildRun::dispatch(const DockerfileInstruction &i)
             run.insert(QStringLiteral("Volumes"), vols);
             return {};
         }));
-        m_state.pendingVolumes += volumes;
         return {};
     }
     if (k == QLatin1String("CMD") || k == QLatin1String("ENTRYPOINT")) {
@@ -1724,9 +1725,7 @@ Status BuildRun::dispatchRun(const DockerfileInstruction &i)
     QStringList runEnv = env();
     for (const QString &a : buildArgs)
         runEnv.append(a);
-    STRATA_TRY(step(i, saved.join(u' '), extra, [&](QJsonObject &) { return runContainer(i, command, runEnv, mounts); }));
-    m_state.pendingVolumes.clear();
-    return {};
+    return step(i, saved.join(u' '), extra, [&](QJsonObject &) { return runContainer(i, command, runEnv, mounts); });
 }
 
 Result<std::optional<LayerBlob>> BuildRun::runContainer(const DockerfileInstruction &i, const QStringList &command, const QStringList &runEnv, const QList<BindMount> &mounts)
@@ -1773,6 +1772,11 @@ Result<std::optional<LayerBlob>> BuildRun::runContainer(const DockerfileInstruct
         }
         std::sort(madeForMounts.begin(), madeForMounts.end(), [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
     }
+    // The image's VOLUMEs are mounted as Docker mounts them, anonymous volumes removed with the
+    // container: what a RUN writes below one is not in the layer (Docker's well-known surprise),
+    // and the first RUN after VOLUME makes the mount points in its layer.
+    for (const QString &v : run.value(QLatin1String("Volumes")).toObject().keys())
+        request.volumes.append(v);
     auto created = containers.create(request);
     if (!created)
         return fail(created.takeError(), QStringLiteral("step %1: cannot create its container: ").arg(m_step));
@@ -1782,19 +1786,6 @@ Result<std::optional<LayerBlob>> BuildRun::runContainer(const DockerfileInstruct
         say(QStringLiteral("Removing intermediate container %1\n").arg(container.config.shortId()));
     });
     say(QStringLiteral(" ---> Running in %1\n").arg(container.config.shortId()));
-    // VOLUME's mount points: Docker mounts the volumes into the RUN container, which makes the
-    // folders in its writable layer.
-    if (!m_state.pendingVolumes.isEmpty()) {
-        auto probeView = containers.viewLayers(container.config);
-        CopyLayer probe(probeView ? probeView.value() : QStringList());
-        if (probe.open()) {
-            for (const QString &v : std::as_const(m_state.pendingVolumes)) {
-                auto rel = probe.resolve(v.toUtf8());
-                if (rel && !rel->isEmpty() && !probe.exists(rel.value()))
-                    (void)fs::makeDirs(containers.upperDir(container.config.id) + u'/' + QString::fromUtf8(rel.value()));
-            }
-        }
-    }
 
     OutputRelay relay(m_out);
     STRATA_TRY(relay.open());
@@ -1811,18 +1802,26 @@ Result<std::optional<LayerBlob>> BuildRun::runContainer(const DockerfileInstruct
         return fail(started.takeError(), QStringLiteral("The command '%1' could not start: ").arg(command.join(u' ')));
     }
     relay.start();
-    std::atomic<bool> done = false;
+    // Looks for a cancel every 20 ms; woken at once when the command ends, so that the step
+    // does not wait out the rest of a sleep (it was up to 20 ms of every RUN).
+    std::mutex doneMutex;
+    std::condition_variable doneChanged;
+    bool done = false;
     std::thread canceller([&] {
-        while (!done) {
+        std::unique_lock lock(doneMutex);
+        while (!doneChanged.wait_for(lock, std::chrono::milliseconds(20), [&] { return done; })) {
             if (m_progress.cancelled()) {
                 (void)runtime.kill(container, SIGKILL);
                 return;
             }
-            usleep(20000);
         }
     });
     auto status = runtime.waitForExit(started.value(), container);
-    done = true;
+    {
+        const std::lock_guard lock(doneMutex);
+        done = true;
+    }
+    doneChanged.notify_one();
     canceller.join();
     relay.finish();
     STRATA_TRY(m_progress.checkCancelled(QStringLiteral("the build")));
