@@ -341,7 +341,7 @@ private slots:
                                                "VOLUME [\"/json-vol\"]\n"
                                                "ENV V=/from-env\n"
                                                "VOLUME $V\n"
-                                               "RUN echo after-volume > /after\n"
+                                               "RUN echo after-volume > /after && echo lost > /data/lost\n"
                                                "RUN echo second > /second\n"
                                                "VOLUME /tmp\n"
                                                "RUN true\n" },
