@@ -47,6 +47,10 @@ int BuildCli::failWith(const QString &command, const QString &message, int code)
 
 int BuildCli::run(const QString &command, const QStringList &args)
 {
+    if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
+        m_out << usage().trimmed() << '\n';
+        return 0;
+    }
     if (command == QLatin1String("build"))
         return build(args);
     return prune(args.mid(1));
