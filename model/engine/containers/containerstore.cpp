@@ -368,9 +368,10 @@ Status ContainerStore::prepareDirectory(const QString &d, const ContainerConfig 
     ContainerState created;
     STRATA_TRY(writeText(d + QStringLiteral("/state.json"), QJsonDocument(created.toJson()).toJson(QJsonDocument::Compact)));
     STRATA_TRY(writeText(d + QStringLiteral("/config.json"), QJsonDocument(config.toJson()).toJson()));
-    // A --rm container lives only as long as its program: surviving a power loss means nothing
-    // for it, so it skips the fsync (a few ms of each `run --rm`).
-    return config.autoRemove ? Status() : fs::fsyncPath(d + QStringLiteral("/config.json"));
+    // A --rm container lives only as long as its program, a build step's only as long as its
+    // step: surviving a power loss means nothing for them, so they skip the fsync (a few ms of
+    // each `run --rm` and each RUN).
+    return config.throwaway() ? Status() : fs::fsyncPath(d + QStringLiteral("/config.json"));
 }
 
 Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
@@ -405,6 +406,15 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
             config->name = request.name;
             return {};
         }
+        // A name generated before and still free is kept: a new one would mean rewriting
+        // config.json (and its fsync) after the lock is taken.
+        if (!config->name.isEmpty()) {
+            auto taken = nameTaken(config->name);
+            if (!taken)
+                return taken.takeError();
+            if (!taken.value())
+                return {};
+        }
         for (;;) {
             config->name = randomName();
             auto taken = nameTaken(config->name);
@@ -432,7 +442,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     STRATA_TRY(chooseName()); // another process may have taken the name meanwhile
     if (config->name != chosen) // only a generated name can change here
         STRATA_TRY(fs::writeFileAtomic(d + QStringLiteral("/config.json"), QJsonDocument(config->toJson()).toJson(),
-            config->autoRemove ? fs::Durability::Unsynced : fs::Durability::Synced));
+            config->throwaway() ? fs::Durability::Unsynced : fs::Durability::Synced));
     VolumeStore volumes(m_store);
     for (const MountSpec &m : std::as_const(config->mounts)) {
         if (m.type == MountSpec::Type::Volume) {
@@ -444,7 +454,7 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     // One rename makes the container appear complete; a crash before it leaves only staging.
     if (std::rename(QFile::encodeName(d).constData(), QFile::encodeName(dir(config->id)).constData()) != 0)
         return fail(QStringLiteral("container %1: cannot move into the store: %2").arg(config->name, fs::errorText(errno)));
-    if (!config->autoRemove)
+    if (!config->throwaway())
         STRATA_TRY(fs::fsyncPath(m_store.root() + QStringLiteral("/containers")));
     m_store.lock().bumpChangeCounter(ChangeScope::Containers);
     return config;

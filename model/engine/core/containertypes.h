@@ -65,6 +65,9 @@ struct ContainerConfig {
 
     QStringList args() const { return entrypoint + cmd; }
     QString shortId() const { return id.left(12); }
+    // Lives only as long as its program (--rm) or its build step: nothing of it needs to
+    // survive a power loss, so its files are written without fsync.
+    bool throwaway() const { return autoRemove || build; }
     QJsonObject toJson() const;
     static Result<ContainerConfig> fromJson(const QJsonObject &obj);
 };
