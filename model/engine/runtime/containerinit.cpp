@@ -273,8 +273,16 @@ QByteArray mountRootFilesystem(const InitPlan &plan)
     options += ",upperdir=" + plan.upperDir + ",workdir=" + plan.workDir;
     if (plan.rootless)
         options += ",userxattr";
-    if (options.size() >= 4096)
+    if (options.size() + 9 >= 4096)
         return "the overlay mount options exceed one page (" + QByteArray::number(options.size()) + " bytes)";
+    // Unmounting an overlay syncs its whole upper filesystem (10-15 ms after a RUN that wrote a
+    // few MB), which a throwaway upper does not need. A kernel without `volatile` (before 5.10)
+    // refuses the option: mounted without it then.
+    if (plan.volatileUpper) {
+        const QByteArray withVolatile = options + ",volatile";
+        if (mount("overlay", plan.rootfs.constData(), "overlay", 0, withVolatile.constData()) == 0)
+            return {};
+    }
     if (mount("overlay", plan.rootfs.constData(), "overlay", 0, options.constData()) != 0)
         return failure("cannot mount the overlay root filesystem (" + QByteArray::number(plan.lowerDirs.size()) + " lower layers)");
     return {};

@@ -39,6 +39,11 @@ struct InitPlan {
     QList<QByteArray> lowerDirs;
     QByteArray upperDir;
     QByteArray workDir;
+    // Mounted with overlayfs' `volatile`: no sync of the upper filesystem when the container's
+    // mount goes away. For a container that runs once and whose writable layer is thrown away
+    // or read back at once (a build step), never restarted: after a crash such an upper may
+    // not be mounted again, which nobody does.
+    bool volatileUpper = false;
     QByteArray rootfs;
     QList<Bind> binds; // /etc/hostname etc. first, then the user's volumes and bind mounts
     ProcessSpec process;

@@ -262,11 +262,27 @@ Result<int> ContainerRuntime::waitForExit(StartedContainer &started, const Conta
     for (;;) {
         const QByteArray line = readLine(started.statusFd);
         if (line.startsWith("exit ")) {
+            // Once `run` returns, `rm` must work: the monitor is ending, give it a moment to be
+            // gone. Its end closes the status pipe, which wakes us at once; the lock is the
+            // proof (checked every 5 ms all the same, should the pipe's other end live on).
+            if (!container.config.autoRemove) {
+                ContainerStore containers(m_store);
+                QElapsedTimer timer;
+                timer.start();
+                bool closed = false;
+                while (containers.monitorAlive(container.config.id) && timer.elapsed() < 2000) {
+                    if (closed) {
+                        QThread::usleep(200); // the lock goes with the pipe, a moment later
+                        continue;
+                    }
+                    pollfd pfd { started.statusFd, POLLIN, 0 };
+                    char c;
+                    if (poll(&pfd, 1, 5) > 0 && read(started.statusFd, &c, 1) == 0)
+                        closed = true;
+                }
+            }
             close(started.statusFd);
             started.statusFd = -1;
-            // Once `run` returns, `rm` must work: the monitor is ending, give it a moment to be gone.
-            if (!container.config.autoRemove)
-                (void)waitForMonitor(container.config.id, 2000);
             return line.mid(5).toInt();
         }
         if (line.isEmpty()) {

@@ -19,6 +19,7 @@ Status planRootFilesystem(Store &store, const ContainerConfig &c, InitPlan &p)
     p.overlay = mount->overlay;
     p.upperDir = QFile::encodeName(mount->upperDir);
     p.workDir = QFile::encodeName(mount->workDir);
+    p.volatileUpper = c.build; // a build step's container runs once; its layer is read back at once
     p.lowerBase = QFile::encodeName(mount->lowerBase);
     for (const QString &l : std::as_const(mount->lowerDirs))
         p.lowerDirs.append(QFile::encodeName(l));
