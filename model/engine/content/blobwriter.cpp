@@ -47,10 +47,13 @@ Status BlobWriter::write(const void *data, size_t size)
     return {};
 }
 
-Result<BlobWriter::Written> BlobWriter::finish()
+Result<BlobWriter::Written> BlobWriter::finish(Sync sync)
 {
-    if (fdatasync(m_fd) != 0)
+    if (sync == Sync::Now && fdatasync(m_fd) != 0)
         return fail(ErrorCode::Io, QStringLiteral("%1: sync failed: %2").arg(m_path, fs::errorText(errno)));
+    // Only a hint: should it fail, the caller's fsync does all the work later.
+    if (sync == Sync::Started)
+        (void)sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     close(m_fd);
     m_fd = -1;
     return Written { m_hash.finish(), m_size };

@@ -24,7 +24,11 @@ public:
         Digest digest;
         qint64 size = 0;
     };
-    Result<Written> finish();
+    // Now: synced before it returns. Started: the write-back is only started, so that the disk
+    // works while the caller goes on (the builder extracts the layer meanwhile); the caller
+    // must fsync the file (fs::fsyncPath) before anything durable refers to it.
+    enum class Sync { Now, Started };
+    Result<Written> finish(Sync sync = Sync::Now);
     QString path() const { return m_path; }
 
 private:
