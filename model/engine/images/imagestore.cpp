@@ -252,16 +252,52 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
     LayerStore layers(m_store);
     ContentStore &content = m_store.content();
 
-    // The journal lists what this commit may add, so a crash part-way can be undone by a sweep.
-    QStringList journal;
     QList<QByteArray> configs, manifests;
+    QList<Digest> ids;
+    QList<Descriptor> manifestDescs;
     for (const auto &image : tx.images) {
         const Digest configDigest = Sha256::of(image.configBytes);
         const QByteArray manifest = manifestFor({ MediaType::ociConfig, configDigest, qint64(image.configBytes.size()) }, image.layers);
         configs.append(image.configBytes);
         manifests.append(manifest);
-        journal << m_store.relative(content.blobPath(configDigest)) << m_store.relative(content.blobPath(Sha256::of(manifest)));
+        ids.append(configDigest);
+        manifestDescs.append({ MediaType::ociManifest, Sha256::of(manifest), qint64(manifest.size()) });
     }
+    // The index as it will be: a tag moves to the new image; an untagged entry of the same
+    // manifest is replaced. (Read under the lock taken above, as before any change.)
+    QList<IndexEntry> before, index;
+    if (!tx.images.isEmpty()) {
+        auto entries = ImageIndex::read(m_store.indexPath());
+        if (!entries)
+            return entries.takeError();
+        before = entries.value();
+        index = before;
+        for (qsizetype i = 0; i < tx.images.size(); ++i) {
+            const Descriptor &desc = manifestDescs[i];
+            const QStringList &tags = tx.images[i].tags;
+            index.removeIf([&](const IndexEntry &e) {
+                return (!e.refName.isEmpty() && tags.contains(e.refName)) || (e.refName.isEmpty() && e.manifest.digest == desc.digest);
+            });
+            const bool present = std::any_of(index.cbegin(), index.cend(), [&](const IndexEntry &e) { return e.manifest.digest == desc.digest; });
+            if (tags.isEmpty() && !present)
+                index.append({ desc, {} });
+            for (const QString &tag : tags)
+                index.append({ desc, tag });
+        }
+        keepUntagged(before, index);
+        // Nothing to add (a rebuild that came all from the build cache, under the tags it has):
+        // its blobs are there and the index would be the same bytes, so nothing is written, and
+        // no journal is needed (4 fsyncs, a third of a cached `build`).
+        const bool blobsThere = std::all_of(ids.cbegin(), ids.cend(), [&](const Digest &d) { return content.has(d); })
+            && std::all_of(manifestDescs.cbegin(), manifestDescs.cend(), [&](const Descriptor &d) { return content.has(d.digest); });
+        if (tx.blobs.isEmpty() && tx.layers.isEmpty() && blobsThere && ImageIndex::json(index) == ImageIndex::json(before))
+            return ids;
+    }
+
+    // The journal lists what this commit may add, so a crash part-way can be undone by a sweep.
+    QStringList journal;
+    for (qsizetype i = 0; i < tx.images.size(); ++i)
+        journal << m_store.relative(content.blobPath(ids[i])) << m_store.relative(content.blobPath(manifestDescs[i].digest));
     for (const auto &blob : tx.blobs)
         journal << m_store.relative(content.blobPath(blob.second));
     for (const auto &layer : tx.layers)
@@ -278,11 +314,6 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
         return QList<Digest>();
     }
 
-    auto entries = ImageIndex::read(m_store.indexPath());
-    if (!entries)
-        return entries.takeError();
-    QList<IndexEntry> index = entries.value();
-    QList<Digest> ids;
     for (qsizetype i = 0; i < tx.images.size(); ++i) {
         auto configDigest = content.put(configs[i]);
         if (!configDigest)
@@ -290,20 +321,7 @@ Result<QList<Digest>> ImageStore::commit(Staging &staging, const ImageTransactio
         auto manifestDigest = content.put(manifests[i]);
         if (!manifestDigest)
             return manifestDigest.takeError();
-        ids.append(configDigest.value());
-        const Descriptor desc { MediaType::ociManifest, manifestDigest.value(), qint64(manifests[i].size()) };
-        const QStringList &tags = tx.images[i].tags;
-        // A tag moves to the new image; an untagged entry of the same manifest is replaced.
-        index.removeIf([&](const IndexEntry &e) {
-            return (!e.refName.isEmpty() && tags.contains(e.refName)) || (e.refName.isEmpty() && e.manifest.digest == desc.digest);
-        });
-        const bool present = std::any_of(index.cbegin(), index.cend(), [&](const IndexEntry &e) { return e.manifest.digest == desc.digest; });
-        if (tags.isEmpty() && !present)
-            index.append({ desc, {} });
-        for (const QString &tag : tags)
-            index.append({ desc, tag });
     }
-    keepUntagged(entries.value(), index);
     STRATA_TRY(ImageIndex::write(m_store.indexPath(), index));
     m_store.lock().bumpChangeCounter(ChangeScope::Images);
     return ids;
