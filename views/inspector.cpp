@@ -23,48 +23,90 @@ namespace {
 
 Inspector::Inspector(StoreSession *session, QWidget *parent)
     : QStackedWidget(parent)
+    , m_session(session)
     , m_overview(new OverviewPage(session))
-    , m_image(new ImagePage(session))
-    , m_layer(new LayerPage(session))
-    , m_container(new ContainerPage(session))
-    , m_volume(new VolumePage(session))
 {
     addWidget(m_overview);
-    addWidget(scrolling(m_image));
-    addWidget(m_layer);
-    addWidget(m_container);
-    addWidget(m_volume);
+    // Empty places for the pages not built yet, so each page keeps its index.
+    for (int i = int(Page::Image); i <= int(Page::Volume); ++i)
+        addWidget(new QWidget);
     setMinimumWidth(380);
+}
+
+void Inspector::install(Page page, QWidget *widget)
+{
+    const int index = int(page);
+    QWidget *placeholder = this->widget(index);
+    insertWidget(index, widget);
+    removeWidget(placeholder);
+    delete placeholder;
+    Q_EMIT pageMade(page);
+}
+
+ImagePage *Inspector::imagePage()
+{
+    if (!m_image) {
+        m_image = new ImagePage(m_session);
+        install(Page::Image, scrolling(m_image));
+    }
+    return m_image;
+}
+
+LayerPage *Inspector::layerPage()
+{
+    if (!m_layer) {
+        m_layer = new LayerPage(m_session);
+        install(Page::Layer, m_layer);
+    }
+    return m_layer;
+}
+
+ContainerPage *Inspector::containerPage()
+{
+    if (!m_container) {
+        m_container = new ContainerPage(m_session);
+        install(Page::Container, m_container);
+    }
+    return m_container;
+}
+
+VolumePage *Inspector::volumePage()
+{
+    if (!m_volume) {
+        m_volume = new VolumePage(m_session);
+        install(Page::Volume, m_volume);
+    }
+    return m_volume;
 }
 
 void Inspector::showOverview()
 {
     m_overview->refresh();
-    setCurrentIndex(0);
+    setCurrentIndex(int(Page::Overview));
 }
 
 void Inspector::showImage(const Digest &id)
 {
-    m_image->showImage(id);
-    setCurrentIndex(1);
+    imagePage()->showImage(id);
+    setCurrentIndex(int(Page::Image));
 }
 
 void Inspector::showLayer(const Digest &chainId, const Digest &imageId)
 {
-    m_layer->showLayer(chainId, imageId);
-    setCurrentWidget(m_layer);
+    layerPage()->showLayer(chainId, imageId);
+    setCurrentIndex(int(Page::Layer));
 }
 
 void Inspector::showContainer(const QString &id)
 {
-    m_container->showContainer(id);
-    setCurrentWidget(m_container);
+    containerPage()->showContainer(id);
+    setCurrentIndex(int(Page::Container));
 }
 
 void Inspector::showVolume(const QString &name)
 {
-    m_volume->showVolume(name);
-    setCurrentWidget(m_volume);
+    volumePage()->showVolume(name);
+    setCurrentIndex(int(Page::Volume));
 }
 
 } // namespace strata

@@ -14,10 +14,14 @@ class StoreSession;
 class VolumePage;
 
 // The side panel: the store overview when nothing is selected, else the page of the selected
-// image, layer, container or volume.
+// image, layer, container or volume. Only the overview is built with the window; the other
+// pages are built when first needed (pageMade), which keeps them out of the start-up.
 class Inspector : public QStackedWidget {
     Q_OBJECT
 public:
+    // In stack order: currentIndex() is the page's value.
+    enum class Page { Overview, Image, Layer, Container, Volume };
+
     explicit Inspector(StoreSession *session, QWidget *parent = nullptr);
 
     void showOverview();
@@ -26,18 +30,26 @@ public:
     void showContainer(const QString &id);
     void showVolume(const QString &name);
 
+    Page currentPage() const { return Page(currentIndex()); }
     OverviewPage *overviewPage() const { return m_overview; }
-    ImagePage *imagePage() const { return m_image; }
-    LayerPage *layerPage() const { return m_layer; }
-    ContainerPage *containerPage() const { return m_container; }
-    VolumePage *volumePage() const { return m_volume; }
+    // Each builds its page if it is not there yet.
+    ImagePage *imagePage();
+    LayerPage *layerPage();
+    ContainerPage *containerPage();
+    VolumePage *volumePage();
+
+Q_SIGNALS:
+    void pageMade(strata::Inspector::Page page);
 
 private:
+    void install(Page page, QWidget *widget);
+
+    StoreSession *m_session;
     OverviewPage *m_overview;
-    ImagePage *m_image;
-    LayerPage *m_layer;
-    ContainerPage *m_container;
-    VolumePage *m_volume;
+    ImagePage *m_image = nullptr;
+    LayerPage *m_layer = nullptr;
+    ContainerPage *m_container = nullptr;
+    VolumePage *m_volume = nullptr;
 };
 
 } // namespace strata

@@ -50,10 +50,24 @@ namespace {
     constexpr int maxRecentRoots = 8;
 }
 
+MainWindow::MainWindow(const QString &root, QWidget *parent)
+    : MainWindow(parent, &root)
+{
+}
+
 MainWindow::MainWindow(QWidget *parent)
+    : MainWindow(parent, nullptr)
+{
+}
+
+MainWindow::MainWindow(QWidget *parent, const QString *root)
     : QMainWindow(parent)
     , m_session(new StoreSession(this))
 {
+    // The session's results come back through the event loop, so nothing arrives before the
+    // connections below are made.
+    if (root)
+        m_session->open(*root);
     setWindowTitle(tr("Strata"));
     setAcceptDrops(true);
 
@@ -118,6 +132,34 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_map, &LayerMapWidget::activated, this, &MainWindow::activated);
     connect(m_map, &LayerMapWidget::contextMenuRequested, this, &MainWindow::showContextMenu);
 
+    // The inspector builds its pages when first needed; they are wired as they come.
+    connect(m_inspector, &Inspector::pageMade, this, &MainWindow::connectPage);
+    connect(m_inspector->overviewPage(), &OverviewPage::containerActivated, this, [this](const QString &id) {
+        const auto *c = m_session->snapshot().container(id);
+        m_map->select(LayerMapWidget::Selection::container(id, c ? c->container.config.imageId : Digest()));
+        m_inspector->showContainer(id);
+    });
+    connect(m_inspector->overviewPage(), &OverviewPage::volumeActivated, m_inspector, &Inspector::showVolume);
+
+    resize(1440, 860);
+    updateActions();
+    if (root) {
+        m_map->setEmptyText(tr("Opening the store…"));
+        updateStatus();
+    }
+}
+
+void MainWindow::connectPage(Inspector::Page which)
+{
+    if (which == Inspector::Page::Image) {
+        connect(m_inspector->imagePage(), &ImagePage::layerActivated, this, [this](const Digest &chain, const Digest &image) {
+            m_map->select(LayerMapWidget::Selection::layer(chain, image));
+            m_inspector->layerPage()->focusFiles();
+        });
+        return;
+    }
+    if (which != Inspector::Page::Container)
+        return;
     ContainerPage *page = m_inspector->containerPage();
     connect(page, &ContainerPage::startRequested, this, &MainWindow::startContainer);
     connect(page, &ContainerPage::writableSizeChanged, m_map, &LayerMapWidget::setContainerSize);
@@ -134,19 +176,6 @@ MainWindow::MainWindow(QWidget *parent)
         if (!source.isEmpty())
             runJob(tr("Copying %1 in").arg(QFileInfo(source).fileName()), {}, actions::copyIn(id, source, dir));
     });
-    connect(m_inspector->overviewPage(), &OverviewPage::containerActivated, this, [this](const QString &id) {
-        const auto *c = m_session->snapshot().container(id);
-        m_map->select(LayerMapWidget::Selection::container(id, c ? c->container.config.imageId : Digest()));
-        m_inspector->showContainer(id);
-    });
-    connect(m_inspector->overviewPage(), &OverviewPage::volumeActivated, m_inspector, &Inspector::showVolume);
-    connect(m_inspector->imagePage(), &ImagePage::layerActivated, this, [this](const Digest &chain, const Digest &image) {
-        m_map->select(LayerMapWidget::Selection::layer(chain, image));
-        m_inspector->layerPage()->focusFiles();
-    });
-
-    resize(1440, 860);
-    updateActions();
 }
 
 MainWindow::~MainWindow() = default;
@@ -443,13 +472,13 @@ void MainWindow::snapshotArrived()
     m_map->setEmptyText(tr("No images in this store yet.\n\nDrop an image archive here (docker save, podman save or an OCI layout tar), use File ▸ Load Image Archive…, or Image ▸ Create Demo Images."));
     m_map->setInput(mapInput());
     // The inspector follows what it shows.
-    QWidget *current = m_inspector->currentWidget();
-    if (current == m_inspector->layerPage() && !m_inspector->layerPage()->chainId().isNull()) {
+    const Inspector::Page current = m_inspector->currentPage();
+    if (current == Inspector::Page::Layer && !m_inspector->layerPage()->chainId().isNull()) {
         if (s.layers.contains(m_inspector->layerPage()->chainId()))
             m_inspector->showLayer(m_inspector->layerPage()->chainId(), m_map->selection().imageId);
         else
             m_inspector->showOverview();
-    } else if (m_inspector->currentIndex() == 1) {
+    } else if (current == Inspector::Page::Image) {
         if (s.image(m_inspector->imagePage()->imageId()))
             m_inspector->showImage(m_inspector->imagePage()->imageId());
         else
@@ -551,7 +580,7 @@ QString MainWindow::selectedContainerId() const
 {
     if (m_map->selection().kind == LayerMapWidget::Selection::Kind::Container)
         return m_map->selection().containerId;
-    if (m_inspector->currentWidget() == m_inspector->containerPage())
+    if (m_inspector->currentPage() == Inspector::Page::Container)
         return m_inspector->containerPage()->containerId();
     return {};
 }
@@ -571,7 +600,7 @@ void MainWindow::updateActions()
     m_kill->setEnabled(c && c->container.state.running());
     m_removeContainer->setEnabled(c != nullptr);
     m_commit->setEnabled(c != nullptr);
-    m_removeVolume->setEnabled(open && m_inspector->currentWidget() == m_inspector->volumePage());
+    m_removeVolume->setEnabled(open && m_inspector->currentPage() == Inspector::Page::Volume);
 }
 
 void MainWindow::showError(const QString &message)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job.h"
+#include "inspector.h"
 #include "layermapwidget.h"
 
 #include <QMainWindow>
@@ -31,6 +32,9 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    // Opens `root` (empty: the default store) as openRoot() does, but starts reading it before
+    // the window is built, so the store and the saved map arrive while the widgets are made.
+    explicit MainWindow(const QString &root, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Opens a data root (empty: the default store for this user).
@@ -66,6 +70,8 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    MainWindow(QWidget *parent, const QString *root);
+    void connectPage(Inspector::Page page);
     void createActions();
     void createMenus();
     void createToolBar();

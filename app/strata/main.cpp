@@ -1,9 +1,11 @@
 // strata: the explorer window over a store.
 #include "mainwindow.h"
 #include "appstartup.h"
+#include "storesession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QPainter>
 #include <QScreen>
@@ -13,6 +15,9 @@
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer clock; // for STRATA_BENCH_FIRST_PAINT: where the start-up goes
+    clock.start();
+    QList<QPair<const char *, qint64>> phases;
     // Before QApplication: a missing display must be a message, not Qt's abort.
     const strata::StartupCheck check = strata::checkStartup(argc, argv);
     if (!check.ok) {
@@ -24,7 +29,9 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("strata"));
     QApplication::setApplicationVersion(QStringLiteral(STRATA_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("org.strata.Strata"));
+    phases.append({ "application", clock.nsecsElapsed() });
     strata::installTranslations(app);
+    phases.append({ "translations", clock.nsecsElapsed() });
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "A storage explorer for container images and containers."));
@@ -37,21 +44,29 @@ int main(int argc, char *argv[])
     parser.addOptions({ root, screenshot, select, size });
     parser.process(app);
 
-    strata::MainWindow window;
+    strata::MainWindow window(parser.value(root));
+    phases.append({ "window", clock.nsecsElapsed() });
     if (parser.isSet(screenshot)) {
         const QStringList wh = parser.value(size).split(u'x');
         window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1440, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 860);
     }
     // For tests/bench/bench_gui.sh: say when the map is first painted, with the memory in use, and go.
     if (qEnvironmentVariableIsSet("STRATA_BENCH_FIRST_PAINT")) {
-        QObject::connect(window.map(), &strata::LayerMapWidget::firstMapPainted, &app, [] {
+        QObject::connect(window.session(), &strata::StoreSession::previewReady, &app, [&] { phases.append({ "preview", clock.nsecsElapsed() }); });
+        QObject::connect(window.session(), &strata::StoreSession::opened, &app, [&] { phases.append({ "store", clock.nsecsElapsed() }); });
+        QObject::connect(window.map(), &strata::LayerMapWidget::firstMapPainted, &app, [&] {
+            phases.append({ "painted", clock.nsecsElapsed() });
             std::printf("first-map-paint rss-kb %lld\n", strata::residentKilobytes());
+            std::printf("phases-ms");
+            for (const auto &p : std::as_const(phases))
+                std::printf(" %s %.1f", p.first, double(p.second) / 1e6);
+            std::printf("\n");
             std::fflush(stdout);
             QCoreApplication::exit(0);
         });
     }
     window.show();
-    window.openRoot(parser.value(root));
+    phases.append({ "shown", clock.nsecsElapsed() });
     if (!parser.isSet(screenshot))
         return app.exec();
 
