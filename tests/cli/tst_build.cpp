@@ -11,7 +11,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSysInfo>
 #include <QTemporaryDir>
+#include <QVersionNumber>
 #include <QtTest>
 
 #include <csignal>
@@ -339,6 +341,54 @@ private slots:
         QVERIFY2(files.out.contains("kept") && files.out.contains("data"), files.out.constData());
         QVERIFY2(!files.out.contains("file"), files.out.constData());
         QCOMPARE(ctl({ QStringLiteral("volume"), QStringLiteral("ls"), QStringLiteral("-q") }).out.trimmed(), QByteArray());
+    }
+
+    // A RUN's overlay is mounted volatile: its end does not sync the store's filesystem (the
+    // step's writable layer is read back at once, then thrown away). A container of `run` keeps
+    // the sync: it may be started again, which overlayfs refuses for a volatile upper.
+    void runStepsMountTheirOverlayVolatile()
+    {
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const QString dir = context(QStringLiteral("volatile"), { { QStringLiteral("Dockerfile"), "FROM bb\nRUN head -n 1 /proc/mounts > /root-mount\n" } });
+        const RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("volatile:1") });
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        const QByteArray during = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("volatile:1"), QStringLiteral("cat"), QStringLiteral("/root-mount") }).out;
+        if (!during.startsWith("overlay "))
+            QSKIP("the store's containers have no overlay root (vfs driver)");
+        const QVersionNumber kernel = QVersionNumber::fromString(QSysInfo::kernelVersion());
+        if (!during.contains("volatile") && kernel < QVersionNumber(5, 10))
+            QSKIP("overlayfs has no volatile option before Linux 5.10");
+        QVERIFY2(during.contains("volatile"), during.constData());
+        const QByteArray ran = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("volatile:1"), QStringLiteral("head"), QStringLiteral("-n"), QStringLiteral("1"), QStringLiteral("/proc/mounts") }).out;
+        QVERIFY2(ran.startsWith("overlay ") && !ran.contains("volatile"), ran.constData());
+        QCOMPARE(ctl({ QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q") }).out.trimmed(), QByteArray());
+        checkStore();
+    }
+
+    // A build that came all from the cache, under the tag it has, writes nothing: index.json
+    // stays the same file (no journal, no rewrite); under another tag it is rewritten.
+    void cachedRebuildWritesNothing()
+    {
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const QString dir = context(QStringLiteral("rebuild"), { { QStringLiteral("Dockerfile"), "FROM bb\nRUN echo once > /once\nCMD [\"cat\", \"/once\"]\n" } });
+        RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("rebuild:1") });
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        const auto inode = [&] {
+            struct stat st {};
+            return ::stat(QFile::encodeName(m_root + QStringLiteral("/images/index.json")).constData(), &st) == 0 ? st.st_ino : ino_t(0);
+        };
+        const ino_t before = inode();
+        QVERIFY(before != 0);
+        r = build(dir, { QStringLiteral("-t"), QStringLiteral("rebuild:1") });
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        QCOMPARE(usingCache(r.out), 2);
+        QCOMPARE(inode(), before);
+        r = build(dir, { QStringLiteral("-t"), QStringLiteral("rebuild:2") });
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        QVERIFY(inode() != before);
+        QCOMPARE(ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("rebuild:1") }).out, QByteArray("once\n"));
+        QCOMPARE(ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("rebuild:2") }).out, QByteArray("once\n"));
+        checkStore();
     }
 
     void copyFollowsTheImagesLinks()
