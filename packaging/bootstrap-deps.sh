@@ -10,6 +10,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     packages+=(docker.io podman netavark skopeo umoci uidmap util-linux) # podman 4.3 will not start without a network backend
     packages+=(desktop-file-utils appstream dpkg-dev file) # tst_packaging: the validators, and cpack -G DEB (dpkg-shlibdeps)
     packages+=(xvfb xauth) # looking at the window as a person would: strata under Xvfb
+    packages+=(buildah bc) # tests/bench: bench_build.sh compares buildah bud; the scripts' arithmetic
 fi
 missing=()
 for p in "${packages[@]}"; do
