@@ -51,6 +51,7 @@ LayerMapWidget::LayerMapWidget(QWidget *parent)
 void LayerMapWidget::setInput(const LayerMapInput &input)
 {
     m_input = input;
+    m_inputChanged = true;
     rebuild();
 }
 
@@ -66,6 +67,7 @@ void LayerMapWidget::setContainerSize(const QString &id, qint64 bytes)
         for (LayerMapInput::Container &c : image.containers) {
             if (c.id == id && c.writableBytes != bytes) {
                 c.writableBytes = bytes;
+                m_inputChanged = true;
                 rebuild();
                 return;
             }
@@ -99,6 +101,11 @@ void LayerMapWidget::rebuild()
     }
     const qreal reserved = 2 * o.margin + o.labelHeight + maxBands * o.bandHeight + maxContainers * (o.minContainer + 4);
     o.stackHeight = std::max(maxLayers * o.minBlock * 1.5, area.height() - reserved);
+    // A relayout that changes nothing (a resize that came before the input did) keeps the
+    // geometry: a store of 300 images takes milliseconds to lay out.
+    if (!m_inputChanged && o == m_geometry.options())
+        return;
+    m_inputChanged = false;
     m_geometry.build(m_input, o);
     m_cacheValid = false;
     m_hover = -1;

@@ -128,6 +128,7 @@ private:
     QTimer m_relayout;
     QPixmap m_cache; // the map as last rendered, for the viewport's map area
     bool m_cacheValid = false;
+    bool m_inputChanged = true; // the geometry must be rebuilt even if the layout options are the same
     double m_lastRenderMs = 0;
     int m_paints = 0;
     mutable bool m_drawText = true; // set by render() from its scale

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace strata {
 
@@ -47,14 +48,16 @@ LayerMapInput LayerMapInput::fromSnapshot(const StoreSnapshot &snapshot, const Q
 
 namespace {
 
+    // A layer of the map's tree, by its place in a list: the layout refers to nodes by index,
+    // so a store of 300 images over 2,000 layers is laid out without hashing chain IDs again.
     struct Node {
         Digest chainId;
-        Digest parent;
+        int parent = -1;
         qint64 size = 0;
         QString instruction;
         LayerMapInput::Layer::Mark mark = LayerMapInput::Layer::Mark::None;
         int depth = 0;
-        QList<Digest> children;
+        QList<int> children;
         QList<int> endingImages; // images whose top layer this is
         QString sortKey; // the smallest image name in the subtree
         int firstColumn = -1;
@@ -63,6 +66,7 @@ namespace {
         int bands = 0; // band rows above the block
         qreal height = 0;
         qreal offset = 0; // from the baseline to the block's bottom
+        int block = -1;
     };
 
     qreal rawOf(qint64 size, LayerMapGeometry::Scale scale)
@@ -86,37 +90,47 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
     m_layerBlock.clear();
 
     // The tree of chainIDs: a chainID names its whole stack, so it is the node's identity.
-    QHash<Digest, Node> nodes;
-    QList<Digest> roots;
+    QList<Node> nodes;
+    QHash<Digest, int> index;
+    QList<QList<int>> stacks(input.images.size()); // each image's nodes, base first
+    QList<int> roots;
     QList<int> layerless; // images without layers: a column of their own, last
     for (int i = 0; i < input.images.size(); ++i) {
         const LayerMapInput::Image &image = input.images[i];
-        Digest parent;
+        int parent = -1;
+        stacks[i].reserve(image.layers.size());
         for (int d = 0; d < image.layers.size(); ++d) {
             const LayerMapInput::Layer &l = image.layers[d];
-            auto it = nodes.find(l.chainId);
-            if (it == nodes.end()) {
+            auto it = index.constFind(l.chainId);
+            int at;
+            if (it == index.constEnd()) {
+                at = int(nodes.size());
                 Node n;
                 n.chainId = l.chainId;
                 n.parent = parent;
                 n.size = l.size;
                 n.instruction = l.instruction;
                 n.depth = d;
-                it = nodes.insert(l.chainId, n);
-                if (parent.isNull())
-                    roots.append(l.chainId);
+                nodes.append(n);
+                index.insert(l.chainId, at);
+                if (parent < 0)
+                    roots.append(at);
                 else
-                    nodes[parent].children.append(l.chainId);
+                    nodes[parent].children.append(at);
+            } else {
+                at = *it;
             }
+            Node &n = nodes[at];
             // A build in progress is not an image yet: it shares no layer with anyone.
-            if (!image.building || it->sharedBy == 0)
-                ++it->sharedBy;
+            if (!image.building || n.sharedBy == 0)
+                ++n.sharedBy;
             if (l.mark != LayerMapInput::Layer::Mark::None)
-                it->mark = l.mark;
-            if (it->instruction.isEmpty())
-                it->instruction = l.instruction;
-            it->bands = std::max(it->bands, int(image.bands.value(d).size()));
-            parent = l.chainId;
+                n.mark = l.mark;
+            if (n.instruction.isEmpty())
+                n.instruction = l.instruction;
+            n.bands = std::max(n.bands, int(image.bands.value(d).size()));
+            stacks[i].append(at);
+            parent = at;
         }
         if (image.layers.isEmpty())
             layerless.append(i);
@@ -125,55 +139,56 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
     }
 
     // Sort keys bottom-up (deepest nodes first), so siblings order by their images' names.
-    QList<Node *> byDepth;
-    byDepth.reserve(nodes.size());
-    for (Node &n : nodes)
-        byDepth.append(&n);
-    std::sort(byDepth.begin(), byDepth.end(), [](const Node *a, const Node *b) { return a->depth > b->depth; });
-    for (Node *node : std::as_const(byDepth)) {
-        Node &n = *node;
-        QString key;
-        for (int i : std::as_const(n.endingImages))
-            key = key.isEmpty() ? input.images[i].name : std::min(key, input.images[i].name);
-        for (const Digest &c : std::as_const(n.children)) {
-            const QString &childKey = nodes.constFind(c)->sortKey;
-            key = key.isEmpty() ? childKey : std::min(key, childKey);
+    QList<int> byDepth(nodes.size());
+    std::iota(byDepth.begin(), byDepth.end(), 0);
+    std::stable_sort(byDepth.begin(), byDepth.end(), [&](int a, int b) { return nodes[a].depth > nodes[b].depth; });
+    for (int at : std::as_const(byDepth)) {
+        Node &n = nodes[at];
+        const QString *key = nullptr;
+        for (int i : std::as_const(n.endingImages)) {
+            if (!key || input.images[i].name < *key)
+                key = &input.images[i].name;
         }
-        n.sortKey = key;
+        for (int c : std::as_const(n.children)) {
+            if (!key || nodes[c].sortKey < *key)
+                key = &nodes[c].sortKey;
+        }
+        if (key)
+            n.sortKey = *key;
     }
-    const auto byKey = [&](const Digest &a, const Digest &b) {
-        const Node &x = *nodes.constFind(a);
-        const Node &y = *nodes.constFind(b);
-        return x.sortKey != y.sortKey ? x.sortKey < y.sortKey : a < b;
+    const auto byKey = [&](int a, int b) {
+        const Node &x = nodes[a];
+        const Node &y = nodes[b];
+        return x.sortKey != y.sortKey ? x.sortKey < y.sortKey : x.chainId < y.chainId;
     };
     std::sort(roots.begin(), roots.end(), byKey);
 
     // Columns depth first: a node's images, then its children's subtrees, so that every
     // subtree's images are adjacent. An explicit stack: an image may have many layers.
     QList<int> order;
-    QList<Digest> preorder;
-    QList<Digest> stack(roots.rbegin(), roots.rend());
+    order.reserve(input.images.size());
+    QList<int> preorder;
+    preorder.reserve(nodes.size());
+    QList<int> stack(roots.rbegin(), roots.rend());
     while (!stack.isEmpty()) {
-        const Digest id = stack.takeLast();
-        Node &n = nodes[id];
-        preorder.append(id);
+        const int at = stack.takeLast();
+        Node &n = nodes[at];
+        preorder.append(at);
         std::sort(n.endingImages.begin(), n.endingImages.end(), [&](int a, int b) { return input.images[a].name < input.images[b].name; });
-        for (int i : std::as_const(n.endingImages))
-            order.append(i);
-        QList<Digest> children = n.children;
-        std::sort(children.begin(), children.end(), byKey);
-        for (auto it = children.rbegin(); it != children.rend(); ++it)
+        order += n.endingImages;
+        std::sort(n.children.begin(), n.children.end(), byKey);
+        for (auto it = n.children.crbegin(); it != n.children.crend(); ++it)
             stack.append(*it);
     }
     order += layerless;
-    QHash<int, int> columnOf; // image index -> column
+    QList<int> columnOf(input.images.size(), -1); // image index -> column
     for (int c = 0; c < order.size(); ++c)
-        columnOf.insert(order[c], c);
+        columnOf[order[c]] = c;
     // Spans: every node covers the columns of the images whose stacks hold it.
     for (int i = 0; i < input.images.size(); ++i) {
-        for (const LayerMapInput::Layer &l : input.images[i].layers) {
-            Node &n = nodes[l.chainId];
-            const int c = columnOf.value(i);
+        const int c = columnOf[i];
+        for (int at : std::as_const(stacks[i])) {
+            Node &n = nodes[at];
             n.firstColumn = n.firstColumn < 0 ? c : std::min(n.firstColumn, c);
             n.lastColumn = std::max(n.lastColumn, c);
         }
@@ -193,30 +208,31 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
             limited = true;
         }
     }
-    for (const Digest &id : std::as_const(preorder)) {
-        Node &n = nodes[id];
+    for (int at : std::as_const(preorder)) { // parents before children
+        Node &n = nodes[at];
         n.height = heightFor(n.size);
-        if (!n.parent.isNull()) {
+        if (n.parent >= 0) {
             const Node &p = nodes[n.parent];
             n.offset = p.offset + p.height + p.bands * options.bandHeight;
         }
     }
+    const auto topOf = [&](int image) {
+        if (stacks[image].isEmpty())
+            return qreal(0);
+        const Node &n = nodes[stacks[image].last()];
+        return n.offset + n.height + n.bands * options.bandHeight;
+    };
 
     // Column tops (containers above), to place the baseline.
     const qreal containerGap = 4;
-    QList<qreal> tops(order.size(), 0);
+    qreal tallest = 0;
     for (int c = 0; c < order.size(); ++c) {
         const LayerMapInput::Image &image = input.images[order[c]];
-        qreal top = 0;
-        if (!image.layers.isEmpty()) {
-            const Node &n = nodes[image.layers.last().chainId];
-            top = n.offset + n.height + n.bands * options.bandHeight;
-        }
+        qreal top = topOf(order[c]);
         for (const LayerMapInput::Container &k : image.containers)
             top += containerGap + std::max(options.minContainer, heightFor(k.writableBytes));
-        tops[c] = top;
+        tallest = std::max(tallest, top);
     }
-    const qreal tallest = tops.isEmpty() ? 0 : *std::max_element(tops.begin(), tops.end());
     const qreal baseline = options.margin + tallest;
     const auto columnX = [&](int c) { return options.margin + c * (options.columnWidth + options.gap); };
     const auto spanRect = [&](int first, int last, qreal bottom, qreal height) {
@@ -225,6 +241,7 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
         return QRectF(x, baseline - bottom - height, w, height);
     };
 
+    m_columns.reserve(order.size());
     for (int c = 0; c < order.size(); ++c) {
         Column col;
         col.imageId = input.images[order[c]].id;
@@ -234,8 +251,10 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
         col.labelRect = QRectF(columnX(c), baseline + 4, options.columnWidth, options.labelHeight - 4);
         m_columns.append(col);
     }
-    for (const Digest &id : std::as_const(preorder)) {
-        const Node &n = nodes[id];
+    m_blocks.reserve(nodes.size());
+    m_layerBlock.reserve(nodes.size());
+    for (int at : std::as_const(preorder)) {
+        Node &n = nodes[at];
         Block b;
         b.kind = Block::Kind::Layer;
         b.rect = spanRect(n.firstColumn, n.lastColumn, n.offset, n.height);
@@ -247,25 +266,28 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
         b.depth = n.depth;
         b.sharedBy = n.sharedBy;
         b.mark = n.mark;
-        m_layerBlock.insert(n.chainId, int(m_blocks.size()));
+        n.block = int(m_blocks.size());
+        m_layerBlock.insert(n.chainId, n.block);
         m_blocks.append(b);
     }
     for (int c = 0; c < order.size(); ++c) {
-        for (const LayerMapInput::Layer &l : input.images[order[c]].layers)
-            m_columns[c].blocks.append(m_layerBlock.value(l.chainId));
+        for (int at : std::as_const(stacks[order[c]]))
+            m_columns[c].blocks.append(nodes[at].block);
     }
 
     // Bands: row k above a layer, one per column, merged across adjacent columns that show the
     // same entry there (the history an image inherits with the layers it shares).
-    QHash<QString, int> openBand; // chainId/row -> block index of the band that column c-1 ended with
+    const auto bandKey = [](int node, int row) { return (quint64(quint32(node)) << 32) | quint32(row); };
+    QHash<quint64, int> openBand; // node/row -> block index of the band that column c-1 ended with
     for (int c = 0; c < order.size(); ++c) {
         const LayerMapInput::Image &image = input.images[order[c]];
-        QHash<QString, int> nowOpen;
+        const QList<int> &stackOf = stacks[order[c]];
+        QHash<quint64, int> nowOpen;
         for (int d = 0; d < image.layers.size(); ++d) {
-            const Node &n = nodes[image.layers[d].chainId];
+            const Node &n = nodes[stackOf[d]];
             const QStringList entries = image.bands.value(d);
             for (int row = 0; row < entries.size(); ++row) {
-                const QString key = n.chainId.toString() + u'/' + QString::number(row);
+                const quint64 key = bandKey(stackOf[d], row);
                 auto it = openBand.constFind(key);
                 if (it != openBand.constEnd() && m_blocks[*it].text == entries[row] && m_blocks[*it].lastColumn == c - 1) {
                     Block &b = m_blocks[*it];
@@ -286,17 +308,13 @@ void LayerMapGeometry::build(const LayerMapInput &input, const Options &options)
                 m_blocks.append(b);
             }
         }
-        openBand = nowOpen;
+        openBand.swap(nowOpen);
     }
 
     // Containers: hatched writable layers stacked on their image's column.
     for (int c = 0; c < order.size(); ++c) {
         const LayerMapInput::Image &image = input.images[order[c]];
-        qreal bottom = 0;
-        if (!image.layers.isEmpty()) {
-            const Node &n = nodes[image.layers.last().chainId];
-            bottom = n.offset + n.height + n.bands * options.bandHeight;
-        }
+        qreal bottom = topOf(order[c]);
         for (const LayerMapInput::Container &k : image.containers) {
             bottom += containerGap;
             Block b;

@@ -61,6 +61,8 @@ public:
         qreal minContainer = 40; // two lines: the container's name, its size and state
         qreal stackHeight = 520; // what the layer blocks of the tallest column share
         qreal labelHeight = 40; // the image names under the columns
+
+        friend bool operator==(const Options &, const Options &) = default;
     };
 
     struct Block {
