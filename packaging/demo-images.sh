@@ -21,6 +21,8 @@
 #                                           /var/cache/strata/demo-debs for root, else
 #                                           ${XDG_CACHE_HOME:-~/.cache}/strata/demo-debs)
 #              STRATA_DEMO_DIR=DIR          the build contexts (default: found next to this script)
+#              STRATA_DEMO_CONTEXTS=DIR     keep the assembled contexts (.debs included) in DIR, to
+#                                           build them again by hand or from the window
 set -euo pipefail
 say() { echo "demo-images: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -298,8 +300,9 @@ fi
 debs=$cache/$mode
 
 # --- the contexts -------------------------------------------------------------------------------
-context() { # NAME -> a copy of resources/demo/NAME in $work
-    mkdir -p "$work/ctx" && cp -R "$demo/$1" "$work/ctx/$1" && echo "$work/ctx/$1"
+contexts=${STRATA_DEMO_CONTEXTS:-$work/ctx}
+context() { # NAME -> a copy of resources/demo/NAME in $contexts
+    mkdir -p "$contexts" && rm -rf "${contexts:?}/$1" && cp -R "$demo/$1" "$contexts/$1" && echo "$contexts/$1"
 }
 put() { # DEB DIR: a hard link where it can, else a copy
     mkdir -p "$2" && { ln "$1" "$2/" 2>/dev/null || cp "$1" "$2/"; }

@@ -100,7 +100,8 @@ private slots:
         // The demo images, built by the builder; offline (their .debs rebuilt from the host's
         // packages, in a cache of the test's own) so the test never needs Debian's archive.
         const RunResult r = run(QStringLiteral("bash"), { QStringLiteral(STRATA_SOURCE_DIR "/packaging/demo-images.sh"), QStringLiteral(STRATACTL_PATH), QStringLiteral("--root"), m_root }, 600000,
-            { { QStringLiteral("STRATA_DEMO_OFFLINE"), QStringLiteral("1") }, { QStringLiteral("STRATA_DEMO_CACHE"), m_tmp.filePath(QStringLiteral("demo-debs")) } });
+            { { QStringLiteral("STRATA_DEMO_OFFLINE"), QStringLiteral("1") }, { QStringLiteral("STRATA_DEMO_CACHE"), m_tmp.filePath(QStringLiteral("demo-debs")) },
+                { QStringLiteral("STRATA_DEMO_CONTEXTS"), m_tmp.filePath(QStringLiteral("demo-contexts")) } });
         QVERIFY2(r.exitCode == 0, QByteArray(r.out.right(3000) + r.err).constData());
         m_window = std::make_unique<MainWindow>();
         m_window->resize(1440, 860);
@@ -394,6 +395,57 @@ private slots:
         QVERIFY(one->image.layers[4].chainId != two->image.layers[4].chainId);
         for (const auto &c : m_window->map()->geometry().columns())
             QVERIFY(!c.building);
+
+        // The lesson's own applications (resources/demo/web and api, as demo-images.sh assembled
+        // them): the first built from scratch (--no-cache), the second then takes its first
+        // three steps from the cache, and the two share exactly their first three layers.
+        const QString contexts = m_tmp.filePath(QStringLiteral("demo-contexts"));
+        dialog->setNoCache(true);
+        build(contexts + QStringLiteral("/web"), QStringLiteral("lesson-web:latest"));
+        QCOMPARE(dialog->log().count(QStringLiteral(" ---> Using cache")), 0);
+        QVERIFY(dialog->log().contains(QStringLiteral(" ---> Running in ")));
+        dialog->setNoCache(false);
+        cachedOnMap = 0;
+        shot = true;
+        const auto checkLesson = connect(dialog->runner(), &BuildRunner::stepChanged, this, [&](const BuildEvent &e) {
+            if (e.kind != BuildEvent::Kind::StepCached || e.chainId.isNull())
+                return;
+            const LayerMapGeometry &g = m_window->map()->geometry();
+            const int block = g.blockOfLayer(e.chainId);
+            if (block >= 0 && g.blocks()[block].mark == LayerMapInput::Layer::Mark::Cached)
+                ++cachedOnMap;
+        });
+        build(contexts + QStringLiteral("/api"), QStringLiteral("lesson-api:latest"));
+        disconnect(checkLesson);
+        QCOMPARE(dialog->log().count(QStringLiteral(" ---> Using cache")), 3); // ENV and the two RUNs
+        QCOMPARE(cachedOnMap, 2); // the two RUNs' layers (ENV makes none)
+        const auto *web = imageTagged(QStringLiteral("lesson-web:latest"));
+        const auto *api = imageTagged(QStringLiteral("lesson-api:latest"));
+        QVERIFY(web && api);
+        QVERIFY(web->image.layers.size() >= 4 && api->image.layers.size() >= 4);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(web->image.layers[i].chainId, api->image.layers[i].chainId);
+        QVERIFY(web->image.layers[3].chainId != api->image.layers[3].chainId);
+        QVERIFY(dialog->grab().save(shotDir() + QStringLiteral("/build-dialog-lesson.png")));
+
+        // Cancel stops a build cleanly: the RUN's container goes, no image is made.
+        dialog->setContext(base);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->canBuild(), 5000);
+        dialog->setTag(QStringLiteral("cancelled:1"));
+        dialog->setDockerfileText(QStringLiteral("FROM lesson-base\nRUN sleep 30\n"));
+        QSignalSpy cancelled(dialog, &BuildDialog::built);
+        const QByteArray containersBefore = stratactl(m_root, { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q") }).out;
+        dialog->startBuild();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->log().contains(QStringLiteral(" ---> Running in ")), 20000);
+        QPushButton *cancel = button(dialog, QStringLiteral("Cancel Build"));
+        QVERIFY(cancel && cancel->isVisible());
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(cancelled.count() == 1, 10000);
+        QVERIFY(!cancelled.first().at(0).toBool());
+        QVERIFY(cancelled.first().at(1).toString().contains(QStringLiteral("cancelled")));
+        QTest::qWait(1500); // a snapshot after the build's end
+        QVERIFY(!imageTagged(QStringLiteral("cancelled:1")));
+        QCOMPARE(stratactl(m_root, { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q") }).out, containersBefore);
 
         // A mistake in the editor is marked at its line before anything is built.
         dialog->setDockerfileText(QStringLiteral("FROM lesson-base\nRUNN echo\n"));
