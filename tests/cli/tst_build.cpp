@@ -30,11 +30,7 @@ const QList<QByteArray> applets { "sh", "echo", "cat", "ls", "sleep", "test", "m
 // busybox-static as a base layer: the binary, its applets, users and groups, and /lib -> usr/lib.
 QByteArray busyboxLayer()
 {
-    const QByteArray busybox = readFile(QStringLiteral("/bin/busybox"));
-    TarBuilder base;
-    base.dir("bin").file("bin/busybox", busybox, 0755);
-    for (const QByteArray &a : applets)
-        base.symlink("bin/" + a, "busybox");
+    TarBuilder base = TarBuilder::busybox(applets);
     base.dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/home/app:/bin/sh\n").file("etc/group", "root:x:0:\napps:x:1001:\n");
     base.dir("root").dir("tmp", 01777).dir("usr").dir("usr/lib").symlink("lib", "usr/lib");
     return base.build();

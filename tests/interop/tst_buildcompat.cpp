@@ -71,10 +71,7 @@ const QList<QByteArray> applets { "sh", "echo", "cat", "ls", "sleep", "test", "m
 // /lib -> usr/lib.
 QByteArray baseLayer()
 {
-    TarBuilder base;
-    base.dir("bin").file("bin/busybox", readFile(QStringLiteral("/bin/busybox")), 0755);
-    for (const QByteArray &a : applets)
-        base.symlink("bin/" + a, "busybox");
+    TarBuilder base = TarBuilder::busybox(applets);
     base.dir("etc")
         .file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/home/app:/bin/sh\n")
         .file("etc/group", "root:x:0:\napps:x:1001:\napp:x:1002:\n");

@@ -1,5 +1,6 @@
 #include "tarbuilder.h"
 
+#include <QFile>
 #include <QProcess>
 
 #include <archive.h>
@@ -222,6 +223,17 @@ QByteArray TarBuilder::compress(const QByteArray &tar, Compression compression)
     archive_write_close(a);
     archive_write_free(a);
     return out;
+}
+
+TarBuilder TarBuilder::busybox(const QList<QByteArray> &applets)
+{
+    QFile f(QStringLiteral("/bin/busybox"));
+    const QByteArray binary = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    TarBuilder t;
+    t.dir("bin").file("bin/busybox", binary, 0755);
+    for (const QByteArray &a : applets)
+        t.symlink("bin/" + a, "busybox");
+    return t;
 }
 
 } // namespace strata::test

@@ -35,6 +35,10 @@ public:
     // Pads to a whole number of 512-byte blocks, as tar data is stored.
     static QByteArray padded(const QByteArray &data);
 
+    // /bin/busybox (from the host's busybox-static) and a link per applet in /bin: the start of
+    // every test's base image; each adds its own /etc and folders.
+    static TarBuilder busybox(const QList<QByteArray> &applets);
+
     QByteArray build(Compression compression = Compression::None) const;
     static QByteArray compress(const QByteArray &tar, Compression compression);
 

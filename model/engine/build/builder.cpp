@@ -79,14 +79,6 @@ namespace {
         env.append(key + u'=' + value);
     }
 
-    QStringList stringList(const QJsonValue &v)
-    {
-        QStringList out;
-        for (const QJsonValue &s : v.toArray())
-            out.append(s.toString());
-        return out;
-    }
-
     // Docker writes every field of container.Config that is not `omitempty` (moby
     // api/types/container/config.go), with Go's zero value when unset: null for the slices and
     // maps, "" and false. Image is the ID of the state the step started from
@@ -524,10 +516,10 @@ private:
     QJsonObject runConfig() const { return m_state.image.config.value(QLatin1String("config")).toObject(); }
     QStringList shell() const
     {
-        const QStringList s = stringList(runConfig().value(QLatin1String("Shell")));
+        const QStringList s = stringsOf(runConfig().value(QLatin1String("Shell")));
         return s.isEmpty() ? defaultShell : s;
     }
-    QStringList env() const { return stringList(runConfig().value(QLatin1String("Env"))); }
+    QStringList env() const { return stringsOf(runConfig().value(QLatin1String("Env"))); }
     Result<QStringList> viewDirs() const;
     // The build args of this stage that have a value and no ENV of the same name overrides.
     QStringList argEnv() const;
@@ -829,7 +821,7 @@ Status BuildRun::metadata(const DockerfileInstruction &i, const QString &comment
     // The comment uses the shell as it is after the change (SHELL's own entry names the new one).
     QJsonObject after = runConfig();
     STRATA_TRY(change(after));
-    QStringList sh = stringList(after.value(QLatin1String("Shell")));
+    QStringList sh = stringsOf(after.value(QLatin1String("Shell")));
     if (sh.isEmpty())
         sh = defaultShell;
     const QString createdBy = stringForm ? dockerhistory::nopString(sh, comment) : dockerhistory::nop(sh, comment);
@@ -997,14 +989,14 @@ Status BuildRun::from(Stage &stage)
     // Docker's beginStage: a PATH when the base has none, and the base's ONBUILD triggers.
     QJsonObject config = m_state.image.config;
     QJsonObject run = config.value(QLatin1String("config")).toObject();
-    QStringList e = stringList(run.value(QLatin1String("Env")));
+    QStringList e = stringsOf(run.value(QLatin1String("Env")));
     bool changed = false;
     if (!envValue(e, QStringLiteral("PATH"))) {
         e.prepend(defaultPath);
         run.insert(QStringLiteral("Env"), QJsonArray::fromStringList(e));
         changed = true;
     }
-    const QStringList triggers = stringList(run.value(QLatin1String("OnBuild")));
+    const QStringList triggers = stringsOf(run.value(QLatin1String("OnBuild")));
     if (!triggers.isEmpty()) {
         run.remove(QStringLiteral("OnBuild"));
         changed = true;
@@ -1058,7 +1050,7 @@ Status BuildRun::dispatch(const DockerfileInstruction &i)
             comment += u' ' + p.first + u'=' + p.second;
         return metadata(i, comment, [&](QJsonObject &run) -> Status {
             if (isEnv) {
-                QStringList e = stringList(run.value(QLatin1String("Env")));
+                QStringList e = stringsOf(run.value(QLatin1String("Env")));
                 for (const auto &p : std::as_const(pairs))
                     setEnv(e, p.first, p.second);
                 run.insert(QStringLiteral("Env"), QJsonArray::fromStringList(e));
@@ -1210,7 +1202,7 @@ Status BuildRun::dispatch(const DockerfileInstruction &i)
     if (k == QLatin1String("ONBUILD")) {
         const QString trigger = i.args.value(0);
         return metadata(i, QStringLiteral("ONBUILD ") + trigger, [&](QJsonObject &run) -> Status {
-            QStringList list = stringList(run.value(QLatin1String("OnBuild")));
+            QStringList list = stringsOf(run.value(QLatin1String("OnBuild")));
             list.append(trigger);
             run.insert(QStringLiteral("OnBuild"), QJsonArray::fromStringList(list));
             return {};
@@ -1494,13 +1486,7 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
             layer.setDefaults({}, now);
             if (path.isEmpty() || layer.isDirectory(path))
                 return {};
-            LayerEntry d;
-            d.path = path;
-            d.mode = S_IFDIR | 0755;
-            d.uid = owner.uid;
-            d.gid = owner.gid;
-            d.mtimeSec = now;
-            return layer.add(d);
+            return layer.add(CopyLayer::newDirectory(path, owner, now));
         };
         auto destResolved = layer.resolve(dest.toUtf8());
         if (!destResolved)

@@ -139,13 +139,7 @@ Status CopyLayer::ensureDirectory(const QByteArray &path, bool above)
         m_entries.insert(path, { existing.value(), {} });
         return {};
     }
-    LayerEntry made;
-    made.path = path;
-    made.mode = S_IFDIR | 0755;
-    made.uid = m_owner.uid;
-    made.gid = m_owner.gid;
-    made.mtimeSec = m_mtime;
-    m_entries.insert(path, { made, {} });
+    m_entries.insert(path, { newDirectory(path, m_owner, m_mtime), {} });
     return {};
 }
 
@@ -157,6 +151,17 @@ Status CopyLayer::addParents(const QByteArray &relativePath)
 Status CopyLayer::addDirectory(const QByteArray &relativePath)
 {
     return ensureDirectory(relativePath, false);
+}
+
+LayerEntry CopyLayer::newDirectory(const QByteArray &path, Owner owner, qint64 mtimeSec)
+{
+    LayerEntry made;
+    made.path = path;
+    made.mode = S_IFDIR | 0755;
+    made.uid = owner.uid;
+    made.gid = owner.gid;
+    made.mtimeSec = mtimeSec;
+    return made;
 }
 
 CopyLayer::Content CopyLayer::fileContent(const QString &path)

@@ -36,6 +36,8 @@ public:
         quint32 gid = 0;
     };
     using Content = std::function<Result<int>()>;
+    // A directory a step makes: 0755, the step's owner, its time.
+    static LayerEntry newDirectory(const QByteArray &path, Owner owner, qint64 mtimeSec);
     // The content of the file at `path` (opened when the layer is written, links not followed).
     static Content fileContent(const QString &path);
 
