@@ -5,6 +5,7 @@
 #include "layerpage.h"
 #include "overviewpage.h"
 
+#include <QLabel>
 #include <QScrollArea>
 
 namespace strata {
@@ -24,13 +25,42 @@ namespace {
 Inspector::Inspector(StoreSession *session, QWidget *parent)
     : QStackedWidget(parent)
     , m_session(session)
-    , m_overview(new OverviewPage(session))
 {
-    addWidget(m_overview);
-    // Empty places for the pages not built yet, so each page keeps its index.
+    // Places for the pages not built yet, so each page keeps its index; the overview's says
+    // what it waits for.
+    auto *waiting = new QLabel(tr("Reading the store…"));
+    waiting->setAlignment(Qt::AlignCenter);
+    waiting->setForegroundRole(QPalette::PlaceholderText);
+    addWidget(waiting);
     for (int i = int(Page::Image); i <= int(Page::Volume); ++i)
         addWidget(new QWidget);
     setMinimumWidth(380);
+}
+
+bool Inspector::hasPage(Page page) const
+{
+    switch (page) {
+    case Page::Overview:
+        return m_overview;
+    case Page::Image:
+        return m_image;
+    case Page::Layer:
+        return m_layer;
+    case Page::Container:
+        return m_container;
+    case Page::Volume:
+        return m_volume;
+    }
+    return false;
+}
+
+OverviewPage *Inspector::overviewPage()
+{
+    if (!m_overview) {
+        m_overview = new OverviewPage(m_session);
+        install(Page::Overview, m_overview);
+    }
+    return m_overview;
 }
 
 void Inspector::install(Page page, QWidget *widget)
@@ -81,7 +111,7 @@ VolumePage *Inspector::volumePage()
 
 void Inspector::showOverview()
 {
-    m_overview->refresh();
+    overviewPage()->refresh();
     setCurrentIndex(int(Page::Overview));
 }
 

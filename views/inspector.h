@@ -14,8 +14,8 @@ class StoreSession;
 class VolumePage;
 
 // The side panel: the store overview when nothing is selected, else the page of the selected
-// image, layer, container or volume. Only the overview is built with the window; the other
-// pages are built when first needed (pageMade), which keeps them out of the start-up.
+// image, layer, container or volume. Pages are built when first needed (pageMade), the overview
+// when the store's first snapshot is in: none of them is in the start-up's way.
 class Inspector : public QStackedWidget {
     Q_OBJECT
 public:
@@ -31,8 +31,10 @@ public:
     void showVolume(const QString &name);
 
     Page currentPage() const { return Page(currentIndex()); }
-    OverviewPage *overviewPage() const { return m_overview; }
+    // Whether the page is built (the accessors build it).
+    bool hasPage(Page page) const;
     // Each builds its page if it is not there yet.
+    OverviewPage *overviewPage();
     ImagePage *imagePage();
     LayerPage *layerPage();
     ContainerPage *containerPage();
@@ -45,7 +47,7 @@ private:
     void install(Page page, QWidget *widget);
 
     StoreSession *m_session;
-    OverviewPage *m_overview;
+    OverviewPage *m_overview = nullptr;
     ImagePage *m_image = nullptr;
     LayerPage *m_layer = nullptr;
     ContainerPage *m_container = nullptr;

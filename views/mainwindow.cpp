@@ -117,6 +117,7 @@ MainWindow::MainWindow(QWidget *parent, const QString *root)
     });
     connect(m_session, &StoreSession::openFailed, this, [this](const QString &message) {
         m_map->setEmptyText(tr("The store could not be opened."));
+        m_inspector->showOverview(); // not "Reading the store…" for ever
         showError(tr("Cannot open the store: %1").arg(message));
         updateStatus();
     });
@@ -134,12 +135,6 @@ MainWindow::MainWindow(QWidget *parent, const QString *root)
 
     // The inspector builds its pages when first needed; they are wired as they come.
     connect(m_inspector, &Inspector::pageMade, this, &MainWindow::connectPage);
-    connect(m_inspector->overviewPage(), &OverviewPage::containerActivated, this, [this](const QString &id) {
-        const auto *c = m_session->snapshot().container(id);
-        m_map->select(LayerMapWidget::Selection::container(id, c ? c->container.config.imageId : Digest()));
-        m_inspector->showContainer(id);
-    });
-    connect(m_inspector->overviewPage(), &OverviewPage::volumeActivated, m_inspector, &Inspector::showVolume);
 
     resize(1440, 860);
     updateActions();
@@ -151,6 +146,15 @@ MainWindow::MainWindow(QWidget *parent, const QString *root)
 
 void MainWindow::connectPage(Inspector::Page which)
 {
+    if (which == Inspector::Page::Overview) {
+        connect(m_inspector->overviewPage(), &OverviewPage::containerActivated, this, [this](const QString &id) {
+            const auto *c = m_session->snapshot().container(id);
+            m_map->select(LayerMapWidget::Selection::container(id, c ? c->container.config.imageId : Digest()));
+            m_inspector->showContainer(id);
+        });
+        connect(m_inspector->overviewPage(), &OverviewPage::volumeActivated, m_inspector, &Inspector::showVolume);
+        return;
+    }
     if (which == Inspector::Page::Image) {
         connect(m_inspector->imagePage(), &ImagePage::layerActivated, this, [this](const Digest &chain, const Digest &image) {
             m_map->select(LayerMapWidget::Selection::layer(chain, image));
@@ -473,7 +477,9 @@ void MainWindow::snapshotArrived()
     m_map->setInput(mapInput());
     // The inspector follows what it shows.
     const Inspector::Page current = m_inspector->currentPage();
-    if (current == Inspector::Page::Layer && !m_inspector->layerPage()->chainId().isNull()) {
+    if (current == Inspector::Page::Overview && !m_inspector->hasPage(Inspector::Page::Overview)) {
+        m_inspector->showOverview(); // the first snapshot: the overview has something to show
+    } else if (current == Inspector::Page::Layer && !m_inspector->layerPage()->chainId().isNull()) {
         if (s.layers.contains(m_inspector->layerPage()->chainId()))
             m_inspector->showLayer(m_inspector->layerPage()->chainId(), m_map->selection().imageId);
         else
