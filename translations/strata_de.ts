@@ -599,6 +599,13 @@
     </message>
 </context>
 <context>
+    <name>strata::Inspector</name>
+    <message>
+        <source>Reading the store…</source>
+        <translation>Der Speicher wird gelesen…</translation>
+    </message>
+</context>
+<context>
     <name>strata::LayerMapWidget</name>
     <message>
         <source>Layer map</source>
