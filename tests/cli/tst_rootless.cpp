@@ -127,6 +127,40 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.out.constData());
     }
 
+    // What a rootless container's root writes is the user's on the host; a RUN's layer and a
+    // commit's say root (0:0), as the image will be run by others.
+    void buildAndCommitWriteRootsFilesAsRoot()
+    {
+        const QString ctx = m_share + QStringLiteral("/buildctx");
+        QVERIFY(QDir().mkpath(ctx + QStringLiteral("/rootfs/bin")));
+        QVERIFY(QFile::copy(QStringLiteral("/bin/busybox"), ctx + QStringLiteral("/rootfs/bin/busybox")));
+        for (const char *a : { "sh", "mkdir", "echo" })
+            QVERIFY(QFile::link(QStringLiteral("busybox"), ctx + QStringLiteral("/rootfs/bin/") + QLatin1String(a)));
+        QVERIFY(writeFile(ctx + QStringLiteral("/Dockerfile"), "FROM scratch\nCOPY rootfs/ /\nRUN echo made > /made && mkdir /dir\n"));
+        QCOMPARE(run(QStringLiteral("chmod"), { QStringLiteral("-R"), QStringLiteral("a+rX"), ctx }).exitCode, 0);
+        RunResult r = asUser({ QStringLiteral("build"), QStringLiteral("-t"), QStringLiteral("rootless-built:1"), ctx });
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        r = asUser({ QStringLiteral("run"), QStringLiteral("--name"), QStringLiteral("committed"), QStringLiteral("rootless-built:1"), QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo c > /c") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = asUser({ QStringLiteral("commit"), QStringLiteral("committed"), QStringLiteral("rootless-committed:1") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString saved = m_share + QStringLiteral("/built.tar");
+        r = asUser({ QStringLiteral("save"), QStringLiteral("-o"), saved, QStringLiteral("rootless-committed:1") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString out = m_share + QStringLiteral("/built");
+        QDir().mkpath(out);
+        QCOMPARE(run(QStringLiteral("tar"), { QStringLiteral("-C"), out, QStringLiteral("-xf"), saved }).exitCode, 0);
+        const QJsonArray layers = QJsonDocument::fromJson(readFile(out + QStringLiteral("/manifest.json"))).array().first().toObject().value(QLatin1String("Layers")).toArray();
+        QCOMPARE(layers.size(), 3); // COPY, RUN, the commit
+        for (int i : { 1, 2 }) {
+            const RunResult listing = run(QStringLiteral("tar"), { QStringLiteral("--numeric-owner"), QStringLiteral("-tvf"), out + u'/' + layers[i].toString() });
+            QVERIFY2(!listing.out.isEmpty(), listing.err.constData());
+            for (const QByteArray &line : listing.out.trimmed().split('\n'))
+                QVERIFY2(line.split(' ').value(1) == "0/0", line.constData());
+        }
+        QVERIFY(asUser({ QStringLiteral("rm"), QStringLiteral("committed") }).exitCode == 0);
+    }
+
     void deviceNodesRefused()
     {
         const QString archive = m_share + QStringLiteral("/dev.tar");

@@ -1828,7 +1828,9 @@ Result<std::optional<LayerBlob>> BuildRun::runContainer(const DockerfileInstruct
     if (changes->isEmpty())
         return std::optional<LayerBlob>();
     const QList<Change> list = changes.value();
-    return writeLayer([&](BlobWriter &out) { return LayerWriter::writeChanges(containers.upperDir(container.config.id), list, out); });
+    // Rootless, the container's root is this user on the host: the layer says root.
+    const auto owner = LayerWriter::RootOwner::forStore(m_store.rootless());
+    return writeLayer([&](BlobWriter &out) { return LayerWriter::writeChanges(containers.upperDir(container.config.id), list, out, owner); });
 }
 
 Builder::Builder(Store &store, ContainerRuntime::Launch launch)

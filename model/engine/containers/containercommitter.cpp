@@ -57,7 +57,7 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
     BlobWriter writer;
     progress.begin(QStringLiteral("Writing the layer of %1").arg(c.name), -1);
     STRATA_TRY(writer.open(blobPath, progress));
-    STRATA_TRY(LayerWriter::writeChanges(containers.upperDir(c.id), changes.value(), writer));
+    STRATA_TRY(LayerWriter::writeChanges(containers.upperDir(c.id), changes.value(), writer, LayerWriter::RootOwner::forStore(m_store.rootless())));
     progress.finishPhase();
     auto written = writer.finish();
     if (!written)

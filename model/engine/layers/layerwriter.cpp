@@ -35,9 +35,10 @@ namespace {
 
     class TreeWriter {
     public:
-        explicit TreeWriter(archive *a, bool recursive = true)
+        explicit TreeWriter(archive *a, bool recursive = true, LayerWriter::RootOwner root = LayerWriter::RootOwner())
             : m_archive(a)
             , m_recursive(recursive)
+            , m_root(root)
         {
         }
 
@@ -92,8 +93,8 @@ namespace {
             auto cleanup = qScopeGuard([&] { archive_entry_free(entry); });
             archive_entry_set_pathname(entry, name.constData());
             archive_entry_set_mode(entry, S_IFREG | (st.st_mode & 07777));
-            archive_entry_set_uid(entry, st.st_uid);
-            archive_entry_set_gid(entry, st.st_gid);
+            archive_entry_set_uid(entry, uidOf(st.st_uid));
+            archive_entry_set_gid(entry, gidOf(st.st_gid));
             archive_entry_set_size(entry, 0);
             return header(entry, name);
         }
@@ -154,8 +155,8 @@ namespace {
             const bool isDir = S_ISDIR(st.st_mode);
             archive_entry_set_pathname(entry, (isDir ? path + '/' : path).constData());
             archive_entry_set_mode(entry, st.st_mode);
-            archive_entry_set_uid(entry, st.st_uid);
-            archive_entry_set_gid(entry, st.st_gid);
+            archive_entry_set_uid(entry, uidOf(st.st_uid));
+            archive_entry_set_gid(entry, gidOf(st.st_gid));
             archive_entry_set_mtime(entry, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
             int fd = -1;
             if (S_ISREG(st.st_mode)) {
@@ -224,8 +225,12 @@ namespace {
             return {};
         }
 
+        la_int64_t uidOf(uid_t uid) const { return m_root.uid >= 0 && qint64(uid) == m_root.uid ? 0 : la_int64_t(uid); }
+        la_int64_t gidOf(gid_t gid) const { return m_root.gid >= 0 && qint64(gid) == m_root.gid ? 0 : la_int64_t(gid); }
+
         archive *m_archive;
         bool m_recursive;
+        LayerWriter::RootOwner m_root;
         QHash<QPair<quint64, quint64>, QByteArray> m_links;
         QByteArray m_buffer;
     };
@@ -249,13 +254,14 @@ namespace {
     }
 
     // Opens `dirPath`, runs `body` with a PAX writer into `out`, and closes both.
-    Status withArchive(const QString &dirPath, BlobWriter &out, bool recursive, const std::function<Status(TreeWriter &, int)> &body)
+    Status withArchive(const QString &dirPath, BlobWriter &out, bool recursive, const std::function<Status(TreeWriter &, int)> &body,
+        LayerWriter::RootOwner root = LayerWriter::RootOwner())
     {
         int dirFd = open(QFile::encodeName(dirPath).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirFd < 0)
             return fail(QStringLiteral("%1: cannot open directory: %2").arg(dirPath, fs::errorText(errno)));
         Status status = withWriter(out, [&](archive *a) {
-            TreeWriter writer(a, recursive);
+            TreeWriter writer(a, recursive, root);
             return body(writer, dirFd);
         });
         close(dirFd);
@@ -327,7 +333,12 @@ Status LayerWriter::writeTree(const QString &dirPath, BlobWriter &out)
     return withArchive(dirPath, out, true, [](TreeWriter &writer, int dirFd) { return writer.writeDir(dirFd, {}); });
 }
 
-Status LayerWriter::writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out)
+LayerWriter::RootOwner LayerWriter::RootOwner::forStore(bool rootless)
+{
+    return rootless ? RootOwner { qint64(geteuid()), qint64(getegid()) } : RootOwner {};
+}
+
+Status LayerWriter::writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out, RootOwner root0)
 {
     return withArchive(root, out, false, [&](TreeWriter &writer, int rootFd) -> Status {
         QByteArrayList opaque; // directories whose marker hides what lies below them
@@ -348,7 +359,7 @@ Status LayerWriter::writeChanges(const QString &root, const QList<Change> &chang
             }
         }
         return {};
-    });
+    }, root0);
 }
 
 } // namespace strata

@@ -30,9 +30,17 @@ struct LayerEntry {
 class LayerWriter {
 public:
     static Status writeTree(const QString &dir, BlobWriter &out);
+    // Who owns what a container wrote, as the layer must say it: a rootless container's root is
+    // the store's owner on the host, so that owner is written as 0 (uid and gid); -1 maps nothing.
+    struct RootOwner {
+        qint64 uid = -1;
+        qint64 gid = -1;
+        static RootOwner forStore(bool rootless);
+    };
     // A layer of `changes` (in order, parents first) taken from the tree at `root`: added and
     // changed entries as they are there, deleted ones as OCI whiteouts (Docker's commit).
-    static Status writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out);
+    static Status writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out, RootOwner root0);
+    static Status writeChanges(const QString &root, const QList<Change> &changes, BlobWriter &out) { return writeChanges(root, changes, out, RootOwner()); }
     // A layer of `entries`, in the order given (parents before children). A regular file's
     // content comes from the descriptor `open` returns (closed here); a file whose size is not
     // the entry's fails the layer.
