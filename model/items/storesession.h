@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QThread>
+#include <QThreadPool>
 
 #include <memory>
 
@@ -69,6 +70,8 @@ private:
     bool m_refreshing = false;
     bool m_refreshPending = false;
     QThread m_watchThread;
+    // Opening and snapshots: threads that give way to the GUI thread (storesession.cpp).
+    QThreadPool m_readers;
     StoreWatcher *m_watcher = nullptr; // lives in m_watchThread
     QList<QPointer<Job>> m_jobs;
 };
