@@ -76,23 +76,6 @@ MainWindow::MainWindow(QWidget *parent, const QString *root)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
 
-    // Errors stay in sight until dismissed, without a modal box in the way.
-    m_messageBar = new QFrame(central);
-    m_messageBar->setAutoFillBackground(true);
-    auto *barLayout = new QHBoxLayout(m_messageBar);
-    barLayout->setContentsMargins(12, 6, 6, 6);
-    m_messageText = new QLabel(m_messageBar);
-    m_messageText->setWordWrap(true);
-    m_messageText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *close = new QToolButton(m_messageBar);
-    close->setText(tr("Dismiss"));
-    close->setAutoRaise(true);
-    barLayout->addWidget(m_messageText, 1);
-    barLayout->addWidget(close);
-    m_messageBar->hide();
-    connect(close, &QToolButton::clicked, m_messageBar, &QWidget::hide);
-    layout->addWidget(m_messageBar);
-
     auto *split = new QSplitter(Qt::Horizontal, central);
     m_map = new LayerMapWidget(split);
     m_inspector = new Inspector(m_session, split);
@@ -556,7 +539,10 @@ BuildDialog *MainWindow::buildDialog()
         m_map->setInput(mapInput());
         m_session->refresh();
         if (!ok) {
-            showError(tr("The build failed: %1").arg(message));
+            if (m_buildDialog->runner()->wasCancelled())
+                flash(message); // the user asked for it: no error to dismiss
+            else
+                showError(tr("The build failed: %1").arg(message));
             return;
         }
         flash(tr("Built %1").arg(message.isEmpty() ? imageId.shortHex() : message));
@@ -618,6 +604,25 @@ void MainWindow::showError(const QString &message)
     warn.setColor(QPalette::Window, dark ? QColor(0x5c, 0x22, 0x22) : QColor(0xfd, 0xe7, 0xe7));
     warn.setColor(QPalette::WindowText, dark ? QColor(0xff, 0xe0, 0xe0) : QColor(0x7a, 0x12, 0x12));
     warn.setColor(QPalette::ButtonText, warn.color(QPalette::WindowText));
+    if (!m_messageBar) {
+        // Errors stay in sight until dismissed, without a modal box in the way. Made with the
+        // first one: most sessions have none, and the start-up need not build it.
+        auto *layout = static_cast<QVBoxLayout *>(centralWidget()->layout());
+        m_messageBar = new QFrame(centralWidget());
+        m_messageBar->setAutoFillBackground(true);
+        auto *barLayout = new QHBoxLayout(m_messageBar);
+        barLayout->setContentsMargins(12, 6, 6, 6);
+        m_messageText = new QLabel(m_messageBar);
+        m_messageText->setWordWrap(true);
+        m_messageText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        auto *close = new QToolButton(m_messageBar);
+        close->setText(tr("Dismiss"));
+        close->setAutoRaise(true);
+        barLayout->addWidget(m_messageText, 1);
+        barLayout->addWidget(close);
+        connect(close, &QToolButton::clicked, m_messageBar, &QWidget::hide);
+        layout->insertWidget(0, m_messageBar);
+    }
     m_messageBar->setPalette(warn);
     m_messageText->setText(message);
     m_messageBar->show();

@@ -104,8 +104,8 @@ private:
     StoreSession *m_session;
     LayerMapWidget *m_map;
     Inspector *m_inspector;
-    QWidget *m_messageBar;
-    QLabel *m_messageText;
+    QWidget *m_messageBar = nullptr; // made with the first error
+    QLabel *m_messageText = nullptr;
     QLineEdit *m_filter;
     QComboBox *m_scale;
     QLabel *m_status;

@@ -8,6 +8,7 @@ namespace strata {
 namespace {
     struct Outcome {
         bool ok = false;
+        bool cancelled = false;
         QString message;
         Digest imageId;
     };
@@ -63,13 +64,15 @@ bool BuildRunner::start(std::shared_ptr<Store> store, const BuildRequest &reques
             o.imageId = result->imageId;
             o.message = result->tags.join(QStringLiteral(", "));
         } else {
-            o.message = result.code() == ErrorCode::Cancelled ? tr("The build was cancelled; no image was made.") : result.error();
+            o.cancelled = result.code() == ErrorCode::Cancelled;
+            o.message = o.cancelled ? tr("The build was cancelled; no image was made.") : result.error();
         }
         return o;
     }).then(this, [this](const Outcome &o) {
         m_poll.stop();
         drain();
         m_running = false;
+        m_cancelled = o.cancelled;
         Q_EMIT finished(o.ok, o.message, o.imageId);
     });
     return true;

@@ -29,6 +29,8 @@ public:
     bool start(std::shared_ptr<Store> store, const BuildRequest &request);
     void cancel();
     bool running() const { return m_running; }
+    // Whether the last build ended because it was cancelled (not worth an error message).
+    bool wasCancelled() const { return m_cancelled; }
     // The steps seen so far (StageStarted, StepCached, StepBuilt, Finished), in order.
     const QList<BuildEvent> &events() const { return m_events; }
     // The column of the build in progress; empty when none has a layer yet.
@@ -52,6 +54,7 @@ private:
     std::shared_ptr<std::atomic<bool>> m_cancel;
     QTimer m_poll;
     bool m_running = false;
+    bool m_cancelled = false;
     QString m_name;
     QList<BuildEvent> m_events;
     QHash<Digest, LayerMapInput::Layer::Mark> m_marks;
