@@ -6,12 +6,14 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFontDatabase>
 #include <QImage>
 #include <QPainter>
 #include <QScreen>
 #include <QTimer>
 
 #include <cstdio>
+#include <thread>
 
 int main(int argc, char *argv[])
 {
@@ -42,9 +44,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption select(QStringLiteral("select"), QApplication::translate("main", "With --screenshot: select an image (REF), layer:CHAINID, container:NAME, volume:NAME or overview first."), QStringLiteral("REF"));
     const QCommandLineOption size(QStringLiteral("size"), QApplication::translate("main", "With --screenshot: the window's size."), QStringLiteral("WxH"), QStringLiteral("1440x860"));
     parser.addOptions({ root, screenshot, select, size });
-    parser.process(app);
+    parser.process(app); // may exit (--help): before any thread runs
+
+    // The font database (fontconfig's configuration and caches) is read while the window is
+    // built, on another core, instead of when the first label is measured.
+    std::thread fonts([] { (void)QFontDatabase::families(); });
 
     strata::MainWindow window(parser.value(root));
+    fonts.join();
     phases.append({ "window", clock.nsecsElapsed() });
     if (parser.isSet(screenshot)) {
         const QStringList wh = parser.value(size).split(u'x');
