@@ -11,7 +11,6 @@
 namespace strata {
 
 namespace {
-    // Pages with a form on top scroll as a whole when the panel is short.
     QWidget *scrolling(QWidget *page)
     {
         auto *area = new QScrollArea;
@@ -54,15 +53,6 @@ bool Inspector::hasPage(Page page) const
     return false;
 }
 
-OverviewPage *Inspector::overviewPage()
-{
-    if (!m_overview) {
-        m_overview = new OverviewPage(m_session);
-        install(Page::Overview, m_overview);
-    }
-    return m_overview;
-}
-
 void Inspector::install(Page page, QWidget *widget)
 {
     const int index = int(page);
@@ -73,41 +63,22 @@ void Inspector::install(Page page, QWidget *widget)
     Q_EMIT pageMade(page);
 }
 
-ImagePage *Inspector::imagePage()
+template <typename T>
+T *Inspector::made(T *&slot, Page page)
 {
-    if (!m_image) {
-        m_image = new ImagePage(m_session);
-        install(Page::Image, scrolling(m_image));
+    if (!slot) {
+        slot = new T(m_session);
+        // Pages with a form on top scroll as a whole when the panel is short.
+        install(page, page == Page::Image ? scrolling(slot) : static_cast<QWidget *>(slot));
     }
-    return m_image;
+    return slot;
 }
 
-LayerPage *Inspector::layerPage()
-{
-    if (!m_layer) {
-        m_layer = new LayerPage(m_session);
-        install(Page::Layer, m_layer);
-    }
-    return m_layer;
-}
-
-ContainerPage *Inspector::containerPage()
-{
-    if (!m_container) {
-        m_container = new ContainerPage(m_session);
-        install(Page::Container, m_container);
-    }
-    return m_container;
-}
-
-VolumePage *Inspector::volumePage()
-{
-    if (!m_volume) {
-        m_volume = new VolumePage(m_session);
-        install(Page::Volume, m_volume);
-    }
-    return m_volume;
-}
+OverviewPage *Inspector::overviewPage() { return made(m_overview, Page::Overview); }
+ImagePage *Inspector::imagePage() { return made(m_image, Page::Image); }
+LayerPage *Inspector::layerPage() { return made(m_layer, Page::Layer); }
+ContainerPage *Inspector::containerPage() { return made(m_container, Page::Container); }
+VolumePage *Inspector::volumePage() { return made(m_volume, Page::Volume); }
 
 void Inspector::showOverview()
 {

@@ -45,6 +45,9 @@ Q_SIGNALS:
 
 private:
     void install(Page page, QWidget *widget);
+    // The page in `slot`, built and installed in its place first if it is not there yet.
+    template <typename T>
+    T *made(T *&slot, Page page);
 
     StoreSession *m_session;
     OverviewPage *m_overview = nullptr;
