@@ -387,6 +387,19 @@ private slots:
         checkStore();
     }
 
+    // Here-documents: RUN's is the script, COPY's are files, several in one instruction.
+    void heredocs()
+    {
+        m_root = m_tmp.filePath(QStringLiteral("store"));
+        const QString dir = context(QStringLiteral("heredocs"), { { QStringLiteral("Dockerfile"),
+            "FROM bb\nRUN <<EOF\necho from-run > /run.txt\nEOF\nCOPY <<one <<two /dst/\nfirst\none\nsecond\ntwo\n" } });
+        const RunResult r = build(dir, { QStringLiteral("-t"), QStringLiteral("heredocs:1") });
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+        const RunResult ran = ctl({ QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("heredocs:1"), QStringLiteral("cat"), QStringLiteral("/run.txt"),
+            QStringLiteral("/dst/one"), QStringLiteral("/dst/two") });
+        QCOMPARE(ran.out, QByteArray("from-run\nfirst\nsecond\n"));
+    }
+
     void copyFollowsTheImagesLinks()
     {
         // /lib -> usr/lib in the image: COPY to /lib/ lands in /usr/lib, as Docker resolves it.

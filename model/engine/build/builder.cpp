@@ -1497,7 +1497,8 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
         const auto applyMode = [&](quint32 mode) { return chmod ? (mode & S_IFMT) | *chmod : mode; };
 
         if (!i.heredocs.isEmpty()) {
-            for (const DockerfileHeredoc &d : i.heredocs) {
+            for (qsizetype n = 0; n < i.heredocs.size(); ++n) {
+                const DockerfileHeredoc &d = i.heredocs[n];
                 LayerEntry e;
                 e.path = intoDir ? join(destRel, d.name.toUtf8()) : destRel;
                 QString content = d.content;
@@ -1512,7 +1513,8 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
                 e.gid = owner.gid;
                 e.mtimeSec = QDateTime::currentSecsSinceEpoch();
                 e.size = bytes.size();
-                const QString path = m_staging->file(QStringLiteral("heredoc-%1").arg(m_step));
+                // A file per here-document: they are read when the layer is written.
+                const QString path = m_staging->file(QStringLiteral("heredoc-%1-%2").arg(m_step).arg(n));
                 STRATA_TRY(fs::writeFileAtomic(path, bytes, fs::Durability::Unsynced));
                 STRATA_TRY(layer.add(e, CopyLayer::fileContent(path)));
             }
