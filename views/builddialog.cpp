@@ -4,6 +4,7 @@
 #include "buildrunner.h"
 #include "dockerfile.h"
 #include "dockerfilehighlighter.h"
+#include "formhelpers.h"
 #include "fsutil.h"
 #include "storesession.h"
 
@@ -30,14 +31,19 @@
 namespace strata {
 
 namespace {
-    bool isDark(const QPalette &palette) { return palette.color(QPalette::Window).lightness() < 128; }
-
-    // "Dockerfile:7: ..." (the parser's and the builder's errors) -> 7.
-    int lineOf(const QString &message)
+    // "Dockerfile:7: cause" (the parser's and the builder's errors, after a context perhaps):
+    // the line, 7, and the cause; line 0 and the whole message when it names no line.
+    struct Located {
+        int line = 0;
+        QString cause;
+    };
+    Located locate(const QString &message)
     {
         static const QRegularExpression at(QStringLiteral("(?:^|: )[^:\\s]*:(\\d+): "));
         const auto m = at.match(message);
-        return m.hasMatch() ? m.captured(1).toInt() : 0;
+        if (!m.hasMatch())
+            return { 0, message };
+        return { m.captured(1).toInt(), message.mid(m.capturedEnd()) };
     }
 
     const QString starterDockerfile = QStringLiteral(
@@ -121,7 +127,7 @@ BuildDialog::BuildDialog(StoreSession *session, QWidget *parent)
     m_editor->setTabChangesFocus(true);
     m_editor->setAccessibleName(tr("Dockerfile"));
     editorLabel->setBuddy(m_editor);
-    new DockerfileHighlighter(m_editor->document(), isDark(palette()));
+    new DockerfileHighlighter(m_editor->document(), form::isDark(palette()));
     m_editorStatus = new QLabel(editorPane);
     m_editorStatus->setWordWrap(true);
     m_editorStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -140,7 +146,7 @@ BuildDialog::BuildDialog(StoreSession *session, QWidget *parent)
     m_log->setAccessibleName(tr("Build log"));
     m_log->setPlaceholderText(tr("The build's steps appear here. \" ---> Using cache\" marks a step the layer cache saved."));
     logLabel->setBuddy(m_log);
-    new BuildLogHighlighter(m_log->document(), isDark(palette()));
+    new BuildLogHighlighter(m_log->document(), form::isDark(palette()));
     logLayout->addWidget(logLabel);
     logLayout->addWidget(m_log, 1);
     splitter->addWidget(editorPane);
@@ -293,13 +299,13 @@ void BuildDialog::checkDockerfile()
     const QString text = m_editor->toPlainText();
     QStringList stages;
     if (text.trimmed().isEmpty()) {
-        markError(0, {});
+        markError({});
     } else {
         auto parsed = Dockerfile::parse(text.toUtf8(), QStringLiteral("Dockerfile"));
         if (!parsed) {
-            markError(lineOf(parsed.error()), parsed.error());
+            markError(parsed.error());
         } else {
-            markError(0, {});
+            markError({});
             for (const DockerfileInstruction &i : parsed->instructions) {
                 if (i.keyword == QLatin1String("FROM") && i.args.size() == 3)
                     stages.append(i.args[2]);
@@ -313,13 +319,15 @@ void BuildDialog::checkDockerfile()
     m_target->setCurrentText(current);
 }
 
-void BuildDialog::markError(int line, const QString &message)
+void BuildDialog::markError(const QString &message)
 {
+    const Located at = locate(message);
+    const int line = at.line;
     m_errorLine = line;
     QList<QTextEdit::ExtraSelection> marks;
     if (line > 0) {
         QTextEdit::ExtraSelection mark;
-        mark.format.setBackground(isDark(palette()) ? QColor(0x5c, 0x1f, 0x1f) : QColor(0xfd, 0xe2, 0xe2));
+        mark.format.setBackground(form::isDark(palette()) ? QColor(0x5c, 0x1f, 0x1f) : QColor(0xfd, 0xe2, 0xe2));
         mark.format.setProperty(QTextFormat::FullWidthSelection, true);
         mark.cursor = QTextCursor(m_editor->document()->findBlockByNumber(line - 1));
         marks.append(mark);
@@ -327,10 +335,8 @@ void BuildDialog::markError(int line, const QString &message)
     m_editor->setExtraSelections(marks);
     if (!message.isEmpty()) {
         // "Dockerfile:7: cause" reads "Line 7: cause" under the editor.
-        static const QRegularExpression prefix(QStringLiteral("^(?:.*: )?[^:\\s]*:\\d+: "));
-        const QString cause = line > 0 ? QString(message).remove(prefix) : message;
-        m_editorStatus->setText(line > 0 ? tr("Line %1: %2").arg(line).arg(cause) : message);
-        m_editorStatus->setStyleSheet(QStringLiteral("color: %1").arg(isDark(palette()) ? QStringLiteral("#ff8a80") : QStringLiteral("#b01c1c")));
+        m_editorStatus->setText(line > 0 ? tr("Line %1: %2").arg(line).arg(at.cause) : message);
+        m_editorStatus->setStyleSheet(QStringLiteral("color: %1").arg(form::isDark(palette()) ? QStringLiteral("#ff8a80") : QStringLiteral("#b01c1c")));
         m_statusIsError = true;
     } else if (m_statusIsError) {
         m_editorStatus->setStyleSheet(QString());
@@ -389,8 +395,8 @@ void BuildDialog::finished(bool ok, const QString &message, const Digest &imageI
     } else {
         m_status->setText(message);
         m_log->appendPlainText(QStringLiteral("Error: ") + message);
-        if (const int line = lineOf(message); line > 0)
-            markError(line, message);
+        if (locate(message).line > 0)
+            markError(message);
     }
     Q_EMIT built(ok, message, imageId);
 }

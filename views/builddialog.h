@@ -55,7 +55,9 @@ private:
     void chooseArchive();
     void contextChanged();
     void checkDockerfile();
-    void markError(int line, const QString &message);
+    // Marks the line `message` names ("Dockerfile:7: ...") and shows it under the editor; an
+    // empty one clears the mark.
+    void markError(const QString &message);
     void setRunning(bool running);
     void finished(bool ok, const QString &message, const Digest &imageId);
 

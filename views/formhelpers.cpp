@@ -8,6 +8,11 @@
 
 namespace strata::form {
 
+bool isDark(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
 QLabel *title(QWidget *parent)
 {
     auto *l = new QLabel(parent);

@@ -3,6 +3,7 @@
 #include <QFormLayout>
 #include <QVBoxLayout>
 #include <QLabel>
+#include <QPalette>
 #include <QString>
 
 class QAbstractItemModel;
@@ -12,6 +13,9 @@ namespace strata {
 
 // Small pieces the inspector pages share.
 namespace form {
+
+    // Whether a palette is a dark one (light text on a dark window), for colours of our own.
+    bool isDark(const QPalette &palette);
 
     // A page title: larger, bold, elided by the layout rather than clipped.
     QLabel *title(QWidget *parent = nullptr);

@@ -1,5 +1,6 @@
 #include "layermapwidget.h"
 
+#include "formhelpers.h"
 #include "layercolors.h"
 #include "sizetext.h"
 
@@ -27,7 +28,7 @@ namespace {
     constexpr int legendHeight = 24; // the legend below it
 
 
-    bool isDark(const QPalette &palette) { return palette.color(QPalette::Window).lightness() < 128; }
+    using form::isDark;
 
     // Text that reads on `fill`.
     QColor textOn(const QColor &fill) { return fill.lightness() > 140 ? QColor(0x1d, 0x1f, 0x24) : QColor(0xf4, 0xf5, 0xf7); }

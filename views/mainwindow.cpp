@@ -4,6 +4,7 @@
 #include "buildrunner.h"
 
 #include "containerpage.h"
+#include "formhelpers.h"
 #include "imagepage.h"
 #include "inspector.h"
 #include "job.h"
@@ -600,7 +601,7 @@ void MainWindow::showError(const QString &message)
     m_lastError = message;
     // Colours from the palette in use now: the desktop may have switched to dark meanwhile.
     QPalette warn = palette();
-    const bool dark = warn.color(QPalette::Window).lightness() < 128;
+    const bool dark = form::isDark(warn);
     warn.setColor(QPalette::Window, dark ? QColor(0x5c, 0x22, 0x22) : QColor(0xfd, 0xe7, 0xe7));
     warn.setColor(QPalette::WindowText, dark ? QColor(0xff, 0xe0, 0xe0) : QColor(0x7a, 0x12, 0x12));
     warn.setColor(QPalette::ButtonText, warn.color(QPalette::WindowText));

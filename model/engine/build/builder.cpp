@@ -68,17 +68,6 @@ namespace {
         return std::nullopt;
     }
 
-    void setEnv(QStringList &env, const QString &key, const QString &value)
-    {
-        for (QString &e : env) {
-            if (envKey(e) == key) {
-                e = key + u'=' + value;
-                return;
-            }
-        }
-        env.append(key + u'=' + value);
-    }
-
     // Docker writes every field of container.Config that is not `omitempty` (moby
     // api/types/container/config.go), with Go's zero value when unset: null for the slices and
     // maps, "" and false. Image is the ID of the state the step started from
@@ -1052,7 +1041,7 @@ Status BuildRun::dispatch(const DockerfileInstruction &i)
             if (isEnv) {
                 QStringList e = stringsOf(run.value(QLatin1String("Env")));
                 for (const auto &p : std::as_const(pairs))
-                    setEnv(e, p.first, p.second);
+                    STRATA_TRY(applyEnvironment(e, { p.first + u'=' + p.second })); // KEY=value: set, or replaced in place
                 run.insert(QStringLiteral("Env"), QJsonArray::fromStringList(e));
             } else {
                 QJsonObject labels = run.value(QLatin1String("Labels")).toObject();
@@ -1404,7 +1393,6 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
 
     // The sources, and their hash for the history and the key.
     QList<ContextSource> found;
-    QStringList fromView;
     if (!i.heredocs.isEmpty()) {
         // COPY <<EOF: the here-documents are the sources.
     } else if (!fromImage) {
@@ -1418,7 +1406,6 @@ Status BuildRun::dispatchCopy(const DockerfileInstruction &i)
 
     QString hash;
     QByteArray extra;
-    QList<LayerEntry> fromEntries; // COPY --from: entries from the other image's view
     QStringList fromViewDirs;
     if (fromImage) {
         QList<Digest> chains;
