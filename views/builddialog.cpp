@@ -394,7 +394,8 @@ void BuildDialog::finished(bool ok, const QString &message, const Digest &imageI
         m_status->setText(message.isEmpty() ? tr("Built %1.").arg(imageId.shortHex()) : tr("Built %1, tagged %2.").arg(imageId.shortHex(), message));
     } else {
         m_status->setText(message);
-        m_log->appendPlainText(QStringLiteral("Error: ") + message);
+        // A cancel was asked for: the log says so without calling it an error.
+        m_log->appendPlainText(m_runner->wasCancelled() ? message : QStringLiteral("Error: ") + message);
         if (locate(message).line > 0)
             markError(message);
     }

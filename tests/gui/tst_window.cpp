@@ -444,6 +444,7 @@ private slots:
         QVERIFY(!cancelled.first().at(0).toBool());
         QVERIFY(cancelled.first().at(1).toString().contains(QStringLiteral("cancelled")));
         QVERIFY(!m_window->lastError().contains(QStringLiteral("cancelled"))); // asked for: not an error
+        QVERIFY(!dialog->log().contains(QStringLiteral("Error: The build was cancelled")));
         QTest::qWait(1500); // a snapshot after the build's end
         QVERIFY(!imageTagged(QStringLiteral("cancelled:1")));
         QCOMPARE(stratactl(m_root, { QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q") }).out, containersBefore);
