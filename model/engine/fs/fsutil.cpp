@@ -1,5 +1,7 @@
 #include "fsutil.h"
 
+#include "subvolume.h"
+
 #include <QFile>
 #include <QScopeGuard>
 #include <QSet>
@@ -289,6 +291,12 @@ Status removeTreeAt(int parentFd, const char *name)
             return fail(ErrorCode::Io, QStringLiteral("%1: cannot remove: %2").arg(QFile::decodeName(name), errorText(errno)));
         return {};
     }
+    // A btrfs subvolume (a layer or writable layer of the btrfs driver) goes in one ioctl,
+    // however big; where the kernel refuses it (an unprivileged user without the
+    // user_subvol_rm_allowed mount option, a subvolume nested inside) it is emptied like any
+    // directory, and rmdir removes the empty subvolume (Linux 4.18 and later).
+    if (st.st_ino == subvolumeRootInode && isSubvolumeAt(parentFd, name) && destroySubvolumeAt(parentFd, name).ok())
+        return {};
     // AT_SYMLINK_NOFOLLOW: a symbolic link swapped in after the stat is not followed (glibc
     // refuses to change a link), so nothing outside the tree changes mode.
     if ((st.st_mode & 0700) != 0700)
