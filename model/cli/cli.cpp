@@ -38,8 +38,8 @@ A container image store with its own layer engine.
 Global options:
   --root DIR       data root (default: $STRATA_ROOT, else /var/lib/strata for root,
                    else $XDG_DATA_HOME/strata)
-  --driver NAME    storage driver for a new store: overlay2 or vfs (default: overlay2
-                   where the kernel allows it)
+  --driver NAME    storage driver for a new store: overlay2, vfs or btrfs (default: btrfs
+                   on a btrfs filesystem, else overlay2 where the kernel allows it, else vfs)
 
 Commands:
   info                          the store and every storage driver, available or not

@@ -1,5 +1,6 @@
 #include "storagedriver.h"
 
+#include "btrfsdriver.h"
 #include "fsutil.h"
 #include "overlay2driver.h"
 #include "vfsdriver.h"
@@ -84,7 +85,7 @@ namespace {
 
 QStringList StorageDriver::implementedNames()
 {
-    return { QStringLiteral("overlay2"), QStringLiteral("vfs") };
+    return { QStringLiteral("overlay2"), QStringLiteral("vfs"), QStringLiteral("btrfs") };
 }
 
 std::unique_ptr<StorageDriver> StorageDriver::create(const QString &name, bool rootless)
@@ -93,7 +94,34 @@ std::unique_ptr<StorageDriver> StorageDriver::create(const QString &name, bool r
         return std::make_unique<Overlay2Driver>(rootless);
     if (name == QLatin1String("vfs"))
         return std::make_unique<VfsDriver>(rootless);
+    if (name == QLatin1String("btrfs"))
+        return std::make_unique<BtrfsDriver>(rootless);
     return nullptr;
+}
+
+Status StorageDriver::probe(const QString &name, const QString &scratchDir, bool rootless)
+{
+    if (name == QLatin1String("overlay2"))
+        return probeOverlay(scratchDir, rootless);
+    if (name == QLatin1String("btrfs")) {
+        auto note = probeBtrfs(scratchDir);
+        return note ? Status() : Status(note.takeError());
+    }
+    return {};
+}
+
+// A btrfs filesystem under the store, and a subvolume made, snapshotted and deleted there.
+Result<QString> StorageDriver::probeBtrfs(const QString &scratchDir)
+{
+    if (!kernelHasFilesystem("btrfs"))
+        return fail(QStringLiteral("the kernel has no btrfs support"));
+    const QString fsType = filesystemOf(scratchDir);
+    if (fsType != QLatin1String("btrfs"))
+        return fail(QStringLiteral("the data root is on %1, not btrfs (put it on a btrfs filesystem, e.g. one made on a loop device)").arg(fsType));
+    auto note = BtrfsDriver::probe(scratchDir);
+    if (!note)
+        return fail(QStringLiteral("the kernel refused a test subvolume on %1: %2").arg(scratchDir, note.error()));
+    return note;
 }
 
 // Mounts a throwaway overlay (in a new user and mount namespace when rootless) in a child
@@ -147,6 +175,8 @@ Status StorageDriver::probeOverlay(const QString &scratchDir, bool rootless)
 QString StorageDriver::defaultName(const QString &root, bool rootless)
 {
     QTemporaryDir scratch(root + QStringLiteral("/tmp/probe-XXXXXX"));
+    if (scratch.isValid() && filesystemOf(root) == QLatin1String("btrfs") && probeBtrfs(scratch.path()))
+        return QStringLiteral("btrfs");
     if (scratch.isValid() && probeOverlay(scratch.path(), rootless))
         return QStringLiteral("overlay2");
     return QStringLiteral("vfs");
@@ -155,7 +185,6 @@ QString StorageDriver::defaultName(const QString &root, bool rootless)
 QList<DriverStatus> StorageDriver::probeAll(const QString &root, bool rootless)
 {
     QList<DriverStatus> out;
-    const QString fsType = filesystemOf(root);
 
     DriverStatus overlay { QStringLiteral("overlay2"), true, false, {} };
     QTemporaryDir scratch(QDir(root).exists(QStringLiteral("tmp")) ? root + QStringLiteral("/tmp/probe-XXXXXX") : QString());
@@ -168,13 +197,12 @@ QList<DriverStatus> StorageDriver::probeAll(const QString &root, bool rootless)
 
     out.append({ QStringLiteral("vfs"), true, true, QStringLiteral("plain directories: every layer is a full copy of the one below, no copy-on-write") });
 
-    DriverStatus btrfs { QStringLiteral("btrfs"), false, false, {} };
-    if (!kernelHasFilesystem("btrfs"))
-        btrfs.detail = QStringLiteral("the kernel has no btrfs support");
-    else if (fsType != QLatin1String("btrfs"))
-        btrfs.detail = QStringLiteral("the data root is on %1, not btrfs (put it on a btrfs filesystem, e.g. a loop device); Strata has no btrfs driver yet").arg(fsType);
-    else
-        btrfs.detail = QStringLiteral("the data root is on btrfs, but Strata has no btrfs driver yet");
+    DriverStatus btrfs { QStringLiteral("btrfs"), true, false, {} };
+    auto btrfsNote = scratch.isValid() ? probeBtrfs(scratch.path()) : Result<QString>(fail(QStringLiteral("no scratch directory")));
+    btrfs.available = btrfsNote.ok();
+    btrfs.detail = btrfsNote ? QStringLiteral("btrfs subvolumes: each layer a snapshot of its parent's, each container's writable layer a snapshot of its image's top layer; a write takes new space only for the blocks it changes%1")
+                                   .arg(btrfsNote->isEmpty() ? QString() : QStringLiteral(" (") + btrfsNote.value() + u')')
+                             : btrfsNote.error();
     out.append(btrfs);
 
     DriverStatus zfs { QStringLiteral("zfs"), false, false, {} };

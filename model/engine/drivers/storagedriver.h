@@ -72,16 +72,28 @@ public:
     // view layers of the snapshots below it.
     virtual Result<QList<Change>> changes(const QString &writableDir, const QStringList &baseLayers, ChangeDetail detail = ChangeDetail::Paths) const = 0;
     // Whether a write to a file from the image copies it up first (the lesson's point: vfs has
-    // a full copy per container instead).
+    // a full copy per container instead, btrfs shares the blocks a write leaves alone).
     virtual bool copiesUp() const = 0;
+    // Whether the directory `dir` (a layer snapshot or a container's writable layer) is what
+    // this driver makes of it; the error says what it is instead. `check` asks.
+    virtual Status checkSnapshot(const QString &dir) const
+    {
+        Q_UNUSED(dir);
+        return {};
+    }
 
     static QStringList implementedNames();
     static std::unique_ptr<StorageDriver> create(const QString &name, bool rootless);
-    // The default for a new store: overlay2 when the kernel allows it, vfs otherwise.
+    // The default for a new store: btrfs on a btrfs filesystem that allows it, else overlay2
+    // when the kernel allows it, vfs otherwise.
     static QString defaultName(const QString &root, bool rootless);
     // Every driver of DESIGN §1.8, probed on this machine for a store at `root`.
     static QList<DriverStatus> probeAll(const QString &root, bool rootless);
+    // Whether the implemented driver `name` works for a store whose scratch space (in its
+    // tmp/) is `scratchDir`; the error says why not.
+    static Status probe(const QString &name, const QString &scratchDir, bool rootless);
     static Status probeOverlay(const QString &scratchDir, bool rootless);
+    static Result<QString> probeBtrfs(const QString &scratchDir);
 
 protected:
     bool rootless() const { return m_rootless; }

@@ -1,7 +1,6 @@
 #include "vfsdriver.h"
 
 #include "fsutil.h"
-#include "initlayer.h"
 #include "treecopier.h"
 
 #include <QByteArray>
@@ -25,38 +24,6 @@ Status VfsDriver::prepare(const QString &diffDir, const QString &parentDiffDir) 
     if (parentDiffDir.isEmpty())
         return {};
     return copyTree(parentDiffDir, diffDir);
-}
-
-QJsonObject VfsDriver::imageGraphData(const QStringList &snapshots) const
-{
-    if (snapshots.isEmpty())
-        return {};
-    return QJsonObject { { QStringLiteral("Dir"), snapshots.first() } };
-}
-
-Status VfsDriver::prepareWritable(const QString &d, const QString &initDir, const QStringList &imageViewLayers) const
-{
-    STRATA_TRY(fs::makeDirs(d + QStringLiteral("/rw/merged")));
-    STRATA_TRY(prepare(d + QStringLiteral("/rw/diff"), imageViewLayers.value(0)));
-    return InitLayer::applyTo(initDir, d + QStringLiteral("/rw/diff"));
-}
-
-Result<RootfsMount> VfsDriver::rootfsMount(const QString &d) const
-{
-    RootfsMount m;
-    m.overlay = false;
-    m.upperDir = d + QStringLiteral("/rw/diff");
-    return m;
-}
-
-QJsonObject VfsDriver::containerGraphData(const QString &d, const QString &, const QStringList &) const
-{
-    return QJsonObject { { QStringLiteral("UpperDir"), QString(d + QStringLiteral("/rw/diff")) }, { QStringLiteral("MergedDir"), QString(d + QStringLiteral("/rw/merged")) } };
-}
-
-Result<QList<Change>> VfsDriver::changes(const QString &writableDir, const QStringList &baseLayers, ChangeDetail detail) const
-{
-    return computeChanges(writableDir, false, baseLayers, detail);
 }
 
 Status VfsDriver::copyTree(const QString &parentDiffDir, const QString &diffDir) const

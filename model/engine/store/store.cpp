@@ -75,11 +75,11 @@ Status Store::initialise(const Options &options)
         driverName = options.driver.isEmpty() ? StorageDriver::defaultName(m_root, m_rootless) : options.driver;
         if (!StorageDriver::implementedNames().contains(driverName))
             return fail(QStringLiteral("storage driver '%1' is not one Strata implements (%2)").arg(driverName, StorageDriver::implementedNames().join(QStringLiteral(", "))));
-        if (driverName == QLatin1String("overlay2") && !options.driver.isEmpty()) {
+        if (!options.driver.isEmpty()) {
             QTemporaryDir scratch(m_root + QStringLiteral("/tmp/probe-XXXXXX"));
-            Status probe = StorageDriver::probeOverlay(scratch.path(), m_rootless);
+            Status probe = StorageDriver::probe(driverName, scratch.path(), m_rootless);
             if (!probe)
-                return fail(QStringLiteral("storage driver overlay2 is not available here: %1").arg(probe.error()));
+                return fail(QStringLiteral("storage driver %1 is not available here: %2").arg(driverName, probe.error()));
         }
         STRATA_TRY(fs::makeDirs(m_root + QStringLiteral("/layers/") + driverName, 0700));
         m_created = true;
