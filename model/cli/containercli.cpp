@@ -522,12 +522,14 @@ int ContainerCli::run(const QString &command, const QStringList &args)
             const QString chain = QFileInfo(base->at(i)).dir().dirName();
             labels << QStringLiteral("image layer %1 of %2 (chain sha256:%3)").arg(base->size() - i).arg(base->size() - 1).arg(chain.left(12));
         }
-        ChangeWatcher watcher(containers.upperDir(c->config.id), base.value());
+        ChangeWatcher watcher(containers.upperDir(c->config.id), base.value(), m_store.driver().whiteoutStyle());
         if (Status s = watcher.start(); !s)
             return failWith(command, s.error());
         m_out << "Watching the writable layer of " << c->config.name << " (" << containers.upperDir(c->config.id) << "); Ctrl-C stops.\n";
-        if (!m_store.driver().copiesUp())
+        if (m_store.driver().name() == QLatin1String("vfs"))
             m_out << "Note: with vfs the writable layer is a full copy of the image: nothing is copied up on write.\n";
+        else if (m_store.driver().name() == QLatin1String("btrfs"))
+            m_out << "Note: with btrfs the writable layer is a snapshot of the image: a write takes new blocks only for the extents it changes, nothing is copied up.\n";
         m_out.flush();
         QEventLoop loop;
         QObject::connect(&watcher, &ChangeWatcher::changed, &loop, [&](const ChangeEvent &e) {

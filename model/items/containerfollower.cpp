@@ -52,8 +52,6 @@ namespace {
                 m_logTimer->start(250);
                 readLog();
             }
-            if (!m_store->driver().copiesUp())
-                return; // vfs: the writable layer is a whole copy; nothing is copied up to watch
             m_upper = containers.upperDir(c->config.id);
             m_sizeTimer = new QTimer(this);
             m_sizeTimer->setSingleShot(true);
@@ -63,7 +61,7 @@ namespace {
                 if (stats)
                     report([bytes = stats->bytes](ContainerFollower *f) { Q_EMIT f->writableSize(bytes); });
             });
-            m_watcher = new ChangeWatcher(m_upper, base.value(), this);
+            m_watcher = new ChangeWatcher(m_upper, base.value(), m_store->driver().whiteoutStyle(), this);
             connect(m_watcher, &ChangeWatcher::changed, this, [this](const ChangeEvent &e) {
                 report([e](ContainerFollower *f) { Q_EMIT f->changed(e); });
                 // The writable layer's size, at most four times a second while it changes.

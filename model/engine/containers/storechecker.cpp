@@ -197,6 +197,8 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
             damage = QStringLiteral("has no valid layer.json");
         else if (record->diffId != want.diffId)
             damage = QStringLiteral("records diffID %1 instead of %2").arg(record->diffId.toString(), want.diffId.toString());
+        else if (Status kind = m_store.driver().checkSnapshot(layers.diffDir(chain)); !kind)
+            damage = kind.error();
         else if (auto tree = treeStats(chain, layers.diffDir(chain)); !tree)
             damage = QStringLiteral("cannot be read: %1").arg(tree.error());
         else if (tree->bytes != record->treeBytes || tree->entries != record->treeEntries)
@@ -262,6 +264,9 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
             report(QStringLiteral("%1 uses image %2, which is not in the store").arg(label, c->config.imageId.toString()), cannot(QStringLiteral("load the image again")));
         if (!fs::isDirectory(containers.upperDir(name)))
             report(QStringLiteral("%1 has lost its writable layer %2").arg(label, m_store.relative(containers.upperDir(name))), cannot(QStringLiteral("remove the container")));
+        else if (Status kind = m_store.driver().checkSnapshot(containers.upperDir(name)); !kind)
+            report(QStringLiteral("%1: its writable layer %2 %3").arg(label, m_store.relative(containers.upperDir(name)), kind.error()),
+                cannot(QStringLiteral("the container still runs, but its changes would be lost in a new writable layer: commit them and make a new container")));
         if (const QString lower = containers.dir(name) + QStringLiteral("/lower"); fs::isDirectory(lower)) {
             for (const QString &link : QDir(lower).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)) {
                 if (!QFileInfo(lower + u'/' + link).isDir())

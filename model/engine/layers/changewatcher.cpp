@@ -58,10 +58,11 @@ namespace {
     }
 } // namespace
 
-ChangeWatcher::ChangeWatcher(const QString &upperDir, const QStringList &baseLayers, QObject *parent)
+ChangeWatcher::ChangeWatcher(const QString &upperDir, const QStringList &baseLayers, WhiteoutStyle deletions, QObject *parent)
     : QObject(parent)
     , m_upper(upperDir)
     , m_baseDirs(baseLayers)
+    , m_fullTree(deletions == WhiteoutStyle::Delete)
 {
 }
 
@@ -185,7 +186,7 @@ void ChangeWatcher::rescan()
     std::sort(gone.begin(), gone.end());
     for (const QByteArray &path : std::as_const(gone)) {
         m_pendingNew.remove(path);
-        if (!m_base->find(path))
+        if (m_fullTree || !m_base->find(path))
             emitEvent(ChangeEvent::Kind::Deleted, path, nullptr);
         else
             m_reported.remove(path); // a lower file shows through again: nothing changed
@@ -213,7 +214,7 @@ void ChangeWatcher::rescanDir(const QByteArray &relPath, QSet<QByteArray> &prese
                 m_pendingNew.remove(child); // its close may have been among the lost events
                 emitEvent(ChangeEvent::Kind::Added, child, &st);
             } else {
-                entryAppeared(child);
+                entryAppeared(child, true); // its close may have been among the lost events
             }
         } else if (!S_ISDIR(st.st_mode) && known.value() != qint64(st.st_size)) {
             emitEvent(ChangeEvent::Kind::Changed, child, &st);
@@ -246,14 +247,15 @@ void ChangeWatcher::entryAppeared(const QByteArray &relPath, bool scanned)
             m_opaque.insert(relPath);
             emitEvent(ChangeEvent::Kind::Opaque, relPath, &st);
         } else if (origin) {
-            emitEvent(ChangeEvent::Kind::Changed, relPath, &st, origin->layer, 0); // a directory copied up
+            // A directory copied up, or (a full tree) made again where one was deleted.
+            emitEvent(ChangeEvent::Kind::Changed, relPath, &st, m_fullTree ? -1 : origin->layer, 0);
         } else {
             emitEvent(ChangeEvent::Kind::Added, relPath, &st);
         }
         addWatch(relPath, true);
         return;
     }
-    if (origin && !m_whiteouts.remove(relPath)) {
+    if (origin && !m_fullTree && !m_whiteouts.remove(relPath)) {
         // A name a lower layer has, appearing here complete: overlayfs copied the whole file
         // up (built in work/, then linked or renamed in) before the container's write.
         struct stat lower;
@@ -266,7 +268,7 @@ void ChangeWatcher::entryAppeared(const QByteArray &relPath, bool scanned)
         // scan of a directory that was just watched: made before the watch, maybe written and
         // closed already, so its close may never come: reported now; more writes are changes.
         if (scanned)
-            emitEvent(ChangeEvent::Kind::Added, relPath, &st);
+            emitEvent(origin ? ChangeEvent::Kind::Changed : ChangeEvent::Kind::Added, relPath, &st);
         else
             m_pendingNew.insert(relPath);
         return;
@@ -327,8 +329,9 @@ void ChangeWatcher::readEvents()
             } else if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
                 m_pendingNew.remove(path);
                 // Gone from the writable layer: if a lower layer still has it, overlay writes a
-                // whiteout next (reported then); otherwise the change is simply undone.
-                if (!m_base->find(path))
+                // whiteout next (reported then); otherwise the change is simply undone. From a
+                // full tree, gone is deleted.
+                if (m_fullTree || !m_base->find(path))
                     emitEvent(ChangeEvent::Kind::Deleted, path, nullptr);
             } else if ((ev->mask & IN_ATTRIB) && (ev->mask & IN_ISDIR) && !m_opaque.contains(path)) {
                 const int parentFd = openBeneath(m_rootFd, *dir, O_RDONLY | O_DIRECTORY);

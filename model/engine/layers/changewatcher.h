@@ -1,6 +1,7 @@
 #pragma once
 
 #include "result.h"
+#include "whiteout.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -49,7 +50,11 @@ class ChangeWatcher : public QObject {
     Q_OBJECT
 public:
     // `baseLayers`: the snapshot directories below the writable layer, top first.
-    ChangeWatcher(const QString &upperDir, const QStringList &baseLayers, QObject *parent = nullptr);
+    // `deletions`: how the writable layer shows a deletion, as its driver writes it: a
+    // whiteout (overlay2, whose upper directory holds only what changed), or the entry simply
+    // gone from a full tree (vfs, btrfs: there a lower file rewritten is a change, not a
+    // copy-up).
+    ChangeWatcher(const QString &upperDir, const QStringList &baseLayers, WhiteoutStyle deletions = WhiteoutStyle::Overlay, QObject *parent = nullptr);
     ~ChangeWatcher() override;
 
     Status start();
@@ -74,6 +79,7 @@ private:
 
     QString m_upper;
     QStringList m_baseDirs;
+    bool m_fullTree = false; // WhiteoutStyle::Delete
     std::unique_ptr<LayerView> m_base;
     int m_fd = -1;
     int m_rootFd = -1;
