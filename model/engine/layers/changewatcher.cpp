@@ -85,6 +85,14 @@ Status ChangeWatcher::start()
     if (m_fd < 0)
         return fail(QStringLiteral("cannot watch %1: inotify: %2").arg(m_upper, fs::errorText(errno)));
     addWatch({}, false);
+    // The writable layer's own name in its parent: a btrfs subvolume deleted with its ioctl
+    // goes at once, with no event inside it, only this one in the parent.
+    QString parent = m_upper;
+    while (parent.size() > 1 && parent.endsWith(u'/'))
+        parent.chop(1);
+    m_upperName = QFile::encodeName(parent.mid(parent.lastIndexOf(u'/') + 1));
+    parent.truncate(qMax<qsizetype>(parent.lastIndexOf(u'/'), 1));
+    m_parentWatch = inotify_add_watch(m_fd, QFile::encodeName(parent).constData(), IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR);
     m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &ChangeWatcher::readEvents);
     return {};
@@ -276,6 +284,16 @@ void ChangeWatcher::entryAppeared(const QByteArray &relPath, bool scanned)
     emitEvent(origin ? ChangeEvent::Kind::Changed : ChangeEvent::Kind::Added, relPath, &st);
 }
 
+// The writable layer is gone: what was read is reported, then nothing more.
+void ChangeWatcher::end()
+{
+    close(m_fd);
+    m_fd = -1;
+    m_notifier->setEnabled(false);
+    flush();
+    Q_EMIT finished();
+}
+
 void ChangeWatcher::readEvents()
 {
     alignas(inotify_event) char buf[64 * 1024];
@@ -293,6 +311,10 @@ void ChangeWatcher::readEvents()
                 rescan();
                 continue;
             }
+            if (ev->wd == m_parentWatch && ev->len > 0 && QByteArray(ev->name) == m_upperName) {
+                end();
+                return;
+            }
             const auto dir = m_watches.constFind(ev->wd);
             if (dir == m_watches.constEnd())
                 continue;
@@ -300,8 +322,8 @@ void ChangeWatcher::readEvents()
                 const bool root = dir->isEmpty();
                 m_watches.remove(ev->wd);
                 if (root) {
-                    flush();
-                    Q_EMIT finished();
+                    end();
+                    return;
                 }
                 continue;
             }
@@ -310,11 +332,7 @@ void ChangeWatcher::readEvents()
             if ((ev->mask & (IN_DELETE | IN_MOVED_FROM)) && access(QFile::encodeName(m_upper).constData(), F_OK) != 0) {
                 // The container is being removed (its directory was moved away): its layer's
                 // deletion is not a change made inside it.
-                close(m_fd);
-                m_fd = -1;
-                m_notifier->setEnabled(false);
-                flush();
-                Q_EMIT finished();
+                end();
                 return;
             }
             const QByteArray path = join(*dir, QByteArray(ev->name));

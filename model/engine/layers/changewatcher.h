@@ -68,6 +68,7 @@ Q_SIGNALS:
 
 private:
     void readEvents();
+    void end();
     void addWatch(const QByteArray &relPath, bool reportContents);
     std::optional<QList<QByteArray>> watchDir(const QByteArray &relPath);
     // `scanned`: found listing a directory just watched, rather than by an event.
@@ -83,6 +84,8 @@ private:
     std::unique_ptr<LayerView> m_base;
     int m_fd = -1;
     int m_rootFd = -1;
+    int m_parentWatch = -1; // on the writable layer's parent, for its own deletion
+    QByteArray m_upperName;
     QSocketNotifier *m_notifier = nullptr;
     QHash<int, QByteArray> m_watches; // watch descriptor -> directory path (relative)
     QSet<QByteArray> m_pendingNew; // files created but not yet closed after writing
