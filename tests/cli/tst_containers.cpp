@@ -1,7 +1,9 @@
 // Containers, run for real: as root and as an unprivileged user the test creates. Each case
 // runs stratactl (and its monitor) against a store with a busybox image built by the test, and
 // checks what a user of Docker would: output and exit codes, copy-on-write in the layers on
-// disk, volumes, isolation, crashes of the monitor and of stratactl, diff, watch, commit, cp.
+// disk, volumes, isolation, crashes of the monitor and of stratactl, diff, watch, commit, cp;
+// each on overlay2, vfs and btrfs (a filesystem the suite makes on a loop device).
+#include "btrfsloop.h"
 #include "tarbuilder.h"
 #include "testsupport.h"
 
@@ -81,8 +83,21 @@ class TestContainers : public QObject {
     QString m_user, m_userWhy, m_home;
     QString m_binary; // a copy of stratactl the user can run (the monitor is the same binary)
     bool m_rootless = false;
+    QString m_driver = QStringLiteral("overlay2");
+    BtrfsLoop m_btrfs;
 
-    QString root() const { return m_share + (m_rootless ? QStringLiteral("/store-rootless") : QStringLiteral("/store-root")); }
+    static QStringList drivers() { return { QStringLiteral("overlay2"), QStringLiteral("vfs"), QStringLiteral("btrfs") }; }
+    QString mode() const { return m_rootless ? QStringLiteral("rootless") : QStringLiteral("root"); }
+    // One store per mode and driver; btrfs's on the suite's btrfs filesystem.
+    QString root() const
+    {
+        if (m_driver == QLatin1String("btrfs"))
+            return m_btrfs.mountPoint() + QStringLiteral("/store-") + mode();
+        return m_share + QStringLiteral("/store-%1-%2").arg(mode(), m_driver);
+    }
+    // Whether the current mode and driver have a store (the unprivileged user and the btrfs
+    // mount may be missing).
+    bool available() const { return (!m_rootless || !m_user.isEmpty()) && (m_driver != QLatin1String("btrfs") || m_btrfs.isMounted()); }
 
     QStringList command(const QStringList &args) const
     {
@@ -115,9 +130,15 @@ class TestContainers : public QObject {
     bool setMode()
     {
         QFETCH(bool, rootless);
+        QFETCH(QString, driver);
         m_rootless = rootless;
+        m_driver = driver;
         if (rootless && m_user.isEmpty()) {
             QTest::qSkip(qPrintable(QStringLiteral("rootless: no unprivileged user: ") + m_userWhy), __FILE__, __LINE__);
+            return false;
+        }
+        if (driver == QLatin1String("btrfs") && !m_btrfs.isMounted()) {
+            QTest::qSkip(qPrintable(m_btrfs.whyNot()), __FILE__, __LINE__);
             return false;
         }
         return true;
@@ -126,8 +147,11 @@ class TestContainers : public QObject {
     void modes()
     {
         QTest::addColumn<bool>("rootless");
-        QTest::newRow("root") << false;
-        QTest::newRow("rootless") << true;
+        QTest::addColumn<QString>("driver");
+        for (bool rootless : { false, true }) {
+            for (const QString &driver : drivers())
+                QTest::addRow("%s %s", rootless ? "rootless" : "root", qPrintable(driver)) << rootless << driver;
+        }
     }
 
     void expectCheckClean()
@@ -147,36 +171,48 @@ private slots:
         m_share = QStringLiteral("/tmp/strata-containers-%1").arg(QCoreApplication::applicationPid());
         QVERIFY(QDir().mkpath(m_share));
         QVERIFY(run(QStringLiteral("chmod"), { QStringLiteral("755"), m_share }).exitCode == 0);
+        QString why;
+        if (!m_btrfs.mount(m_share + QStringLiteral("/btrfs"), &why))
+            qInfo("btrfs rows will skip: %s", qPrintable(why));
         m_user = unprivilegedUser(&m_userWhy);
         if (!m_user.isEmpty()) {
             m_home = QString::fromUtf8(run(QStringLiteral("sh"), { QStringLiteral("-c"), QStringLiteral("getent passwd %1 | cut -d: -f6").arg(m_user) }).out.trimmed());
             m_binary = m_share + QStringLiteral("/stratactl");
             QVERIFY(QFile::copy(QStringLiteral(STRATACTL_PATH), m_binary));
-            QVERIFY(QDir().mkpath(m_share + QStringLiteral("/store-rootless")));
-            QVERIFY(run(QStringLiteral("chown"), { m_user, m_share + QStringLiteral("/store-rootless") }).exitCode == 0);
         }
         const QString archive = m_share + QStringLiteral("/bb.tar");
         QVERIFY(writeFile(archive, busyboxArchive(QStringLiteral("bb:latest"))));
         QVERIFY(run(QStringLiteral("chmod"), { QStringLiteral("644"), archive }).exitCode == 0);
         for (bool rootless : { false, true }) {
-            if (rootless && m_user.isEmpty())
-                continue;
-            m_rootless = rootless;
-            const RunResult r = ctl({ QStringLiteral("load"), QStringLiteral("-i"), archive });
-            QVERIFY2(r.exitCode == 0, r.err.constData());
+            for (const QString &driver : drivers()) {
+                m_rootless = rootless;
+                m_driver = driver;
+                if (!available())
+                    continue;
+                if (rootless) {
+                    QVERIFY(QDir().mkpath(root()));
+                    QVERIFY(run(QStringLiteral("chown"), { m_user, root() }).exitCode == 0);
+                }
+                const RunResult r = ctl({ QStringLiteral("--driver"), driver, QStringLiteral("load"), QStringLiteral("-i"), archive });
+                QVERIFY2(r.exitCode == 0, qPrintable(QStringLiteral("%1 %2: %3").arg(mode(), driver, QString::fromUtf8(r.err))));
+            }
         }
     }
 
     void cleanupTestCase()
     {
         for (bool rootless : { false, true }) {
-            m_rootless = rootless;
-            if (!m_share.isEmpty() && (!rootless || !m_user.isEmpty())) {
-                const QStringList ids = QString::fromUtf8(ctl({ QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--no-trunc") }).out).split(u'\n', Qt::SkipEmptyParts);
-                if (!ids.isEmpty())
-                    ctl(QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + ids);
+            for (const QString &driver : drivers()) {
+                m_rootless = rootless;
+                m_driver = driver;
+                if (!m_share.isEmpty() && available()) {
+                    const QStringList ids = QString::fromUtf8(ctl({ QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--no-trunc") }).out).split(u'\n', Qt::SkipEmptyParts);
+                    if (!ids.isEmpty())
+                        ctl(QStringList { QStringLiteral("rm"), QStringLiteral("-f") } + ids);
+                }
             }
         }
+        m_btrfs.unmount();
         if (!m_share.isEmpty())
             run(QStringLiteral("rm"), { QStringLiteral("-rf"), m_share });
     }
@@ -336,7 +372,7 @@ private slots:
     {
         if (!setMode())
             return;
-        const QString layersDir = root() + QStringLiteral("/layers/overlay2");
+        const QString layersDir = root() + QStringLiteral("/layers/") + m_driver;
         const QByteArray layersBefore = hashTree(layersDir);
         RunResult r = ctl({ QStringLiteral("run"), QStringLiteral("--name"), QStringLiteral("cow"), QStringLiteral("bb"), QStringLiteral("sh"), QStringLiteral("-c"),
             QStringLiteral("echo rewritten > /data/original.txt; rm /data/doomed.txt; cat /data/original.txt; test -e /data/doomed.txt || echo gone") });
@@ -345,13 +381,27 @@ private slots:
         const QJsonObject graph = inspect(QStringLiteral("cow")).value(QLatin1String("GraphDriver")).toObject().value(QLatin1String("Data")).toObject();
         const QString upper = graph.value(QLatin1String("UpperDir")).toString();
         QVERIFY(upper.startsWith(root() + QStringLiteral("/containers/")));
-        // The writable layer holds the new copy and a whiteout; the image's copy is untouched.
+        // The writable layer holds the new copy and (overlay2) a whiteout, or (a full tree) no
+        // file; the image's copy is untouched.
         QCOMPARE(readFile(upper + QStringLiteral("/data/original.txt")), QByteArray("rewritten\n"));
         struct stat st;
-        QVERIFY(lstat(QFile::encodeName(upper + QStringLiteral("/data/doomed.txt")).constData(), &st) == 0);
-        QVERIFY2(S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0, "deleting a lower file did not leave a whiteout");
+        const bool there = lstat(QFile::encodeName(upper + QStringLiteral("/data/doomed.txt")).constData(), &st) == 0;
+        QStringList lowers = graph.value(QLatin1String("LowerDir")).toString().split(u':', Qt::SkipEmptyParts);
+        if (m_driver == QLatin1String("overlay2")) {
+            QVERIFY(there);
+            QVERIFY2(S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0, "deleting a lower file did not leave a whiteout");
+        } else {
+            QVERIFY2(!there, "a full tree kept a deleted file");
+            QVERIFY(lowers.isEmpty());
+            lowers = { inspect(QStringLiteral("bb")).value(QLatin1String("GraphDriver")).toObject().value(QLatin1String("Data")).toObject().value(QLatin1String("Dir")).toString() };
+            QCOMPARE(readFile(lowers.first() + QStringLiteral("/data/doomed.txt")), QByteArray("delete me\n"));
+        }
+        if (m_driver == QLatin1String("btrfs")) { // the writable layer is a subvolume of its own
+            QCOMPARE(lstat(QFile::encodeName(upper).constData(), &st), 0);
+            QCOMPARE(st.st_ino, ino_t(256));
+        }
         bool foundLower = false;
-        for (const QString &lower : graph.value(QLatin1String("LowerDir")).toString().split(u':')) {
+        for (const QString &lower : std::as_const(lowers)) {
             if (QFileInfo::exists(lower + QStringLiteral("/data/original.txt"))) {
                 QCOMPARE(readFile(lower + QStringLiteral("/data/original.txt")), QByteArray("from the image layer\n"));
                 foundLower = true;
@@ -472,7 +522,7 @@ private slots:
     {
         if (!setMode())
             return;
-        const QString host = m_share + QStringLiteral("/bind-") + (m_rootless ? QStringLiteral("rootless") : QStringLiteral("root"));
+        const QString host = m_share + QStringLiteral("/bind-%1-%2").arg(mode(), m_driver);
         QVERIFY(QDir().mkpath(host));
         QVERIFY(writeFile(host + QStringLiteral("/given.txt"), "from the host\n"));
         run(QStringLiteral("chmod"), { QStringLiteral("-R"), QStringLiteral("777"), host });
@@ -612,7 +662,8 @@ private slots:
         };
         QTRY_VERIFY_WITH_TIMEOUT((seen += watch.readAllStandardOutput(), has("Added", "/fresh.txt") && has("Deleted", "/data/doomed.txt")), 5000);
         QTRY_VERIFY_WITH_TIMEOUT((seen += watch.readAllStandardOutput(), has("Changed", "/data/original.txt")), 5000);
-        QVERIFY2(seen.contains("copied up from image layer 2 of 2"), seen.constData());
+        // overlay2 copies the whole file up; a full tree (vfs, btrfs) rewrites it in place.
+        QVERIFY2(seen.contains("copied up from image layer 2 of 2") == (m_driver == QLatin1String("overlay2")), seen.constData());
         QVERIFY2(seen.contains("/fresh.txt  (6B)"), seen.constData());
         QCOMPARE(ctl({ QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("watched") }).exitCode, 0);
         QVERIFY(watch.waitForFinished(5000));
@@ -625,7 +676,7 @@ private slots:
     {
         if (!setMode())
             return;
-        const QString hostDir = m_share + QStringLiteral("/cp-") + (m_rootless ? QStringLiteral("rootless") : QStringLiteral("root"));
+        const QString hostDir = m_share + QStringLiteral("/cp-%1-%2").arg(mode(), m_driver);
         QVERIFY(QDir().mkpath(hostDir + QStringLiteral("/tree/sub")));
         QVERIFY(writeFile(hostDir + QStringLiteral("/tree/sub/inner.txt"), "inner\n"));
         QVERIFY(writeFile(hostDir + QStringLiteral("/single.txt"), "single\n"));
@@ -705,6 +756,48 @@ private slots:
         expectCheckClean();
     }
 
+    // Rootless on btrfs: an unprivileged user may make and snapshot subvolumes, but the kernel
+    // refuses it BTRFS_IOC_SNAP_DESTROY unless the filesystem is mounted user_subvol_rm_allowed.
+    // info says so; rm still deletes the writable layer's subvolume (emptied, then rmdir).
+    void rootlessBtrfsDeletion()
+    {
+        m_rootless = true;
+        m_driver = QStringLiteral("btrfs");
+        if (m_user.isEmpty())
+            QSKIP(qPrintable(QStringLiteral("rootless: no unprivileged user: ") + m_userWhy));
+        if (!m_btrfs.isMounted())
+            QSKIP(qPrintable(m_btrfs.whyNot()));
+        RunResult r = ctl({ QStringLiteral("info") });
+        QVERIFY2(r.exitCode == 0 && r.out.contains("Storage driver:  btrfs"), QByteArray(r.out + r.err).constData());
+        const auto btrfsRow = [](const QByteArray &out) {
+            for (const QByteArray &l : out.split('\n')) {
+                if (l.startsWith("btrfs "))
+                    return l.simplified();
+            }
+            return QByteArray();
+        };
+        QVERIFY2(btrfsRow(r.out).startsWith("btrfs yes yes") && btrfsRow(r.out).contains("refuses an unprivileged user BTRFS_IOC_SNAP_DESTROY without the user_subvol_rm_allowed mount option"), r.out.constData());
+        r = ctl({ QStringLiteral("run"), QStringLiteral("--name"), QStringLiteral("subvol"), QStringLiteral("bb"), QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("mkdir -p /made/deep && echo x > /made/deep/f") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString id = inspect(QStringLiteral("subvol")).value(QLatin1String("Id")).toString();
+        const auto subvolumes = [&] { return QString::fromUtf8(run(QStringLiteral("btrfs"), { QStringLiteral("subvolume"), QStringLiteral("list"), m_btrfs.mountPoint() }).out); };
+        QVERIFY2(subvolumes().contains(id + QStringLiteral("/rw/diff")), qPrintable(subvolumes()));
+        r = ctl({ QStringLiteral("rm"), QStringLiteral("subvol") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(!subvolumes().contains(id), qPrintable(subvolumes()));
+        expectCheckClean();
+
+        // Mounted with user_subvol_rm_allowed, the same user's deletions are one ioctl each.
+        BtrfsLoop allowed;
+        QString why;
+        QVERIFY2(allowed.mount(m_share + QStringLiteral("/btrfs-rm-allowed"), &why, { QStringLiteral("user_subvol_rm_allowed") }), qPrintable(why));
+        const QString store = allowed.mountPoint() + QStringLiteral("/store");
+        QVERIFY(QDir().mkpath(store));
+        QCOMPARE(run(QStringLiteral("chown"), { m_user, store }).exitCode, 0);
+        r = run(QStringLiteral("runuser"), { QStringLiteral("-u"), m_user, QStringLiteral("--"), QStringLiteral("env"), QStringLiteral("HOME=") + m_home, m_binary, QStringLiteral("--root"), store, QStringLiteral("info") });
+        QVERIFY2(btrfsRow(r.out).startsWith("btrfs yes yes") && !btrfsRow(r.out).contains("user_subvol_rm_allowed"), r.out.constData());
+    }
+
     void deepImage_data() { modes(); }
     void deepImage()
     {
@@ -716,7 +809,7 @@ private slots:
         layers.append(TarBuilder().dir("bin").file("bin/busybox", busybox, 0755).symlink("bin/sh", "busybox").symlink("bin/cat", "busybox").build());
         for (int i = 1; i < 125; ++i)
             layers.append(TarBuilder().dir("layers").file("layers/" + QByteArray::number(i), QByteArray::number(i)).build());
-        const QString archive = m_share + QStringLiteral("/deep-%1.tar").arg(m_rootless);
+        const QString archive = m_share + QStringLiteral("/deep-%1-%2.tar").arg(mode(), m_driver);
         QVERIFY(writeFile(archive, dockerArchive(layers, QStringLiteral("deep:125"))));
         run(QStringLiteral("chmod"), { QStringLiteral("644"), archive });
         RunResult r = ctl({ QStringLiteral("load"), QStringLiteral("-i"), archive });
