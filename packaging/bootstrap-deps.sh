@@ -11,6 +11,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     packages+=(desktop-file-utils appstream dpkg-dev file) # tst_packaging: the validators, and cpack -G DEB (dpkg-shlibdeps)
     packages+=(xvfb xauth) # looking at the window as a person would: strata under Xvfb
     packages+=(buildah bc) # tests/bench: bench_build.sh compares buildah bud; the scripts' arithmetic
+    packages+=(btrfs-progs) # the btrfs driver's rows of tst_store and tst_containers, and bench_containers.sh: mkfs.btrfs on a loop device
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -4,8 +4,12 @@
 #     unshare + overlay mount + chroot as the floor. Target: stratactl <= 1/15 of docker.
 #  2. `diff` of a container that added 10,000 files: stratactl against docker.
 #     Target: stratactl <= 1/4 of docker.
-#  3. Disk: what 50 containers of one image add, on overlay2 (target: < 1 MB) and on vfs
-#     (printed: about 50 images' worth), with docker's overlay2 beside them.
+#  3. Disk: what 50 containers of one image add, on overlay2 (target: < 1 MB), btrfs and vfs
+#     (printed: about 50 images' worth) side by side, with docker's overlay2 beside them; and
+#     what a 1-byte change to a 100 MB file of the image costs in a container: overlay2 copies
+#     the whole file up, btrfs writes one new extent, vfs paid for its copy when the container
+#     was made. btrfs runs on a filesystem the script makes on a loop device (root and
+#     btrfs-progs needed; skipped with the reason otherwise).
 #  4. Watch latency, from a write inside a container to the event: p50 and p95.
 #     Target: p95 <= 50 ms.
 # All four use the same image: busybox-static as a one-layer image, imported into each tool.
@@ -28,17 +32,34 @@ IMAGE=bench-bb:latest
 
 WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bc.XXXXXX")
 source "$REPO/tests/bench/peers.sh"
-SR=$WORK/strata SV=$WORK/strata-vfs
+SR=$WORK/strata SV=$WORK/strata-vfs SB=$WORK/btrfs/strata
 st() { "$STRATACTL" --root "$SR" "$@"; }
 sv() { "$STRATACTL" --root "$SV" "$@"; }
+sb() { "$STRATACTL" --root "$SB" "$@"; }
+BTRFS_DEV="" btrfs_skip=""
 strata_cleanup() {
-    for root in "$SR" "$SV"; do
+    for root in "$SR" "$SV" "$SB"; do
         [ -d "$root/containers" ] || continue
         # shellcheck disable=SC2046 # one argument per container
         "$STRATACTL" --root "$root" rm -f $("$STRATACTL" --root "$root" ps -aq --no-trunc) > /dev/null 2>&1 || true
     done
+    if [ -n "$BTRFS_DEV" ]; then
+        umount "$WORK/btrfs" 2> /dev/null || umount -l "$WORK/btrfs" || true
+        losetup -d "$BTRFS_DEV" || true
+        rm -f "$WORK/btrfs.img"
+    fi
 }
 trap 'strata_cleanup; cleanup' EXIT
+
+# A btrfs filesystem of its own on a loop device, for the btrfs store.
+if [ "$(id -u)" -ne 0 ]; then btrfs_skip="a loop mount needs root"
+elif ! command -v mkfs.btrfs > /dev/null; then btrfs_skip="mkfs.btrfs is missing (package btrfs-progs)"
+elif ! grep -qw btrfs /proc/filesystems; then btrfs_skip="the kernel has no btrfs"
+else
+    truncate -s 4G "$WORK/btrfs.img" && mkfs.btrfs -q "$WORK/btrfs.img" && mkdir -p "$WORK/btrfs" \
+        && BTRFS_DEV=$(losetup --find --show "$WORK/btrfs.img") && mount -t btrfs "$BTRFS_DEV" "$WORK/btrfs" \
+        || btrfs_skip="cannot make and mount a btrfs loop device"
+fi
 
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
 declare -A MED NOTE
@@ -65,7 +86,7 @@ echo "== the image: busybox-static as one layer, in $WORK"
 ROOTFS=$WORK/rootfs
 mkdir -p "$ROOTFS/bin" "$ROOTFS/etc" "$ROOTFS/tmp" "$ROOTFS/root"
 cp /bin/busybox "$ROOTFS/bin/busybox"
-for a in sh true echo cat ls sleep mkdir rm touch test; do ln -s busybox "$ROOTFS/bin/$a"; done
+for a in sh true echo cat ls sleep mkdir rm touch test dd; do ln -s busybox "$ROOTFS/bin/$a"; done
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$ROOTFS/etc/passwd"
 printf 'root:x:0:\n' > "$ROOTFS/etc/group"
 chmod 1777 "$ROOTFS/tmp"
@@ -73,6 +94,12 @@ tar -C "$ROOTFS" --numeric-owner -cf "$WORK/rootfs.tar" .
 st import "$WORK/rootfs.tar" "$IMAGE" > /dev/null
 "$STRATACTL" --root "$SV" --driver vfs import "$WORK/rootfs.tar" "$IMAGE" > /dev/null
 echo "   stratactl: $(st info | awk -F': +' '/Storage driver/ { print $2 }') store $SR, vfs store $SV"
+if [ -z "$btrfs_skip" ]; then
+    "$STRATACTL" --root "$SB" --driver btrfs import "$WORK/rootfs.tar" "$IMAGE" > /dev/null
+    echo "   btrfs store $SB on $BTRFS_DEV"
+else
+    echo "   btrfs skipped: $btrfs_skip"
+fi
 
 start_dockerd
 if [ -z "$docker_skip" ]; then
@@ -139,11 +166,17 @@ else
 fi
 st rm many > /dev/null
 
-# ---- 3. disk: 50 containers of one image
+# ---- 3. disk: 50 containers of one image, and a 1-byte change to a 100 MB file
 echo
 echo "== 3. disk: $COUNT containers of one image (created, never written to)"
 disk_kib() { du -sk "$1" | cut -f1; }
 content_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+# du counts a block shared by btrfs snapshots once per file that holds it, so on btrfs the
+# figure is what the filesystem itself has allocated (df's Used, data and metadata, after a
+# sync), and beside it the data extents that belong to no other tree (btrfs filesystem du's
+# Exclusive, the "set" of the measured folder).
+btrfs_used_kib() { btrfs filesystem sync "$1" > /dev/null; df -k --output=used "$1" | tail -1 | tr -d ' '; }
+btrfs_exclusive_kib() { btrfs filesystem du -s --raw "$1" | awk 'NR == 2 { printf "%d", $2 / 1024 }'; }
 measure() { # label root-dir create-command...
     local label=$1 dir=$2
     shift 2
@@ -156,9 +189,24 @@ measure() { # label root-dir create-command...
     DISK_KIB=$((k1 - k0)) CONTENT=$((c1 - c0))
     printf '   %-22s +%8s KiB on disk (du), +%9s bytes of file content\n' "$label" "$DISK_KIB" "$CONTENT"
 }
+measure_btrfs() { # label create-command...
+    local label=$1 u0 u1 i
+    shift
+    sync
+    u0=$(btrfs_used_kib "$SB")
+    for i in $(seq "$COUNT"); do "$@" > /dev/null; done
+    sync
+    u1=$(btrfs_used_kib "$SB")
+    DISK_KIB=$((u1 - u0)) EXCL_KIB=$(btrfs_exclusive_kib "$SB/containers")
+    printf '   %-22s +%8s KiB on disk (df Used delta), %s KiB of data exclusive to the containers (btrfs filesystem du)\n' "$label" "$DISK_KIB" "$EXCL_KIB"
+}
 IMAGE_KIB=$(disk_kib "$SR/layers")
 measure "stratactl overlay2" "$SR" st create "$IMAGE" true
 MED[disk_overlay]=$DISK_KIB MED[content_overlay]=$CONTENT
+if [ -z "$btrfs_skip" ]; then
+    measure_btrfs "stratactl btrfs" sb create "$IMAGE" true
+    MED[disk_btrfs]=$DISK_KIB MED[excl_btrfs]=$EXCL_KIB
+fi
 measure "stratactl vfs" "$SV" sv create "$IMAGE" true
 MED[disk_vfs]=$DISK_KIB
 echo "   (the image's layers take $IMAGE_KIB KiB: vfs added $(awk -v a="$DISK_KIB" -v b="$IMAGE_KIB" 'BEGIN { printf "%.1f", a / b }') images' worth)"
@@ -166,6 +214,39 @@ if [ -z "$docker_skip" ]; then
     measure "docker overlay2" "$WORK/dockerd/data" dk create --network none "$IMAGE" true
     MED[disk_docker]=$DISK_KIB
 fi
+
+echo
+echo "== 3b. disk: a 1-byte change to a 100 MB file of the image, in a container"
+BIG=bench-big:latest
+cp -a "$ROOTFS" "$WORK/bigroot"
+head -c 100000000 /dev/urandom > "$WORK/bigroot/big"
+tar -C "$WORK/bigroot" --numeric-owner -cf "$WORK/bigroot.tar" .
+write_one_byte="printf x | dd of=/big bs=1 seek=50000000 conv=notrunc 2> /dev/null"
+used_now() { # driver root
+    sync
+    if [ "$1" = btrfs ]; then btrfs_used_kib "$2"; else disk_kib "$2"; fi
+}
+one_byte() { # driver root
+    local driver=$1 root=$2 u0 u1 u2
+    "$STRATACTL" --root "$root" import "$WORK/bigroot.tar" "$BIG" > /dev/null
+    u0=$(used_now "$driver" "$root")
+    "$STRATACTL" --root "$root" create --name one-byte "$BIG" sh -c "$write_one_byte" > /dev/null
+    u1=$(used_now "$driver" "$root")
+    "$STRATACTL" --root "$root" start -a one-byte > /dev/null
+    u2=$(used_now "$driver" "$root")
+    MED[create_$driver]=$((u1 - u0)) MED[byte_$driver]=$((u2 - u1))
+    local how=du
+    if [ "$driver" = btrfs ]; then
+        MED[byte_excl_btrfs]=$(btrfs_exclusive_kib "$root/containers")
+        how="df Used delta; the container's exclusive data after it: ${MED[byte_excl_btrfs]} KiB (btrfs filesystem du)"
+    fi
+    printf '   %-22s container made: +%8s KiB; the 1-byte write: +%8s KiB (%s)\n' "stratactl $driver" "$((u1 - u0))" "$((u2 - u1))" "$how"
+    "$STRATACTL" --root "$root" rm one-byte > /dev/null
+    "$STRATACTL" --root "$root" rmi "$BIG" > /dev/null
+}
+one_byte overlay2 "$SR"
+if [ -z "$btrfs_skip" ]; then one_byte btrfs "$SB"; else echo "   btrfs skipped: $btrfs_skip"; fi
+one_byte vfs "$SV"
 
 # ---- 4. watch latency
 echo
@@ -207,8 +288,13 @@ printf '%-40s %12s %14s\n' "docker diff" "${MED[diff_docker]}" "$(ratio "${MED[d
 R=$(ratio "${MED[diff_strata]}" "${MED[diff_docker]}")
 echo "target: strata <= 1/4 x docker -> $R: $(verdict "$R" '<=' 0.25)"
 echo
+printf '%-40s %14s %14s %14s\n' "disk (KiB)" "overlay2" "btrfs" "vfs"
+printf '%-40s %14s %14s %14s\n' "$COUNT containers of one image" "+${MED[disk_overlay]}" "+${MED[disk_btrfs]:-n/a}" "+${MED[disk_vfs]}"
+printf '%-40s %14s %14s %14s\n' "a container of the 100 MB image" "+${MED[create_overlay2]}" "+${MED[create_btrfs]:-n/a}" "+${MED[create_vfs]}"
+printf '%-40s %14s %14s %14s\n' "1-byte change to its 100 MB file" "+${MED[byte_overlay2]}" "+${MED[byte_btrfs]:-n/a}" "+${MED[byte_vfs]}"
+echo "(overlay2 and vfs: du of the store on ext4; btrfs: df Used delta of its own filesystem, data and metadata${MED[excl_btrfs]:+; data exclusive to the $COUNT containers: ${MED[excl_btrfs]} KiB}${btrfs_skip:+; btrfs skipped: $btrfs_skip})"
 echo "disk for $COUNT containers: stratactl overlay2 +${MED[disk_overlay]} KiB on disk (+${MED[content_overlay]} bytes of file content)," \
-    "vfs +${MED[disk_vfs]} KiB${MED[disk_docker]:+, docker overlay2 +${MED[disk_docker]} KiB}"
+    "btrfs +${MED[disk_btrfs]:-n/a} KiB, vfs +${MED[disk_vfs]} KiB${MED[disk_docker]:+, docker overlay2 +${MED[disk_docker]} KiB}"
 # What the containers themselves write is the measure of copy-on-write; du adds the filesystem's
 # allocation unit for each directory and small file (4 KiB on ext4), which no layout avoids.
 echo "target: overlay2 adds < 1 MB of data -> +${MED[content_overlay]} bytes: $(verdict "${MED[content_overlay]}" '<' 1000000)" \
