@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools libquazip1-qt6-dev
           qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libgl-dev
-          libarchive-dev libssl-dev busybox-static zstd xz-utils python3)
+          libarchive-dev libzstd-dev zlib1g-dev libssl-dev busybox-static zstd xz-utils python3)
 if [[ "${1:-}" == "--tests" ]]; then
     packages+=(docker.io podman netavark skopeo umoci uidmap util-linux) # podman 4.3 will not start without a network backend
     packages+=(desktop-file-utils appstream dpkg-dev file) # tst_packaging: the validators, and cpack -G DEB (dpkg-shlibdeps)

@@ -680,35 +680,42 @@ private slots:
         verifyUntouched(root);
     }
 
-    // A save that fails leaves neither the output nor OUT.partial. The blob of its layer is
-    // made unreadable (a link to /proc/self/mem, whose first page read() refuses), a directory,
-    // or removed.
+    // A save that fails leaves neither the output nor OUT.partial. What its layer's tar comes
+    // from is made unreadable (a link to /proc/self/mem, whose first page read() refuses), a
+    // directory, or removed: the blob of a compressed layer, or the snapshot's file of an
+    // uncompressed one (kept as snapshot and tar-split).
     void saveFailureLeavesNothing_data()
     {
         QTest::addColumn<QString>("format");
-        QTest::addColumn<QString>("blob"); // what replaces the layer's blob
+        QTest::addColumn<bool>("compressed"); // the layer blob is kept, else its tar is rebuilt
+        QTest::addColumn<QString>("damage"); // what replaces the blob, or the snapshot's file
         for (const QString &format : { QStringLiteral("docker-archive"), QStringLiteral("oci") }) {
-            for (const QString &blob : { QStringLiteral("unreadable"), QStringLiteral("directory"), QStringLiteral("missing") })
-                QTest::addRow("%s, %s blob", qPrintable(format), qPrintable(blob)) << format << blob;
+            for (const bool compressed : { true, false }) {
+                for (const QString &damage : { QStringLiteral("unreadable"), QStringLiteral("directory"), QStringLiteral("missing") })
+                    QTest::addRow("%s, %s %s", qPrintable(format), qPrintable(damage), compressed ? "blob" : "snapshot file") << format << compressed << damage;
+            }
         }
     }
 
     void saveFailureLeavesNothing()
     {
         QFETCH(QString, format);
-        QFETCH(QString, blob);
+        QFETCH(bool, compressed);
+        QFETCH(QString, damage);
         const QString root = newStore();
         QVERIFY(!root.isEmpty());
-        const QByteArray layer = TarBuilder().file("f", QByteArray(100000, 'f')).build();
+        const QByteArray tar = TarBuilder().file("f", QByteArray(100000, 'f')).build();
+        const QByteArray layer = compressed ? TarBuilder::compress(tar, TarBuilder::Compression::Gzip) : tar;
         const QString path = m_tmp.filePath(QStringLiteral("tosave-%1.tar").arg(m_count));
-        QVERIFY(writeFile(path, dockerArchive({ layer }, QStringLiteral("tosave:1"))));
+        QVERIFY(writeFile(path, dockerArchive({ layer }, QStringLiteral("tosave:1"), { QStringLiteral("sha256:") + sha256Hex(tar) })));
         RunResult r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QString blobPath = root + QStringLiteral("/images/blobs/sha256/") + sha256Hex(layer);
-        QVERIFY(QFile::remove(blobPath));
-        if (blob == QLatin1String("unreadable"))
+        const QString blobPath = compressed ? QString(root + QStringLiteral("/images/blobs/sha256/") + sha256Hex(layer)) : QString(snapshotOf(root, sha256Hex(tar)) + QStringLiteral("/f"));
+        QVERIFY(!compressed || !QFile::exists(root + QStringLiteral("/images/blobs/sha256/") + sha256Hex(tar)));
+        QVERIFY2(QFile::remove(blobPath), qPrintable(blobPath));
+        if (damage == QLatin1String("unreadable"))
             QVERIFY(QFile::link(QStringLiteral("/proc/self/mem"), blobPath));
-        else if (blob == QLatin1String("directory"))
+        else if (damage == QLatin1String("directory"))
             QVERIFY(QDir().mkdir(blobPath));
         const QString outDir = m_tmp.filePath(QStringLiteral("out-%1").arg(m_count));
         QVERIFY(QDir().mkpath(outDir));
@@ -716,12 +723,13 @@ private slots:
         // the disk is full (a directory's size can read as 2^63).
         r = run(QStringLiteral("prlimit"), { QStringLiteral("--fsize=%1").arg(64 << 20), QStringLiteral(STRATACTL_PATH), QStringLiteral("--root"), root, QStringLiteral("save"),
                                                QStringLiteral("--format"), format, QStringLiteral("-o"), outDir + QStringLiteral("/out.tar"), QStringLiteral("tosave:1") });
-        verifyRefusal(r, sha256Hex(layer));
+        verifyRefusal(r, compressed ? sha256Hex(layer) : QStringLiteral("'f'"));
         QCOMPARE(entries(outDir), QStringList());
     }
 
-    // A save killed halfway (here while it waits to read a blob that is a fifo) leaves no
-    // OUT.partial: the output has no name until it is complete.
+    // A save killed halfway (here while it waits to read a blob that is a fifo: a compressed
+    // layer's, kept as it came) leaves no OUT.partial: the output has no name until it is
+    // complete.
     void killedSaveLeavesNothing()
     {
         const QString outDir = m_tmp.filePath(QStringLiteral("out-killed"));
@@ -732,9 +740,10 @@ private slots:
         ::close(probe);
         const QString root = newStore();
         QVERIFY(!root.isEmpty());
-        const QByteArray layer = TarBuilder().file("f", "killed").build();
+        const QByteArray tar = TarBuilder().file("f", "killed").build();
+        const QByteArray layer = TarBuilder::compress(tar, TarBuilder::Compression::Gzip);
         const QString path = m_tmp.filePath(QStringLiteral("tokill.tar"));
-        QVERIFY(writeFile(path, dockerArchive({ layer }, QStringLiteral("tokill:1"))));
+        QVERIFY(writeFile(path, dockerArchive({ layer }, QStringLiteral("tokill:1"), { QStringLiteral("sha256:") + sha256Hex(tar) })));
         const RunResult loaded = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), path });
         QVERIFY2(loaded.exitCode == 0, loaded.err.constData());
         const QString blob = root + QStringLiteral("/images/blobs/sha256/") + sha256Hex(layer);

@@ -84,11 +84,15 @@ class TestStore : public QObject {
     }
 
     // Two images: base (one layer of 1000 bytes) and app (base + 300 bytes, a deletion).
-    void loadPair(const QString &root)
+    // Uncompressed layers are kept as snapshot and tar-split; compressed ones keep their blobs,
+    // from which check --repair can extract a damaged snapshot again.
+    void loadPair(const QString &root, TarBuilder::Compression compression = TarBuilder::Compression::None)
     {
-        auto r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), file(QStringLiteral("base.tar"), dockerArchive({ m_base }, QStringLiteral("base:1"))) });
+        const QByteArray base = TarBuilder::compress(m_base, compression), top = TarBuilder::compress(m_top, compression);
+        const QString baseDiff = QStringLiteral("sha256:") + sha256Hex(m_base), topDiff = QStringLiteral("sha256:") + sha256Hex(m_top);
+        auto r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), file(QStringLiteral("base.tar"), dockerArchive({ base }, QStringLiteral("base:1"), { baseDiff })) });
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), file(QStringLiteral("app.tar"), dockerArchive({ m_base, m_top }, QStringLiteral("app:1"))) });
+        r = stratactl(root, { QStringLiteral("load"), QStringLiteral("-i"), file(QStringLiteral("app.tar"), dockerArchive({ base, top }, QStringLiteral("app:1"), { baseDiff, topDiff })) });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.out, QByteArray("Loaded image: app:1\n"));
     }
@@ -364,7 +368,7 @@ private slots:
         if (!setDriver())
             return;
         const QString root = newRoot();
-        loadPair(root);
+        loadPair(root, TarBuilder::Compression::Gzip);
         const QJsonObject app = inspect(root, QStringLiteral("app:1"));
         const QJsonObject base = inspect(root, QStringLiteral("base:1"));
         QVERIFY(!app.isEmpty() && !base.isEmpty());
@@ -411,16 +415,16 @@ private slots:
         if (!setDriver())
             return;
         const QString root = newRoot();
-        loadPair(root);
-        const QString diff = inspect(root, QStringLiteral("app:1")).value(QLatin1String("RootFS")).toObject().value(QLatin1String("Layers")).toArray().last().toString();
-        QFile blob(root + QStringLiteral("/images/blobs/sha256/") + diff.mid(7));
+        loadPair(root, TarBuilder::Compression::Gzip);
+        const QString digest = sha256Hex(TarBuilder::compress(m_top, TarBuilder::Compression::Gzip));
+        QFile blob(root + QStringLiteral("/images/blobs/sha256/") + digest);
         QVERIFY(blob.open(QIODevice::ReadWrite));
-        blob.seek(600);
+        blob.seek(blob.size() / 2);
         blob.write("X");
         blob.close();
         const RunResult r = stratactl(root, { QStringLiteral("check") });
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.out.contains(QByteArray("blob " + diff.toUtf8() + " is corrupt")), r.out.constData());
+        QVERIFY2(r.out.contains(QByteArray("blob sha256:" + digest.toUtf8() + " is corrupt")), r.out.constData());
     }
 
     void fullTreeDrivers_data()

@@ -69,6 +69,16 @@ QByteArray readFile(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+QString snapshotOf(const QString &root, const QString &chainHex)
+{
+    for (const QString &driver : QDir(root + QStringLiteral("/layers")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QString dir = QStringLiteral("%1/layers/%2/%3/diff").arg(root, driver, chainHex);
+        if (QFileInfo(dir).isDir())
+            return dir;
+    }
+    return {};
+}
+
 QString sha256Hex(const QByteArray &data)
 {
     return Sha256::of(data).hex();

@@ -29,6 +29,9 @@ QByteArray dockerArchive(const QList<QByteArray> &layers, const QString &tag, co
 // Config JSON of an image whose layers have these diffIDs.
 QByteArray imageConfig(const QStringList &diffIds, const QStringList &createdBy = {});
 QString sha256Hex(const QByteArray &data);
+// The snapshot directory (…/diff) of the layer `chainHex` in the store at `root`, whatever its
+// driver; empty when the store has none.
+QString snapshotOf(const QString &root, const QString &chainHex);
 
 // The entries of a tar (a layer) without their times, one line each, in archive order:
 // "<path> <type> <mode> <uid>:<gid> size=<n>[ -> <link target>][ => <hard link target>]",

@@ -30,6 +30,28 @@ namespace {
     {
         return digest.hex() + u'/' + QString::number(size);
     }
+
+    QString listed(const QList<QByteArray> &paths)
+    {
+        QStringList shown;
+        for (qsizetype i = 0; i < std::min<qsizetype>(paths.size(), 5); ++i)
+            shown << u'\'' + QString::fromUtf8(paths[i]) + u'\'';
+        if (paths.size() > 5)
+            shown << QStringLiteral("and %1 more").arg(paths.size() - 5);
+        return shown.join(QStringLiteral(", "));
+    }
+}
+
+StoreChecker::AuditEntry StoreChecker::audit(const Digest &chain, const Digest &parent, const Digest &diffId, qint64 size) const
+{
+    LayerStore layers(m_store);
+    // A driver whose snapshots start from their parents' holds whole trees: entries of the one
+    // below are expected too.
+    const QString below = m_store.driver().preparesInParallel() || parent.isNull() ? QString() : layers.diffDir(parent);
+    auto audited = auditSnapshot(layers.tarSplitPath(chain), layers.diffDir(chain), below, diffId, size, QStringLiteral("layer %1").arg(chain.toString()));
+    if (!audited)
+        return { audited.takeError(), {} };
+    return { {}, audited.value() };
 }
 
 Status StoreChecker::verifyContent(const Progress &progress)
@@ -40,8 +62,14 @@ Status StoreChecker::verifyContent(const Progress &progress)
     if (!entries)
         return {}; // reported under the lock
     ImageStore images(m_store);
+    LayerStore layers(m_store);
     QList<QPair<Digest, qint64>> blobs;
     QList<Digest> chains;
+    struct Split {
+        Digest chain, parent, diffId;
+        qint64 size;
+    };
+    QList<Split> splits;
     QSet<QString> seen;
     qint64 bytes = 0;
     for (const IndexEntry &e : entries.value()) {
@@ -56,21 +84,34 @@ Status StoreChecker::verifyContent(const Progress &progress)
             bytes += qMax<qint64>(size, 0);
         };
         want(image->id, -1);
+        Digest parent;
         for (const ImageLayer &l : image->layers) {
-            want(l.blob.digest, l.blob.size);
-            if (!chains.contains(l.chainId))
+            if (!chains.contains(l.chainId)) {
                 chains.append(l.chainId);
+                if (auto record = layers.read(l.chainId); record && record->tarSplit && record->blob.digest == l.blob.digest) {
+                    splits.append({ l.chainId, parent, l.diffId, l.blob.size });
+                    bytes += l.blob.size;
+                }
+            }
+            const bool rebuilt = !m_store.content().has(l.blob.digest) && std::any_of(splits.cbegin(), splits.cend(), [&](const Split &s) { return s.chain == l.chainId; });
+            if (!rebuilt) // else its tar is rebuilt from the snapshot, audited below
+                want(l.blob.digest, l.blob.size);
+            parent = l.chainId;
         }
     }
-    progress.begin(QStringLiteral("Verifying blobs"), bytes);
+    progress.begin(QStringLiteral("Verifying blobs and rebuilding layer tars"), bytes);
     for (const auto &[digest, size] : std::as_const(blobs)) {
         Status s = m_store.content().verify(digest, size, progress);
         if (s.code() == ErrorCode::Cancelled)
             return s;
         m_blobResults.insert(blobKey(digest, size), s);
     }
+    for (const Split &split : std::as_const(splits)) {
+        STRATA_TRY(progress.checkCancelled(QStringLiteral("check of %1").arg(m_store.root())));
+        m_audits.insert(split.chain, audit(split.chain, split.parent, split.diffId, split.size));
+        progress.advance(split.size);
+    }
     progress.finishPhase();
-    LayerStore layers(m_store);
     progress.begin(QStringLiteral("Walking layer snapshots"), chains.size(), ProgressUpdate::Unit::Entries);
     for (const Digest &chain : std::as_const(chains)) {
         STRATA_TRY(progress.checkCancelled(QStringLiteral("check of %1").arg(m_store.root())));
@@ -155,7 +196,10 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
         }
         Digest parent;
         for (const ImageLayer &l : image->layers) {
-            if (!checkedBlobs.contains(l.blob.digest)) {
+            auto stored = layers.read(l.chainId);
+            // Kept as snapshot and tar-split (also when only its layer.json was lost).
+            const bool split = stored ? stored->tarSplit && stored->blob.digest == l.blob.digest : fs::exists(layers.tarSplitPath(l.chainId));
+            if (!checkedBlobs.contains(l.blob.digest) && !(split && !content.has(l.blob.digest))) {
                 checkedBlobs.insert(l.blob.digest);
                 if (Status s = verifyBlob(l.blob.digest, l.blob.size); !s)
                     report(QStringLiteral("%1: layer %2: %3").arg(name, l.diffId.toString(), s.error()), cannot(QStringLiteral("the layer blob must be loaded again")));
@@ -165,6 +209,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
             r.diffId = l.diffId;
             r.parent = parent;
             r.blob = l.blob;
+            r.tarSplit = split;
             wanted.insert(l.chainId, r);
             parent = l.chainId;
         }
@@ -187,13 +232,56 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
     };
     for (auto it = wanted.cbegin(); it != wanted.cend(); ++it)
         visit(it.key());
+    const auto auditOf = [&](const LayerRecord &want) {
+        if (auto it = m_audits.constFind(want.chainId); it != m_audits.constEnd())
+            return it.value();
+        return audit(want.chainId, want.parent, want.diffId, want.blob.size);
+    };
+    const QString onlyCopy = QStringLiteral("the snapshot is the layer's only copy (it is kept with its tar-split, not as a blob): load or pull the image again");
     for (const Digest &chain : order) {
         const LayerRecord &want = wanted[chain];
         auto record = layers.read(chain);
+        const QString label = QStringLiteral("snapshot of layer %1").arg(chain.toString());
+        if (record && record->tarSplit && record->diffId == want.diffId) {
+            if (Status kind = m_store.driver().checkSnapshot(layers.diffDir(chain)); !kind) {
+                report(QStringLiteral("%1 %2").arg(label, kind.error()), [&] { return layers.rebuild(record.value(), trash.value()); });
+                continue;
+            }
+            const AuditEntry audited = auditOf(want);
+            const bool blobKept = content.has(want.blob.digest);
+            if (!audited.status) {
+                report(audited.status.error(), [&]() -> Status { // it names the layer
+                    if (!blobKept)
+                        return fail(onlyCopy);
+                    return layers.rebuild(record.value(), trash.value());
+                });
+                continue;
+            }
+            // Every file's content is intact, so the snapshot can be extracted again from the
+            // tar rebuilt from it.
+            QStringList differences;
+            if (!audited.audit.extra.isEmpty())
+                differences << QStringLiteral("holds %1 entries its layer does not: %2").arg(audited.audit.extra.size()).arg(listed(audited.audit.extra));
+            if (!audited.audit.missing.isEmpty())
+                differences << QStringLiteral("lacks %1 entries of its layer: %2").arg(audited.audit.missing.size()).arg(listed(audited.audit.missing));
+            if (!differences.isEmpty())
+                report(QStringLiteral("%1 %2").arg(label, differences.join(QStringLiteral("; it "))), [&] { return layers.rebuild(record.value(), trash.value()); });
+            continue;
+        }
         QString damage;
         if (!fs::isDirectory(layers.snapshotDir(chain)))
             damage = QStringLiteral("is missing");
-        else if (!record)
+        else if (!record && fs::exists(layers.tarSplitPath(chain))) {
+            // The metadata of a layer kept as snapshot and tar-split: rewritten from the two.
+            report(QStringLiteral("%1 has no valid layer.json").arg(label), [&]() -> Status {
+                const AuditEntry audited = auditOf(want);
+                STRATA_TRY(audited.status);
+                if (!audited.audit.extra.isEmpty() || !audited.audit.missing.isEmpty())
+                    return fail(QStringLiteral("its entries differ from its tar-split's too: %1").arg(listed(audited.audit.extra + audited.audit.missing)));
+                return layers.rewriteRecord(want, audited.audit.size);
+            });
+            continue;
+        } else if (!record)
             damage = QStringLiteral("has no valid layer.json");
         else if (record->diffId != want.diffId)
             damage = QStringLiteral("records diffID %1 instead of %2").arg(record->diffId.toString(), want.diffId.toString());
@@ -213,7 +301,7 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
         rebuild.blob = want.blob;
         rebuild.parent = want.parent;
         rebuild.diffId = want.diffId;
-        report(QStringLiteral("snapshot of layer %1 %2").arg(chain.toString(), damage), [&] { return layers.rebuild(rebuild, trash.value()); });
+        report(QStringLiteral("%1 %2").arg(label, damage), [&] { return layers.rebuild(rebuild, trash.value()); });
     }
 
     // Orphans: snapshots and blobs nothing references.

@@ -4,6 +4,7 @@
 #include "fsutil.h"
 #include "progress.h"
 #include "result.h"
+#include "tarsplit.h"
 
 #include <QHash>
 #include <QList>
@@ -14,8 +15,10 @@ namespace strata {
 class Store;
 
 // `stratactl check`: finds every inconsistency in a store, each reported on its own, and with
-// repair fixes what can be fixed (re-extracting damaged snapshots from their blobs, dropping
-// dangling tags, removing orphans and stray staging). Threads: any thread; blocking, with the
+// repair fixes what can be fixed (re-extracting damaged snapshots from their blobs, removing
+// entries a layer kept as snapshot and tar-split does not hold, rewriting a lost layer.json
+// from the tar-split, dropping dangling tags, removing orphans and stray staging), and says
+// why not for the rest. Threads: any thread; blocking, with the
 // store lock held only for its last, short part.
 class StoreChecker {
 public:
@@ -37,11 +40,18 @@ private:
         fs::TreeStats stats;
         QString error;
     };
+    struct AuditEntry {
+        Status status; // the tar rebuilt from the snapshot
+        SnapshotAudit audit;
+    };
     Status verifyContent(const Progress &progress);
+    // A layer kept as its snapshot and tar-split, its tar rebuilt and its entries compared.
+    AuditEntry audit(const Digest &chain, const Digest &parent, const Digest &diffId, qint64 size) const;
 
     Store &m_store;
     QHash<QString, Status> m_blobResults; // "hex/size" -> verified without the lock
     QHash<Digest, TreeEntry> m_treeResults;
+    QHash<Digest, AuditEntry> m_audits; // chainID -> audited without the lock
 };
 
 } // namespace strata

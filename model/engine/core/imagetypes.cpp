@@ -60,6 +60,8 @@ QJsonObject LayerRecord::toJson() const
     o.insert(QStringLiteral("treeEntries"), treeEntries);
     if (!createdBy.isEmpty())
         o.insert(QStringLiteral("created_by"), createdBy);
+    if (tarSplit)
+        o.insert(QStringLiteral("tarSplit"), true);
     return o;
 }
 
@@ -86,6 +88,7 @@ Result<LayerRecord> LayerRecord::fromJson(const QJsonObject &o)
     r.size = qint64(o.value(QLatin1String("size")).toDouble());
     r.treeBytes = qint64(o.value(QLatin1String("treeBytes")).toDouble());
     r.treeEntries = qint64(o.value(QLatin1String("treeEntries")).toDouble());
+    r.tarSplit = o.value(QLatin1String("tarSplit")).toBool();
     r.createdBy = o.value(QLatin1String("created_by")).toString();
     return r;
 }

@@ -76,6 +76,9 @@ struct LayerRecord {
     qint64 treeBytes = 0; // the snapshot directory as extracted, to notice damage
     qint64 treeEntries = 0;
     QString createdBy;
+    // The blob is not kept: its tar is rebuilt from the snapshot and its tar-split (an
+    // uncompressed layer); a compressed blob, or an older store's, is kept in images/blobs.
+    bool tarSplit = false;
 
     QJsonObject toJson() const;
     static Result<LayerRecord> fromJson(const QJsonObject &obj);

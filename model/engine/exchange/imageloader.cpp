@@ -165,7 +165,7 @@ namespace {
                 m_pending.append({ path.value(), blob, diffIds[i], chain, i > 0 ? chains[i - 1] : Digest(), createdBy.value(i),
                     QStringLiteral("%1: layer '%2'").arg(m_archive, name) });
             }
-            if (!m_tx.hasBlob(blob.digest)) {
+            if (!m_tx.hasLayerBlob(chain, blob.digest)) {
                 auto path = m_index.fileOf(member);
                 if (!path)
                     return path.takeError();

@@ -2,7 +2,9 @@
 
 #include "fsutil.h"
 #include "imagestore.h"
+#include "layerstore.h"
 #include "store.h"
+#include "tarsplit.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -125,6 +127,22 @@ namespace {
                 s = addContent(name, scratch, source);
             ::close(scratch);
             return s;
+        }
+        // A layer's tar rebuilt from its snapshot: `size` bytes, checked whole by the reader.
+        Status addRebuilt(const QString &name, qint64 size, TarSplitReader &reader)
+        {
+            STRATA_TRY(header(name, AE_IFREG, size));
+            for (;;) {
+                STRATA_TRY(m_progress.checkCancelled(QStringLiteral("save to %1").arg(m_path)));
+                auto block = reader.read();
+                if (!block)
+                    return block.takeError();
+                if (block->isEmpty())
+                    return {};
+                if (archive_write_data(m_archive, block->data(), size_t(block->size())) != block->size())
+                    return error();
+                m_progress.advance(block->size());
+            }
         }
         Status close()
         {
@@ -257,6 +275,17 @@ Status ImageSaver::save(const QStringList &references, const QString &outputPath
     TarOut out; // removes what it wrote unless commit() succeeds
     STRATA_TRY(out.open(outputPath, progress));
     const ContentStore &content = m_store.content();
+    LayerStore layers(m_store);
+    // A layer's tar as stored: its blob, or rebuilt from its snapshot and tar-split.
+    auto addLayer = [&](const QString &name, const ImageLayer &l, bool inflate) -> Status {
+        auto record = layers.read(l.chainId);
+        if (record && record->tarSplit && record->blob.digest == l.blob.digest) {
+            TarSplitReader reader;
+            STRATA_TRY(layers.openTar(record.value(), reader));
+            return out.addRebuilt(name, l.blob.size, reader);
+        }
+        return out.addFile(name, content.blobPath(l.blob.digest), inflate);
+    };
     QSet<QString> written;
     if (format == Format::DockerArchive) {
         QJsonArray manifest;
@@ -273,7 +302,7 @@ Status ImageSaver::save(const QStringList &references, const QString &outputPath
                 written.insert(name);
                 STRATA_TRY(out.addDirectory(dir));
                 STRATA_TRY(out.addBytes(dir + QStringLiteral("/VERSION"), "1.0"));
-                STRATA_TRY(out.addFile(name, content.blobPath(l.blob.digest), l.blob.digest != l.diffId));
+                STRATA_TRY(addLayer(name, l, l.blob.digest != l.diffId));
             }
             const QString configName = image.id.hex() + QStringLiteral(".json");
             if (!written.contains(configName)) {
@@ -296,17 +325,23 @@ Status ImageSaver::save(const QStringList &references, const QString &outputPath
         QList<IndexEntry> index;
         STRATA_TRY(out.addDirectory(QStringLiteral("blobs")));
         STRATA_TRY(out.addDirectory(QStringLiteral("blobs/sha256")));
-        auto addBlob = [&](const Digest &d) -> Status {
+        auto once = [&](const Digest &d) {
             const QString name = QStringLiteral("blobs/sha256/") + d.hex();
             if (written.contains(name))
-                return {};
+                return QString();
             written.insert(name);
-            return out.addFile(name, content.blobPath(d), false);
+            return name;
+        };
+        auto addBlob = [&](const Digest &d) -> Status {
+            const QString name = once(d);
+            return name.isEmpty() ? Status() : out.addFile(name, content.blobPath(d), false);
         };
         for (qsizetype i = 0; i < selected.size(); ++i) {
             const Image &image = selected[i];
-            for (const ImageLayer &l : image.layers)
-                STRATA_TRY(addBlob(l.blob.digest));
+            for (const ImageLayer &l : image.layers) {
+                if (const QString name = once(l.blob.digest); !name.isEmpty())
+                    STRATA_TRY(addLayer(name, l, false));
+            }
             STRATA_TRY(addBlob(image.id));
             STRATA_TRY(addBlob(image.manifest.digest));
             if (tagsOf[i].isEmpty())

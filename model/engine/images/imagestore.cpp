@@ -219,9 +219,12 @@ Status ImageStore::checkComplete(const ImageTransaction &tx) const
     // A job decides what it brings before it takes the lock; what it found present then may
     // have been collected since (a concurrent rmi), so it is looked for again here.
     LayerStore layers(m_store);
-    QSet<Digest> bringsChains, bringsBlobs;
-    for (const auto &layer : tx.layers)
+    QSet<Digest> bringsChains, bringsBlobs, bringsSplits;
+    for (const auto &layer : tx.layers) {
         bringsChains.insert(layer.record.chainId);
+        if (layer.record.tarSplit)
+            bringsSplits.insert(layer.record.chainId);
+    }
     for (const auto &blob : tx.blobs)
         bringsBlobs.insert(blob.second);
     for (const auto &image : tx.images) {
@@ -233,13 +236,22 @@ Status ImageStore::checkComplete(const ImageTransaction &tx) const
                 return fail(ErrorCode::InvalidInput, QStringLiteral("image config: %1").arg(d.error()));
             diffs.append(d.value());
         }
-        for (const Digest &chain : chainIds(diffs)) {
+        const QList<Digest> chains = chainIds(diffs);
+        for (const Digest &chain : chains) {
             if (!bringsChains.contains(chain) && !layers.has(chain))
                 return fail(ErrorCode::Conflict, QStringLiteral("layer %1 was removed from the store while this image was being added: try again").arg(chain.toString()));
         }
-        for (const Descriptor &blob : image.layers) {
-            if (!bringsBlobs.contains(blob.digest) && !m_store.content().has(blob.digest))
-                return fail(ErrorCode::Conflict, QStringLiteral("blob %1 was removed from the store while this image was being added: try again").arg(blob.digest.toString()));
+        const auto rebuiltFromSnapshot = [&](qsizetype i) {
+            if (i >= chains.size() || bringsSplits.contains(chains[i]))
+                return i < chains.size();
+            auto record = layers.read(chains[i]);
+            return record && record->tarSplit && record->blob.digest == image.layers[i].digest;
+        };
+        for (qsizetype i = 0; i < image.layers.size(); ++i) {
+            const Descriptor &blob = image.layers[i];
+            if (bringsBlobs.contains(blob.digest) || m_store.content().has(blob.digest) || rebuiltFromSnapshot(i))
+                continue;
+            return fail(ErrorCode::Conflict, QStringLiteral("blob %1 was removed from the store while this image was being added: try again").arg(blob.digest.toString()));
         }
     }
     return {};

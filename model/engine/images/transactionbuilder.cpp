@@ -21,6 +21,14 @@ bool TransactionBuilder::hasLayer(const Digest &chainId) const
     return m_layerDirs.contains(chainId) || LayerStore(m_store).has(chainId);
 }
 
+bool TransactionBuilder::hasLayerBlob(const Digest &chainId, const Digest &blob) const
+{
+    if (hasBlob(blob) || m_splitChains.contains(chainId))
+        return true;
+    auto record = LayerStore(m_store).read(chainId);
+    return record && record->tarSplit && record->blob.digest == blob;
+}
+
 // What a job staged is handed over even when the store has it now: commit adopts only what is
 // still missing then, so a concurrent rmi meanwhile costs nothing.
 void TransactionBuilder::addBlob(const QString &stagedPath, const Digest &digest)
@@ -37,6 +45,13 @@ void TransactionBuilder::addStagedLayer(const StagedLayer &layer)
         return;
     m_layerDirs.insert(layer.record.chainId, layer.dir + QStringLiteral("/diff"));
     m_tx.layers.append(layer);
+    if (!layer.record.tarSplit)
+        return;
+    // Its tar is rebuilt from the snapshot: the blob, if a job staged it, is not kept.
+    m_splitChains.insert(layer.record.chainId);
+    const Digest &blob = layer.record.blob.digest;
+    m_tx.blobs.removeIf([&](const QPair<QString, Digest> &b) { return b.second == blob; });
+    m_blobs.remove(blob);
 }
 
 Result<StagedLayer> TransactionBuilder::addLayer(const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId, const Digest &parentChain,
@@ -47,8 +62,9 @@ Result<StagedLayer> TransactionBuilder::addLayer(const QString &blobPath, const 
     auto staged = layers.stage(m_staging, blobPath, blob, expectedDiffId, parentChain, parentDiff, createdBy, subject, progress);
     if (!staged)
         return staged;
-    addBlob(blobPath, blob.digest);
     addStagedLayer(staged.value());
+    if (!staged->record.tarSplit)
+        addBlob(blobPath, blob.digest);
     return staged;
 }
 

@@ -31,6 +31,9 @@ public:
     void addStagedLayer(const StagedLayer &layer);
     bool hasBlob(const Digest &digest) const;
     bool hasLayer(const Digest &chainId) const;
+    // Whether the blob of the layer `chainId` is there: in the content store, brought by this
+    // transaction, or rebuilt from the layer's snapshot and tar-split.
+    bool hasLayerBlob(const Digest &chainId, const Digest &blob) const;
     // `layers`: the image's layer blobs, base first; `tags` already normalised.
     void addImage(const QByteArray &configBytes, const QList<Descriptor> &layers, const QStringList &tags);
 
@@ -44,6 +47,7 @@ private:
     ImageTransaction m_tx;
     QSet<Digest> m_blobs;
     QHash<Digest, QString> m_layerDirs; // chainID -> staged diff directory
+    QSet<Digest> m_splitChains; // staged layers kept as snapshot and tar-split
 };
 
 } // namespace strata

@@ -4,6 +4,7 @@
 #include "entrymetadata.h"
 #include "layerstream.h"
 #include "tarentry.h"
+#include "tarsplit.h"
 #include "whiteout.h"
 
 #include "fsutil.h"
@@ -45,6 +46,7 @@ namespace {
         QString error;
         const Progress *progress = nullptr; // advanced by the archive file's bytes as they are read
         qint64 reported = 0;
+        TarSplitWriter *split = nullptr; // sees the whole stream
     };
 
     la_ssize_t readRaw(archive *, void *clientData, const void **buffer)
@@ -57,6 +59,8 @@ namespace {
             return -1;
         }
         *buffer = block->data();
+        if (src->split)
+            src->split->feed(block->data(), block->size());
         if (src->progress) {
             const qint64 consumed = src->stream.consumed();
             src->progress->advance(consumed - src->reported);
@@ -120,6 +124,9 @@ namespace {
         EntryMetadata m_meta;
         QHash<QByteArray, tarentry::Kind> m_seen; // entries of this archive, by clean path
         ApplyStats m_stats;
+        TarSplitWriter m_split;
+        bool m_splitting = false;
+        la_int64_t m_dataStart = 0; // where the current entry's data starts in the stream
         qint64 m_headers = 0;
         QByteArray m_lastEntry;
     };
@@ -306,6 +313,8 @@ namespace {
         const QByteArray cleanKey = parts.join('/');
         if (auto it = m_seen.constFind(cleanKey); it != m_seen.constEnd() && !tarentry::sameKind(*it, kind))
             return entryError(entryPath, QStringLiteral("is redefined from %1 to %2 within the layer").arg(tarentry::kindName(*it), tarentry::kindName(kind)));
+        if (m_splitting && kind != Kind::Directory && m_seen.contains(cleanKey))
+            m_split.refuse(QStringLiteral("'%1' is written twice, so the snapshot holds only the second").arg(show(cleanKey)));
         m_seen.insert(cleanKey, kind);
         if (kind == Kind::Device && m_opt.rootless)
             return entryError(entryPath, QStringLiteral("is a device node, which a rootless store cannot create"));
@@ -378,6 +387,10 @@ namespace {
         }
         case Kind::File: {
             const EntryMetadata::FilePlan plan = m_meta.planFile(entry);
+            if (m_splitting && archive_entry_sparse_count(entry) > 0)
+                m_split.refuse(QStringLiteral("'%1' is a sparse file").arg(show(cleanKey)));
+            else if (m_splitting)
+                m_split.file(m_dataStart, archive_entry_size(entry), cleanKey);
             int fd = -1;
             STRATA_TRY(createEntry(dirFd, base, cleanKey, entryPath, [&] {
                 fd = openat(dirFd, base.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, plan.createMode);
@@ -434,6 +447,11 @@ namespace {
 
         RawSource src;
         src.progress = &m_opt.progress;
+        if (!m_opt.tarSplitPath.isEmpty()) {
+            STRATA_TRY(m_split.open(m_opt.tarSplitPath));
+            m_splitting = true;
+            src.split = &m_split;
+        }
         if (Status s = src.stream.openFile(archivePath); !s)
             return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));
 
@@ -470,7 +488,8 @@ namespace {
                 }
                 break;
             }
-            const la_int64_t headerBytes = archive_filter_bytes(tar.get(), 0) - before;
+            m_dataStart = archive_filter_bytes(tar.get(), 0);
+            const la_int64_t headerBytes = m_dataStart - before;
             STRATA_TRY(m_opt.progress.checkCancelled(m_opt.subject)); // also between entries without data
             if (rc < ARCHIVE_WARN) {
                 if (src.failed)
@@ -506,6 +525,12 @@ namespace {
         if (Status s = m_meta.finishDirectories(m_confined); !s)
             return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));
         m_stats.diffId = src.stream.finish();
+        if (m_splitting) {
+            if (Status s = m_split.finish(); !s)
+                return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));
+            m_stats.tarSplit = m_split.refused().isEmpty();
+            m_stats.tarSplitRefused = m_split.refused();
+        }
         return m_stats;
     }
 

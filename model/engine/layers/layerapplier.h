@@ -21,12 +21,18 @@ struct ApplyOptions {
     qint64 minFreeBytes = -1;
     // Advanced by the archive's bytes as they are read; cancelling stops the extraction.
     Progress progress;
+    // When set, the layer's tar-split is written there (TarSplitWriter): an uncompressed layer
+    // is then kept as its snapshot alone.
+    QString tarSplitPath;
 };
 
 struct ApplyStats {
     Digest diffId; // sha256 of the uncompressed tar stream
     qint64 size = 0; // file content plus symlink target lengths, each hard-linked inode once (Docker's measure)
     qint64 entries = 0;
+    // The tar-split was written; else why not (the file is then removed).
+    bool tarSplit = false;
+    QString tarSplitRefused;
 };
 
 // Extracts one layer archive (plain tar, gzip, zstd, xz) into a snapshot directory. Every

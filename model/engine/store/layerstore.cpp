@@ -1,8 +1,10 @@
 #include "layerstore.h"
 
+#include "blobwriter.h"
 #include "fsutil.h"
 #include "staging.h"
 #include "store.h"
+#include "tarsplit.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,6 +13,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <unistd.h>
 
 namespace strata {
 
@@ -41,6 +44,11 @@ Result<LayerRecord> LayerStore::read(const Digest &chainId) const
     return r;
 }
 
+Status LayerStore::openTar(const LayerRecord &record, TarSplitReader &reader) const
+{
+    return reader.open(tarSplitPath(record.chainId), diffDir(record.chainId), record.diffId, record.blob.size, QStringLiteral("layer %1").arg(record.chainId.toString()));
+}
+
 QStringList LayerStore::listNames() const
 {
     return QDir(m_store.layersDir()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
@@ -58,9 +66,18 @@ Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath,
     STRATA_TRY(m_store.driver().prepare(diff, parentDiffDir));
     ApplyOptions options = m_store.driver().applyOptions(subject);
     options.progress = progress;
+    // An uncompressed blob is its own tar stream: it is kept as the snapshot and its tar-split.
+    const bool mayBeTar = blob.mediaType != MediaType::ociLayerGzip && blob.mediaType != MediaType::ociLayerZstd;
+    if (mayBeTar)
+        options.tarSplitPath = out.dir + QStringLiteral("/tar-split");
     auto applied = LayerApplier::apply(blobPath, diff, options);
     if (!applied)
         return applied.takeError();
+    if (applied->tarSplit && applied->diffId != blob.digest) { // compressed after all (xz, bzip2)
+        applied->tarSplit = false;
+        if (::unlink(QFile::encodeName(options.tarSplitPath).constData()) != 0)
+            return fail(QStringLiteral("%1: cannot remove %2: %3").arg(subject, options.tarSplitPath, fs::errorText(errno)));
+    }
     if (!expectedDiffId.isNull() && applied->diffId != expectedDiffId)
         return fail(QStringLiteral("%1: the image config names diffID %2, but the content hashes to %3").arg(subject, expectedDiffId.toString(), applied->diffId.toString()));
     LayerRecord &r = out.record;
@@ -76,6 +93,7 @@ Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath,
     r.treeBytes = tree->bytes;
     r.treeEntries = tree->entries;
     r.createdBy = createdBy;
+    r.tarSplit = applied->tarSplit;
     STRATA_TRY(fs::writeFileAtomic(out.dir + QStringLiteral("/layer.json"), QJsonDocument(r.toJson()).toJson()));
     return out;
 }
@@ -95,15 +113,49 @@ Status LayerStore::adopt(const StagedLayer &layer)
 Status LayerStore::rebuild(const LayerRecord &record, Staging &staging)
 {
     const QString subject = QStringLiteral("layer %1").arg(record.chainId.toString());
-    if (!m_store.content().has(record.blob.digest))
-        return fail(QStringLiteral("%1: its blob %2 is missing, so it cannot be re-extracted").arg(subject, record.blob.digest.toString()));
+    QString source = m_store.content().blobPath(record.blob.digest);
+    if (!m_store.content().has(record.blob.digest)) {
+        if (!record.tarSplit)
+            return fail(QStringLiteral("%1: its blob %2 is missing, so it cannot be re-extracted").arg(subject, record.blob.digest.toString()));
+        // Kept as snapshot and tar-split: extracted again from its own tar, rebuilt from the
+        // damaged snapshot, which works while every file's content is intact.
+        source = staging.file(QStringLiteral("rebuilt-%1.tar").arg(record.chainId.hex()));
+        TarSplitReader reader;
+        STRATA_TRY(openTar(record, reader));
+        BlobWriter writer;
+        STRATA_TRY(writer.open(source, {}));
+        for (;;) {
+            auto block = reader.read();
+            if (!block)
+                return block.takeError();
+            if (block->isEmpty())
+                break;
+            STRATA_TRY(writer.write(block->data(), size_t(block->size())));
+        }
+        auto written = writer.finish(BlobWriter::Sync::Started);
+        if (!written)
+            return written.takeError();
+    }
     // A driver that builds on the parent's snapshot fails plainly when it is missing.
     const QString parentDiff = record.parent.isNull() ? QString() : diffDir(record.parent);
-    auto staged = stage(staging, m_store.content().blobPath(record.blob.digest), record.blob, record.diffId, record.parent, parentDiff, record.createdBy, subject);
+    auto staged = stage(staging, source, record.blob, record.diffId, record.parent, parentDiff, record.createdBy, subject);
     if (!staged)
         return staged.takeError();
     STRATA_TRY(remove(record.chainId, staging));
     return adopt(staged.value());
+}
+
+Status LayerStore::rewriteRecord(const LayerRecord &want, qint64 size)
+{
+    LayerRecord r = want;
+    r.size = size;
+    r.tarSplit = true;
+    auto tree = fs::treeStats(diffDir(want.chainId));
+    if (!tree)
+        return fail(QStringLiteral("layer %1: %2").arg(want.chainId.toString(), tree.error()));
+    r.treeBytes = tree->bytes;
+    r.treeEntries = tree->entries;
+    return fs::writeFileAtomic(snapshotDir(want.chainId) + QStringLiteral("/layer.json"), QJsonDocument(r.toJson()).toJson());
 }
 
 Status LayerStore::remove(const Digest &chainId, Staging &trash)

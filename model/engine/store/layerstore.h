@@ -12,6 +12,7 @@ namespace strata {
 
 class Staging;
 class Store;
+class TarSplitReader;
 
 // A layer extracted into staging, ready to be moved into layers/<driver>/<chainID>.
 struct StagedLayer {
@@ -29,6 +30,10 @@ public:
     QString snapshotDir(const Digest &chainId) const;
     QString diffDir(const Digest &chainId) const { return snapshotDir(chainId) + QStringLiteral("/diff"); }
     bool has(const Digest &chainId) const;
+    QString tarSplitPath(const Digest &chainId) const { return snapshotDir(chainId) + QStringLiteral("/tar-split"); }
+    // The layer's tar as `reader`'s stream, rebuilt from its snapshot (a layer kept as its
+    // snapshot and tar-split: record.tarSplit).
+    Status openTar(const LayerRecord &record, TarSplitReader &reader) const;
     Result<LayerRecord> read(const Digest &chainId) const;
     QStringList listNames() const; // directory names under layers/<driver>/
 
@@ -43,6 +48,10 @@ public:
     Status adopt(const StagedLayer &layer);
     // Re-extracts a snapshot from its blob (check --repair). Call with the store lock held.
     Status rebuild(const LayerRecord &record, Staging &staging);
+    // Writes layer.json anew for a layer kept as snapshot and tar-split whose record was lost
+    // (check --repair, once the tar rebuilt from the two hashed right): `want` as the images
+    // name it, `size` as counted from the tar. Call with the store lock held.
+    Status rewriteRecord(const LayerRecord &want, qint64 size);
     Status remove(const Digest &chainId, Staging &trash);
 
 private:
