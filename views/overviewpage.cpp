@@ -4,6 +4,7 @@
 #include "filetreemodel.h"
 #include "formhelpers.h"
 #include "sizetext.h"
+#include "storefootprint.h"
 #include "storesession.h"
 
 #include <QHeaderView>
@@ -49,10 +50,18 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     m_disk = table({ tr("Type"), tr("Total"), tr("Active"), tr("Size"), tr("Reclaimable") }, this, tr("Disk use"));
     m_disk->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     layout->addWidget(m_disk);
-    auto *note = new QLabel(tr("Images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free."), this);
+    auto *note = new QLabel(tr("File sizes, as docker system df counts them: images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free."), this);
     note->setWordWrap(true);
     note->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(note);
+    layout->addSpacing(6);
+    layout->addWidget(form::heading(tr("On disk"), this));
+    m_footprint = table({ tr("Part"), tr("Size"), tr("What it holds") }, this, tr("On disk"));
+    m_footprint->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_footprint->header()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_footprint->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_footprint->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(m_footprint);
     layout->addSpacing(6);
     layout->addWidget(form::heading(tr("Containers"), this));
     m_containers = table({ tr("Name"), tr("Image"), tr("State"), tr("Writable") }, this, tr("Containers"));
@@ -84,6 +93,7 @@ void OverviewPage::refresh()
     row(tr("Volumes"), s.volumes.size(), d.activeVolumes, d.volumes, d.volumesReclaimable);
     // Its three rows and the header, without a scroll bar or empty space.
     m_disk->setFixedHeight(m_disk->header()->sizeHint().height() + 3 * m_disk->sizeHintForRow(0) + 2 * m_disk->frameWidth() + 2);
+    measureFootprint();
     m_containers->clear();
     for (const auto &c : s.containers) {
         auto *item = new QTreeWidgetItem(m_containers, { c.container.config.name, c.container.config.imageRef, c.container.state.statusName(), sizeText(c.writableBytes) });
@@ -107,6 +117,54 @@ void OverviewPage::refresh()
         item->setFirstColumnSpanned(true);
     }
     form::setProblem(m_problems, s.problems.isEmpty() ? QString() : tr("Could not read: %1 (run stratactl check)").arg(s.problems.join(QStringLiteral("; "))));
+}
+
+// Walks the data root on the thread pool; one walk at a time, another after it when the
+// store changed meanwhile.
+void OverviewPage::measureFootprint()
+{
+    if (m_measuring) {
+        m_measureAgain = true;
+        return;
+    }
+    m_measuring = true;
+    const StoreSnapshot &s = m_session->snapshot();
+    const QString root = s.root, layers = s.root + QStringLiteral("/layers/") + s.driver;
+    if (m_footprint->topLevelItemCount() == 0 || m_footprintRoot != root) {
+        m_footprint->clear();
+        auto *item = new QTreeWidgetItem(m_footprint, { tr("Measuring the store's disk blocks…") });
+        item->setFlags(Qt::NoItemFlags);
+        item->setFirstColumnSpanned(true);
+        m_footprint->setFixedHeight(m_footprint->header()->sizeHint().height() + m_footprint->sizeHintForRow(0) + 2 * m_footprint->frameWidth() + 2);
+    }
+    QtConcurrent::run([root, layers] { return StoreFootprint::measure(root, layers); }).then(this, [this, root](const StoreFootprint &f) {
+        m_measuring = false;
+        if (m_measureAgain || root != m_session->snapshot().root) {
+            m_measureAgain = false;
+            measureFootprint();
+            return;
+        }
+        m_footprintRoot = root;
+        m_footprint->clear();
+        const auto row = [&](const QString &part, qint64 size, const QString &what) {
+            auto *item = new QTreeWidgetItem(m_footprint, { part, sizeText(size), what });
+            item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+            item->setToolTip(2, what);
+            return item;
+        };
+        row(tr("Layer snapshots"), f.snapshots, tr("the unpacked layers, each once"));
+        row(tr("Layer metadata"), f.layerMetadata, tr("tar-splits: layer tars are rebuilt from them"));
+        row(tr("Blobs"), f.blobs, tr("manifests, configs, compressed layers"));
+        row(tr("Containers"), f.containers, tr("writable layers and logs"));
+        row(tr("Volumes"), f.volumes, QString());
+        row(tr("Other"), f.other, tr("build cache index, staging"));
+        QTreeWidgetItem *total = row(tr("Total"), f.total, tr("disk blocks, as du counts them"));
+        QFont bold = total->font(0);
+        bold.setBold(true);
+        for (int c = 0; c < 3; ++c)
+            total->setFont(c, bold);
+        m_footprint->setFixedHeight(m_footprint->header()->sizeHint().height() + 7 * m_footprint->sizeHintForRow(0) + 2 * m_footprint->frameWidth() + 2);
+    });
 }
 
 VolumePage::VolumePage(StoreSession *session, QWidget *parent)

@@ -11,12 +11,16 @@ class FileTreeModel;
 class StoreSession;
 
 // What the inspector shows with nothing selected: the store, its disk use by kind (logical,
-// each layer counted once, with what pruning would reclaim), and its containers and volumes.
+// each layer counted once, with what pruning would reclaim), what it really takes on disk by
+// part (as du counts blocks), and its containers and volumes.
 class OverviewPage : public QWidget {
     Q_OBJECT
 public:
     explicit OverviewPage(StoreSession *session, QWidget *parent = nullptr);
     void refresh();
+    // Whether the disk-block figures of the store on show are in (they are measured off the
+    // GUI thread after each refresh).
+    bool footprintShown() const { return !m_measuring && !m_footprintRoot.isEmpty(); }
 
 Q_SIGNALS:
     void containerActivated(const QString &id);
@@ -26,7 +30,12 @@ private:
     StoreSession *m_session;
     QLabel *m_title;
     QLabel *m_subtitle;
+    void measureFootprint();
+
     QTreeWidget *m_disk;
+    QTreeWidget *m_footprint;
+    bool m_measuring = false, m_measureAgain = false;
+    QString m_footprintRoot; // the store the figures shown are of
     QTreeWidget *m_containers;
     QTreeWidget *m_volumes;
     QLabel *m_problems;

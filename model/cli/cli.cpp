@@ -18,6 +18,7 @@
 #include "storechecker.h"
 #include "store.h"
 #include "storeopen.h"
+#include "storefootprint.h"
 #include "storesnapshot.h"
 #include "texttable.h"
 
@@ -67,6 +68,21 @@ Commands:
 
     QString repository(const QString &tag) { return tag.left(tag.lastIndexOf(u':')); }
     QString tagPart(const QString &tag) { return tag.mid(tag.lastIndexOf(u':') + 1); }
+
+    // The store's real footprint, beside the logical figures above it.
+    QString footprintTable(const Store &store)
+    {
+        const StoreFootprint f = StoreFootprint::measure(store.root(), store.layersDir());
+        TextTable table({ QStringLiteral("ON DISK"), QStringLiteral("SIZE"), QStringLiteral("WHAT") });
+        table.add({ QStringLiteral("Layer snapshots"), humanize::size(f.snapshots), QStringLiteral("the unpacked layers, each once (layers/%1)").arg(store.driver().name()) });
+        table.add({ QStringLiteral("Layer metadata"), humanize::size(f.layerMetadata), QStringLiteral("tar-splits and records: uncompressed layer tars are rebuilt from them") });
+        table.add({ QStringLiteral("Blobs"), humanize::size(f.blobs), QStringLiteral("manifests, configs, compressed layers as they came (images/)") });
+        table.add({ QStringLiteral("Containers"), humanize::size(f.containers), QStringLiteral("writable layers, logs, configs") });
+        table.add({ QStringLiteral("Volumes"), humanize::size(f.volumes), QString() });
+        table.add({ QStringLiteral("Other"), humanize::size(f.other), QStringLiteral("build cache index, staging, store files") });
+        table.add({ QStringLiteral("Total"), humanize::size(f.total), QStringLiteral("disk blocks of %1, as du counts them").arg(store.root()) });
+        return table.render();
+    }
 
 } // namespace
 
@@ -317,7 +333,7 @@ int Cli::run(const QStringList &arguments)
                 humanize::size(disk.volumesReclaimable) });
             table.add({ QStringLiteral("Build Cache"), QString::number(disk.buildCacheEntries), QStringLiteral("0"), humanize::size(disk.buildCache),
                 humanize::size(disk.buildCache) });
-            m_out << table.render();
+            m_out << table.render() << '\n' << footprintTable(store);
             return 0;
         }
         TextTable table({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE"),
@@ -341,7 +357,8 @@ int Cli::run(const QStringList &arguments)
         m_out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(disk.images) << " (each layer counted once)\n\n"
               << "Containers space usage:\n\n" << containerTable.render() << '\n'
               << "Local Volumes space usage:\n\n" << volumeTable.render() << '\n'
-              << "Build cache usage: " << humanize::size(disk.buildCache) << " (" << disk.buildCacheEntries << " steps; layers no image uses)\n";
+              << "Build cache usage: " << humanize::size(disk.buildCache) << " (" << disk.buildCacheEntries << " steps; layers no image uses)\n\n"
+              << footprintTable(store);
         return 0;
     }
     if (command == QLatin1String("load")) {

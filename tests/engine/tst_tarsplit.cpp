@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -273,6 +274,36 @@ private slots:
         QVERIFY(!QFile::exists(snapshotDir + QStringLiteral("/tar-split")));
         check = stratactl(root, { QStringLiteral("check") });
         QVERIFY2(check.exitCode == 0, check.out.constData());
+    }
+
+    // system df's footprint is what du counts, within 5 %, and the store holds its layers once:
+    // not much more than the layers unpacked, each into a folder of its own.
+    void footprintAgreesWithDu()
+    {
+        TarBuilder big;
+        big.file("blob", randomBytes(8 * 1024 * 1024));
+        for (int i = 0; i < 2000; ++i)
+            big.file("small/f" + QByteArray::number(i), QByteArray(1024, char('a' + i % 26)));
+        const QByteArray layer = big.build();
+        const QString root = newRoot();
+        QVERIFY(load(root, QString(), { layer }));
+        const RunResult df = stratactl(root, { QStringLiteral("system"), QStringLiteral("df") });
+        QVERIFY2(df.exitCode == 0, df.err.constData());
+        const RunResult du = run(QStringLiteral("du"), { QStringLiteral("-sB1"), root });
+        QVERIFY2(du.exitCode == 0, du.err.constData());
+        const double duBytes = QString::fromUtf8(du.out).section(u'\t', 0, 0).toDouble();
+        const QRegularExpressionMatch total = QRegularExpression(QStringLiteral("^Total\\s+([0-9.]+)(B|kB|MB|GB)"), QRegularExpression::MultilineOption).match(QString::fromUtf8(df.out));
+        QVERIFY2(total.hasMatch(), df.out.constData());
+        const double unit = QHash<QString, double> { { QStringLiteral("B"), 1 }, { QStringLiteral("kB"), 1e3 }, { QStringLiteral("MB"), 1e6 }, { QStringLiteral("GB"), 1e9 } }.value(total.captured(2));
+        const double dfBytes = total.captured(1).toDouble() * unit;
+        QVERIFY2(qAbs(dfBytes - duBytes) <= 0.05 * duBytes, qPrintable(QStringLiteral("system df says %1, du %2:\n%3").arg(dfBytes).arg(duBytes).arg(QString::fromUtf8(df.out))));
+        const QString unpacked = path(QStringLiteral("unpacked-%1").arg(++m_count));
+        QVERIFY(QDir().mkpath(unpacked));
+        const QString tarPath = path(QStringLiteral("layer-%1.tar").arg(m_count));
+        QVERIFY(writeFile(tarPath, layer));
+        QCOMPARE(run(QStringLiteral("tar"), { QStringLiteral("-xf"), tarPath, QStringLiteral("-C"), unpacked }).exitCode, 0);
+        const double unpackedBytes = QString::fromUtf8(run(QStringLiteral("du"), { QStringLiteral("-sB1"), unpacked }).out).section(u'\t', 0, 0).toDouble();
+        QVERIFY2(duBytes <= 1.1 * unpackedBytes, qPrintable(QStringLiteral("the store takes %1 bytes, its layer unpacked %2").arg(duBytes).arg(unpackedBytes)));
     }
 
     // import writes a layer blob of its own: it too is kept once.

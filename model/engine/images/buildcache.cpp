@@ -75,12 +75,12 @@ std::optional<Image> BuildCache::lookup(const Digest &key) const
         diffIds.append(d.value());
     }
     // Every layer must be in the store as the config says: its snapshot's record names the same
-    // diffID (verified when it was extracted) and its blob is there.
+    // diffID (verified when it was extracted) and its blob is there (or rebuilt from it).
     const QList<Digest> chains = chainIds(diffIds);
     LayerStore layers(m_store);
     for (qsizetype i = 0; i < chains.size(); ++i) {
         auto record = layers.read(chains[i]);
-        if (!record || record->diffId != diffIds[i] || !m_store.content().has(entry->blobs[i].digest))
+        if (!record || record->diffId != diffIds[i] || !layers.hasBlob(record.value(), entry->blobs[i].digest))
             return std::nullopt;
         state.layers.append({ entry->blobs[i], diffIds[i], chains[i], record->size });
     }

@@ -245,7 +245,7 @@ Status ImageStore::checkComplete(const ImageTransaction &tx) const
             if (i >= chains.size() || bringsSplits.contains(chains[i]))
                 return i < chains.size();
             auto record = layers.read(chains[i]);
-            return record && record->tarSplit && record->blob.digest == image.layers[i].digest;
+            return record && layers.hasBlob(record.value(), image.layers[i].digest);
         };
         for (qsizetype i = 0; i < image.layers.size(); ++i) {
             const Descriptor &blob = image.layers[i];

@@ -25,8 +25,9 @@ bool TransactionBuilder::hasLayerBlob(const Digest &chainId, const Digest &blob)
 {
     if (hasBlob(blob) || m_splitChains.contains(chainId))
         return true;
-    auto record = LayerStore(m_store).read(chainId);
-    return record && record->tarSplit && record->blob.digest == blob;
+    LayerStore layers(m_store);
+    auto record = layers.read(chainId);
+    return record && layers.hasBlob(record.value(), blob);
 }
 
 // What a job staged is handed over even when the store has it now: commit adopts only what is

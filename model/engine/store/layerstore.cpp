@@ -44,6 +44,11 @@ Result<LayerRecord> LayerStore::read(const Digest &chainId) const
     return r;
 }
 
+bool LayerStore::hasBlob(const LayerRecord &record, const Digest &blob) const
+{
+    return (record.tarSplit && record.blob.digest == blob) || m_store.content().has(blob);
+}
+
 Status LayerStore::openTar(const LayerRecord &record, TarSplitReader &reader) const
 {
     return reader.open(tarSplitPath(record.chainId), diffDir(record.chainId), record.diffId, record.blob.size, QStringLiteral("layer %1").arg(record.chainId.toString()));

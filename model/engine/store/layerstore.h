@@ -31,6 +31,9 @@ public:
     QString diffDir(const Digest &chainId) const { return snapshotDir(chainId) + QStringLiteral("/diff"); }
     bool has(const Digest &chainId) const;
     QString tarSplitPath(const Digest &chainId) const { return snapshotDir(chainId) + QStringLiteral("/tar-split"); }
+    // Whether `blob`, the layer's blob as an image names it, can be had: rebuilt from the
+    // snapshot (record.tarSplit), or in the content store.
+    bool hasBlob(const LayerRecord &record, const Digest &blob) const;
     // The layer's tar as `reader`'s stream, rebuilt from its snapshot (a layer kept as its
     // snapshot and tar-split: record.tarSplit).
     Status openTar(const LayerRecord &record, TarSplitReader &reader) const;
