@@ -4,12 +4,12 @@
 
 #include <QByteArrayView>
 
-typedef struct evp_md_ctx_st EVP_MD_CTX;
+typedef struct SHA256state_st SHA256_CTX;
 
 namespace strata {
 
-// Incremental SHA-256 over OpenSSL's EVP interface (much faster than QCryptographicHash,
-// it uses the CPU's SHA extensions).
+// Incremental SHA-256 over OpenSSL's SHA256 functions (much faster than QCryptographicHash,
+// they use the CPU's SHA extensions).
 class Sha256 {
 public:
     Sha256();
@@ -24,7 +24,7 @@ public:
     static Digest of(QByteArrayView data);
 
 private:
-    EVP_MD_CTX *m_ctx;
+    SHA256_CTX *m_ctx;
 };
 
 } // namespace strata
