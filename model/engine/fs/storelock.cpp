@@ -27,6 +27,13 @@ Status StoreLock::open(const QString &path)
     return {};
 }
 
+Status StoreLock::reopen()
+{
+    if (m_fd >= 0)
+        close(m_fd);
+    return open(m_path);
+}
+
 Status StoreLock::lock()
 {
     m_mutex.lock();

@@ -31,6 +31,9 @@ public:
     StoreLock &operator=(const StoreLock &) = delete;
 
     Status open(const QString &path);
+    // In a child after fork(), while unlocked: a file description of the child's own. The one
+    // inherited is shared with the parent, and so is its flock (each would pass the other's).
+    Status reopen();
     Status lock();
     void unlock();
     // Whether the calling thread holds the lock.

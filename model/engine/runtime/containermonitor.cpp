@@ -432,12 +432,22 @@ namespace {
 
 } // namespace
 
+namespace {
+
+    int runMonitor(Store &store, const Container &container, bool attached, int statusFd)
+    {
+        prctl(PR_SET_NAME, "strata-monitor"); // what ps and top show, whether forked or executed
+        signal(SIGPIPE, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        signal(SIGINT, SIG_IGN);
+        Monitor monitor(store, container, attached, statusFd);
+        return monitor.run();
+    }
+
+} // namespace
+
 int ContainerMonitor::run(const QString &root, const QString &id, bool attached, int statusFd)
 {
-    prctl(PR_SET_NAME, "strata-monitor"); // what ps and top show, whether forked or executed
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGINT, SIG_IGN);
     Store::Options options;
     options.root = root;
     options.sweep = false;
@@ -451,8 +461,18 @@ int ContainerMonitor::run(const QString &root, const QString &id, bool attached,
         report(statusFd, "error 125 " + container.error().toUtf8() + '\n');
         return 1;
     }
-    Monitor monitor(*store.value(), container.value(), attached, statusFd);
-    return monitor.run();
+    return runMonitor(*store.value(), container.value(), attached, statusFd);
+}
+
+int ContainerMonitor::run(Store &store, const Container &container, bool attached, int statusFd)
+{
+    // A fork shares the parent's description of store.lock, and with it the parent's flock:
+    // the monitor needs one of its own to be excluded from the parent's changes.
+    if (Status reopened = store.lock().reopen(); !reopened) {
+        report(statusFd, "error 125 " + reopened.error().toUtf8() + '\n');
+        return 1;
+    }
+    return runMonitor(store, container, attached, statusFd);
 }
 
 } // namespace strata

@@ -64,6 +64,18 @@ namespace {
         }
     }
 
+    // The monitors this process forked (Launch::Fork) that it has not reaped yet.
+    QList<pid_t> &forkedMonitors()
+    {
+        static QList<pid_t> pids;
+        return pids;
+    }
+
+    void reapMonitors()
+    {
+        forkedMonitors().removeIf([](pid_t pid) { return waitpid(pid, nullptr, WNOHANG) != 0; });
+    }
+
     QString describeStatus(int status)
     {
         if (WIFEXITED(status))
@@ -154,10 +166,13 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
 {
     if (failedStatus)
         *failedStatus = 125;
+    reapMonitors();
     ContainerStore containers(m_store);
     if (containers.monitorAlive(container.config.id))
         return fail(ErrorCode::Conflict, QStringLiteral("container %1 is already running").arg(container.config.name));
-    const QString program = monitorProgram();
+    // A forked monitor runs this process's own code: no program to find (and no readlink of
+    // /proc/self/exe and its path, component by component).
+    const QString program = m_launch == Launch::Exec ? monitorProgram() : QString();
     if (m_launch == Launch::Exec && !QFileInfo(program).isExecutable())
         return fail(QStringLiteral("cannot start container %1: the monitor program %2 is missing (set STRATA_MONITOR_PROGRAM)").arg(container.config.name, program));
 
@@ -184,12 +199,18 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
         return fail(QStringLiteral("cannot start container %1: fork: %2").arg(container.config.name, fs::errorText(errno)));
     }
     if (child == 0) {
-        // A new session, then a second fork: the monitor is nobody's child but init's, so it
-        // outlives this process and never waits on a terminal.
+        // A new session: the monitor never waits on a terminal, nor gets our terminal's
+        // signals. Executed, it is forked once more, so that it is nobody's child but init's
+        // and a caller with a long life (the window) has no zombie to reap. A forked monitor
+        // is our child (stratactl lives shorter than its containers; reapMonitors() collects
+        // the ones that end before it does): a second fork of this process, a copy of its
+        // whole address space, would cost 0.3 ms of every `run`.
         setsid();
-        const pid_t monitor = fork();
-        if (monitor != 0)
-            _exit(monitor < 0 ? 1 : 0);
+        if (m_launch == Launch::Exec) {
+            const pid_t monitor = fork();
+            if (monitor != 0)
+                _exit(monitor < 0 ? 1 : 0);
+        }
         const int devNull = open("/dev/null", O_RDWR);
         if (attached) {
             // Duplicated above 3 first, so that moving one onto 0..2 cannot overwrite another.
@@ -207,13 +228,17 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
         dup2(status[1], 3);
         syscall(SYS_close_range, 4u, ~0u, 0u);
         if (m_launch == Launch::Fork)
-            _exit(ContainerMonitor::run(m_store.root(), container.config.id, attached, 3));
+            _exit(ContainerMonitor::run(m_store, container, attached, 3));
         execv(path.constData(), argv.data());
         _exit(127);
     }
     close(status[1]);
-    int ws = 0;
-    while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
+    if (m_launch == Launch::Exec) {
+        int ws = 0;
+        while (waitpid(child, &ws, 0) < 0 && errno == EINTR) { }
+    } else {
+        forkedMonitors().append(child);
+    }
     // Bounded: a monitor that hangs (a mount that blocks, say) must not hang the caller too.
     bool timedOut = false;
     const QByteArray line = readLine(status[0], startTimeoutMs, &timedOut);
@@ -237,7 +262,7 @@ Result<StartedContainer> ContainerRuntime::start(const Container &container, boo
             *failedStatus = rest.left(rest.indexOf(' ')).toInt();
         return fail(QStringLiteral("container %1: %2").arg(container.config.name, QString::fromUtf8(rest.mid(rest.indexOf(' ') + 1))));
     }
-    return fail(QStringLiteral("container %1: the monitor %2 ended without starting it").arg(container.config.name, program));
+    return fail(QStringLiteral("container %1: its monitor%2 ended without starting it").arg(container.config.name, program.isEmpty() ? QString() : u' ' + program));
 }
 
 Result<ContainerRuntime::Run> ContainerRuntime::run(const CreateRequest &request, bool attached, int *failedStatus, const StreamFds &streams)
@@ -248,13 +273,11 @@ Result<ContainerRuntime::Run> ContainerRuntime::run(const CreateRequest &request
     auto config = containers.create(request);
     if (!config)
         return config.takeError();
-    auto container = containers.load(config->id);
-    if (!container)
-        return container.takeError();
-    auto started = start(container.value(), attached, failedStatus, streams);
+    const Container container { config.value(), {} }; // just made: created, never started
+    auto started = start(container, attached, failedStatus, streams);
     if (!started)
         return started.takeError();
-    return Run { container.value(), started.value() };
+    return Run { container, started.value() };
 }
 
 Result<int> ContainerRuntime::waitForExit(StartedContainer &started, const Container &container)

@@ -47,17 +47,18 @@ struct ExecRequest {
     static ExecRequest fromJson(const QJsonObject &object);
 };
 
-// Starts, signals and enters containers. Daemonless: `start` launches a monitor
-// (`stratactl __monitor`, see ContainerMonitor) that is not our child, so the container lives
-// on when the caller exits; every other operation works from state.json and the monitor's lock.
+// Starts, signals and enters containers. Daemonless: `start` launches a monitor (see
+// ContainerMonitor) in a session of its own that lives on when the caller exits, and with it
+// the container; every other operation works from state.json and the monitor's lock.
 // Threads: a process with threads uses Launch::Exec (the default): after its forks it only
 // moves descriptors and execs. Calls block (start, exec, stop): run them off a GUI thread.
 class ContainerRuntime {
 public:
     enum class Launch {
         Exec, // the monitor is a fresh `stratactl __monitor` process: safe from any caller
-        Fork, // the monitor is a fork of this process: saves an exec and Qt's loading
-              // (~5 ms of a 20 ms `run`), only for callers without threads (stratactl)
+        Fork, // the monitor is a fork of this process, with its open store: saves an exec,
+              // Qt's loading and the store's opening (~5 ms of a 20 ms `run`), only for
+              // callers without threads (stratactl)
     };
     explicit ContainerRuntime(Store &store, Launch launch = Launch::Exec);
 
