@@ -436,8 +436,13 @@ Result<ContainerConfig> ContainerStore::create(const CreateRequest &request)
     STRATA_TRY(guard.status());
     // An rmi meanwhile may have taken the image (and its snapshots) away; once the container
     // is in, rmi sees it and refuses.
-    if (!config->build && !ImageStore(m_store).resolve(config->imageId.toString()))
-        return fail(ErrorCode::Conflict, QStringLiteral("image %1 was removed while container %2 was being created").arg(request.image, config->name));
+    if (!config->build) {
+        auto images = ImageStore(m_store).list();
+        if (!images)
+            return images.takeError();
+        if (std::none_of(images->cbegin(), images->cend(), [&](const Image &i) { return i.id == config->imageId; }))
+            return fail(ErrorCode::Conflict, QStringLiteral("image %1 was removed while container %2 was being created").arg(request.image, config->name));
+    }
     const QString chosen = config->name;
     STRATA_TRY(chooseName()); // another process may have taken the name meanwhile
     if (config->name != chosen) // only a generated name can change here
