@@ -419,22 +419,25 @@ int Cli::run(const QStringList &arguments)
         auto problems = StoreChecker(store).run(repair, bar.progress());
         if (!problems)
             return failWithError(problems.takeError());
-        int unfixed = 0;
+        int unfixed = 0, found = 0;
         for (const auto &p : problems.value()) {
+            found += p.advice ? 0 : 1;
             if (!repair)
-                m_out << "problem: " << p.message << '\n';
+                m_out << (p.advice ? "note: " : "problem: ") << p.message << '\n';
             else if (p.repaired)
                 m_out << "repaired: " << p.message << '\n';
             else {
                 m_out << "not repaired: " << p.message << " (" << p.repairError << ")\n";
-                ++unfixed;
+                unfixed += p.advice ? 0 : 1;
             }
         }
-        if (problems->isEmpty())
+        if (found == 0)
             m_out << "store " << store.root() << ": no problems found\n";
         else if (!repair)
-            m_out << problems->size() << " problem(s) found; stratactl check --repair fixes what it can\n";
-        return repair ? (unfixed ? 1 : 0) : (problems->isEmpty() ? 0 : 1);
+            m_out << found << " problem(s) found; stratactl check --repair fixes what it can\n";
+        if (!repair && found < problems->size())
+            m_out << "stratactl check --repair acts on the notes too\n";
+        return repair ? (unfixed ? 1 : 0) : (found == 0 ? 0 : 1);
     }
     return failWith(QStringLiteral("unknown command (see stratactl --help)"), 2);
 }

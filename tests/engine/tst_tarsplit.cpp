@@ -251,7 +251,7 @@ private slots:
     }
 
     // A store of the version before, which kept every layer's blob beside its snapshot, keeps
-    // working as it is: its blobs are used, and a load of the same layer adds no second copy.
+    // working as it is (its blobs are used, check notes them), and check --repair converts it.
     void olderStoreKeepsWorking()
     {
         const QByteArray layer = TarBuilder().dir("etc").file("etc/conf", "old store\n").file("data", QByteArray(20000, 'd')).build();
@@ -268,12 +268,21 @@ private slots:
 
         RunResult check = stratactl(root, { QStringLiteral("check") });
         QVERIFY2(check.exitCode == 0, check.out.constData());
+        QVERIFY2(check.out.contains(QByteArray("note: layer sha256:" + chain.toUtf8() + " keeps its uncompressed blob beside its snapshot")), check.out.constData());
         verifySavedIdentical(root, { layer });
         QVERIFY(load(root, QString(), { layer }, QStringLiteral("again:1")));
         QVERIFY(QFile::exists(root + QStringLiteral("/images/blobs/sha256/") + chain));
         QVERIFY(!QFile::exists(snapshotDir + QStringLiteral("/tar-split")));
+
+        // check --repair converts it: the layer extracted again with its tar-split, the blob gone.
+        check = stratactl(root, { QStringLiteral("check"), QStringLiteral("--repair") });
+        QVERIFY2(check.exitCode == 0 && check.out.contains(QByteArray("repaired: layer sha256:" + chain.toUtf8())), check.out.constData());
+        QVERIFY(!QFile::exists(root + QStringLiteral("/images/blobs/sha256/") + chain));
+        QVERIFY(record(root, chain).value(QLatin1String("tarSplit")).toBool());
         check = stratactl(root, { QStringLiteral("check") });
-        QVERIFY2(check.exitCode == 0, check.out.constData());
+        QVERIFY2(check.exitCode == 0 && !check.out.contains("note:"), check.out.constData());
+        verifySavedIdentical(root, { layer });
+        verifySavedIdentical(root, { layer }, QStringLiteral("again:1"));
     }
 
     // system df's footprint is what du counts, within 5 %, and the store holds its layers once:

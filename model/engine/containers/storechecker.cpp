@@ -138,8 +138,8 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
     };
 
     QList<Problem> problems;
-    auto report = [&](const QString &message, auto &&fix) {
-        Problem p { message, false, {} };
+    auto report = [&](const QString &message, auto &&fix, bool advice = false) {
+        Problem p { message, false, {}, advice };
         if (repair) {
             Status s = fix();
             p.repaired = s.ok();
@@ -295,6 +295,27 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
                          .arg(tree->bytes)
                          .arg(record->treeEntries)
                          .arg(record->treeBytes);
+        if (damage.isEmpty() && record->blob.digest == record->diffId && content.has(record->blob.digest)) {
+            // An uncompressed layer an older Strata kept as blob and snapshot both: extracted
+            // again from the blob, with its tar-split, the blob is not needed.
+            const qint64 twice = content.size(record->blob.digest);
+            report(QStringLiteral("layer %1 keeps its uncompressed blob beside its snapshot, as stores made before tar-splits did: %2 bytes stored twice").arg(chain.toString()).arg(twice),
+                [&]() -> Status {
+                    STRATA_TRY(layers.rebuild(record.value(), trash.value()));
+                    auto now = layers.read(chain);
+                    if (!now || !now->tarSplit)
+                        return fail(QStringLiteral("its tar cannot be rebuilt from a snapshot, so the blob stays"));
+                    for (auto it = wanted.cbegin(); it != wanted.cend(); ++it) {
+                        if (it.key() == chain || it->blob.digest != record->blob.digest)
+                            continue;
+                        if (auto other = layers.read(it.key()); !other || !other->tarSplit)
+                            return {}; // another layer still reads the blob
+                    }
+                    return content.remove(record->blob.digest);
+                },
+                true);
+            continue;
+        }
         if (damage.isEmpty())
             continue;
         LayerRecord rebuild = record ? record.value() : want;

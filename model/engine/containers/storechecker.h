@@ -26,6 +26,8 @@ public:
         QString message;
         bool repaired = false;
         QString repairError; // why a repair failed, or why none is possible
+        // Not damage: something --repair improves (a layer an older Strata stored twice).
+        bool advice = false;
     };
 
     explicit StoreChecker(Store &store);
