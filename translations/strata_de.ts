@@ -1506,10 +1506,6 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
         <translation>Freigebbar</translation>
     </message>
     <message>
-        <source>Images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free.</source>
-        <translation>Images zählen jede Schicht einmal, egal wie viele Images sie teilen. Freigebbar: was das Entfernen unbenutzter Images, gestoppter Container und unbenutzter Volumes freigeben würde.</translation>
-    </message>
-    <message>
         <source>Containers</source>
         <translation>Container</translation>
     </message>
@@ -1564,6 +1560,66 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     <message>
         <source>Could not read: %1 (run stratactl check)</source>
         <translation>Nicht lesbar: %1 (stratactl check ausführen)</translation>
+    </message>
+    <message>
+        <source>File sizes, as docker system df counts them: images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free.</source>
+        <translation>Dateigrößen, wie docker system df sie zählt: Images zählen jede Schicht einmal, wie viele Images sie auch teilen. Freigebbar: was das Entfernen unbenutzter Images, gestoppter Container und unbenutzter Volumes freigäbe.</translation>
+    </message>
+    <message>
+        <source>On disk</source>
+        <translation>Auf der Platte</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Teil</translation>
+    </message>
+    <message>
+        <source>Disk blocks, as du counts them. Snapshots: the unpacked layers, each once. Layer metadata: the tar-splits from which layer archives are rebuilt. Blobs: manifests, configs and compressed layers as they came.</source>
+        <translation>Plattenblöcke, wie du sie zählt. Snapshots: die entpackten Schichten, jede einmal. Schicht-Metadaten: die Tar-Splits, aus denen Schichtarchive neu gebaut werden. Blobs: Manifeste, Konfigurationen und komprimierte Schichten, wie sie kamen.</translation>
+    </message>
+    <message>
+        <source>Measuring the store&apos;s disk blocks…</source>
+        <translation>Die Plattenblöcke des Speichers werden gemessen…</translation>
+    </message>
+    <message>
+        <source>Layer snapshots</source>
+        <translation>Schicht-Snapshots</translation>
+    </message>
+    <message>
+        <source>the unpacked layers, each once</source>
+        <translation>die entpackten Schichten, jede einmal</translation>
+    </message>
+    <message>
+        <source>Layer metadata</source>
+        <translation>Schicht-Metadaten</translation>
+    </message>
+    <message>
+        <source>tar-splits: layer tars are rebuilt from them</source>
+        <translation>Tar-Splits: aus ihnen werden die Schicht-Tars neu gebaut</translation>
+    </message>
+    <message>
+        <source>Blobs</source>
+        <translation>Blobs</translation>
+    </message>
+    <message>
+        <source>manifests, configs, compressed layers</source>
+        <translation>Manifeste, Konfigurationen, komprimierte Schichten</translation>
+    </message>
+    <message>
+        <source>writable layers and logs</source>
+        <translation>beschreibbare Schichten und Logs</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Sonstiges</translation>
+    </message>
+    <message>
+        <source>build cache index, staging</source>
+        <translation>Build-Cache-Index, Staging</translation>
+    </message>
+    <message>
+        <source>the whole data root, as du counts its blocks</source>
+        <translation>das ganze Datenverzeichnis, wie du seine Blöcke zählt</translation>
     </message>
 </context>
 <context>

@@ -1503,10 +1503,6 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Containers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1560,6 +1556,66 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
     </message>
     <message>
         <source>Could not read: %1 (run stratactl check)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File sizes, as docker system df counts them: images count each layer once, however many images share it. Reclaimable: what removing unused images, stopped containers and unused volumes would free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk blocks, as du counts them. Snapshots: the unpacked layers, each once. Layer metadata: the tar-splits from which layer archives are rebuilt. Blobs: manifests, configs and compressed layers as they came.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring the store&apos;s disk blocks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer snapshots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the unpacked layers, each once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tar-splits: layer tars are rebuilt from them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>manifests, configs, compressed layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>writable layers and logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>build cache index, staging</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the whole data root, as du counts its blocks</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

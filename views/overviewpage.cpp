@@ -56,12 +56,15 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     layout->addWidget(note);
     layout->addSpacing(6);
     layout->addWidget(form::heading(tr("On disk"), this));
-    m_footprint = table({ tr("Part"), tr("Size"), tr("What it holds") }, this, tr("On disk"));
-    m_footprint->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_footprint->header()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_footprint = table({ tr("Part"), tr("Size") }, this, tr("On disk"));
     m_footprint->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_footprint->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     layout->addWidget(m_footprint);
+    auto *blocks = new QLabel(tr("Disk blocks, as du counts them. Snapshots: the unpacked layers, each once. Layer metadata: the tar-splits from which "
+                                 "layer archives are rebuilt. Blobs: manifests, configs and compressed layers as they came."),
+        this);
+    blocks->setWordWrap(true);
+    blocks->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(blocks);
     layout->addSpacing(6);
     layout->addWidget(form::heading(tr("Containers"), this));
     m_containers = table({ tr("Name"), tr("Image"), tr("State"), tr("Writable") }, this, tr("Containers"));
@@ -147,9 +150,10 @@ void OverviewPage::measureFootprint()
         m_footprintRoot = root;
         m_footprint->clear();
         const auto row = [&](const QString &part, qint64 size, const QString &what) {
-            auto *item = new QTreeWidgetItem(m_footprint, { part, sizeText(size), what });
+            auto *item = new QTreeWidgetItem(m_footprint, { part, sizeText(size) });
             item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
-            item->setToolTip(2, what);
+            item->setToolTip(0, what);
+            item->setToolTip(1, what);
             return item;
         };
         row(tr("Layer snapshots"), f.snapshots, tr("the unpacked layers, each once"));
@@ -158,10 +162,10 @@ void OverviewPage::measureFootprint()
         row(tr("Containers"), f.containers, tr("writable layers and logs"));
         row(tr("Volumes"), f.volumes, QString());
         row(tr("Other"), f.other, tr("build cache index, staging"));
-        QTreeWidgetItem *total = row(tr("Total"), f.total, tr("disk blocks, as du counts them"));
+        QTreeWidgetItem *total = row(tr("Total"), f.total, tr("the whole data root, as du counts its blocks"));
         QFont bold = total->font(0);
         bold.setBold(true);
-        for (int c = 0; c < 3; ++c)
+        for (int c = 0; c < 2; ++c)
             total->setFont(c, bold);
         m_footprint->setFixedHeight(m_footprint->header()->sizeHint().height() + 7 * m_footprint->sizeHintForRow(0) + 2 * m_footprint->frameWidth() + 2);
     });
