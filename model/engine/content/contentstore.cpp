@@ -60,6 +60,9 @@ Status ContentStore::adopt(const QString &stagedPath, const Digest &digest)
 {
     if (has(digest))
         return {};
+    // On disk before it has its name (a writer may have only started its writeback).
+    if (Status s = fs::fsyncPath(stagedPath); !s)
+        return fail(QStringLiteral("blob %1: %2").arg(digest.toString(), s.error()));
     if (rename(QFile::encodeName(stagedPath).constData(), QFile::encodeName(blobPath(digest)).constData()) != 0)
         return fail(QStringLiteral("blob %1: cannot move into the store: %2").arg(digest.toString(), fs::errorText(errno)));
     return {};

@@ -23,7 +23,7 @@ public:
     // Small blobs (manifests, configs): written atomically if not present yet.
     Result<Digest> put(QByteArrayView data);
     Result<QByteArray> read(const Digest &digest, qint64 maxSize = 16 * 1024 * 1024) const;
-    // Moves a staged, already verified blob in; a blob that is already present wins.
+    // Moves a staged, already verified blob in, synced first; a blob that is already present wins.
     Status adopt(const QString &stagedPath, const Digest &digest);
     // Re-hashes a blob: it must exist, have `expectedSize` (when >= 0) and hash to its name.
     // Reads the blob whole and compares its size (when expected is not -1) and its hash.

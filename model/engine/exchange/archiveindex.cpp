@@ -161,7 +161,9 @@ Status ArchiveIndex::read()
                 }
                 STRATA_TRY(writer.write(buf, len));
             }
-            auto written = writer.finish();
+            // Not synced here: an uncompressed layer's copy is dropped once it is extracted (the
+            // snapshot and its tar-split keep it); a blob that is kept is synced as it moves in.
+            auto written = writer.finish(BlobWriter::Sync::Started);
             if (!written)
                 return written.takeError();
             if (written->size != size)
