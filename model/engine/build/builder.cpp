@@ -706,9 +706,9 @@ Result<std::optional<LayerBlob>> BuildRun::writeLayer(const std::function<Status
     BlobWriter writer;
     STRATA_TRY(writer.open(path, m_progress));
     STRATA_TRY(body(writer));
-    // Synced by step() once the layer is extracted, before its commit: the disk writes the
-    // blob while the extraction runs (the sync was 5-12 ms of each RUN of a few MB).
-    auto written = writer.finish(BlobWriter::Sync::Started);
+    // Not synced: a layer tar is dropped once extracted (its snapshot and tar-split keep it);
+    // a blob that is kept is synced as it moves into the content store.
+    auto written = writer.finish(BlobWriter::Sync::Later);
     if (!written)
         return written.takeError();
     return std::optional<LayerBlob>(LayerBlob { path, { MediaType::ociLayer, written->digest, written->size } });
@@ -759,7 +759,6 @@ Status BuildRun::step(const DockerfileInstruction &i, const QString &createdBy, 
         auto staged = tx.addLayer(blob.path, blob.blob, blob.blob.digest, parent, createdBy, QStringLiteral("step %1").arg(m_step), m_progress);
         if (!staged)
             return staged.takeError();
-        STRATA_TRY(fs::fsyncPath(blob.path)); // writeLayer() only started it
         m_progress.finishPhase();
         next.layers.append({ blob.blob, staged->record.diffId, staged->record.chainId, staged->record.size });
         QJsonObject rootfs = config.value(QLatin1String("rootfs")).toObject();

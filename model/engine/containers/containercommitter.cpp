@@ -59,7 +59,7 @@ Result<Digest> ContainerCommitter::commit(const Container &container, const QStr
     STRATA_TRY(writer.open(blobPath, progress));
     STRATA_TRY(LayerWriter::writeChanges(containers.upperDir(c.id), changes.value(), writer, LayerWriter::RootOwner::forStore(m_store.rootless())));
     progress.finishPhase();
-    auto written = writer.finish();
+    auto written = writer.finish(BlobWriter::Sync::Later); // kept only as snapshot and tar-split, or synced as it moves in
     if (!written)
         return written.takeError();
     const Descriptor blob { MediaType::ociLayer, written->digest, written->size };

@@ -26,8 +26,10 @@ public:
     };
     // Now: synced before it returns. Started: the write-back is only started, so that the disk
     // works while the caller goes on (the builder extracts the layer meanwhile); the caller
-    // must fsync the file (fs::fsyncPath) before anything durable refers to it.
-    enum class Sync { Now, Started };
+    // must fsync the file (fs::fsyncPath) before anything durable refers to it. Later: nothing
+    // is started, for a file that is likely dropped before the kernel writes it back (the
+    // loader's copy of an uncompressed layer); the same duty to fsync if it is kept.
+    enum class Sync { Now, Started, Later };
     Result<Written> finish(Sync sync = Sync::Now);
     QString path() const { return m_path; }
 

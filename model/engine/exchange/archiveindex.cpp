@@ -163,7 +163,7 @@ Status ArchiveIndex::read()
             }
             // Not synced here: an uncompressed layer's copy is dropped once it is extracted (the
             // snapshot and its tar-split keep it); a blob that is kept is synced as it moves in.
-            auto written = writer.finish(BlobWriter::Sync::Started);
+            auto written = writer.finish(BlobWriter::Sync::Later);
             if (!written)
                 return written.takeError();
             if (written->size != size)

@@ -115,7 +115,7 @@ Result<Digest> ImageImporter::import(const QString &source, const QString &refer
         STRATA_TRY(copyInto(source, writer));
     }
     progress.finishPhase();
-    auto written = writer.finish();
+    auto written = writer.finish(BlobWriter::Sync::Later); // kept only as snapshot and tar-split, or synced as it moves in
     if (!written)
         return written.takeError();
     QFile head(blobPath);

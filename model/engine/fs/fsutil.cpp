@@ -91,6 +91,19 @@ QString errorText(int err)
     return QString::fromLocal8Bit(std::strerror(err));
 }
 
+Status syncFilesystem(const QString &path)
+{
+    int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(ErrorCode::Io, QStringLiteral("%1: cannot open to sync: %2").arg(path, errorText(errno)));
+    int rc = syncfs(fd);
+    int err = errno;
+    close(fd);
+    if (rc != 0)
+        return fail(ErrorCode::Io, QStringLiteral("%1: syncfs failed: %2").arg(path, errorText(err)));
+    return {};
+}
+
 Status fsyncPath(const QString &path)
 {
     int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);

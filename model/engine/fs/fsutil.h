@@ -40,6 +40,9 @@ Result<QByteArray> readUpTo(int fd, qint64 maxBytes, qint64 sizeHint = 0);
 // Everything a descriptor (a pipe) gives until end of file or an error other than EINTR.
 QByteArray readToEnd(int fd);
 Status fsyncPath(const QString &path);
+// Writes back everything the filesystem holding `path` has dirty (syncfs): one call for a tree
+// of many files, such as a layer snapshot that is the layer's only copy.
+Status syncFilesystem(const QString &path);
 Status makeDirs(const QString &path, int mode = 0755);
 // Removes a tree without ever following a symbolic link; makes directories writable first
 // (layer trees may hold read-only directories).

@@ -1,5 +1,6 @@
 #include "transactionbuilder.h"
 
+#include "fsutil.h"
 #include "layerstore.h"
 #include "store.h"
 
@@ -76,6 +77,10 @@ void TransactionBuilder::addImage(const QByteArray &configBytes, const QList<Des
 
 Result<QList<Digest>> TransactionBuilder::commit()
 {
+    // A snapshot kept with its tar-split is its layer's only copy: on disk before the index
+    // names it (before the store lock is taken; one syncfs for every file of every snapshot).
+    if (!m_splitChains.isEmpty())
+        STRATA_TRY(fs::syncFilesystem(m_staging.path()));
     return ImageStore(m_store).commit(m_staging, m_tx);
 }
 

@@ -137,7 +137,7 @@ Status LayerStore::rebuild(const LayerRecord &record, Staging &staging)
                 break;
             STRATA_TRY(writer.write(block->data(), size_t(block->size())));
         }
-        auto written = writer.finish(BlobWriter::Sync::Started);
+        auto written = writer.finish(BlobWriter::Sync::Later);
         if (!written)
             return written.takeError();
     }
@@ -146,6 +146,8 @@ Status LayerStore::rebuild(const LayerRecord &record, Staging &staging)
     auto staged = stage(staging, source, record.blob, record.diffId, record.parent, parentDiff, record.createdBy, subject);
     if (!staged)
         return staged.takeError();
+    if (staged->record.tarSplit) // the layer's only copy from now on
+        STRATA_TRY(fs::syncFilesystem(staging.path()));
     STRATA_TRY(remove(record.chainId, staging));
     return adopt(staged.value());
 }
