@@ -202,6 +202,15 @@ Result<QByteArray> ArchiveIndex::bytesOf(const QString &name, const Member *m) c
     return fs::readFile(m->stagedPath);
 }
 
+void ArchiveIndex::dropStagedFiles(const QSet<QString> &keep)
+{
+    for (Member &m : m_members) {
+        if (m.inMemory() || keep.contains(m.stagedPath))
+            continue;
+        QFile::remove(m.stagedPath); // what is left is swept with the staging
+    }
+}
+
 Result<QString> ArchiveIndex::fileOf(Member *m)
 {
     if (!m->inMemory())

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QList>
 #include <QPair>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -41,6 +42,9 @@ public:
     Result<QByteArray> bytesOf(const QString &name, const Member *member) const;
     // A member as a file in the staging (written there if it was in memory).
     Result<QString> fileOf(Member *member);
+    // Removes the staged copies of large members, but for the files in `keep`: extracted
+    // already, they would only be written back to disk by the commit's sync.
+    void dropStagedFiles(const QSet<QString> &keep);
 
 private:
     Error error(const QString &cause) const;

@@ -255,6 +255,10 @@ namespace {
             return error(QStringLiteral("the archive holds no image"));
         STRATA_TRY(stageLayers());
         m_progress.finishPhase();
+        QSet<QString> kept; // the blobs the commit moves in
+        for (const auto &blob : m_tx.transaction().blobs)
+            kept.insert(blob.first);
+        m_index.dropStagedFiles(kept);
         STRATA_TRY(m_progress.checkCancelled(QStringLiteral("load of %1").arg(m_archive)));
         auto ids = m_tx.commit();
         if (!ids)
