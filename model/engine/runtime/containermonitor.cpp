@@ -137,6 +137,9 @@ namespace {
         // if it still fails, the attached client is told, and readers see the container as
         // dead once this monitor is gone, which is the truth they can know.
         void recordExit(const ContainerState &state);
+        // --rm: out of the store, with the volumes made for it, then the exit reported.
+        void removeAfterExit(const ContainerState &state);
+        static QByteArray exitLine(const ContainerState &state);
 
         Store &m_store;
         ContainerStore m_containers;
@@ -385,9 +388,16 @@ namespace {
                 state.status = ContainerState::Status::Exited;
                 state.exitCode = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
                 state.finishedAt = QDateTime::currentDateTimeUtc();
-                recordExit(state);
+                // A --rm container leaves the store instead (below, before its init is reaped,
+                // so that nobody reads "running" with a pid that may be reused): its exit is
+                // recorded only if it cannot leave, which saves a write of state.json.
+                if (!m_c.config.autoRemove)
+                    recordExit(state);
             }
         }
+        const bool removeNow = m_c.config.autoRemove && state.status == ContainerState::Status::Exited;
+        if (removeNow)
+            removeAfterExit(state);
         waitpid(child, &waitStatus, 0);
         if (heldSlave >= 0)
             close(heldSlave);
@@ -396,6 +406,8 @@ namespace {
                 close(s.fd);
         }
         close(logFd);
+        if (removeNow)
+            return 0;
 
         if (state.status != ContainerState::Status::Exited) { // the loop ended early (poll failed)
             state.status = ContainerState::Status::Exited;
@@ -403,36 +415,43 @@ namespace {
             state.finishedAt = QDateTime::currentDateTimeUtc();
             recordExit(state);
         }
-        const QByteArray exitLine = "exit " + QByteArray::number(state.exitCode) + '\n';
-        if (m_c.config.autoRemove) {
-            // The starter may return once the container has left the store; its files are
-            // deleted after that (a crash then leaves them in tmp/, swept on the next open).
-            // As Docker's --rm: the volumes made for this container go with it, before the
-            // starter hears of the exit, so it finds neither when it returns.
-            const auto removeVolumes = [&] {
-                VolumeStore volumes(m_store);
-                for (const MountSpec &m : m_c.config.mounts) {
-                    if (!m.anonymous)
-                        continue;
-                    if (Status gone = volumes.remove(m.source); !gone)
-                        report(m_statusFd, "warning " + gone.error().toUtf8() + '\n');
-                }
-            };
-            bool reported = false;
-            Status s = m_containers.remove(m_c, [&] { removeVolumes(), report(m_statusFd, exitLine), reported = true; }, ContainerStore::LockHeld::ByCaller);
-            if (!s && !reported)
-                report(m_statusFd, "warning " + s.error().toUtf8() + '\n');
-            if (!reported)
-                report(m_statusFd, exitLine);
-            return 0;
-        }
-        report(m_statusFd, exitLine);
+        if (m_c.config.autoRemove)
+            removeAfterExit(state);
+        else
+            report(m_statusFd, exitLine(state));
         return 0;
     }
 
-} // namespace
+    QByteArray Monitor::exitLine(const ContainerState &state)
+    {
+        return "exit " + QByteArray::number(state.exitCode) + '\n';
+    }
 
-namespace {
+    void Monitor::removeAfterExit(const ContainerState &state)
+    {
+        // The starter may return once the container has left the store; its files are
+        // deleted after that (a crash then leaves them in tmp/, swept on the next open).
+        // As Docker's --rm: the volumes made for this container go with it, before the
+        // starter hears of the exit, so it finds neither when it returns.
+        const auto removeVolumes = [&] {
+            VolumeStore volumes(m_store);
+            for (const MountSpec &m : m_c.config.mounts) {
+                if (!m.anonymous)
+                    continue;
+                if (Status gone = volumes.remove(m.source); !gone)
+                    report(m_statusFd, "warning " + gone.error().toUtf8() + '\n');
+            }
+        };
+        bool reported = false;
+        Status s = m_containers.remove(m_c, [&] { removeVolumes(), report(m_statusFd, exitLine(state)), reported = true; }, ContainerStore::LockHeld::ByCaller);
+        if (!s && !reported) { // still in the store: it says how it ended
+            report(m_statusFd, "warning " + s.error().toUtf8() + '\n');
+            if (state.status == ContainerState::Status::Exited && m_containers.state(m_c.config.id).status != ContainerState::Status::Exited)
+                recordExit(state);
+        }
+        if (!reported)
+            report(m_statusFd, exitLine(state));
+    }
 
     int runMonitor(Store &store, const Container &container, bool attached, int statusFd)
     {
