@@ -87,9 +87,12 @@ private_prefix() {
 }
 
 
-# Starts a private dockerd in $WORK/dockerd; sets docker_skip when it cannot.
+# Starts a private dockerd in $WORK/dockerd, its data root $WORK/dockerd/data or the directory
+# given (e.g. on a trial's fresh filesystem: DOCKER_DATA says which); sets docker_skip when it
+# cannot. Can be called again after stop_dockerd.
 start_dockerd() {
     docker_skip=
+    DOCKER_DATA=${1:-$WORK/dockerd/data}
     if [ "$(id -u)" != 0 ]; then docker_skip="dockerd needs root"
     elif [ ! -x "$DOCKER" ]; then docker_skip="$DOCKER is missing (package docker.io)"
     elif ! command -v dockerd > /dev/null; then docker_skip="dockerd is not installed"
@@ -97,12 +100,12 @@ start_dockerd() {
     fi
     if [ -z "$docker_skip" ]; then
         D=$WORK/dockerd
-        mkdir -p "$D/data" "$D/exec" "$D/host/run-docker" "$D/host/run-containerd" "$D/client"
+        mkdir -p "$DOCKER_DATA" "$D/exec" "$D/host/run-docker" "$D/host/run-containerd" "$D/client"
         printf '{"deprecated-key-path": "%s/key.json"}\n' "$D" > "$D/daemon.json"
         host_dir /run/docker
         host_dir /run/containerd
         private_prefix "$D/host/run-docker:/run/docker $D/host/run-containerd:/run/containerd"
-        "${PRIVATE[@]}" dockerd --config-file "$D/daemon.json" --data-root "$D/data" --exec-root "$D/exec" --pidfile "$D/dockerd.pid" \
+        "${PRIVATE[@]}" dockerd --config-file "$D/daemon.json" --data-root "$DOCKER_DATA" --exec-root "$D/exec" --pidfile "$D/dockerd.pid" \
             -H "unix://$D/docker.sock" --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none \
             > "$D/dockerd.log" 2>&1 &
         DOCKERD_PID=$!
