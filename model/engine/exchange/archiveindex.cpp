@@ -141,6 +141,29 @@ Status ArchiveIndex::read()
                 return error(QStringLiteral("entry '%1' is truncated: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
             m.digest = Sha256::of(m.bytes);
             m.size = size;
+        } else if (archive_filter_code(a.get(), 0) == ARCHIVE_FILTER_NONE && archive_entry_sparse_count(entry) == 0) {
+            // Its bytes lie in the archive as they are: hashed now, read in place later.
+            m.offset = archive_filter_bytes(a.get(), 0);
+            Sha256 hash;
+            qint64 read = 0;
+            const void *buf;
+            size_t len;
+            la_int64_t offset;
+            for (;;) {
+                STRATA_TRY(m_progress.checkCancelled(m_archive));
+                int r = archive_read_data_block(a.get(), &buf, &len, &offset);
+                if (r == ARCHIVE_EOF)
+                    break;
+                if (r != ARCHIVE_OK || offset != read)
+                    return error(QStringLiteral("entry '%1' is unreadable: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
+                hash.add(buf, len);
+                read += qint64(len);
+                m_progress.advance(qint64(len));
+            }
+            if (read != size)
+                return error(QStringLiteral("entry '%1' is truncated").arg(name.value()));
+            m.digest = hash.finish();
+            m.size = size;
         } else {
             BlobWriter writer;
             m.stagedPath = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
@@ -199,13 +222,33 @@ Result<QByteArray> ArchiveIndex::bytesOf(const QString &name, const Member *m) c
         return m->bytes;
     if (m->size > 16 * 1024 * 1024)
         return error(QStringLiteral("'%1' is %2 bytes, too large for a JSON document").arg(name).arg(m->size));
-    return fs::readFile(m->stagedPath);
+    if (m->offset < 0)
+        return fs::readFile(m->stagedPath);
+    const QByteArray bytes = headOf(*m, qsizetype(m->size));
+    if (bytes.size() != m->size || Sha256::of(bytes) != m->digest)
+        return error(QStringLiteral("'%1' changed while the archive was being read").arg(name));
+    return bytes;
+}
+
+BlobSource ArchiveIndex::sourceOf(const Member &m) const
+{
+    return m.offset >= 0 ? BlobSource(m_archive, m.offset, m.size) : BlobSource(m.stagedPath);
+}
+
+QByteArray ArchiveIndex::headOf(const Member &m, qsizetype count) const
+{
+    if (m.inMemory())
+        return m.bytes.left(count);
+    QFile f(m.offset >= 0 ? m_archive : m.stagedPath);
+    if (!f.open(QIODevice::ReadOnly) || (m.offset >= 0 && !f.seek(m.offset)))
+        return {};
+    return f.read(std::min<qint64>(count, m.size));
 }
 
 void ArchiveIndex::dropStagedFiles(const QSet<QString> &keep)
 {
     for (Member &m : m_members) {
-        if (m.inMemory() || keep.contains(m.stagedPath))
+        if (m.stagedPath.isEmpty() || keep.contains(m.stagedPath))
             continue;
         QFile::remove(m.stagedPath); // what is left is swept with the staging
     }
@@ -213,6 +256,31 @@ void ArchiveIndex::dropStagedFiles(const QSet<QString> &keep)
 
 Result<QString> ArchiveIndex::fileOf(Member *m)
 {
+    if (m->offset >= 0) {
+        // Copied out of the archive, and checked: the archive may have changed since.
+        const QString path = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
+        QFile in(m_archive);
+        if (!in.open(QIODevice::ReadOnly) || !in.seek(m->offset))
+            return error(QStringLiteral("cannot read it again: %1").arg(in.errorString()));
+        BlobWriter writer;
+        STRATA_TRY(writer.open(path, {}));
+        QByteArray block(1 << 20, Qt::Uninitialized);
+        for (qint64 left = m->size; left > 0;) {
+            const qint64 n = in.read(block.data(), std::min<qint64>(left, block.size()));
+            if (n <= 0)
+                return error(QStringLiteral("it ends while it is read again: %1").arg(in.errorString()));
+            STRATA_TRY(writer.write(block.constData(), size_t(n)));
+            left -= n;
+        }
+        auto written = writer.finish(BlobWriter::Sync::Later);
+        if (!written)
+            return written.takeError();
+        if (written->digest != m->digest || written->size != m->size)
+            return error(QStringLiteral("a member of %1 bytes changed while the archive was being read").arg(m->size));
+        m->offset = -1;
+        m->stagedPath = path;
+        return path;
+    }
     if (!m->inMemory())
         return m->stagedPath;
     const QString path = m_staging.file(QStringLiteral("in-%1").arg(++m_files));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digest.h"
+#include "layerstream.h"
 #include "progress.h"
 #include "result.h"
 
@@ -19,18 +20,19 @@ namespace strata {
 class Staging;
 
 // The members of an image archive (a docker-archive or an OCI layout tar), read once, in one
-// pass: small files kept in memory, large ones written into the job's staging with their
-// digests, links resolved within the archive. Every name is cleaned and confined to the
+// pass: small files kept in memory, large ones hashed and, in an uncompressed archive, read in
+// place later (else written into the job's staging), links resolved within the archive. Every name is cleaned and confined to the
 // archive's root; a damaged header, a cut archive, a name that leaves the root or more small
 // files than memory allows is an error naming the entry. Used by one thread.
 class ArchiveIndex {
 public:
     struct Member {
         QByteArray bytes; // small files
-        QString stagedPath; // large files
+        QString stagedPath; // large files of a compressed archive
+        qint64 offset = -1; // large files of an uncompressed archive: where their data starts in it
         Digest digest;
         qint64 size = 0;
-        bool inMemory() const { return stagedPath.isEmpty(); }
+        bool inMemory() const { return stagedPath.isEmpty() && offset < 0; }
     };
 
     ArchiveIndex(const QString &archivePath, Staging &staging, const Progress &progress);
@@ -40,8 +42,13 @@ public:
     Result<Member *> find(const QString &name);
     // A member's bytes, for a JSON document (at most 16 MiB).
     Result<QByteArray> bytesOf(const QString &name, const Member *member) const;
-    // A member as a file in the staging (written there if it was in memory).
+    // A member as a file in the staging (written there if it was in memory or read in place;
+    // a member read in place must still hash to its digest).
     Result<QString> fileOf(Member *member);
+    // Where a large member's bytes are: its staged file, or its range of the archive.
+    BlobSource sourceOf(const Member &member) const;
+    // Its first bytes (the compression's magic number).
+    QByteArray headOf(const Member &member, qsizetype count) const;
     // Removes the staged copies of large members, but for the files in `keep`: extracted
     // already, they would only be written back to disk by the commit's sync.
     void dropStagedFiles(const QSet<QString> &keep);

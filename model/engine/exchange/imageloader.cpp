@@ -55,7 +55,7 @@ namespace {
 
         // A layer the store lacks, extracted by stageLayers() once every image is read.
         struct PendingLayer {
-            QString blobPath;
+            BlobSource blobPath;
             Descriptor blob;
             Digest diffId, chainId, parentChain;
             QString createdBy, subject;
@@ -71,14 +71,17 @@ namespace {
         QList<PendingLayer> m_pending;
         QSet<Digest> m_pendingChains;
         QHash<Digest, Digest> m_blobDiffIds; // layer blob -> the diffID it was checked (or is to be extracted) as
+        // Layer blobs to keep unless their layer is kept as snapshot and tar-split, known once
+        // the layers are staged: each with the layer it is the blob of.
+        QList<QPair<ArchiveIndex::Member *, Digest>> m_blobCandidates;
     };
 
     // sha256 of a compressed layer's uncompressed stream: the diffID it holds, read as the
     // applier reads it (LayerStream).
-    Result<Digest> uncompressedDigest(const ArchiveIndex::Member &m)
+    Result<Digest> uncompressedDigest(const ArchiveIndex &index, const ArchiveIndex::Member &m)
     {
         LayerStream stream;
-        if (Status s = m.inMemory() ? stream.openMemory(m.bytes) : stream.openFile(m.stagedPath); !s)
+        if (Status s = m.inMemory() ? stream.openMemory(m.bytes) : stream.open(index.sourceOf(m)); !s)
             return fail(s.takeError(), QStringLiteral("cannot be decompressed: "));
         auto digest = LayerStream::digestOf(stream);
         if (!digest)
@@ -104,7 +107,7 @@ namespace {
         } else if (auto record = m_layers.read(chain); record && record->blob.digest == blob.digest) {
             // The store extracted this very blob as this layer.
         } else {
-            auto uncompressed = uncompressedDigest(*member);
+            auto uncompressed = uncompressedDigest(m_index, *member);
             if (!uncompressed)
                 return error(QStringLiteral("layer '%1' %2").arg(name, uncompressed.error()));
             if (uncompressed.value() != diffId)
@@ -147,30 +150,23 @@ namespace {
         QList<Descriptor> imageLayers;
         for (qsizetype i = 0; i < layers.size(); ++i) {
             const auto &[name, member] = layers[i];
-            QByteArray head = member->inMemory() ? member->bytes.left(4) : QByteArray();
-            if (!member->inMemory()) {
-                QFile f(member->stagedPath);
-                if (f.open(QIODevice::ReadOnly))
-                    head = f.read(4);
-            }
-            const Descriptor blob { MediaType::forLayerBytes(head), member->digest, member->size };
+            const Descriptor blob { MediaType::forLayerBytes(m_index.headOf(*member, 4)), member->digest, member->size };
             const Digest &chain = chains[i];
             STRATA_TRY(verifyLayerBlob(name, member, blob, diffIds[i], chain));
             imageLayers.append(blob);
             if (!m_tx.hasLayer(chain) && !m_pendingChains.contains(chain)) {
-                auto path = m_index.fileOf(member);
-                if (!path)
-                    return path.takeError();
+                BlobSource source = m_index.sourceOf(*member);
+                if (member->inMemory()) {
+                    auto path = m_index.fileOf(member);
+                    if (!path)
+                        return path.takeError();
+                    source = BlobSource(path.value());
+                }
                 m_pendingChains.insert(chain);
-                m_pending.append({ path.value(), blob, diffIds[i], chain, i > 0 ? chains[i - 1] : Digest(), createdBy.value(i),
+                m_pending.append({ source, blob, diffIds[i], chain, i > 0 ? chains[i - 1] : Digest(), createdBy.value(i),
                     QStringLiteral("%1: layer '%2'").arg(m_archive, name) });
             }
-            if (!m_tx.hasLayerBlob(chain, blob.digest)) {
-                auto path = m_index.fileOf(member);
-                if (!path)
-                    return path.takeError();
-                m_tx.addBlob(path.value(), blob.digest);
-            }
+            m_blobCandidates.append({ member, chain });
         }
         m_tx.addImage(configBytes, imageLayers, tags);
         return {};
@@ -255,6 +251,14 @@ namespace {
             return error(QStringLiteral("the archive holds no image"));
         STRATA_TRY(stageLayers());
         m_progress.finishPhase();
+        for (const auto &[member, chain] : std::as_const(m_blobCandidates)) {
+            if (m_tx.hasLayerBlob(chain, member->digest))
+                continue; // in the store, brought already, or rebuilt from the snapshot
+            auto path = m_index.fileOf(member);
+            if (!path)
+                return path.takeError();
+            m_tx.addBlob(path.value(), member->digest);
+        }
         QSet<QString> kept; // the blobs the commit moves in
         for (const auto &blob : m_tx.transaction().blobs)
             kept.insert(blob.first);

@@ -83,7 +83,7 @@ namespace {
                 close(m_root);
         }
 
-        Result<ApplyStats> run(const QString &archivePath, const QString &targetDir);
+        Result<ApplyStats> run(const BlobSource &archive, const QString &targetDir);
 
     private:
         Error entryError(const QByteArray &path, const QString &cause) const
@@ -434,7 +434,7 @@ namespace {
     };
     using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 
-    Result<ApplyStats> Applier::run(const QString &archivePath, const QString &targetDir)
+    Result<ApplyStats> Applier::run(const BlobSource &archivePath, const QString &targetDir)
     {
         m_root = open(QFile::encodeName(targetDir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (m_root < 0)
@@ -452,7 +452,7 @@ namespace {
             m_splitting = true;
             src.split = &m_split;
         }
-        if (Status s = src.stream.openFile(archivePath); !s)
+        if (Status s = src.stream.open(archivePath); !s)
             return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));
 
         ArchivePtr tar(archive_read_new());
@@ -536,10 +536,10 @@ namespace {
 
 } // namespace
 
-Result<ApplyStats> LayerApplier::apply(const QString &archivePath, const QString &targetDir, const ApplyOptions &options)
+Result<ApplyStats> LayerApplier::apply(const BlobSource &archive, const QString &targetDir, const ApplyOptions &options)
 {
     Applier applier(options);
-    return applier.run(archivePath, targetDir);
+    return applier.run(archive, targetDir);
 }
 
 bool LayerApplier::damagedHeader(archive *tar, int rc)

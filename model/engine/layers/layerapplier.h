@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digest.h"
+#include "layerstream.h"
 #include "progress.h"
 #include "result.h"
 #include "whiteout.h"
@@ -41,7 +42,7 @@ struct ApplyStats {
 // produce an error that names the entry; the caller discards the half-written target.
 class LayerApplier {
 public:
-    static Result<ApplyStats> apply(const QString &archivePath, const QString &targetDir, const ApplyOptions &options);
+    static Result<ApplyStats> apply(const BlobSource &archive, const QString &targetDir, const ApplyOptions &options);
 
     // Rules for reading any untrusted tar, shared with the image loader's outer archive.
 

@@ -7,9 +7,30 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
+
 struct archive;
 
 namespace strata {
+
+// Where a layer blob's bytes are: a file, or `length` bytes of one from `offset` (a member of an
+// uncompressed image archive, read in place).
+struct BlobSource {
+    QString path;
+    qint64 offset = 0;
+    qint64 length = -1; // to the end of the file
+    BlobSource(const QString &file = {}) // NOLINT(google-explicit-constructor): a file is a source
+        : path(file)
+    {
+    }
+    BlobSource(const QString &file, qint64 at, qint64 size)
+        : path(file)
+        , offset(at)
+        , length(size)
+    {
+    }
+    bool isRange() const { return length >= 0; }
+};
 
 // The uncompressed stream of a layer blob (plain tar, gzip, zstd, xz or bzip2; an empty blob
 // is an empty stream), read block by block and hashed as it goes: its sha256 is the layer's
@@ -23,6 +44,7 @@ public:
     LayerStream &operator=(const LayerStream &) = delete;
 
     Status openFile(const QString &path);
+    Status open(const BlobSource &source);
     // `bytes` must outlive the stream.
     Status openMemory(const QByteArray &bytes);
     // The next block, or an empty one at the end; fails on corrupt or truncated compression.
@@ -38,8 +60,11 @@ public:
 private:
     Status opened(int rc);
 
+    struct Range;
+
     archive *m_archive;
     Sha256 m_hash;
+    std::unique_ptr<Range> m_range;
 };
 
 } // namespace strata

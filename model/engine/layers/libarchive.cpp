@@ -80,6 +80,7 @@ STRATA_LAZY(int, archive_entry_xattr_next, (struct archive_entry *a0, const char
 STRATA_LAZY(int, archive_entry_xattr_reset, (struct archive_entry *a0), (a0))
 STRATA_LAZY(int, archive_errno, (struct archive *a0), (a0))
 STRATA_LAZY(const char *, archive_error_string, (struct archive *a0), (a0))
+STRATA_LAZY(int, archive_filter_code, (struct archive *a0, int a1), (a0, a1))
 STRATA_LAZY(la_int64_t, archive_filter_bytes, (struct archive *a0, int a1), (a0, a1))
 STRATA_LAZY(la_ssize_t, archive_read_data, (struct archive *a0, void *a1, size_t a2), (a0, a1, a2))
 STRATA_LAZY(int, archive_read_data_block, (struct archive *a0, const void **a1, size_t *a2, la_int64_t *a3), (a0, a1, a2, a3))

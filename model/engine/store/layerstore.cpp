@@ -59,7 +59,7 @@ QStringList LayerStore::listNames() const
     return QDir(m_store.layersDir()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
 }
 
-Result<StagedLayer> LayerStore::stage(Staging &staging, const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
+Result<StagedLayer> LayerStore::stage(Staging &staging, const BlobSource &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
     const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject, const Progress &progress)
 {
     STRATA_TRY(progress.checkCancelled(subject));

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "imagetypes.h"
+#include "layerstream.h"
 #include "progress.h"
 #include "result.h"
 
@@ -40,12 +41,13 @@ public:
     Result<LayerRecord> read(const Digest &chainId) const;
     QStringList listNames() const; // directory names under layers/<driver>/
 
-    // Extracts `blobPath` into a new snapshot directory inside `staging`. `parentDiffDir` is the
+    // Extracts the blob at `blobPath` (a file, or a member of an archive read in place) into a
+    // new snapshot directory inside `staging`. `parentDiffDir` is the
     // parent's snapshot (in the store or staged earlier), needed by drivers without independent
     // snapshots. When `expectedDiffId` is set the content must hash to it. `progress` advances
     // by the blob's bytes as they are read (the caller begins the phase: layers of one image
     // may be staged side by side).
-    Result<StagedLayer> stage(Staging &staging, const QString &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
+    Result<StagedLayer> stage(Staging &staging, const BlobSource &blobPath, const Descriptor &blob, const Digest &expectedDiffId,
         const Digest &parentChain, const QString &parentDiffDir, const QString &createdBy, const QString &subject, const Progress &progress = {});
     // Moves a staged snapshot in, unless the store has it already. Call with the store lock held.
     Status adopt(const StagedLayer &layer);
