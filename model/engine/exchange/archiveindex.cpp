@@ -142,28 +142,11 @@ Status ArchiveIndex::read()
             m.digest = Sha256::of(m.bytes);
             m.size = size;
         } else if (archive_filter_code(a.get(), 0) == ARCHIVE_FILTER_NONE && archive_entry_sparse_count(entry) == 0) {
-            // Its bytes lie in the archive as they are: hashed now, read in place later.
+            // Its bytes lie in the archive as they are: read in place later, and hashed then
+            // (the skip past them is a seek).
             m.offset = archive_filter_bytes(a.get(), 0);
-            Sha256 hash;
-            qint64 read = 0;
-            const void *buf;
-            size_t len;
-            la_int64_t offset;
-            for (;;) {
-                STRATA_TRY(m_progress.checkCancelled(m_archive));
-                int r = archive_read_data_block(a.get(), &buf, &len, &offset);
-                if (r == ARCHIVE_EOF)
-                    break;
-                if (r != ARCHIVE_OK || offset != read)
-                    return error(QStringLiteral("entry '%1' is unreadable: %2").arg(name.value(), QString::fromLocal8Bit(archive_error_string(a.get()))));
-                hash.add(buf, len);
-                read += qint64(len);
-                m_progress.advance(qint64(len));
-            }
-            if (read != size)
-                return error(QStringLiteral("entry '%1' is truncated").arg(name.value()));
-            m.digest = hash.finish();
             m.size = size;
+            m_progress.advance(size);
         } else {
             BlobWriter writer;
             m.stagedPath = m_staging.file(QStringLiteral("in-%1").arg(++m_files));
@@ -216,7 +199,7 @@ Result<ArchiveIndex::Member *> ArchiveIndex::find(const QString &rawName)
     return error(QStringLiteral("'%1' is referenced but not in the archive").arg(rawName.left(200)));
 }
 
-Result<QByteArray> ArchiveIndex::bytesOf(const QString &name, const Member *m) const
+Result<QByteArray> ArchiveIndex::bytesOf(const QString &name, Member *m)
 {
     if (m->inMemory())
         return m->bytes;
@@ -225,9 +208,33 @@ Result<QByteArray> ArchiveIndex::bytesOf(const QString &name, const Member *m) c
     if (m->offset < 0)
         return fs::readFile(m->stagedPath);
     const QByteArray bytes = headOf(*m, qsizetype(m->size));
-    if (bytes.size() != m->size || Sha256::of(bytes) != m->digest)
+    if (bytes.size() != m->size)
+        return error(QStringLiteral("'%1' is cut short").arg(name));
+    if (m->digest.isNull())
+        m->digest = Sha256::of(bytes);
+    else if (Sha256::of(bytes) != m->digest)
         return error(QStringLiteral("'%1' changed while the archive was being read").arg(name));
     return bytes;
+}
+
+Result<Digest> ArchiveIndex::digestOf(Member *m)
+{
+    if (!m->digest.isNull())
+        return m->digest;
+    QFile in(m_archive);
+    if (!in.open(QIODevice::ReadOnly) || !in.seek(m->offset))
+        return error(QStringLiteral("cannot read a member again: %1").arg(in.errorString()));
+    Sha256 hash;
+    QByteArray block(1 << 20, Qt::Uninitialized);
+    for (qint64 left = m->size; left > 0;) {
+        const qint64 n = in.read(block.data(), std::min<qint64>(left, block.size()));
+        if (n <= 0)
+            return error(QStringLiteral("a member of %1 bytes is cut short").arg(m->size));
+        hash.add(block.constData(), size_t(n));
+        left -= n;
+    }
+    m->digest = hash.finish();
+    return m->digest;
 }
 
 BlobSource ArchiveIndex::sourceOf(const Member &m) const
@@ -275,8 +282,9 @@ Result<QString> ArchiveIndex::fileOf(Member *m)
         auto written = writer.finish(BlobWriter::Sync::Later);
         if (!written)
             return written.takeError();
-        if (written->digest != m->digest || written->size != m->size)
+        if ((!m->digest.isNull() && written->digest != m->digest) || written->size != m->size)
             return error(QStringLiteral("a member of %1 bytes changed while the archive was being read").arg(m->size));
+        m->digest = written->digest;
         m->offset = -1;
         m->stagedPath = path;
         return path;

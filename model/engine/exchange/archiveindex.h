@@ -20,8 +20,9 @@ namespace strata {
 class Staging;
 
 // The members of an image archive (a docker-archive or an OCI layout tar), read once, in one
-// pass: small files kept in memory, large ones hashed and, in an uncompressed archive, read in
-// place later (else written into the job's staging), links resolved within the archive. Every name is cleaned and confined to the
+// pass: small files kept in memory, large ones read in place later in an uncompressed archive
+// (hashed when their digest is needed: an uncompressed layer's is proven by its extraction),
+// else written into the job's staging with their digests, links resolved within the archive. Every name is cleaned and confined to the
 // archive's root; a damaged header, a cut archive, a name that leaves the root or more small
 // files than memory allows is an error naming the entry. Used by one thread.
 class ArchiveIndex {
@@ -30,7 +31,7 @@ public:
         QByteArray bytes; // small files
         QString stagedPath; // large files of a compressed archive
         qint64 offset = -1; // large files of an uncompressed archive: where their data starts in it
-        Digest digest;
+        Digest digest; // null for a member read in place until digestOf() (or its extraction) hashes it
         qint64 size = 0;
         bool inMemory() const { return stagedPath.isEmpty() && offset < 0; }
     };
@@ -41,10 +42,12 @@ public:
     // A member by name, following hard and symbolic links (16 hops at most).
     Result<Member *> find(const QString &name);
     // A member's bytes, for a JSON document (at most 16 MiB).
-    Result<QByteArray> bytesOf(const QString &name, const Member *member) const;
+    Result<QByteArray> bytesOf(const QString &name, Member *member);
     // A member as a file in the staging (written there if it was in memory or read in place;
     // a member read in place must still hash to its digest).
     Result<QString> fileOf(Member *member);
+    // A member's digest, hashed now if it was not yet (a member read in place).
+    Result<Digest> digestOf(Member *member);
     // Where a large member's bytes are: its staged file, or its range of the archive.
     BlobSource sourceOf(const Member &member) const;
     // Its first bytes (the compression's magic number).

@@ -59,6 +59,7 @@ namespace {
             Descriptor blob;
             Digest diffId, chainId, parentChain;
             QString createdBy, subject;
+            ArchiveIndex::Member *unhashed = nullptr; // its blob digest taken for its diffID, proven by the extraction
         };
 
         Store &m_store;
@@ -78,6 +79,12 @@ namespace {
 
     // sha256 of a compressed layer's uncompressed stream: the diffID it holds, read as the
     // applier reads it (LayerStream).
+    // xz and bzip2, which LayerStream reads too (gzip and zstd have media types of their own).
+    bool compressedByMagic(QByteArrayView head)
+    {
+        return head.startsWith("\xfd" "7zXZ") || head.startsWith("BZh");
+    }
+
     Result<Digest> uncompressedDigest(const ArchiveIndex &index, const ArchiveIndex::Member &m)
     {
         LayerStream stream;
@@ -150,11 +157,24 @@ namespace {
         QList<Descriptor> imageLayers;
         for (qsizetype i = 0; i < layers.size(); ++i) {
             const auto &[name, member] = layers[i];
-            const Descriptor blob { MediaType::forLayerBytes(m_index.headOf(*member, 4)), member->digest, member->size };
             const Digest &chain = chains[i];
+            const bool extractHere = !m_tx.hasLayer(chain) && !m_pendingChains.contains(chain);
+            const QByteArray head = m_index.headOf(*member, 6);
+            const QString mediaType = MediaType::forLayerBytes(head);
+            // An uncompressed member read in place and extracted here is not hashed on its own:
+            // its digest is its diffID, which the extraction proves (its bytes are the stream).
+            const bool provisional = member->digest.isNull() && extractHere && mediaType == MediaType::ociLayer && !compressedByMagic(head);
+            Digest digest = provisional ? diffIds[i] : member->digest;
+            if (!provisional && digest.isNull()) {
+                auto hashed = m_index.digestOf(member);
+                if (!hashed)
+                    return hashed.takeError();
+                digest = hashed.value();
+            }
+            const Descriptor blob { mediaType, digest, member->size };
             STRATA_TRY(verifyLayerBlob(name, member, blob, diffIds[i], chain));
             imageLayers.append(blob);
-            if (!m_tx.hasLayer(chain) && !m_pendingChains.contains(chain)) {
+            if (extractHere) {
                 BlobSource source = m_index.sourceOf(*member);
                 if (member->inMemory()) {
                     auto path = m_index.fileOf(member);
@@ -164,7 +184,7 @@ namespace {
                 }
                 m_pendingChains.insert(chain);
                 m_pending.append({ source, blob, diffIds[i], chain, i > 0 ? chains[i - 1] : Digest(), createdBy.value(i),
-                    QStringLiteral("%1: layer '%2'").arg(m_archive, name) });
+                    QStringLiteral("%1: layer '%2'").arg(m_archive, name), provisional ? member : nullptr });
             }
             m_blobCandidates.append({ member, chain });
         }
@@ -223,11 +243,18 @@ namespace {
                 stagedDiffs.insert(m_pending[i].chainId, results[i]->value().dir + QStringLiteral("/diff"));
             }
         }
-        for (std::optional<Result<StagedLayer>> &r : results) {
+        for (qsizetype i = 0; i < results.size(); ++i) {
+            std::optional<Result<StagedLayer>> &r = results[i];
             if (!r)
                 continue; // not started after an earlier failure
             if (!*r)
                 return r->takeError();
+            if (ArchiveIndex::Member *member = m_pending[i].unhashed) {
+                // Its bytes were the stream, which hashed to the diffID: that is their digest.
+                if (r->value().compressed)
+                    return error(QStringLiteral("%1 is compressed in a way its first bytes do not show").arg(m_pending[i].subject));
+                member->digest = m_pending[i].diffId;
+            }
             m_tx.addStagedLayer(r->value());
         }
         return {};

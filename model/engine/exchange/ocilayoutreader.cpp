@@ -29,12 +29,15 @@ Error OciLayoutReader::error(const QString &cause) const
     return fail(ErrorCode::InvalidInput, QStringLiteral("%1: %2").arg(m_archive, cause));
 }
 
-Status OciLayoutReader::verifyDescriptor(const QString &name, const ArchiveIndex::Member *m, const Digest &digest, qint64 size) const
+Status OciLayoutReader::verifyDescriptor(const QString &name, ArchiveIndex::Member *m, const Digest &digest, qint64 size)
 {
     if (m->size != size)
         return error(QStringLiteral("blob '%1' has %2 bytes, its descriptor says %3").arg(name).arg(m->size).arg(size));
-    if (m->digest != digest)
-        return error(QStringLiteral("blob '%1' hashes to %2, its descriptor says %3").arg(name, m->digest.toString(), digest.toString()));
+    auto hashed = m_index.digestOf(m);
+    if (!hashed)
+        return hashed.takeError();
+    if (hashed.value() != digest)
+        return error(QStringLiteral("blob '%1' hashes to %2, its descriptor says %3").arg(name, hashed->toString(), digest.toString()));
     return {};
 }
 

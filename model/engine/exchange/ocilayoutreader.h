@@ -18,7 +18,7 @@ public:
 
 private:
     Error error(const QString &cause) const;
-    Status verifyDescriptor(const QString &name, const ArchiveIndex::Member *m, const Digest &digest, qint64 size) const;
+    Status verifyDescriptor(const QString &name, ArchiveIndex::Member *m, const Digest &digest, qint64 size);
     enum class DocumentKind { Manifest, Index };
     Result<DocumentKind> documentKind(const QJsonObject &doc, const QString &name) const;
     using Blob = QPair<QString, ArchiveIndex::Member *>;

@@ -525,6 +525,7 @@ namespace {
         if (Status s = m_meta.finishDirectories(m_confined); !s)
             return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));
         m_stats.diffId = src.stream.finish();
+        m_stats.compressed = src.stream.compressed();
         if (m_splitting) {
             if (Status s = m_split.finish(); !s)
                 return fail(s.takeError(), m_opt.subject + QStringLiteral(": "));

@@ -31,6 +31,7 @@ struct ApplyStats {
     Digest diffId; // sha256 of the uncompressed tar stream
     qint64 size = 0; // file content plus symlink target lengths, each hard-linked inode once (Docker's measure)
     qint64 entries = 0;
+    bool compressed = false; // the blob's bytes are not the stream itself
     // The tar-split was written; else why not (the file is then removed).
     bool tarSplit = false;
     QString tarSplitRefused;

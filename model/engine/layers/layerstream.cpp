@@ -117,6 +117,11 @@ qint64 LayerStream::consumed() const
     return archive_filter_bytes(m_archive, -1);
 }
 
+bool LayerStream::compressed() const
+{
+    return archive_filter_code(m_archive, 0) != ARCHIVE_FILTER_NONE;
+}
+
 Result<Digest> LayerStream::digestOf(LayerStream &stream)
 {
     for (;;) {

@@ -53,6 +53,8 @@ public:
     Digest finish() { return m_hash.finish(); }
     // Bytes of the blob itself consumed so far (compressed, as on disk).
     qint64 consumed() const;
+    // Whether the blob is compressed: else its bytes are the stream, and hash to finish().
+    bool compressed() const;
 
     // The diffID of a blob: its whole uncompressed stream, hashed.
     static Result<Digest> digestOf(LayerStream &stream);

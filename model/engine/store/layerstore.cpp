@@ -78,7 +78,8 @@ Result<StagedLayer> LayerStore::stage(Staging &staging, const BlobSource &blobPa
     auto applied = LayerApplier::apply(blobPath, diff, options);
     if (!applied)
         return applied.takeError();
-    if (applied->tarSplit && applied->diffId != blob.digest) { // compressed after all (xz, bzip2)
+    out.compressed = applied->compressed;
+    if (applied->tarSplit && (applied->compressed || applied->diffId != blob.digest)) { // compressed after all (xz, bzip2)
         applied->tarSplit = false;
         if (::unlink(QFile::encodeName(options.tarSplitPath).constData()) != 0)
             return fail(QStringLiteral("%1: cannot remove %2: %3").arg(subject, options.tarSplitPath, fs::errorText(errno)));

@@ -19,6 +19,7 @@ class TarSplitReader;
 struct StagedLayer {
     LayerRecord record;
     QString dir; // staging directory holding diff/ and layer.json
+    bool compressed = false; // the blob was compressed: its digest is not the diffID
 };
 
 // The unpacked layer snapshots of the store's driver: layers/<driver>/<chainID>/{diff,layer.json}.
