@@ -48,14 +48,6 @@ done
 
 WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bb.XXXXXX")
 source "$REPO/tests/bench/peers.sh"
-MNT= # the trial's filesystem while one is mounted
-fs_cleanup() {
-    set +e
-    stop_dockerd
-    if [ -n "$MNT" ] && mountpoint -q "$MNT"; then umount "$MNT" || umount -l "$MNT"; fi
-    # a loop device left attached to one of our images (mount -o loop detaches on umount)
-    losetup -j "$WORK/fs.img" 2> /dev/null | cut -d: -f1 | while read -r dev; do losetup -d "$dev"; done
-}
 trap 'fs_cleanup; cleanup' EXIT
 
 # ---- the context
@@ -83,24 +75,9 @@ EOF
 printf '#!/bin/sh\necho "hello from the app: $*"\n' > "$CTX/app.sh"
 echo "   busybox-static base ($(du -k "$WORK/rootfs.tar" | cut -f1) KiB); Dockerfile: 8 steps, 2 RUN (4 MiB + 1.9 MiB busybox, 2 MiB), COPY, metadata"
 
-# ---- fresh filesystems
-# Makes and mounts a fresh ext4 at $1 (noinit_itable: no lazy inode-table zeroing in the
-# background while we time).
-fresh_fs() {
-    MNT=$1
-    rm -f "$WORK/fs.img"
-    truncate -s "$FS_SIZE" "$WORK/fs.img"
-    mkfs.ext4 -q -F "$WORK/fs.img"
-    mkdir -p "$MNT"
-    mount -o loop,noinit_itable "$WORK/fs.img" "$MNT"
-}
-drop_fs() {
-    sync
-    umount "$MNT" || umount -l "$MNT"
-    rmdir "$MNT" 2> /dev/null || true
-    MNT=
-    rm -f "$WORK/fs.img"
-}
+# ---- fresh filesystems: mount_fresh_fs and unmount_fs (peers.sh)
+fresh_fs() { mount_fresh_fs "$1"; }
+drop_fs() { unmount_fs; }
 
 # ---- per tool: setup (untimed), cold and cached build commands
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }

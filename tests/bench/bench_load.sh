@@ -56,34 +56,21 @@ else
         command -v "$t" > /dev/null || { LOOP='' LOOP_WHY="$t is missing (e2fsprogs / util-linux): no fresh filesystem per trial"; break; }
     done
 fi
-MNT= # the trial's filesystem while one is mounted
 NTRIALFS=0
+# A fresh loop-mounted ext4 per trial (mount_fresh_fs, peers.sh), or without loop mounts a fresh
+# directory that stays until exit: deleting it would slow the next trial (see the header).
 fresh_fs() {
     NTRIALFS=$((NTRIALFS + 1))
-    MNT=$WORK/fs-$NTRIALFS
-    mkdir -p "$MNT"
     if [ -n "$LOOP" ]; then
-        rm -f "$WORK/fs.img"
-        truncate -s "$FS_SIZE" "$WORK/fs.img"
-        mkfs.ext4 -q -F "$WORK/fs.img"
-        mount -o loop,noinit_itable "$WORK/fs.img" "$MNT"
+        mount_fresh_fs "$WORK/fs-$NTRIALFS"
+    else
+        MNT=$WORK/fs-$NTRIALFS
+        mkdir -p "$MNT"
     fi
 }
 drop_fs() {
     [ -n "$MNT" ] || return 0
-    if [ -n "$LOOP" ]; then
-        sync -f "$MNT" 2> /dev/null || true
-        umount "$MNT" || umount -l "$MNT"
-        rmdir "$MNT" 2> /dev/null || true
-        rm -f "$WORK/fs.img"
-    fi # else the directory stays until exit: deleting it would slow the next trial (see the header)
-    MNT=
-}
-fs_cleanup() {
-    set +e
-    stop_dockerd
-    if [ -n "$MNT" ] && mountpoint -q "$MNT"; then umount "$MNT" || umount -l "$MNT"; fi
-    losetup -j "$WORK/fs.img" 2> /dev/null | cut -d: -f1 | while read -r dev; do losetup -d "$dev"; done
+    if [ -n "$LOOP" ]; then unmount_fs; else MNT=; fi
 }
 trap 'fs_cleanup; cleanup' EXIT
 

@@ -171,3 +171,31 @@ EOF
         rm -rf "$P/probe"
     fi
 }
+
+# ---- a fresh filesystem per trial (ext4 slows inode allocation for minutes after a large
+# rm -rf, so trials on one filesystem would measure its recent history)
+MNT= # the trial's filesystem while one is mounted
+# Makes and mounts a fresh ext4 of FS_SIZE (default 2G) at $1 (noinit_itable: no lazy
+# inode-table zeroing in the background while we time).
+mount_fresh_fs() {
+    MNT=$1
+    rm -f "$WORK/fs.img"
+    truncate -s "${FS_SIZE:-2G}" "$WORK/fs.img"
+    mkfs.ext4 -q -F "$WORK/fs.img"
+    mkdir -p "$MNT"
+    mount -o loop,noinit_itable "$WORK/fs.img" "$MNT"
+}
+unmount_fs() {
+    sync -f "$MNT" 2> /dev/null || sync
+    umount "$MNT" || umount -l "$MNT"
+    rmdir "$MNT" 2> /dev/null || true
+    MNT=
+    rm -f "$WORK/fs.img"
+}
+fs_cleanup() {
+    set +e
+    stop_dockerd
+    if [ -n "$MNT" ] && mountpoint -q "$MNT"; then umount "$MNT" || umount -l "$MNT"; fi
+    # a loop device left attached to one of our images (mount -o loop detaches on umount)
+    losetup -j "$WORK/fs.img" 2> /dev/null | cut -d: -f1 | while read -r dev; do losetup -d "$dev"; done
+}

@@ -91,30 +91,30 @@ QString errorText(int err)
     return QString::fromLocal8Bit(std::strerror(err));
 }
 
+namespace {
+    // Opens `path` and hands it to `sync` (fsync or syncfs).
+    Status syncPath(const QString &path, int (*sync)(int), const char *what)
+    {
+        int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return fail(ErrorCode::Io, QStringLiteral("%1: cannot open to sync: %2").arg(path, errorText(errno)));
+        int rc = sync(fd);
+        int err = errno;
+        close(fd);
+        if (rc != 0)
+            return fail(ErrorCode::Io, QStringLiteral("%1: %2 failed: %3").arg(path, QLatin1String(what), errorText(err)));
+        return {};
+    }
+}
+
 Status syncFilesystem(const QString &path)
 {
-    int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(ErrorCode::Io, QStringLiteral("%1: cannot open to sync: %2").arg(path, errorText(errno)));
-    int rc = syncfs(fd);
-    int err = errno;
-    close(fd);
-    if (rc != 0)
-        return fail(ErrorCode::Io, QStringLiteral("%1: syncfs failed: %2").arg(path, errorText(err)));
-    return {};
+    return syncPath(path, ::syncfs, "syncfs");
 }
 
 Status fsyncPath(const QString &path)
 {
-    int fd = open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(ErrorCode::Io, QStringLiteral("%1: cannot open to sync: %2").arg(path, errorText(errno)));
-    int rc = fsync(fd);
-    int err = errno;
-    close(fd);
-    if (rc != 0)
-        return fail(ErrorCode::Io, QStringLiteral("%1: fsync failed: %2").arg(path, errorText(err)));
-    return {};
+    return syncPath(path, ::fsync, "fsync");
 }
 
 Status writeFileAtomic(const QString &path, QByteArrayView data, Durability durability)
