@@ -444,7 +444,8 @@ private slots:
         // system df counts them as Docker does: the image and the volume are in use, not reclaimable.
         r = ctl({ QStringLiteral("system"), QStringLiteral("df") });
         QMap<QByteArray, QList<QByteArray>> df;
-        for (const QByteArray &line : r.out.split('\n')) {
+        // The logical table, Docker's, up to the blank line before the store's footprint.
+        for (const QByteArray &line : r.out.left(r.out.indexOf("\n\n")).split('\n')) {
             const QList<QByteArray> f = line.simplified().split(' ');
             if (f.size() >= 5)
                 df.insert(f[0] == "Local" ? QByteArray("Volumes") : f[0], f.mid(f[0] == "Local" ? 2 : 1));
