@@ -8,25 +8,50 @@
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QImage>
+#include <QImageReader>
 #include <QPainter>
 #include <QScreen>
 #include <QTimer>
 
 #include <cstdio>
+#include <latch>
 #include <thread>
+
+#include <dlfcn.h>
 
 int main(int argc, char *argv[])
 {
     QElapsedTimer clock; // for STRATA_BENCH_FIRST_PAINT: where the start-up goes
     clock.start();
     QList<QPair<const char *, qint64>> phases;
+    // What the first frame needs and the GUI thread would otherwise wait for is read on another
+    // core from the first instruction: fontconfig's configuration and caches (FcInit, about
+    // 2 ms, needs no QApplication) while the display is connected, then Qt's font database and
+    // the image-format plugins (the menu bar's and toolbar's extension icons are PNGs, and the
+    // first QImageReader loads every plugin to ask it about them) while the window is built.
+    // FcInit is looked up in the fontconfig Qt has loaded, and skipped if there is none.
+    std::latch appMade(1);
+    bool haveApp = false; // written before appMade counts down, read after it has
+    std::thread warm([&appMade, &haveApp] {
+        if (auto fcInit = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "FcInit")))
+            (void)fcInit();
+        appMade.wait();
+        if (!haveApp)
+            return;
+        (void)QFontDatabase::families();
+        (void)QImageReader(QStringLiteral(":/qt-project.org/styles/commonstyle/images/toolbar-ext-h-16.png")).format();
+    });
     // Before QApplication: a missing display must be a message, not Qt's abort.
     const strata::StartupCheck check = strata::checkStartup(argc, argv);
     if (!check.ok) {
         std::fprintf(stderr, "%s\n", check.message.toLocal8Bit().constData());
+        appMade.count_down();
+        warm.join();
         return 1;
     }
     QApplication app(argc, argv);
+    haveApp = true;
+    appMade.count_down();
     QApplication::setApplicationName(QStringLiteral("strata"));
     QApplication::setOrganizationName(QStringLiteral("strata"));
     QApplication::setApplicationVersion(QStringLiteral(STRATA_VERSION));
@@ -44,14 +69,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption select(QStringLiteral("select"), QApplication::translate("main", "With --screenshot: select an image (REF), layer:CHAINID, container:NAME, volume:NAME or overview first."), QStringLiteral("REF"));
     const QCommandLineOption size(QStringLiteral("size"), QApplication::translate("main", "With --screenshot: the window's size."), QStringLiteral("WxH"), QStringLiteral("1440x860"));
     parser.addOptions({ root, screenshot, select, size });
-    parser.process(app); // may exit (--help): before any thread runs
-
-    // The font database (fontconfig's configuration and caches) is read while the window is
-    // built, on another core, instead of when the first label is measured.
-    std::thread fonts([] { (void)QFontDatabase::families(); });
+    // process() exits for --help, --version and a bad option: not with the thread still running.
+    if (!parser.parse(QCoreApplication::arguments()) || parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))
+        || parser.isSet(QStringLiteral("version")))
+        warm.join();
+    parser.process(app);
 
     strata::MainWindow window(parser.value(root));
-    fonts.join();
+    if (warm.joinable())
+        warm.join();
     phases.append({ "window", clock.nsecsElapsed() });
     if (parser.isSet(screenshot)) {
         const QStringList wh = parser.value(size).split(u'x');
