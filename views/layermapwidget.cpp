@@ -92,7 +92,7 @@ void LayerMapWidget::rebuild()
     const qreal free = area.width() - 2 * o.margin - (n - 1) * o.gap;
     o.columnWidth = std::clamp(free / qreal(n), 150.0, 360.0);
     int maxLayers = 1, maxBands = 0, maxContainers = 0;
-    for (const LayerMapInput::Image &image : m_input.images) {
+    for (const LayerMapInput::Image &image : std::as_const(m_input.images)) { // not a detaching copy of the input
         maxLayers = std::max(maxLayers, int(image.layers.size()));
         int bands = 0;
         for (const QStringList &b : image.bands)

@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <vector>
 
 class QAction;
 class QActionGroup;
@@ -68,8 +69,13 @@ protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
+    bool event(QEvent *event) override;
 
 private:
+    // Work the first frame does not show (the filter's clear button, which appears only with
+    // text; the recent roots, written to the settings and listed in a closed menu) runs once
+    // that frame is painted: at once if it has been.
+    void afterFirstFrame(std::function<void()> work);
     MainWindow(QWidget *parent, const QString *root);
     void connectPage(Inspector::Page page);
     void createActions();
@@ -118,6 +124,9 @@ private:
     QMenu *m_recentMenu = nullptr;
     QString m_lastError;
     bool m_firstSnapshot = true;
+    bool m_framePainted = false;
+    bool m_frameQueued = false;
+    std::vector<std::function<void()>> m_afterFirstFrame;
     std::function<void()> m_pendingReady;
 
     QAction *m_openRoot, *m_load, *m_import, *m_exportPng, *m_exportSvg, *m_quit;

@@ -25,6 +25,7 @@
 #include <QDropEvent>
 #include <QMimeData>
 #include <QLineEdit>
+#include <QToolBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -111,6 +112,33 @@ private slots:
         QCOMPARE(m_window->map()->geometry().columns().size(), snap().images.size());
         QVERIFY(m_window->statusText().contains(m_root));
         shoot(QStringLiteral("map.png"));
+    }
+
+    // The filter's clear button is made after the first frame: hidden while the filter is
+    // empty, it takes no room, and nothing in the toolbar moves when it arrives.
+    void filterClearButtonArrivesWithoutMovingTheToolbar()
+    {
+        MainWindow window;
+        window.resize(1440, 860);
+        window.show(); // lays the window out, before any frame
+        QToolBar *bar = window.findChild<QToolBar *>(QStringLiteral("mainToolBar"));
+        QVERIFY(bar);
+        QLineEdit *filter = bar->findChild<QLineEdit *>(); // the size box is not editable
+        QVERIFY(filter);
+        QVERIFY(!filter->isClearButtonEnabled());
+        QList<QRect> before;
+        for (QWidget *w : bar->findChildren<QWidget *>())
+            before.append(w->geometry());
+        const QSize hintBefore = filter->sizeHint();
+        QTRY_VERIFY(filter->isClearButtonEnabled());
+        QCoreApplication::processEvents(); // the relayout it would post
+        QCOMPARE(filter->sizeHint(), hintBefore);
+        QList<QRect> after;
+        for (QWidget *w : bar->findChildren<QWidget *>()) {
+            if (!w->inherits("QLineEditIconButton"))
+                after.append(w->geometry());
+        }
+        QCOMPARE(after, before);
     }
 
     void selectImageShowsHistory()
