@@ -205,6 +205,8 @@ private slots:
         QTest::newRow("grown") << QStringLiteral("grown") << QStringLiteral("'etc/conf' has 11 bytes instead of 10") << false;
         QTest::newRow("missing") << QStringLiteral("missing") << QStringLiteral("'etc/conf' is missing") << false;
         QTest::newRow("missing link") << QStringLiteral("missing link") << QStringLiteral("lacks 1 entries of its layer: 'etc/link'") << true;
+        QTest::newRow("chmod") << QStringLiteral("chmod") << QStringLiteral("has 1 entries of another type or mode than its layer's: 'other'") << true;
+        QTest::newRow("file for link") << QStringLiteral("file for link") << QStringLiteral("has 1 entries of another type or mode than its layer's: 'etc/link'") << true;
         QTest::newRow("extra") << QStringLiteral("extra") << QStringLiteral("holds 2 entries its layer does not: 'extra', 'extra/file'") << true;
         QTest::newRow("layer.json lost") << QStringLiteral("record") << QStringLiteral("has no valid layer.json") << true;
     }
@@ -225,6 +227,10 @@ private slots:
             QVERIFY(QFile::remove(snapshot + QStringLiteral("/etc/conf")));
         else if (damage == QLatin1String("missing link"))
             QVERIFY(QFile::remove(snapshot + QStringLiteral("/etc/link")));
+        else if (damage == QLatin1String("chmod"))
+            QVERIFY(QFile::setPermissions(snapshot + QStringLiteral("/other"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther));
+        else if (damage == QLatin1String("file for link"))
+            QVERIFY(QFile::remove(snapshot + QStringLiteral("/etc/link")) && writeFile(snapshot + QStringLiteral("/etc/link"), ""));
         else if (damage == QLatin1String("extra"))
             QVERIFY(QDir().mkpath(snapshot + QStringLiteral("/extra")) && writeFile(snapshot + QStringLiteral("/extra/file"), "x"));
         else

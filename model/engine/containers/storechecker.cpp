@@ -264,6 +264,8 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
                 differences << QStringLiteral("holds %1 entries its layer does not: %2").arg(audited.audit.extra.size()).arg(listed(audited.audit.extra));
             if (!audited.audit.missing.isEmpty())
                 differences << QStringLiteral("lacks %1 entries of its layer: %2").arg(audited.audit.missing.size()).arg(listed(audited.audit.missing));
+            if (!audited.audit.changed.isEmpty())
+                differences << QStringLiteral("has %1 entries of another type or mode than its layer's: %2").arg(audited.audit.changed.size()).arg(listed(audited.audit.changed));
             if (!differences.isEmpty())
                 report(QStringLiteral("%1 %2").arg(label, differences.join(QStringLiteral("; it "))), [&] { return layers.rebuild(record.value(), trash.value()); });
             continue;
@@ -276,8 +278,8 @@ Result<QList<StoreChecker::Problem>> StoreChecker::run(bool repair, const Progre
             report(QStringLiteral("%1 has no valid layer.json").arg(label), [&]() -> Status {
                 const AuditEntry audited = auditOf(want);
                 STRATA_TRY(audited.status);
-                if (!audited.audit.extra.isEmpty() || !audited.audit.missing.isEmpty())
-                    return fail(QStringLiteral("its entries differ from its tar-split's too: %1").arg(listed(audited.audit.extra + audited.audit.missing)));
+                if (!audited.audit.extra.isEmpty() || !audited.audit.missing.isEmpty() || !audited.audit.changed.isEmpty())
+                    return fail(QStringLiteral("its entries differ from its tar-split's too: %1").arg(listed(audited.audit.extra + audited.audit.missing + audited.audit.changed)));
                 return layers.rewriteRecord(want, audited.audit.size);
             });
             continue;

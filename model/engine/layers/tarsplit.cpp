@@ -512,8 +512,9 @@ namespace {
         return la_ssize_t(block->size());
     }
 
-    // Every path below `dir`, relative to it, without following symbolic links.
-    Status walk(int dirFd, const QByteArray &prefix, int depth, QSet<QByteArray> &out)
+    // Every path below `dir`, relative to it, with its mode, without following symbolic links.
+    using Tree = QHash<QByteArray, mode_t>;
+    Status walk(int dirFd, const QByteArray &prefix, int depth, Tree &out)
     {
         if (depth > fs::maxTreeDepth)
             return fail(QStringLiteral("'%1' is nested deeper than %2 directories").arg(QString::fromUtf8(prefix.left(200))).arg(fs::maxTreeDepth));
@@ -522,9 +523,10 @@ namespace {
             return fail(QStringLiteral("'%1': %2").arg(QString::fromUtf8(prefix), names.error()));
         for (const QByteArray &name : std::as_const(names.value())) {
             const QByteArray path = prefix.isEmpty() ? name : prefix + '/' + name;
-            out.insert(path);
             struct stat st;
-            if (::fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+            const bool known = ::fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+            out.insert(path, known ? st.st_mode : 0);
+            if (!known || !S_ISDIR(st.st_mode))
                 continue;
             const int sub = ::openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0)
@@ -536,9 +538,9 @@ namespace {
         return {};
     }
 
-    Result<QSet<QByteArray>> treeOf(const QString &dir)
+    Result<Tree> treeOf(const QString &dir)
     {
-        QSet<QByteArray> paths;
+        Tree paths;
         const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
             return fail(QStringLiteral("%1: %2").arg(dir, fs::errorText(errno)));
@@ -568,6 +570,11 @@ Result<SnapshotAudit> auditSnapshot(const QString &splitPath, const QString &sna
         return failed("cannot be read");
     // What the layer puts into the snapshot, and what it deletes from the one below.
     QSet<QByteArray> named, deleted, cleared;
+    struct Expected {
+        mode_t type;
+        int perm; // a regular file's permission bits; -1 for the rest (a hard link has its target's)
+    };
+    QHash<QByteArray, Expected> modes; // what the layer's entries are
     SnapshotAudit audit;
     const auto name = [&](const QList<QByteArray> &parts, qsizetype count) {
         for (qsizetype i = 1; i <= count; ++i)
@@ -595,6 +602,9 @@ Result<SnapshotAudit> auditSnapshot(const QString &splitPath, const QString &sna
             name(target, parentDir.isEmpty() ? target.size() : target.size() - 1); // overlay2 keeps a whiteout device there
         } else if (special->type == whiteout::Name::Type::Plain) {
             name(parts.value(), parts->size());
+            const bool hardlink = archive_entry_hardlink(entry) != nullptr;
+            const mode_t type = hardlink ? mode_t(AE_IFREG) : mode_t(archive_entry_filetype(entry));
+            modes.insert(parts->join('/'), { type, type == AE_IFREG && !hardlink ? int(archive_entry_perm(entry)) : -1 });
             // Docker's measure of a layer, as the applier counts it.
             if (archive_entry_filetype(entry) == AE_IFREG && !archive_entry_hardlink(entry))
                 audit.size += archive_entry_size(entry);
@@ -618,7 +628,7 @@ Result<SnapshotAudit> auditSnapshot(const QString &splitPath, const QString &sna
     auto present = treeOf(snapshotDir);
     if (!present)
         return fail(present.takeError(), subject + QStringLiteral(": "));
-    QSet<QByteArray> below;
+    Tree below;
     if (!parentDir.isEmpty()) {
         auto parent = treeOf(parentDir);
         if (!parent)
@@ -639,7 +649,7 @@ Result<SnapshotAudit> auditSnapshot(const QString &splitPath, const QString &sna
                 return false;
         }
     };
-    QList<QByteArray> sorted = present->values();
+    QList<QByteArray> sorted = present->keys();
     std::sort(sorted.begin(), sorted.end());
     for (const QByteArray &path : std::as_const(sorted)) {
         if (!named.contains(path) && !(below.contains(path) && !isDeleted(path)))
@@ -648,8 +658,19 @@ Result<SnapshotAudit> auditSnapshot(const QString &splitPath, const QString &sna
     sorted = named.values();
     std::sort(sorted.begin(), sorted.end());
     for (const QByteArray &path : std::as_const(sorted)) {
-        if (!present->contains(path) && !(parentDir.isEmpty() ? false : deleted.contains(path)))
-            audit.missing.append(path);
+        const auto here = present->constFind(path);
+        if (here == present->constEnd()) {
+            if (parentDir.isEmpty() || !deleted.contains(path))
+                audit.missing.append(path);
+            continue;
+        }
+        // A regular file's permissions, and every entry's type (a directory named only as a
+        // parent, or a deletion's device, has no mode recorded).
+        const auto want = modes.constFind(path);
+        if (want == modes.constEnd())
+            continue;
+        if ((*here & S_IFMT) != want->type || (want->perm >= 0 && int(*here & 07777) != want->perm))
+            audit.changed.append(path);
     }
     return audit;
 }

@@ -82,6 +82,7 @@ struct SnapshotAudit {
     // vfs or btrfs: nor the snapshot below it), and entries of the layer it lacks; paths
     // relative to the snapshot, sorted.
     QList<QByteArray> extra, missing;
+    QList<QByteArray> changed; // of another type than the layer's entry, or a file with other permissions
     qint64 size = 0; // the layer's content as Docker counts it (regular files once, link targets)
 };
 // Rebuilds the layer's tar from `snapshotDir` and its tar-split (every file present and
