@@ -10,6 +10,8 @@
 
 #include "humanize.h"
 #include "progressbar.h"
+#include "dockerroot.h"
+#include "imagediskusage.h"
 #include "imageimporter.h"
 #include "imageloader.h"
 #include "imagesaver.h"
@@ -41,6 +43,8 @@ Global options:
                    else $XDG_DATA_HOME/strata)
   --driver NAME    storage driver for a new store: overlay2, vfs or btrfs (default: btrfs
                    on a btrfs filesystem, else overlay2 where the kernel allows it, else vfs)
+  --foreign docker read a peer's data root (--root, default /var/lib/docker) read-only:
+                   images, history, system df [-v] and layer ls; nothing there is changed
 
 Commands:
   info                          the store and every storage driver, available or not
@@ -69,6 +73,196 @@ Commands:
     QString repository(const QString &tag) { return tag.left(tag.lastIndexOf(u':')); }
     QString tagPart(const QString &tag) { return tag.mid(tag.lastIndexOf(u':') + 1); }
 
+    // The tables of `images`, `history` and `system df -v`, for Strata's own store and a foreign one.
+    QString imagesTable(const QList<Image> &list, const Args &a, QStringList *ids)
+    {
+        const bool noTrunc = a.flags.contains(QStringLiteral("--no-trunc"));
+        TextTable table({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE") });
+        for (const Image &image : list) {
+            const QString id = noTrunc ? image.id.toString() : image.id.shortHex();
+            const QStringList tags = image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : image.tags;
+            for (const QString &t : tags) {
+                if (!a.positional.isEmpty() && repository(t) != a.positional.first() && t != a.positional.first())
+                    continue;
+                table.add({ repository(t), tagPart(t), id, humanize::ago(image.created), humanize::size(image.size()) });
+                if (!ids->contains(id))
+                    ids->append(id);
+            }
+        }
+        return table.render();
+    }
+
+    QString historyTable(const Image &image, bool noTrunc)
+    {
+        TextTable table({ QStringLiteral("IMAGE"), QStringLiteral("CREATED"), QStringLiteral("CREATED BY"), QStringLiteral("SIZE"), QStringLiteral("COMMENT") });
+        const QList<HistoryRow> rows = ImageDescription::history(image);
+        for (qsizetype i = rows.size() - 1; i >= 0; --i) {
+            const HistoryRow &r = rows[i];
+            QString id = i == rows.size() - 1 ? (noTrunc ? image.id.toString() : image.id.shortHex()) : QStringLiteral("<missing>");
+            QString by = r.createdBy;
+            if (!noTrunc && by.size() > 45)
+                by = by.left(44) + QStringLiteral("…");
+            table.add({ id, createdText(r.created), by, humanize::size(r.size), r.comment });
+        }
+        return table.render();
+    }
+
+    TextTable dfImagesHeader()
+    {
+        return TextTable({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE"),
+            QStringLiteral("SHARED SIZE"), QStringLiteral("UNIQUE SIZE"), QStringLiteral("CONTAINERS") });
+    }
+
+    void addDfImageRows(TextTable &table, const Image &image, qint64 size, qint64 shared, qint64 unique, qsizetype containers)
+    {
+        const QStringList tags = image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : image.tags;
+        for (const QString &t : tags)
+            table.add({ repository(t), tagPart(t), image.id.shortHex(), humanize::ago(image.created), humanize::size(size), humanize::size(shared),
+                humanize::size(unique), QString::number(containers) });
+    }
+
+    // stratactl --foreign docker …: the listing commands over a peer's data root, read-only.
+    int runForeign(QTextStream &out, QTextStream &err, const QString &kind, QString root, const QString &command, const QStringList &args)
+    {
+        auto failWith = [&](const QString &message, int code = 1) {
+            err << "stratactl " << command << ": " << message << '\n';
+            err.flush();
+            return code;
+        };
+        if (kind != QLatin1String("docker"))
+            return failWith(QStringLiteral("unknown foreign store '%1' (only 'docker' so far)").arg(kind), 2);
+        if (root.isEmpty())
+            root = QStringLiteral("/var/lib/docker");
+        auto parse = [&](const QStringList &flags, qsizetype minPositional, qsizetype maxPositional) -> std::optional<Args> {
+            auto parsed = parseArgs(args, flags, {});
+            if (!parsed) {
+                failWith(parsed.error(), 2);
+                return std::nullopt;
+            }
+            const qsizetype n = parsed->positional.size();
+            if (n < minPositional || (maxPositional >= 0 && n > maxPositional)) {
+                failWith(QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
+                return std::nullopt;
+            }
+            return parsed.value();
+        };
+        const bool isDf = command == QLatin1String("system") && args.value(0) == QLatin1String("df");
+        const bool isLayerLs = command == QLatin1String("layer") && args.value(0) == QLatin1String("ls");
+        if (command != QLatin1String("images") && command != QLatin1String("history") && !isDf && !isLayerLs)
+            return failWith(QStringLiteral("read-only foreign store: %1 is not available (--foreign %2 offers images, history, system df, layer ls)").arg(command, kind), 2);
+        auto snap = DockerRoot::read(root);
+        if (!snap)
+            return failWith(snap.error());
+        for (const QString &p : std::as_const(snap->problems))
+            err << "warning: " << p << '\n';
+        if (command == QLatin1String("images")) {
+            auto a = parse({ QStringLiteral("-q"), QStringLiteral("--no-trunc"), QStringLiteral("-a") }, 0, 1);
+            if (!a)
+                return 2;
+            QStringList ids;
+            const QList<Image> list = a->flags.contains(QStringLiteral("-a")) ? snap->images + snap->intermediate : snap->images;
+            const QString table = imagesTable(list, a.value(), &ids);
+            if (a->flags.contains(QStringLiteral("-q")))
+                out << (ids.isEmpty() ? QString() : ids.join(u'\n') + u'\n');
+            else
+                out << table;
+            return 0;
+        }
+        if (command == QLatin1String("history")) {
+            auto a = parse({ QStringLiteral("--no-trunc"), QStringLiteral("-q"), QStringLiteral("-H") }, 1, 1);
+            if (!a)
+                return 2;
+            auto image = DockerRoot::resolve(snap.value(), a->positional.first());
+            if (!image)
+                return failWith(image.error());
+            out << historyTable(image.value(), a->flags.contains(QStringLiteral("--no-trunc")));
+            return 0;
+        }
+        QSet<Digest> inUse;
+        QHash<Digest, qsizetype> users;
+        for (const DockerRoot::Container &c : std::as_const(snap->containers)) {
+            inUse.insert(c.imageId);
+            ++users[c.imageId];
+        }
+        if (isLayerLs) {
+            auto a = parse({ QStringLiteral("--no-trunc") }, 1, 2);
+            if (!a)
+                return 2;
+            const bool noTrunc = a->flags.contains(QStringLiteral("--no-trunc"));
+            // The same table as `layer ls` on Strata's own store: base layers first, each followed
+            // by what is built on it, or IMAGE's layers only.
+            QList<Image> images = snap->images + snap->intermediate;
+            if (a->positional.size() == 2) {
+                auto image = DockerRoot::resolve(snap.value(), a->positional[1]);
+                if (!image)
+                    return failWith(image.error());
+                images = { image.value() };
+            }
+            QList<Digest> order;
+            QHash<Digest, int> imagesOf;
+            QHash<Digest, QString> createdBy;
+            for (const Image &image : snap->images + snap->intermediate)
+                for (const ImageLayer &l : image.layers)
+                    ++imagesOf[l.chainId];
+            for (const Image &image : std::as_const(images)) {
+                const QStringList by = ImageDescription::layerInstructions(image);
+                for (qsizetype i = 0; i < image.layers.size(); ++i) {
+                    const Digest &chain = image.layers[i].chainId;
+                    if (!order.contains(chain))
+                        order.append(chain);
+                    if (createdBy.value(chain).isEmpty())
+                        createdBy.insert(chain, by.value(i));
+                }
+            }
+            TextTable table({ QStringLiteral("CHAIN ID"), QStringLiteral("DIFF ID"), QStringLiteral("SIZE"), QStringLiteral("IMAGES"), QStringLiteral("CREATED BY") });
+            for (const Digest &chain : std::as_const(order)) {
+                const DockerRoot::Layer l = snap->layers.value(chain);
+                QString by = createdBy.value(chain);
+                if (!noTrunc && by.size() > 60)
+                    by = by.left(59) + QStringLiteral("…");
+                table.add({ noTrunc ? chain.toString() : chain.shortHex(), noTrunc ? l.diffId.toString() : l.diffId.shortHex(), humanize::size(l.size),
+                    QString::number(imagesOf.value(chain)), by });
+            }
+            out << table.render();
+            return 0;
+        }
+        auto a = parse({ QStringLiteral("-v"), QStringLiteral("--verbose") }, 1, 1);
+        if (!a)
+            return 2;
+        const ImageDiskUsage usage = ImageDiskUsage::compute(snap->images + snap->intermediate, inUse);
+        const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
+        qsizetype running = 0;
+        for (const DockerRoot::Container &c : std::as_const(snap->containers))
+            running += c.running ? 1 : 0;
+        if (!verbose) {
+            TextTable table({ QStringLiteral("TYPE"), QStringLiteral("TOTAL"), QStringLiteral("ACTIVE"), QStringLiteral("SIZE"), QStringLiteral("RECLAIMABLE") });
+            const qint64 pct = usage.totalSize > 0 ? usage.reclaimable * 100 / usage.totalSize : 0;
+            table.add({ QStringLiteral("Images"), QString::number(snap->images.size()), QString::number(usage.active), humanize::size(usage.totalSize),
+                QStringLiteral("%1 (%2%)").arg(humanize::size(usage.reclaimable)).arg(pct) });
+            table.add({ QStringLiteral("Containers"), QString::number(snap->containers.size()), QString::number(running), QStringLiteral("-"), QStringLiteral("-") });
+            out << table.render() << "\n(read-only foreign store: Docker data root " << root << "; containers' writable layers are not measured yet)\n";
+            return 0;
+        }
+        TextTable table = dfImagesHeader();
+        const QSet<Digest> topLevel = [&] {
+            QSet<Digest> s;
+            for (const Image &i : std::as_const(snap->images))
+                s.insert(i.id);
+            return s;
+        }();
+        for (const auto &row : usage.images)
+            if (topLevel.contains(row.image.id))
+                addDfImageRows(table, row.image, row.size, row.shared, row.unique, users.value(row.image.id));
+        TextTable containerTable({ QStringLiteral("CONTAINER ID"), QStringLiteral("IMAGE"), QStringLiteral("COMMAND"), QStringLiteral("SIZE"), QStringLiteral("CREATED"),
+            QStringLiteral("STATUS"), QStringLiteral("NAMES") });
+        for (const DockerRoot::Container &c : std::as_const(snap->containers))
+            containerTable.add({ c.id.left(12), c.imageRef, u'"' + c.command.join(u' ').left(20) + u'"', QStringLiteral("-"), humanize::ago(c.created), c.status, c.name });
+        out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage.totalSize) << " (each layer counted once)\n\n"
+            << "Containers space usage:\n\n" << containerTable.render() << '\n'
+            << "(read-only foreign store: Docker data root " << root << ")\n";
+        return 0;
+    }
+
     // The store's real footprint, beside the logical figures above it.
     QString footprintTable(const Store &store)
     {
@@ -95,6 +289,7 @@ Cli::Cli(QTextStream &out, QTextStream &err)
 int Cli::run(const QStringList &arguments)
 {
     Store::Options storeOptions;
+    QString foreign; // --foreign docker: a peer's data root, read-only
     QStringList args = arguments;
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString a = args.takeFirst();
@@ -118,6 +313,8 @@ int Cli::run(const QStringList &arguments)
             storeOptions.root = value;
         else if (name == QLatin1String("--driver"))
             storeOptions.driver = value;
+        else if (name == QLatin1String("--foreign"))
+            foreign = value;
         else {
             m_err << "stratactl: unknown global option '" << name << "'\n" << usageText;
             return 2;
@@ -132,6 +329,8 @@ int Cli::run(const QStringList &arguments)
         m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage();
         return 0;
     }
+    if (!foreign.isEmpty()) // before anything opens (and would create) a store there
+        return runForeign(m_out, m_err, foreign, storeOptions.root, command, args);
     if (command == QLatin1String("__monitor")) // the monitor opens the store itself
         return ContainerCli::runMonitor(storeOptions.root.isEmpty() ? Store::defaultRoot() : storeOptions.root, args, m_err);
     if (command == QLatin1String("__exec")) { // exec for a caller with threads (ContainerRuntime::exec)
@@ -224,24 +423,12 @@ int Cli::run(const QStringList &arguments)
             return failWith(list.error());
         for (const QString &p : problems)
             m_err << "warning: " << p << " (run stratactl check)\n";
-        const bool noTrunc = a->flags.contains(QStringLiteral("--no-trunc"));
-        TextTable table({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE") });
         QStringList ids;
-        for (const Image &image : list.value()) {
-            const QString id = noTrunc ? image.id.toString() : image.id.shortHex();
-            const QStringList tags = image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : image.tags;
-            for (const QString &t : tags) {
-                if (!a->positional.isEmpty() && repository(t) != a->positional.first() && t != a->positional.first())
-                    continue;
-                table.add({ repository(t), tagPart(t), id, humanize::ago(image.created), humanize::size(image.size()) });
-                if (!ids.contains(id))
-                    ids.append(id);
-            }
-        }
+        const QString table = imagesTable(list.value(), a.value(), &ids);
         if (a->flags.contains(QStringLiteral("-q")))
             m_out << (ids.isEmpty() ? QString() : ids.join(u'\n') + u'\n');
         else
-            m_out << table.render();
+            m_out << table;
         return 0;
     }
     if (command == QLatin1String("history")) {
@@ -251,18 +438,7 @@ int Cli::run(const QStringList &arguments)
         auto image = images.resolve(a->positional.first());
         if (!image)
             return failWith(image.error());
-        const bool noTrunc = a->flags.contains(QStringLiteral("--no-trunc"));
-        TextTable table({ QStringLiteral("IMAGE"), QStringLiteral("CREATED"), QStringLiteral("CREATED BY"), QStringLiteral("SIZE"), QStringLiteral("COMMENT") });
-        const QList<HistoryRow> rows = ImageDescription::history(image.value());
-        for (qsizetype i = rows.size() - 1; i >= 0; --i) {
-            const HistoryRow &r = rows[i];
-            QString id = i == rows.size() - 1 ? (noTrunc ? image->id.toString() : image->id.shortHex()) : QStringLiteral("<missing>");
-            QString by = r.createdBy;
-            if (!noTrunc && by.size() > 45)
-                by = by.left(44) + QStringLiteral("…");
-            table.add({ id, createdText(r.created), by, humanize::size(r.size), r.comment });
-        }
-        m_out << table.render();
+        m_out << historyTable(image.value(), a->flags.contains(QStringLiteral("--no-trunc")));
         return 0;
     }
     if (command == QLatin1String("inspect")) {
@@ -336,14 +512,9 @@ int Cli::run(const QStringList &arguments)
             m_out << table.render() << '\n' << footprintTable(store);
             return 0;
         }
-        TextTable table({ QStringLiteral("REPOSITORY"), QStringLiteral("TAG"), QStringLiteral("IMAGE ID"), QStringLiteral("CREATED"), QStringLiteral("SIZE"),
-            QStringLiteral("SHARED SIZE"), QStringLiteral("UNIQUE SIZE"), QStringLiteral("CONTAINERS") });
-        for (const auto &row : std::as_const(snap->images)) {
-            const QStringList tags = row.image.tags.isEmpty() ? QStringList { QStringLiteral("<none>:<none>") } : row.image.tags;
-            for (const QString &t : tags)
-                table.add({ repository(t), tagPart(t), row.image.id.shortHex(), humanize::ago(row.image.created), humanize::size(row.size), humanize::size(row.shared),
-                    humanize::size(row.unique), QString::number(row.containers.size()) });
-        }
+        TextTable table = dfImagesHeader();
+        for (const auto &row : std::as_const(snap->images))
+            addDfImageRows(table, row.image, row.size, row.shared, row.unique, row.containers.size());
         TextTable containerTable({ QStringLiteral("CONTAINER ID"), QStringLiteral("IMAGE"), QStringLiteral("COMMAND"), QStringLiteral("LOCAL VOLUMES"),
             QStringLiteral("SIZE"), QStringLiteral("CREATED"), QStringLiteral("STATUS"), QStringLiteral("NAMES") });
         for (const auto &entry : std::as_const(snap->containers)) {

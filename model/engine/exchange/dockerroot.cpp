@@ -1,0 +1,522 @@
+#include "dockerroot.h"
+
+#include "sha256.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
+
+namespace strata {
+
+namespace {
+
+    // A file descriptor that closes itself.
+    class Fd {
+    public:
+        explicit Fd(int fd = -1)
+            : m_fd(fd)
+        {
+        }
+        ~Fd()
+        {
+            if (m_fd >= 0)
+                ::close(m_fd);
+        }
+        Fd(Fd &&o) noexcept
+            : m_fd(std::exchange(o.m_fd, -1))
+        {
+        }
+        Fd &operator=(Fd &&o) noexcept
+        {
+            if (this != &o) {
+                if (m_fd >= 0)
+                    ::close(m_fd);
+                m_fd = std::exchange(o.m_fd, -1);
+            }
+            return *this;
+        }
+        int get() const { return m_fd; }
+        bool ok() const { return m_fd >= 0; }
+
+    private:
+        int m_fd;
+    };
+
+    QString errnoText(int e) { return QString::fromLocal8Bit(std::strerror(e)); }
+
+    // O_NOATIME keeps even the access times of the peer's files as they were; it is refused
+    // (EPERM) for files the caller does not own without CAP_FOWNER, and then left out.
+    int openNoAtime(int dirFd, const QByteArray &name, int flags)
+    {
+        int fd = ::openat(dirFd, name.constData(), flags | O_NOATIME);
+        if (fd < 0 && errno == EPERM)
+            fd = ::openat(dirFd, name.constData(), flags);
+        return fd;
+    }
+
+    // A component of a path below the root: no separator, no dot entries, no NUL.
+    bool isPlainName(QStringView name)
+    {
+        if (name.isEmpty() || name.size() > 255 || name == u"." || name == u"..")
+            return false;
+        for (QChar c : name)
+            if (c == u'/' || c == QChar(0))
+                return false;
+        return true;
+    }
+
+    // The opened root and reads below it, each path component opened with O_NOFOLLOW so that
+    // a symlink planted in the peer's tree leads nowhere.
+    class Reader {
+    public:
+        explicit Reader(QString root)
+            : m_root(std::move(root))
+        {
+        }
+
+        Status open()
+        {
+            // The root itself may be a symlink (/var/lib/docker on another disk); below it nothing may.
+            m_fd = Fd(::open(QFile::encodeName(m_root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (!m_fd.ok())
+                return fail(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
+                    QStringLiteral("Docker data root %1: %2").arg(m_root, errnoText(errno)));
+            return {};
+        }
+
+        QString path(const QString &rel) const { return m_root + u'/' + rel; }
+
+        // Opens `rel` ('/'-separated plain names). `dir`: the last component must be a directory.
+        Result<Fd> openRel(const QString &rel, bool dir) const
+        {
+            const QStringList parts = rel.split(u'/');
+            int at = m_fd.get();
+            Fd current;
+            for (qsizetype i = 0; i < parts.size(); ++i) {
+                if (!isPlainName(parts[i]))
+                    return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain file name").arg(path(rel), parts[i]));
+                const bool last = i == parts.size() - 1;
+                const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | ((last && !dir) ? O_NONBLOCK : O_DIRECTORY);
+                Fd next(openNoAtime(at, QFile::encodeName(parts[i]), flags));
+                if (!next.ok()) {
+                    const int e = errno;
+                    const QString where = path(parts.mid(0, i + 1).join(u'/'));
+                    if (e == ELOOP || (e == ENOTDIR && !last))
+                        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: is a symbolic link or not a directory; refusing to follow it").arg(where));
+                    return fail(e == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, QStringLiteral("%1: %2").arg(where, errnoText(e)));
+                }
+                current = std::move(next);
+                at = current.get();
+            }
+            return current;
+        }
+
+        bool exists(const QString &rel, bool dir) const
+        {
+            auto fd = openRel(rel, dir);
+            return fd.ok();
+        }
+
+        // A regular file of at most `limit` bytes.
+        Result<QByteArray> read(const QString &rel, qint64 limit) const
+        {
+            auto fd = openRel(rel, false);
+            if (!fd)
+                return fd.takeError();
+            struct stat st {};
+            if (::fstat(fd->get(), &st) != 0)
+                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+            if (!S_ISREG(st.st_mode))
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not a regular file").arg(path(rel)));
+            if (st.st_size > limit)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: %2 bytes, more than the %3 a file of this kind may have").arg(path(rel)).arg(st.st_size).arg(limit));
+            QByteArray data;
+            data.resize(qsizetype(st.st_size) + 1);
+            qsizetype got = 0;
+            while (got < data.size()) {
+                const ssize_t n = ::read(fd->get(), data.data() + got, size_t(data.size() - got));
+                if (n < 0) {
+                    if (errno == EINTR)
+                        continue;
+                    return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+                }
+                if (n == 0)
+                    break;
+                got += n;
+                if (got > limit)
+                    return fail(ErrorCode::InvalidInput, QStringLiteral("%1: grew past %2 bytes while read").arg(path(rel)).arg(limit));
+            }
+            data.truncate(got);
+            return data;
+        }
+
+        Result<QJsonObject> readJson(const QString &rel) const
+        {
+            auto bytes = read(rel, DockerRoot::maxJsonBytes);
+            if (!bytes)
+                return bytes.takeError();
+            return parseJson(rel, bytes.value());
+        }
+
+        Result<QJsonObject> parseJson(const QString &rel, const QByteArray &bytes) const
+        {
+            QJsonParseError pe;
+            const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
+            if (pe.error != QJsonParseError::NoError)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not valid JSON (%2 at offset %3)").arg(path(rel), pe.errorString()).arg(pe.offset));
+            if (!doc.isObject())
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not a JSON object").arg(path(rel)));
+            return doc.object();
+        }
+
+        // The names in a directory (without . and ..), sorted.
+        Result<QStringList> list(const QString &rel) const
+        {
+            auto fd = openRel(rel, true);
+            if (!fd)
+                return fd.takeError();
+            DIR *d = ::fdopendir(fd->get());
+            if (!d)
+                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+            Fd released = std::move(fd.value()); // closedir closes it
+            Q_UNUSED(released);
+            QStringList names;
+            errno = 0;
+            while (const dirent *e = ::readdir(d)) {
+                const QString n = QFile::decodeName(e->d_name);
+                if (n != QLatin1String(".") && n != QLatin1String(".."))
+                    names.append(n);
+            }
+            ::closedir(d);
+            names.sort();
+            return names;
+        }
+
+    private:
+        QString m_root;
+        Fd m_fd;
+    };
+
+    // A digest from the peer's files: "sha256:<64 lowercase hex>" only.
+    Result<Digest> digestIn(const Reader &r, const QString &rel, QStringView text, const QString &what)
+    {
+        auto d = Digest::parse(text.trimmed());
+        if (!d)
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: %2 '%3' is not a lowercase sha256 digest").arg(r.path(rel), what, text.left(80).toString()));
+        return d;
+    }
+
+    // Docker's cache-ids are 64 hex digits; anything used as a folder name must at least be plain.
+    bool isValidCacheId(QStringView id)
+    {
+        if (!isPlainName(id) || id.startsWith(u'.'))
+            return false;
+        for (QChar c : id)
+            if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != u'-' && c != u'_' && c != u'.')
+                return false;
+        return true;
+    }
+
+    const QString imageDir = QStringLiteral("image/overlay2");
+
+    Result<DockerRoot::Layer> readLayer(const Reader &r, const Digest &chainId, const Digest &diffId, const Digest &parent)
+    {
+        const QString dir = imageDir + QStringLiteral("/layerdb/sha256/") + chainId.hex();
+        DockerRoot::Layer layer;
+        layer.chainId = chainId;
+        auto diff = r.read(dir + QStringLiteral("/diff"), 1024);
+        if (!diff)
+            return diff.takeError();
+        STRATA_TRY(digestIn(r, dir + QStringLiteral("/diff"), QString::fromUtf8(diff.value()), QStringLiteral("diffID")));
+        if (QString::fromUtf8(diff->trimmed()) != diffId.toString())
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1/diff: says %2, but the image's config has %3 for this chain ID").arg(r.path(dir), QString::fromUtf8(diff->trimmed().left(80)), diffId.toString()));
+        layer.diffId = diffId;
+        auto parentBytes = r.read(dir + QStringLiteral("/parent"), 1024);
+        if (parent.isNull()) {
+            if (parentBytes)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1/parent: a base layer has no parent").arg(r.path(dir)));
+        } else {
+            if (!parentBytes)
+                return parentBytes.takeError();
+            auto p = digestIn(r, dir + QStringLiteral("/parent"), QString::fromUtf8(parentBytes.value()), QStringLiteral("parent chain ID"));
+            if (!p)
+                return p.takeError();
+            if (p.value() != parent)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1/parent: says %2, but the layer below is %3").arg(r.path(dir), p->toString(), parent.toString()));
+            layer.parent = parent;
+        }
+        auto size = r.read(dir + QStringLiteral("/size"), 64);
+        if (!size)
+            return size.takeError();
+        bool ok = false;
+        layer.size = size->trimmed().toLongLong(&ok);
+        if (!ok || layer.size < 0)
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1/size: '%2' is not a size in bytes").arg(r.path(dir), QString::fromUtf8(size->left(40))));
+        auto cache = r.read(dir + QStringLiteral("/cache-id"), 1024);
+        if (!cache)
+            return cache.takeError();
+        layer.cacheId = QString::fromUtf8(cache->trimmed());
+        if (!isValidCacheId(layer.cacheId))
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1/cache-id: '%2' is not a plain folder name of overlay2/").arg(r.path(dir), layer.cacheId.left(80)));
+        if (!r.exists(QStringLiteral("overlay2/") + layer.cacheId + QStringLiteral("/diff"), true))
+            return fail(ErrorCode::NotFound, QStringLiteral("%1: the files of layer %2 are missing (%3/cache-id names it)").arg(r.path(QStringLiteral("overlay2/") + layer.cacheId + QStringLiteral("/diff")), chainId.toString(), r.path(dir)));
+        return layer;
+    }
+
+    // imagedb/content/sha256/<hex>: the config, which must hash to its name, and its layers.
+    Result<Image> readImage(const Reader &r, const Digest &id, QHash<Digest, DockerRoot::Layer> &layers)
+    {
+        const QString rel = imageDir + QStringLiteral("/imagedb/content/sha256/") + id.hex();
+        auto bytes = r.read(rel, DockerRoot::maxJsonBytes);
+        if (!bytes)
+            return bytes.takeError();
+        const Digest actual = Sha256::of(bytes.value());
+        if (actual != id)
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: content hashes to %2, not to its name").arg(r.path(rel), actual.toString()));
+        auto config = r.parseJson(rel, bytes.value());
+        if (!config)
+            return config.takeError();
+        Image image;
+        image.id = id;
+        image.configBytes = bytes.value();
+        image.config = config.value();
+        image.created = QDateTime::fromString(image.config.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
+        const QJsonValue diffIdsValue = image.config.value(QLatin1String("rootfs")).toObject().value(QLatin1String("diff_ids"));
+        if (!diffIdsValue.isArray() && !diffIdsValue.isNull() && !diffIdsValue.isUndefined())
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: rootfs.diff_ids is not a list").arg(r.path(rel)));
+        QList<Digest> diffIds;
+        for (const QJsonValue &v : diffIdsValue.toArray()) {
+            auto d = digestIn(r, rel, v.toString(), QStringLiteral("diffID"));
+            if (!d)
+                return d.takeError();
+            diffIds.append(d.value());
+        }
+        const QList<Digest> chains = chainIds(diffIds);
+        for (qsizetype i = 0; i < chains.size(); ++i) {
+            if (!layers.contains(chains[i])) {
+                auto layer = readLayer(r, chains[i], diffIds[i], i > 0 ? chains[i - 1] : Digest());
+                if (!layer)
+                    return fail(layer.takeError(), QStringLiteral("image %1: ").arg(id.toString()));
+                layers.insert(chains[i], layer.value());
+            }
+            ImageLayer l;
+            l.diffId = diffIds[i];
+            l.chainId = chains[i];
+            l.size = layers.value(chains[i]).size;
+            image.layers.append(l);
+        }
+        return image;
+    }
+
+    // repositories.json: {"Repositories": {"busybox": {"busybox:latest": "sha256:…", "busybox@sha256:…": "sha256:…"}}}.
+    Result<QMultiHash<Digest, QString>> readTags(const Reader &r)
+    {
+        const QString rel = imageDir + QStringLiteral("/repositories.json");
+        QMultiHash<Digest, QString> tags;
+        auto json = r.readJson(rel);
+        if (!json) {
+            if (json.code() == ErrorCode::NotFound)
+                return tags; // a daemon that never had a tag writes none
+            return json.takeError();
+        }
+        const QJsonValue repos = json->value(QLatin1String("Repositories"));
+        if (!repos.isObject() && !repos.isUndefined() && !repos.isNull())
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: \"Repositories\" is not an object").arg(r.path(rel)));
+        const QJsonObject repoObject = repos.toObject();
+        for (auto repo = repoObject.begin(); repo != repoObject.end(); ++repo) {
+            if (!repo.value().isObject())
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: repository '%2' is not an object").arg(r.path(rel), repo.key()));
+            const QJsonObject refs = repo.value().toObject();
+            for (auto ref = refs.begin(); ref != refs.end(); ++ref) {
+                auto id = digestIn(r, rel, ref.value().toString(), QStringLiteral("the image ID of '%1',").arg(ref.key()));
+                if (!id)
+                    return id.takeError();
+                const QString name = ref.key();
+                if (name.contains(u'@'))
+                    continue; // a repo digest, not a tag
+                tags.insert(id.value(), name);
+            }
+        }
+        return tags;
+    }
+
+    QString statusOf(const QJsonObject &state)
+    {
+        if (state.value(QLatin1String("Running")).toBool())
+            return state.value(QLatin1String("Paused")).toBool() ? QStringLiteral("paused") : QStringLiteral("running");
+        if (state.value(QLatin1String("Dead")).toBool())
+            return QStringLiteral("dead");
+        const QString started = state.value(QLatin1String("StartedAt")).toString();
+        if (started.isEmpty() || started.startsWith(QLatin1String("0001-")))
+            return QStringLiteral("created");
+        return QStringLiteral("exited");
+    }
+
+    Result<DockerRoot::Container> readContainer(const Reader &r, const QString &id)
+    {
+        const QString rel = QStringLiteral("containers/") + id + QStringLiteral("/config.v2.json");
+        if (!Digest::isValidHex(id))
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a container ID (64 lowercase hex digits)").arg(r.path(QStringLiteral("containers/") + id), id.left(80)));
+        auto json = r.readJson(rel);
+        if (!json)
+            return json.takeError();
+        DockerRoot::Container c;
+        c.id = id;
+        if (json->value(QLatin1String("ID")).toString() != id)
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: its ID '%2' is not the folder's").arg(r.path(rel), json->value(QLatin1String("ID")).toString().left(80)));
+        c.name = json->value(QLatin1String("Name")).toString();
+        if (c.name.startsWith(u'/'))
+            c.name.remove(0, 1);
+        const QJsonObject config = json->value(QLatin1String("Config")).toObject();
+        c.imageRef = config.value(QLatin1String("Image")).toString();
+        auto image = digestIn(r, rel, json->value(QLatin1String("Image")).toString(), QStringLiteral("image ID"));
+        if (!image)
+            return image.takeError();
+        c.imageId = image.value();
+        const QJsonObject state = json->value(QLatin1String("State")).toObject();
+        c.status = statusOf(state);
+        c.running = state.value(QLatin1String("Running")).toBool();
+        c.created = QDateTime::fromString(json->value(QLatin1String("Created")).toString(), Qt::ISODateWithMs);
+        const QString path = json->value(QLatin1String("Path")).toString();
+        if (!path.isEmpty())
+            c.command.append(path);
+        for (const QJsonValue &a : json->value(QLatin1String("Args")).toArray())
+            c.command.append(a.toString());
+        return c;
+    }
+
+    QString unsupported(const Reader &r)
+    {
+        if (r.exists(imageDir, true))
+            return {};
+        // Docker 29+ keeps images in containerd's content store and snapshotter (the
+        // containerd-snapshotter feature): image/overlay2 is then missing or unused.
+        for (const QString &marker : { QStringLiteral("containerd/daemon/io.containerd.snapshotter.v1.overlayfs"),
+                 QStringLiteral("containerd/daemon/io.containerd.content.v1.content"), QStringLiteral("containerd/daemon/io.containerd.metadata.v1.bolt") }) {
+            if (r.exists(marker, true))
+                return QStringLiteral("%1: this Docker keeps its images in the containerd image store (the containerd-snapshotter feature, "
+                                      "the default since Docker 29; %2 is there, %3 is not), which Strata does not read yet")
+                    .arg(r.path(QString()).chopped(1), r.path(marker), r.path(imageDir));
+        }
+        auto names = r.list(QStringLiteral("image"));
+        if (names && !names->isEmpty())
+            return QStringLiteral("%1: the graph driver is %2, and Strata reads only Docker's overlay2 layout").arg(r.path(QStringLiteral("image")), names->join(QStringLiteral(", ")));
+        return QStringLiteral("%1: no image/overlay2 folder: not a Docker data root with the overlay2 graph driver").arg(r.path(QString()).chopped(1));
+    }
+
+} // namespace
+
+QString DockerRoot::unsupportedReason(const QString &root)
+{
+    Reader r(root);
+    if (Status s = r.open(); !s)
+        return s.error();
+    return unsupported(r);
+}
+
+Result<DockerRoot::Snapshot> DockerRoot::read(const QString &root)
+{
+    Reader r(root);
+    STRATA_TRY(r.open());
+    if (const QString why = unsupported(r); !why.isEmpty())
+        return fail(ErrorCode::InvalidInput, why);
+    Snapshot snap;
+    snap.root = root;
+    auto tags = readTags(r);
+    if (!tags)
+        return tags.takeError();
+
+    // Every image of the image database; those that are another's parent (imagedb/metadata)
+    // and carry no tag are the intermediate ones `docker images` hides.
+    const QString contentDir = imageDir + QStringLiteral("/imagedb/content/sha256");
+    auto names = r.list(contentDir);
+    if (!names && names.code() != ErrorCode::NotFound)
+        return names.takeError();
+    QSet<Digest> parents;
+    QList<Image> all;
+    QSet<Digest> seen;
+    for (const QString &name : names ? names.value() : QStringList()) {
+        auto id = Digest::fromHex(name);
+        if (!id) {
+            snap.problems.append(QStringLiteral("%1: '%2' is not a lowercase sha256 hex name; left out").arg(r.path(contentDir), name.left(80)));
+            continue;
+        }
+        auto image = readImage(r, id.value(), snap.layers);
+        if (!image) {
+            snap.problems.append(image.error());
+            continue;
+        }
+        const QString parentRel = imageDir + QStringLiteral("/imagedb/metadata/sha256/") + id->hex() + QStringLiteral("/parent");
+        if (auto parent = r.read(parentRel, 1024)) {
+            if (auto p = Digest::parse(QString::fromUtf8(parent->trimmed())))
+                parents.insert(p.value());
+            else
+                snap.problems.append(QStringLiteral("%1: '%2' is not a lowercase sha256 digest").arg(r.path(parentRel), QString::fromUtf8(parent->left(80))));
+        }
+        image->tags = tags->values(id.value());
+        image->tags.sort();
+        seen.insert(id.value());
+        all.append(image.value());
+    }
+    for (auto it = tags->cbegin(); it != tags->cend(); ++it) {
+        if (!seen.contains(it.key()))
+            snap.problems.append(QStringLiteral("%1: tag %2 names image %3, which is missing or unreadable")
+                                     .arg(r.path(imageDir + QStringLiteral("/repositories.json")), it.value(), it.key().toString()));
+    }
+    // Newest first, as `docker images` sorts.
+    std::sort(all.begin(), all.end(), [](const Image &a, const Image &b) { return a.created != b.created ? a.created > b.created : a.id < b.id; });
+    for (const Image &image : std::as_const(all)) {
+        if (image.tags.isEmpty() && parents.contains(image.id))
+            snap.intermediate.append(image);
+        else
+            snap.images.append(image);
+    }
+
+    auto containers = r.list(QStringLiteral("containers"));
+    if (!containers && containers.code() != ErrorCode::NotFound)
+        return containers.takeError();
+    for (const QString &id : containers ? containers.value() : QStringList()) {
+        auto c = readContainer(r, id);
+        if (!c)
+            snap.problems.append(c.error());
+        else
+            snap.containers.append(c.value());
+    }
+    std::sort(snap.containers.begin(), snap.containers.end(), [](const Container &a, const Container &b) { return a.created > b.created; });
+    return snap;
+}
+
+Result<Image> DockerRoot::resolve(const Snapshot &snapshot, const QString &ref)
+{
+    const QList<Image> everything = snapshot.images + snapshot.intermediate;
+    const QString tag = ref.contains(u':') && !ref.startsWith(QLatin1String("sha256:")) && ref.lastIndexOf(u':') > ref.lastIndexOf(u'/') ? ref : ref + QStringLiteral(":latest");
+    for (const Image &image : everything) {
+        if (image.tags.contains(tag) || image.tags.contains(ref) || image.tags.contains(QStringLiteral("docker.io/library/") + tag))
+            return image;
+    }
+    QString hex = ref.startsWith(QLatin1String("sha256:")) ? ref.mid(7) : ref;
+    if (hex.size() >= 4 && Digest::isValidHex(hex.leftJustified(64, u'0'))) {
+        QList<Image> hits;
+        for (const Image &image : everything)
+            if (image.id.hex().startsWith(hex))
+                hits.append(image);
+        if (hits.size() == 1)
+            return hits.first();
+        if (hits.size() > 1)
+            return fail(ErrorCode::Conflict, QStringLiteral("image ID prefix %1 is ambiguous in %2").arg(hex, snapshot.root));
+    }
+    return fail(ErrorCode::NotFound, QStringLiteral("no such image in the Docker data root %1: %2").arg(snapshot.root, ref));
+}
+
+} // namespace strata

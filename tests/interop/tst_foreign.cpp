@@ -1,0 +1,450 @@
+// Docker's data root read as a foreign store (stratactl --foreign docker): a private dockerd
+// (tests/support/dockerdaemon) gets a busybox-based image, a second tag and a created container;
+// stratactl then lists the image with docker's ID and tags, its history and diffIDs as docker
+// has them and its size as docker reports it, and the data root's tree (type, mode, owner, size,
+// mtime and content of every path) is the same afterwards. Hostile copies of the root (a
+// repositories.json naming a non-hex ID, a cache-id with "../", a config that does not hash to
+// its name) are refused with a message naming the file, and left unchanged too.
+// Skipped, with the reason, only when docker is not installed or cannot start here.
+
+#include "dockerdaemon.h"
+#include "dockerroot.h"
+#include "humanize.h"
+#include "imagedescription.h"
+#include "tarbuilder.h"
+#include "testsupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using strata::test::RunResult;
+
+namespace {
+
+QString text(const QByteArray &b) { return QString::fromUtf8(b); }
+
+QString describe(const QString &what, const RunResult &r)
+{
+    return u"%1: exit %2\n--- stdout ---\n%3\n--- stderr ---\n%4"_s.arg(what).arg(r.exitCode).arg(text(r.out).left(4000), text(r.err).left(4000));
+}
+
+// Every path below `dir` (symlinks not followed) with its type, mode, owner, size, mtime and a
+// hash of its content (a symlink's target), one line each, sorted: any change shows.
+QStringList *g_tree = nullptr;
+QString g_treeBase;
+
+int treeEntry(const char *fpath, const struct stat *st, int, struct FTW *)
+{
+    QString line = QFile::decodeName(fpath).mid(g_treeBase.size());
+    line += u" mode=%1 uid=%2 gid=%3 size=%4 mtime=%5.%6"_s.arg(st->st_mode, 0, 8).arg(st->st_uid).arg(st->st_gid).arg(st->st_size)
+                .arg(st->st_mtim.tv_sec).arg(st->st_mtim.tv_nsec);
+    if (S_ISREG(st->st_mode)) {
+        QFile f(QFile::decodeName(fpath));
+        QCryptographicHash h(QCryptographicHash::Sha256);
+        if (f.open(QIODevice::ReadOnly))
+            h.addData(&f);
+        else
+            line += u" unreadable"_s;
+        line += u" sha256="_s + QString::fromLatin1(h.result().toHex());
+    } else if (S_ISLNK(st->st_mode)) {
+        char target[4096];
+        const ssize_t n = ::readlink(fpath, target, sizeof target);
+        line += u" -> "_s + QFile::decodeName(QByteArray(target, n < 0 ? 0 : int(n)));
+    } else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+        line += u" rdev=%1"_s.arg(st->st_rdev);
+    }
+    g_tree->append(line);
+    return 0;
+}
+
+QStringList treeState(const QString &dir)
+{
+    QStringList lines;
+    g_tree = &lines;
+    g_treeBase = dir;
+    ::nftw(QFile::encodeName(dir).constData(), treeEntry, 64, FTW_PHYS);
+    g_tree = nullptr;
+    lines.sort();
+    return lines;
+}
+
+// The first lines that differ, for the failure message.
+QString treeDifference(const QStringList &before, const QStringList &after)
+{
+    const QSet<QString> a(before.begin(), before.end()), b(after.begin(), after.end());
+    QStringList out;
+    for (const QString &l : before)
+        if (!b.contains(l))
+            out.append(u"- "_s + l);
+    for (const QString &l : after)
+        if (!a.contains(l))
+            out.append(u"+ "_s + l);
+    return out.mid(0, 20).join(u'\n');
+}
+
+// The data rows of a stratactl table (header left out), cut at the header's column starts (a
+// column may be empty, as CREATED BY of an imported layer is).
+QList<QStringList> tableRows(const QByteArray &out)
+{
+    QList<QStringList> rows;
+    const QStringList lines = text(out).split(u'\n', Qt::SkipEmptyParts);
+    if (lines.isEmpty())
+        return rows;
+    QList<qsizetype> starts;
+    const QRegularExpression gap(u" {3,}"_s);
+    starts.append(0);
+    for (auto it = gap.globalMatch(lines.first()); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        starts.append(m.capturedEnd());
+    }
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        QStringList cols;
+        for (qsizetype c = 0; c < starts.size(); ++c) {
+            const qsizetype end = c + 1 < starts.size() ? starts[c + 1] : lines[i].size();
+            cols.append(lines[i].mid(starts[c], end - starts[c]).trimmed());
+        }
+        rows.append(cols);
+    }
+    return rows;
+}
+
+} // namespace
+
+class TestForeign : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void imagesListsDockersIdsAndTags();
+    void historyAndLayersEqualDockers();
+    void systemDfAndLayerLs();
+    void otherCommandsRefused();
+    void dataRootUnchanged();
+    void hostile_data();
+    void hostile();
+    void containerdStoreNamed();
+
+private:
+    QString path(const QString &name) const { return m_tmp.path() + u'/' + name; }
+    RunResult foreign(const QString &root, const QStringList &args) const
+    {
+        return strata::test::stratactl(root, QStringList { u"--foreign"_s, u"docker"_s } + args);
+    }
+
+    QTemporaryDir m_tmp;
+    QString m_skip;
+    std::unique_ptr<strata::test::DockerDaemon> m_dockerd;
+    QString m_data; // dockerd's data root
+    QStringList m_before; // its tree after docker's own work, before Strata read it
+    QString m_id; // docker's image ID of strata-foreign:1
+    QStringList m_diffIds;
+    qint64 m_size = -1;
+    QStringList m_createdBy; // docker history, oldest first
+};
+
+#define REQUIRE_DOCKER()                                                                                               \
+    do {                                                                                                               \
+        if (!m_skip.isEmpty())                                                                                         \
+            QSKIP(qPrintable(m_skip));                                                                                 \
+    } while (false)
+
+void TestForeign::initTestCase()
+{
+    QVERIFY2(m_tmp.isValid(), qPrintable(m_tmp.errorString()));
+    QVERIFY2(QFileInfo(QStringLiteral(STRATACTL_PATH)).isExecutable(), STRATACTL_PATH " is not built");
+    QVERIFY2(QFileInfo(u"/bin/busybox"_s).isExecutable(), "/bin/busybox (busybox-static) is missing: the test image is made from it");
+    m_skip = strata::test::DockerDaemon::unavailableReason();
+    if (m_skip.isEmpty()) {
+        m_dockerd = std::make_unique<strata::test::DockerDaemon>(path(u"dockerd"_s));
+        m_skip = m_dockerd->start();
+    }
+    if (!m_skip.isEmpty()) {
+        qWarning("docker unavailable: %s", qPrintable(m_skip));
+        return;
+    }
+    m_data = m_dockerd->directory() + u"/data"_s;
+    qInfo("peer: dockerd %s, data root %s", qPrintable(m_dockerd->version()), qPrintable(m_data));
+
+    const QByteArray base = strata::test::TarBuilder::busybox({ "sh", "echo", "ls", "cat" }).dir("tmp", 01777).dir("etc").build();
+    QVERIFY(strata::test::writeFile(path(u"base.tar"_s), base));
+    RunResult r = m_dockerd->docker({ u"import"_s, path(u"base.tar"_s), u"strata-foreign-base:latest"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker import"_s, r)));
+    const QString ctx = path(u"ctx"_s);
+    QVERIFY(strata::test::writeFile(ctx + u"/a.txt"_s, "copied by COPY\n"));
+    QVERIFY(strata::test::writeFile(ctx + u"/Dockerfile"_s,
+        "FROM strata-foreign-base:latest\n"
+        "COPY a.txt /a.txt\n"
+        "ENV X=1\n"
+        "RUN echo hello > /hello && rm /a.txt\n"
+        "CMD [\"sh\"]\n"));
+    r = m_dockerd->docker({ u"build"_s, u"-q"_s, u"-t"_s, u"strata-foreign:1"_s, ctx }, 300000);
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker build"_s, r)));
+    r = m_dockerd->docker({ u"tag"_s, u"strata-foreign:1"_s, u"strata-foreign:also"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker tag"_s, r)));
+    r = m_dockerd->docker({ u"create"_s, u"--network"_s, u"none"_s, u"--name"_s, u"foreign-c1"_s, u"strata-foreign:1"_s, u"sh"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker create"_s, r)));
+
+    r = m_dockerd->docker({ u"image"_s, u"inspect"_s, u"strata-foreign:1"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker image inspect"_s, r)));
+    const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
+    m_id = o.value(u"Id"_s).toString();
+    for (const QJsonValue &v : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
+        m_diffIds.append(v.toString());
+    m_size = o.value(u"Size"_s).toInteger(-1);
+    r = m_dockerd->docker({ u"history"_s, u"--no-trunc"_s, u"--format"_s, u"{{json .}}"_s, u"strata-foreign:1"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker history"_s, r)));
+    for (const QByteArray &line : r.out.split('\n'))
+        if (!line.trimmed().isEmpty())
+            m_createdBy.prepend(QJsonDocument::fromJson(line).object().value(u"CreatedBy"_s).toString());
+    QVERIFY(m_id.startsWith(u"sha256:"_s));
+    QCOMPARE(m_diffIds.size(), 3);
+    QVERIFY(m_size > 0);
+
+    // docker diff rewrites the mtime of the container's -init folder (issue 11): docker's own
+    // operations come first, then the picture Strata must leave as it is.
+    r = m_dockerd->docker({ u"diff"_s, u"foreign-c1"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker diff"_s, r)));
+    m_before = treeState(m_data);
+    QVERIFY(m_before.size() > 20);
+}
+
+void TestForeign::cleanupTestCase()
+{
+    if (m_dockerd)
+        m_dockerd->stop();
+}
+
+void TestForeign::imagesListsDockersIdsAndTags()
+{
+    REQUIRE_DOCKER();
+    const RunResult docker = m_dockerd->docker({ u"images"_s, u"--no-trunc"_s, u"--format"_s, u"{{.Repository}}:{{.Tag}} {{.ID}}"_s });
+    QVERIFY2(docker.exitCode == 0, qPrintable(describe(u"docker images"_s, docker)));
+    QStringList expected = text(docker.out).split(u'\n', Qt::SkipEmptyParts);
+    expected.sort();
+    const RunResult r = foreign(m_data, { u"images"_s, u"--no-trunc"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker images"_s, r)));
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    QStringList got;
+    for (const QStringList &row : tableRows(r.out))
+        got.append(row.value(0) + u':' + row.value(1) + u' ' + row.value(2));
+    got.sort();
+    QCOMPARE(got, expected);
+    QVERIFY(got.contains(u"strata-foreign:1 "_s + m_id));
+    QVERIFY(got.contains(u"strata-foreign:also "_s + m_id));
+
+    // The SIZE column is docker's Size, in the same units as for Strata's own store.
+    const RunResult shortList = foreign(m_data, { u"images"_s, u"strata-foreign"_s });
+    QVERIFY2(shortList.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker images strata-foreign"_s, shortList)));
+    const QList<QStringList> rows = tableRows(shortList.out);
+    QCOMPARE(rows.size(), 2);
+    for (const QStringList &row : rows) {
+        QCOMPARE(row.value(2), m_id.mid(7, 12));
+        QCOMPARE(row.value(4), strata::humanize::size(m_size));
+    }
+    const RunResult quiet = foreign(m_data, { u"images"_s, u"-q"_s });
+    QVERIFY(text(quiet.out).split(u'\n', Qt::SkipEmptyParts).contains(m_id.mid(7, 12)));
+}
+
+void TestForeign::historyAndLayersEqualDockers()
+{
+    REQUIRE_DOCKER();
+    // The engine's view, exactly: image ID, diffIDs, sizes and history as docker has them.
+    auto snap = strata::DockerRoot::read(m_data);
+    QVERIFY2(snap.ok(), qPrintable(snap.error()));
+    QVERIFY2(snap->problems.isEmpty(), qPrintable(snap->problems.join(u'\n')));
+    auto image = strata::DockerRoot::resolve(snap.value(), u"strata-foreign:1"_s);
+    QVERIFY2(image.ok(), qPrintable(image.error()));
+    QCOMPARE(image->id.toString(), m_id);
+    QStringList diffIds;
+    for (const strata::ImageLayer &l : image->layers)
+        diffIds.append(l.diffId.toString());
+    QCOMPARE(diffIds, m_diffIds);
+    QCOMPARE(image->size(), m_size);
+    QStringList createdBy;
+    for (const strata::HistoryRow &h : strata::ImageDescription::history(image.value()))
+        createdBy.append(h.createdBy);
+    QCOMPARE(createdBy, m_createdBy);
+    // Each layer's files are where layerdb's cache-id says.
+    for (const strata::ImageLayer &l : image->layers) {
+        const QString cacheId = snap->layers.value(l.chainId).cacheId;
+        QVERIFY(QFileInfo(m_data + u"/overlay2/"_s + cacheId + u"/diff"_s).isDir());
+    }
+    QVERIFY(QFileInfo(m_data + u"/overlay2/"_s + snap->layers.value(image->layers.last().chainId).cacheId + u"/diff/hello"_s).isFile());
+    QCOMPARE(snap->containers.size(), 1);
+    QCOMPARE(snap->containers.first().name, u"foreign-c1"_s);
+    QCOMPARE(snap->containers.first().imageId.toString(), m_id);
+    QCOMPARE(snap->containers.first().status, u"created"_s);
+
+    // The command line: every created_by of docker's history, newest first, and the ID on top.
+    for (const QString &ref : { u"strata-foreign:1"_s, m_id, m_id.mid(7, 12) }) {
+        const RunResult r = foreign(m_data, { u"history"_s, u"--no-trunc"_s, ref });
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker history "_s + ref, r)));
+        const QList<QStringList> rows = tableRows(r.out);
+        QCOMPARE(rows.size(), m_createdBy.size());
+        QCOMPARE(rows.first().value(0), m_id);
+        for (qsizetype i = 0; i < rows.size(); ++i)
+            QVERIFY2(rows[i].value(2).trimmed() == m_createdBy[m_createdBy.size() - 1 - i].trimmed(),
+                qPrintable(u"row %1: '%2' vs docker's '%3'"_s.arg(i).arg(rows[i].value(2), m_createdBy[m_createdBy.size() - 1 - i])));
+    }
+    const RunResult missing = foreign(m_data, { u"history"_s, u"no-such-image"_s });
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(text(missing.err).contains(u"no such image"_s), missing.err.constData());
+}
+
+void TestForeign::systemDfAndLayerLs()
+{
+    REQUIRE_DOCKER();
+    const RunResult r = foreign(m_data, { u"system"_s, u"df"_s, u"-v"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker system df -v"_s, r)));
+    const QString out = text(r.out);
+    QVERIFY2(out.startsWith(u"Images space usage:"_s), qPrintable(out));
+    // docker's own df -v: the image's SIZE.
+    const RunResult docker = m_dockerd->docker({ u"system"_s, u"df"_s, u"-v"_s, u"--format"_s, u"{{json .}}"_s });
+    QVERIFY2(docker.exitCode == 0, qPrintable(describe(u"docker system df -v"_s, docker)));
+    qint64 dockerSize = -1;
+    for (const QJsonValue &v : QJsonDocument::fromJson(docker.out).object().value(u"Images"_s).toArray())
+        if (v.toObject().value(u"ID"_s).toString() == m_id)
+            dockerSize = v.toObject().value(u"Size"_s).toInteger(-1);
+    if (dockerSize >= 0)
+        QCOMPARE(dockerSize, m_size);
+    bool found = false;
+    for (const QString &line : out.split(u'\n')) {
+        if (!line.startsWith(u"strata-foreign "_s))
+            continue;
+        const QStringList cols = line.split(QRegularExpression(u" {3,}"_s));
+        QCOMPARE(cols.value(2), m_id.mid(7, 12));
+        QCOMPARE(cols.value(4), strata::humanize::size(m_size));
+        QCOMPARE(cols.value(7), u"1"_s); // the created container
+        found = true;
+    }
+    QVERIFY2(found, qPrintable(out));
+    QVERIFY2(out.contains(u"foreign-c1"_s), qPrintable(out));
+
+    const RunResult layers = foreign(m_data, { u"layer"_s, u"ls"_s, u"--no-trunc"_s, u"strata-foreign:1"_s });
+    QVERIFY2(layers.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker layer ls"_s, layers)));
+    const QList<QStringList> rows = tableRows(layers.out);
+    QCOMPARE(rows.size(), m_diffIds.size());
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        QCOMPARE(rows[i].value(1), m_diffIds[i]);
+}
+
+void TestForeign::otherCommandsRefused()
+{
+    REQUIRE_DOCKER();
+    for (const QStringList &args : { QStringList { u"rmi"_s, u"strata-foreign:1"_s }, QStringList { u"tag"_s, u"strata-foreign:1"_s, u"x:y"_s },
+             QStringList { u"run"_s, u"strata-foreign:1"_s }, QStringList { u"check"_s, u"--repair"_s }, QStringList { u"image"_s, u"prune"_s } }) {
+        const RunResult r = foreign(m_data, args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(text(r.err).contains(u"read-only foreign store: %1 is not available"_s.arg(args.first())), r.err.constData());
+    }
+}
+
+void TestForeign::dataRootUnchanged()
+{
+    REQUIRE_DOCKER();
+    // After every read above (the slots run in order) and the daemon still running.
+    const QStringList after = treeState(m_data);
+    QVERIFY2(after == m_before, qPrintable(treeDifference(m_before, after)));
+    QVERIFY(!QFileInfo::exists(m_data + u"/store.lock"_s));
+    QVERIFY(!QFileInfo::exists(m_data + u"/store.json"_s));
+}
+
+void TestForeign::hostile_data()
+{
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("repositories.json names a non-hex ID")
+        << u"repositories"_s << QStringList { u"images"_s } << 1 << u"repositories.json: the image ID of 'evil:latest', '../../../etc' is not a lowercase sha256 digest"_s;
+    QTest::newRow("cache-id with ../")
+        << u"cache-id"_s << QStringList { u"history"_s, u"strata-foreign:1"_s } << 1 << u"/cache-id: '../../../../etc' is not a plain folder name of overlay2/"_s;
+    QTest::newRow("config that does not hash to its name")
+        << u"config"_s << QStringList { u"history"_s, u"strata-foreign:1"_s } << 1 << u"content hashes to sha256:"_s;
+    QTest::newRow("layer diff that is not the config's")
+        << u"diff"_s << QStringList { u"history"_s, u"strata-foreign:1"_s } << 1 << u"but the image's config has"_s;
+}
+
+void TestForeign::hostile()
+{
+    REQUIRE_DOCKER();
+    QFETCH(QString, damage);
+    QFETCH(QStringList, command);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    // A copy of docker's image and layer databases, damaged: the daemon's own root stays intact.
+    const QString root = path(u"hostile-"_s + damage);
+    QVERIFY(QDir().mkpath(root));
+    const RunResult cp = strata::test::run(u"cp"_s, { u"-a"_s, m_data + u"/image"_s, m_data + u"/overlay2"_s, m_data + u"/containers"_s, root });
+    QVERIFY2(cp.exitCode == 0, qPrintable(describe(u"cp -a"_s, cp)));
+    auto snap = strata::DockerRoot::read(root);
+    QVERIFY2(snap.ok(), qPrintable(snap.error()));
+    auto image = strata::DockerRoot::resolve(snap.value(), u"strata-foreign:1"_s);
+    QVERIFY2(image.ok(), qPrintable(image.error()));
+    const QString db = root + u"/image/overlay2"_s;
+    const QString topLayer = db + u"/layerdb/sha256/"_s + image->layers.last().chainId.hex();
+    if (damage == u"repositories"_s) {
+        QVERIFY(strata::test::writeFile(db + u"/repositories.json"_s, R"({"Repositories":{"evil":{"evil:latest":"../../../etc"}}})"));
+    } else if (damage == u"cache-id"_s) {
+        QVERIFY(strata::test::writeFile(topLayer + u"/cache-id"_s, "../../../../etc"));
+    } else if (damage == u"config"_s) {
+        const QString config = db + u"/imagedb/content/sha256/"_s + image->id.hex();
+        QByteArray bytes = strata::test::readFile(config);
+        bytes.replace("hello", "HELLO");
+        QVERIFY(strata::test::writeFile(config, bytes));
+    } else if (damage == u"diff"_s) {
+        QVERIFY(strata::test::writeFile(topLayer + u"/diff"_s, "sha256:" + QByteArray(64, 'a')));
+    }
+    const QStringList before = treeState(root);
+    const RunResult r = foreign(root, command);
+    QCOMPARE(r.exitCode, exitCode);
+    QVERIFY2(text(r.err).contains(message), qPrintable(describe(command.join(u' '), r)));
+    QVERIFY2(text(r.err).contains(root), r.err.constData()); // the file is named
+    const QStringList after = treeState(root);
+    QVERIFY2(after == before, qPrintable(treeDifference(before, after)));
+    // A damaged image is left out of the listing with a warning, not shown half-read.
+    if (damage != u"repositories"_s) {
+        const RunResult list = foreign(root, { u"images"_s });
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(text(list.err).contains(u"warning: "_s), list.err.constData());
+        QVERIFY2(!text(list.out).contains(u"strata-foreign "_s), list.out.constData());
+        QVERIFY2(text(list.out).contains(u"strata-foreign-base "_s), list.out.constData());
+    }
+}
+
+void TestForeign::containerdStoreNamed()
+{
+    // No daemon needed: the layout of Docker 29's containerd image store, without image/overlay2.
+    const QString root = path(u"containerd-store"_s);
+    QVERIFY(QDir().mkpath(root + u"/containerd/daemon/io.containerd.content.v1.content/blobs/sha256"_s));
+    QVERIFY(QDir().mkpath(root + u"/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots"_s));
+    const QStringList before = treeState(root);
+    const RunResult r = foreign(root, { u"images"_s });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(text(r.err).contains(u"containerd image store"_s) && text(r.err).contains(u"not read yet"_s), r.err.constData());
+    QCOMPARE(treeState(root), before);
+    const RunResult none = foreign(path(u"no-such-root"_s), { u"images"_s });
+    QCOMPARE(none.exitCode, 1);
+    QVERIFY2(text(none.err).contains(u"No such file or directory"_s), none.err.constData());
+    QVERIFY(!QFileInfo::exists(path(u"no-such-root"_s)));
+}
+
+QTEST_GUILESS_MAIN(TestForeign)
+#include "tst_foreign.moc"
