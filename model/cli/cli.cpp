@@ -239,8 +239,14 @@ Commands:
             const qint64 pct = usage.totalSize > 0 ? usage.reclaimable * 100 / usage.totalSize : 0;
             table.add({ QStringLiteral("Images"), QString::number(snap->images.size()), QString::number(usage.active), humanize::size(usage.totalSize),
                 QStringLiteral("%1 (%2%)").arg(humanize::size(usage.reclaimable)).arg(pct) });
-            table.add({ QStringLiteral("Containers"), QString::number(snap->containers.size()), QString::number(running), QStringLiteral("-"), QStringLiteral("-") });
-            out << table.render() << "\n(read-only foreign store: Docker data root " << root << "; containers' writable layers are not measured yet)\n";
+            qint64 containers = 0, reclaimable = 0;
+            for (const DockerRoot::Container &c : std::as_const(snap->containers)) {
+                containers += qMax<qint64>(0, c.writableSize);
+                reclaimable += c.running ? 0 : qMax<qint64>(0, c.writableSize);
+            }
+            table.add({ QStringLiteral("Containers"), QString::number(snap->containers.size()), QString::number(running), humanize::size(containers),
+                humanize::size(reclaimable) });
+            out << table.render() << "\n(read-only foreign store: Docker data root " << root << ")\n";
             return 0;
         }
         TextTable table = dfImagesHeader();
@@ -256,7 +262,8 @@ Commands:
         TextTable containerTable({ QStringLiteral("CONTAINER ID"), QStringLiteral("IMAGE"), QStringLiteral("COMMAND"), QStringLiteral("SIZE"), QStringLiteral("CREATED"),
             QStringLiteral("STATUS"), QStringLiteral("NAMES") });
         for (const DockerRoot::Container &c : std::as_const(snap->containers))
-            containerTable.add({ c.id.left(12), c.imageRef, u'"' + c.command.join(u' ').left(20) + u'"', QStringLiteral("-"), humanize::ago(c.created), c.status, c.name });
+            containerTable.add({ c.id.left(12), c.imageRef, u'"' + c.command.join(u' ').left(20) + u'"', c.writableSize < 0 ? QStringLiteral("-") : humanize::size(c.writableSize),
+                humanize::ago(c.created), c.status, c.name });
         out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage.totalSize) << " (each layer counted once)\n\n"
             << "Containers space usage:\n\n" << containerTable.render() << '\n'
             << "(read-only foreign store: Docker data root " << root << ")\n";

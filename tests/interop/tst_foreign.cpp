@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
@@ -157,6 +158,7 @@ private:
     QStringList m_diffIds;
     qint64 m_size = -1;
     QStringList m_createdBy; // docker history, oldest first
+    qint64 m_c2SizeRw = -1; // docker inspect --size of the container that wrote
 };
 
 #define REQUIRE_DOCKER()                                                                                               \
@@ -200,6 +202,15 @@ void TestForeign::initTestCase()
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker tag"_s, r)));
     r = m_dockerd->docker({ u"create"_s, u"--network"_s, u"none"_s, u"--name"_s, u"foreign-c1"_s, u"strata-foreign:1"_s, u"sh"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker create"_s, r)));
+
+    // A container that ran and wrote to its writable layer (a file, a folder, a hard link).
+    r = m_dockerd->docker({ u"run"_s, u"--network"_s, u"none"_s, u"--name"_s, u"foreign-c2"_s, u"strata-foreign:1"_s, u"sh"_s, u"-c"_s,
+        u"echo written > /w; mkdir /d; echo 0123456789 > /d/y; ln /d/y /d/z"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker run"_s, r)));
+    r = m_dockerd->docker({ u"inspect"_s, u"--size"_s, u"foreign-c2"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker inspect --size"_s, r)));
+    m_c2SizeRw = QJsonDocument::fromJson(r.out).array().first().toObject().value(u"SizeRw"_s).toInteger(-1);
+    QVERIFY2(m_c2SizeRw > 0, r.out.constData());
 
     r = m_dockerd->docker({ u"image"_s, u"inspect"_s, u"strata-foreign:1"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker image inspect"_s, r)));
@@ -287,10 +298,16 @@ void TestForeign::historyAndLayersEqualDockers()
         QVERIFY(QFileInfo(m_data + u"/overlay2/"_s + cacheId + u"/diff"_s).isDir());
     }
     QVERIFY(QFileInfo(m_data + u"/overlay2/"_s + snap->layers.value(image->layers.last().chainId).cacheId + u"/diff/hello"_s).isFile());
-    QCOMPARE(snap->containers.size(), 1);
-    QCOMPARE(snap->containers.first().name, u"foreign-c1"_s);
-    QCOMPARE(snap->containers.first().imageId.toString(), m_id);
-    QCOMPARE(snap->containers.first().status, u"created"_s);
+    QCOMPARE(snap->containers.size(), 2);
+    QMap<QString, strata::DockerRoot::Container> byName;
+    for (const strata::DockerRoot::Container &c : std::as_const(snap->containers))
+        byName.insert(c.name, c);
+    QCOMPARE(byName.keys(), (QStringList { u"foreign-c1"_s, u"foreign-c2"_s }));
+    QCOMPARE(byName[u"foreign-c1"_s].imageId.toString(), m_id);
+    QCOMPARE(byName[u"foreign-c1"_s].status, u"created"_s);
+    QCOMPARE(byName[u"foreign-c1"_s].writableSize, 0);
+    QCOMPARE(byName[u"foreign-c2"_s].status, u"exited"_s);
+    QCOMPARE(byName[u"foreign-c2"_s].writableSize, m_c2SizeRw);
 
     // The command line: every created_by of docker's history, newest first, and the ID on top.
     for (const QString &ref : { u"strata-foreign:1"_s, m_id, m_id.mid(7, 12) }) {
@@ -318,12 +335,13 @@ void TestForeign::systemDfAndLayerLs()
     // docker's own df -v: the image's SIZE.
     const RunResult docker = m_dockerd->docker({ u"system"_s, u"df"_s, u"-v"_s, u"--format"_s, u"{{json .}}"_s });
     QVERIFY2(docker.exitCode == 0, qPrintable(describe(u"docker system df -v"_s, docker)));
-    qint64 dockerSize = -1;
+    // Its {{json .}} has the sizes as the docker CLI prints them ("1.98MB"), the short ID.
+    QString dockerSize;
     for (const QJsonValue &v : QJsonDocument::fromJson(docker.out).object().value(u"Images"_s).toArray())
-        if (v.toObject().value(u"ID"_s).toString() == m_id)
-            dockerSize = v.toObject().value(u"Size"_s).toInteger(-1);
-    if (dockerSize >= 0)
-        QCOMPARE(dockerSize, m_size);
+        if (const QString id = v.toObject().value(u"ID"_s).toString().remove(u"sha256:"_s); id.size() >= 12 && m_id.mid(7).startsWith(id))
+            dockerSize = v.toObject().value(u"Size"_s).toString();
+    QVERIFY2(!dockerSize.isEmpty(), docker.out.constData());
+    QCOMPARE(dockerSize, strata::humanize::size(m_size));
     bool found = false;
     for (const QString &line : out.split(u'\n')) {
         if (!line.startsWith(u"strata-foreign "_s))
@@ -331,11 +349,19 @@ void TestForeign::systemDfAndLayerLs()
         const QStringList cols = line.split(QRegularExpression(u" {3,}"_s));
         QCOMPARE(cols.value(2), m_id.mid(7, 12));
         QCOMPARE(cols.value(4), strata::humanize::size(m_size));
-        QCOMPARE(cols.value(7), u"1"_s); // the created container
+        QCOMPARE(cols.value(7), u"2"_s); // the created container and the one that ran
         found = true;
     }
     QVERIFY2(found, qPrintable(out));
     QVERIFY2(out.contains(u"foreign-c1"_s), qPrintable(out));
+    bool c2 = false;
+    for (const QString &line : out.split(u'\n')) {
+        if (line.endsWith(u"foreign-c2"_s)) {
+            QVERIFY2(line.contains(u"   "_s + strata::humanize::size(m_c2SizeRw) + u"   "_s), qPrintable(line));
+            c2 = true;
+        }
+    }
+    QVERIFY2(c2, qPrintable(out));
 
     const RunResult layers = foreign(m_data, { u"layer"_s, u"ls"_s, u"--no-trunc"_s, u"strata-foreign:1"_s });
     QVERIFY2(layers.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker layer ls"_s, layers)));
@@ -417,6 +443,8 @@ void TestForeign::hostile()
     QCOMPARE(r.exitCode, exitCode);
     QVERIFY2(text(r.err).contains(message), qPrintable(describe(command.join(u' '), r)));
     QVERIFY2(text(r.err).contains(root), r.err.constData()); // the file is named
+    if (command.first() == u"history"_s) // the image's own cause, not "no such image"
+        QVERIFY2(text(r.err).contains(u"image strata-foreign:1 cannot be read: "_s), r.err.constData());
     const QStringList after = treeState(root);
     QVERIFY2(after == before, qPrintable(treeDifference(before, after)));
     // A damaged image is left out of the listing with a warning, not shown half-read.

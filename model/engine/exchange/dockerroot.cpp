@@ -203,7 +203,62 @@ namespace {
             return names;
         }
 
+        // Docker's size of a layer directory (pkg/directory.Size): every entry but directories,
+        // each inode once, nothing followed; depth bounded so a hostile tree cannot exhaust the stack.
+        Result<qint64> treeSize(const QString &rel) const
+        {
+            auto fd = openRel(rel, true);
+            if (!fd)
+                return fd.takeError();
+            QSet<QPair<dev_t, ino_t>> seen;
+            qint64 total = 0;
+            STRATA_TRY(walk(fd->get(), rel, 0, seen, total));
+            return total;
+        }
+
     private:
+        Status walk(int dirFd, const QString &rel, int depth, QSet<QPair<dev_t, ino_t>> &seen, qint64 &total) const
+        {
+            if (depth > 256)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: nested more than 256 folders deep").arg(path(rel)));
+            Fd own(::dup(dirFd));
+            DIR *d = own.ok() ? ::fdopendir(own.get()) : nullptr;
+            if (!d)
+                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+            Fd released = std::move(own);
+            Q_UNUSED(released);
+            ::lseek(dirfd(d), 0, SEEK_SET);
+            QList<QByteArray> subdirs;
+            while (const dirent *e = ::readdir(d)) {
+                const QByteArray name(e->d_name);
+                if (name == "." || name == "..")
+                    continue;
+                struct stat st {};
+                if (::fstatat(dirfd(d), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                    continue; // gone meanwhile: the peer may be writing
+                if (S_ISDIR(st.st_mode)) {
+                    subdirs.append(name);
+                    continue;
+                }
+                if (st.st_size == 0 || seen.contains({ st.st_dev, st.st_ino }))
+                    continue;
+                seen.insert({ st.st_dev, st.st_ino });
+                total += st.st_size;
+            }
+            const int at = dirfd(d);
+            for (const QByteArray &name : std::as_const(subdirs)) {
+                Fd sub(openNoAtime(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+                if (!sub.ok())
+                    continue;
+                if (Status s = walk(sub.get(), rel + u'/' + QFile::decodeName(name), depth + 1, seen, total); !s) {
+                    ::closedir(d);
+                    return s;
+                }
+            }
+            ::closedir(d);
+            return {};
+        }
+
         QString m_root;
         Fd m_fd;
     };
@@ -393,6 +448,18 @@ namespace {
             c.command.append(path);
         for (const QJsonValue &a : json->value(QLatin1String("Args")).toArray())
             c.command.append(a.toString());
+        // The writable layer: layerdb/mounts/<id>/mount-id names its overlay2 folder.
+        const QString mountRel = imageDir + QStringLiteral("/layerdb/mounts/") + id + QStringLiteral("/mount-id");
+        auto mount = r.read(mountRel, 1024);
+        if (!mount)
+            return mount.takeError();
+        c.mountId = QString::fromUtf8(mount->trimmed());
+        if (!isValidCacheId(c.mountId))
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain folder name of overlay2/").arg(r.path(mountRel), c.mountId.left(80)));
+        auto size = r.treeSize(QStringLiteral("overlay2/") + c.mountId + QStringLiteral("/diff"));
+        if (!size)
+            return size.takeError();
+        c.writableSize = size.value();
         return c;
     }
 
@@ -455,6 +522,8 @@ Result<DockerRoot::Snapshot> DockerRoot::read(const QString &root)
         auto image = readImage(r, id.value(), snap.layers);
         if (!image) {
             snap.problems.append(image.error());
+            for (const QString &tag : tags->values(id.value()))
+                snap.brokenTags.insert(tag, image.error());
             continue;
         }
         const QString parentRel = imageDir + QStringLiteral("/imagedb/metadata/sha256/") + id->hex() + QStringLiteral("/parent");
@@ -504,6 +573,10 @@ Result<Image> DockerRoot::resolve(const Snapshot &snapshot, const QString &ref)
     for (const Image &image : everything) {
         if (image.tags.contains(tag) || image.tags.contains(ref) || image.tags.contains(QStringLiteral("docker.io/library/") + tag))
             return image;
+    }
+    for (const QString &t : { tag, ref }) {
+        if (snapshot.brokenTags.contains(t))
+            return fail(ErrorCode::InvalidInput, QStringLiteral("image %1 cannot be read: %2").arg(t, snapshot.brokenTags.value(t)));
     }
     QString hex = ref.startsWith(QLatin1String("sha256:")) ? ref.mid(7) : ref;
     if (hex.size() >= 4 && Digest::isValidHex(hex.leftJustified(64, u'0'))) {

@@ -35,6 +35,8 @@ public:
         bool running = false;
         QDateTime created;
         QStringList command;
+        QString mountId; // overlay2/<mountId>/diff is its writable layer
+        qint64 writableSize = -1; // that layer's size as Docker counts it (SizeRw); -1 when unread
     };
     struct Snapshot {
         QString root;
@@ -43,6 +45,7 @@ public:
         QHash<Digest, Layer> layers; // by chain ID
         QList<Container> containers;
         QStringList problems; // images or containers left out, each naming the file and the cause
+        QHash<QString, QString> brokenTags; // tag -> why its image was left out
     };
 
     // Reads everything listed above. Fails (naming the file and the cause) when the root is not
