@@ -342,7 +342,7 @@ void ContainerPage::loadDiff()
         return;
     const QString id = m_id;
     const quint64 generation = m_generation;
-    QtConcurrent::run([store, id] {
+    QtConcurrent::run(m_session->lookups(), [store, id] {
         TreeLoaded out;
         ContainerStore containers(*store);
         auto c = containers.resolve(id);
@@ -368,7 +368,7 @@ void ContainerPage::loadFiles()
         return;
     const QString id = m_id;
     const quint64 generation = m_generation;
-    QtConcurrent::run([store, id] {
+    QtConcurrent::run(m_session->lookups(), [store, id] {
         TreeLoaded out;
         ContainerStore containers(*store);
         auto c = containers.resolve(id);

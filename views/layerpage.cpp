@@ -32,6 +32,7 @@ namespace {
 
     struct Loaded {
         FileTree tree;
+        qint64 total = 0; // the bytes of the top level, summed on the worker
         QString error;
         bool ok = false;
     };
@@ -197,12 +198,13 @@ void LayerPage::loadFiles()
     const quint64 generation = ++m_generation;
     m_loading = true;
     m_summary->setText(tr("Loading the files…"));
-    m_files->setTree({});
+    // The tree shown until now is freed on a worker: a big one takes a while.
+    (void)QtConcurrent::run(m_session->lookups(), [old = m_files->setTree({})]() mutable { FileTree gone = std::move(old); });
     auto store = m_session->store();
     const Image image = m_image;
     const int index = m_index;
     const bool aggregated = m_aggregated->isChecked();
-    QtConcurrent::run([store, image, index, aggregated] {
+    QtConcurrent::run(m_session->lookups(), [store, image, index, aggregated] {
         Loaded out;
         LayerContents contents(*store);
         if (aggregated) {
@@ -220,6 +222,8 @@ void LayerPage::loadFiles()
             else
                 out.error = changes.error();
         }
+        for (int top : std::as_const(out.tree.top))
+            out.total += out.tree.nodes[top].total;
         return out;
     }).then(this, [this, generation, aggregated](Loaded out) {
         if (generation != m_generation)
@@ -230,11 +234,10 @@ void LayerPage::loadFiles()
             Q_EMIT filesLoaded();
             return;
         }
-        qint64 total = 0;
-        for (int top : std::as_const(out.tree.top))
-            total += out.tree.nodes[top].total;
+        const qint64 total = out.total;
         const qsizetype files = out.tree.files;
-        m_files->setTree(std::move(out.tree));
+        // The empty tree set when loading began comes back: nothing to free.
+        (void)m_files->setTree(std::move(out.tree));
         m_tree->setColumnHidden(FileTreeModel::LayerColumn, !aggregated);
         m_summary->setText(aggregated ? tr("%n file(s) visible up to this layer · %1", nullptr, int(files)).arg(sizeText(total))
                                       : tr("%n file(s) changed by this layer · %1 written", nullptr, int(files)).arg(sizeText(total)));
@@ -256,7 +259,7 @@ void LayerPage::showPreview(const QModelIndex &index)
     const Image image = m_image;
     const int layer = m_index;
     m_preview->setPlainText(tr("Reading %1…").arg(QString::fromUtf8(path)));
-    QtConcurrent::run([store, image, layer, path, mark] {
+    QtConcurrent::run(m_session->lookups(), [store, image, layer, path, mark] {
         Preview out;
         constexpr qint64 maxBytes = 64 * 1024;
         LayerContents contents(*store);
@@ -319,7 +322,7 @@ void LayerPage::xray(const QString &path)
     QStringList made;
     for (const ImageLayer &l : image.layers)
         made.append(m_session->snapshot().layers.value(l.chainId).createdBy);
-    QtConcurrent::run([store, image, p] {
+    QtConcurrent::run(m_session->lookups(), [store, image, p] {
         Xray out;
         auto steps = LayerContents(*store).xray(image, p);
         out.ok = steps.ok();

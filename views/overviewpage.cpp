@@ -140,7 +140,10 @@ void OverviewPage::measureFootprint()
         item->setFirstColumnSpanned(true);
         m_footprint->setFixedHeight(m_footprint->header()->sizeHint().height() + m_footprint->sizeHintForRow(0) + 2 * m_footprint->frameWidth() + 2);
     }
-    QtConcurrent::run([root, layers] { return StoreFootprint::measure(root, layers); }).then(this, [this, root](const StoreFootprint &f) {
+    QtConcurrent::run(m_session->readers(), [root, layers] {
+        StoreSession::yieldToTheWindow();
+        return StoreFootprint::measure(root, layers);
+    }).then(this, [this, root](const StoreFootprint &f) {
         m_measuring = false;
         if (m_measureAgain || root != m_session->snapshot().root) {
             m_measureAgain = false;
@@ -210,7 +213,7 @@ void VolumePage::showVolume(const QString &name)
     form::set(m_mountpoint, volume->mountpoint);
     const quint64 generation = ++m_generation;
     const QString dir = volume->mountpoint;
-    QtConcurrent::run([dir] {
+    QtConcurrent::run(m_session->lookups(), [dir] {
         VolumeFiles out;
         auto entries = mergedTree({ dir });
         if (entries)

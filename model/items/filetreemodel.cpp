@@ -7,6 +7,8 @@
 #include <QColor>
 #include <QLocale>
 
+#include <utility>
+
 #include <sys/stat.h>
 
 namespace strata {
@@ -16,10 +18,10 @@ FileTreeModel::FileTreeModel(QObject *parent)
 {
 }
 
-void FileTreeModel::setTree(FileTree tree)
+FileTree FileTreeModel::setTree(FileTree tree)
 {
     beginResetModel();
-    m_tree = std::move(tree);
+    FileTree old = std::exchange(m_tree, std::move(tree));
     m_row.fill(0, m_tree.nodes.size());
     for (qsizetype i = 0; i < m_tree.top.size(); ++i)
         m_row[m_tree.top[i]] = int(i);
@@ -28,6 +30,7 @@ void FileTreeModel::setTree(FileTree tree)
             m_row[n.children[i]] = int(i);
     }
     endResetModel();
+    return old;
 }
 
 QModelIndex FileTreeModel::indexOfPath(const QByteArray &path) const

@@ -15,24 +15,22 @@
 
 namespace strata {
 
-namespace {
-    // Reading a whole store is background work: the threads of the session's reader pool yield
-    // the CPU to the GUI thread (a niceness of their own: on Linux it is per thread), so that on
-    // a machine of two cores the window is built and painted at full speed while a snapshot is
-    // taken. A pool of their own: an unprivileged thread cannot become less nice again, and the
-    // global pool's threads start containers, which inherit it.
-    void yieldToTheWindow()
-    {
-        thread_local bool done = false;
-        if (done)
-            return;
-        done = true;
-        const id_t tid = id_t(syscall(SYS_gettid));
-        errno = 0;
-        const int now = getpriority(PRIO_PROCESS, tid);
-        if (errno == 0)
-            (void)setpriority(PRIO_PROCESS, tid, std::min(now + 10, 19));
-    }
+// Reading a whole store is background work: the threads of the session's reader pool yield
+// the CPU to the GUI thread (a niceness of their own: on Linux it is per thread), so that on
+// a machine of two cores the window is built and painted at full speed while a snapshot is
+// taken. A pool of their own: an unprivileged thread cannot become less nice again, and the
+// global pool's threads start containers, which inherit it.
+void StoreSession::yieldToTheWindow()
+{
+    thread_local bool done = false;
+    if (done)
+        return;
+    done = true;
+    const id_t tid = id_t(syscall(SYS_gettid));
+    errno = 0;
+    const int now = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        (void)setpriority(PRIO_PROCESS, tid, std::min(now + 10, 19));
 }
 
 namespace {
@@ -81,7 +79,7 @@ void StoreSession::open(const QString &root)
             Q_EMIT previewReady(*map);
     });
     QtConcurrent::run(&m_readers, [root] {
-        yieldToTheWindow();
+        StoreSession::yieldToTheWindow();
         Store::Options o;
         o.root = root;
         auto store = openStore(o);
@@ -138,7 +136,7 @@ void StoreSession::refresh()
     const quint64 generation = m_generation;
     auto store = m_store;
     QtConcurrent::run(&m_readers, [store] {
-        yieldToTheWindow();
+        StoreSession::yieldToTheWindow();
         Taken out;
         // The counter before the snapshot: if the store changes while it is taken, the saved
         // map is older than the counter says, and the next start does not show it.

@@ -46,6 +46,17 @@ public:
     Job *startJob(const QString &title, Job::Work work);
     QList<Job *> runningJobs() const;
 
+    // Pools for reads off the GUI thread, never the global one: Qt 6.4's raster engine splits
+    // large fills across QThreadPool::globalInstance() and waits for them, so a long read there
+    // holds up the window's paints until it ends (a 200,000-file tree: 470 ms on two cores).
+    // readers(): background reads of the whole store (snapshots, its footprint); work there
+    // calls yieldToTheWindow() first. lookups(): reads the user has just asked for and waits
+    // on (a layer's files, a file's content), at the GUI thread's priority.
+    QThreadPool *readers() { return &m_readers; }
+    QThreadPool *lookups() { return &m_lookups; }
+    // Lowers the calling thread's priority below the GUI thread's, for good (once per thread).
+    static void yieldToTheWindow();
+
 Q_SIGNALS:
     void opened();
     void openFailed(const QString &message);
@@ -70,8 +81,9 @@ private:
     bool m_refreshing = false;
     bool m_refreshPending = false;
     QThread m_watchThread;
-    // Opening and snapshots: threads that give way to the GUI thread (storesession.cpp).
+    // Opening, snapshots, the footprint: threads that give way to the GUI thread (storesession.cpp).
     QThreadPool m_readers;
+    QThreadPool m_lookups; // what the user waits for, at normal priority (readers(), lookups())
     StoreWatcher *m_watcher = nullptr; // lives in m_watchThread
     QList<QPointer<Job>> m_jobs;
 };
