@@ -32,10 +32,16 @@
 #include <QTreeWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QThreadPool>
 #include <QTest>
 #include <QTimer>
 #include <QUrl>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <unistd.h>
 
@@ -182,6 +188,52 @@ private slots:
         QCOMPARE(page->fileModel()->indexOfPath("/etc/demo/scratch").siblingAtColumn(FileTreeModel::MarkColumn).data().toString(), u"D"_qs);
         page->xray(QStringLiteral("/etc/demo/app.conf"));
         QTRY_COMPARE_WITH_TIMEOUT(page->xrayView()->topLevelItemCount(), 2, 10000);
+    }
+
+    // A layer's files are read outside Qt's global thread pool: Qt 6.4's raster engine hands
+    // large fills to that pool and waits for them, so a read that occupies it holds up every
+    // paint of the window until it ends. With each of the global pool's threads kept busy, the
+    // files still load. (A thread releases the pool after a while, so a regression fails
+    // instead of hanging; the page is not shown, so no paint of its own needs the pool.)
+    void layerFilesLoadWhileTheGlobalPoolIsBusy()
+    {
+        const auto *demo = imageTagged(QStringLiteral("demo:layers"));
+        QVERIFY(demo);
+        QThreadPool *global = QThreadPool::globalInstance();
+        global->waitForDone();
+        QSemaphore gate;
+        std::atomic<bool> released { false };
+        std::atomic<bool> loaded { false };
+        const int threads = global->maxThreadCount();
+        QSemaphore started;
+        for (int i = 0; i < threads; ++i)
+            global->start([&] {
+                started.release();
+                gate.acquire();
+            });
+        QVERIFY(started.tryAcquire(threads, 10000));
+        std::thread watchdog([&] {
+            for (int i = 0; i < 200 && !loaded; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            released = true;
+            gate.release(threads);
+        });
+        const auto cleanup = qScopeGuard([&] {
+            loaded = true;
+            watchdog.join();
+            global->waitForDone();
+        });
+        LayerPage page(m_window->session());
+        bool loadedWhileBusy = false;
+        connect(&page, &LayerPage::filesLoaded, &page, [&] {
+            loadedWhileBusy = !released;
+            loaded = true;
+        });
+        page.showLayer(demo->image.layers.last().chainId, demo->image.id);
+        QVERIFY(page.isLoading());
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isLoading(), 15000);
+        QVERIFY(loadedWhileBusy);
+        QVERIFY(page.fileModel()->indexOfPath("/etc/demo/app.conf").isValid());
     }
 
     // The map from the keyboard: arrows walk it, Enter opens a layer's files, Escape leaves.
