@@ -234,6 +234,14 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!page.isLoading(), 15000);
         QVERIFY(loadedWhileBusy);
         QVERIFY(page.fileModel()->indexOfPath("/etc/demo/app.conf").isValid());
+        QVERIFY(!page.fileModel()->indexOfPath("/bin/busybox").isValid());
+        // The aggregated tree comes the same way: the base layer's files, marked with their layer.
+        page.setAggregated(true);
+        QVERIFY(page.isLoading());
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isLoading(), 15000);
+        const QModelIndex busybox = page.fileModel()->indexOfPath("/bin/busybox");
+        QVERIFY(busybox.isValid());
+        QCOMPARE(busybox.siblingAtColumn(FileTreeModel::LayerColumn).data().toString(), u"0"_qs);
     }
 
     // The map from the keyboard: arrows walk it, Enter opens a layer's files, Escape leaves.
