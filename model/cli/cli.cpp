@@ -45,6 +45,7 @@ Global options:
                    on a btrfs filesystem, else overlay2 where the kernel allows it, else vfs)
   --foreign docker read a peer's data root (--root, default /var/lib/docker) read-only:
                    images, history, system df [-v] and layer ls; nothing there is changed
+                   (a --root that is Docker's data root is detected without it)
 
 Commands:
   info                          the store and every storage driver, available or not
@@ -336,6 +337,9 @@ int Cli::run(const QStringList &arguments)
         m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage();
         return 0;
     }
+    // A --root that is Docker's data root is read as one, rather than made a Strata store inside it.
+    if (foreign.isEmpty() && !storeOptions.root.isEmpty() && !command.startsWith(QLatin1String("__")) && DockerRoot::looksLikeDockerRoot(storeOptions.root))
+        foreign = QStringLiteral("docker");
     if (!foreign.isEmpty()) // before anything opens (and would create) a store there
         return runForeign(m_out, m_err, foreign, storeOptions.root, command, args);
     if (command == QLatin1String("__monitor")) // the monitor opens the store itself

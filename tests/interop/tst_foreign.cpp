@@ -269,6 +269,15 @@ void TestForeign::imagesListsDockersIdsAndTags()
         QCOMPARE(row.value(2), m_id.mid(7, 12));
         QCOMPARE(row.value(4), strata::humanize::size(m_size));
     }
+    // Without --foreign, a --root that is Docker's is detected: the same listing, no store made there.
+    const RunResult detected = strata::test::stratactl(m_data, { u"images"_s, u"--no-trunc"_s });
+    QCOMPARE(detected.exitCode, 0);
+    QCOMPARE(detected.out, r.out);
+    QVERIFY(!QFileInfo::exists(m_data + u"/store.json"_s));
+    const RunResult refused = strata::test::stratactl(m_data, { u"rmi"_s, u"strata-foreign:1"_s });
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(text(refused.err).contains(u"read-only foreign store: rmi is not available"_s), refused.err.constData());
+
     const RunResult quiet = foreign(m_data, { u"images"_s, u"-q"_s });
     QVERIFY(text(quiet.out).split(u'\n', Qt::SkipEmptyParts).contains(m_id.mid(7, 12)));
 }

@@ -48,6 +48,7 @@ namespace {
         }
         int get() const { return m_fd; }
         bool ok() const { return m_fd >= 0; }
+        int release() { return std::exchange(m_fd, -1); } // now someone else's to close (closedir)
 
     private:
         int m_fd;
@@ -189,8 +190,7 @@ namespace {
             DIR *d = ::fdopendir(fd->get());
             if (!d)
                 return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
-            Fd released = std::move(fd.value()); // closedir closes it
-            Q_UNUSED(released);
+            fd->release(); // closedir closes it
             QStringList names;
             errno = 0;
             while (const dirent *e = ::readdir(d)) {
@@ -225,8 +225,7 @@ namespace {
             DIR *d = own.ok() ? ::fdopendir(own.get()) : nullptr;
             if (!d)
                 return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
-            Fd released = std::move(own);
-            Q_UNUSED(released);
+            own.release(); // closedir closes it
             ::lseek(dirfd(d), 0, SEEK_SET);
             QList<QByteArray> subdirs;
             while (const dirent *e = ::readdir(d)) {
@@ -490,6 +489,18 @@ QString DockerRoot::unsupportedReason(const QString &root)
     if (Status s = r.open(); !s)
         return s.error();
     return unsupported(r);
+}
+
+bool DockerRoot::looksLikeDockerRoot(const QString &root)
+{
+    Reader r(root);
+    if (!r.open())
+        return false;
+    struct stat st {};
+    if (::fstatat(AT_FDCWD, QFile::encodeName(root + QStringLiteral("/store.json")).constData(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return false;
+    return (r.exists(QStringLiteral("image"), true) && r.exists(QStringLiteral("overlay2"), true))
+        || (r.exists(QStringLiteral("containerd/daemon"), true) && r.exists(QStringLiteral("containers"), true));
 }
 
 Result<DockerRoot::Snapshot> DockerRoot::read(const QString &root)

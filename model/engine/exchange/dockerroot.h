@@ -56,6 +56,10 @@ public:
     static Result<Image> resolve(const Snapshot &snapshot, const QString &ref);
     // Why `root` is not a Docker overlay2 data root this reader can open, or empty.
     static QString unsupportedReason(const QString &root);
+    // Whether `root` is Docker's data root rather than a Strata store: no store.json, and Docker's
+    // image/ and overlay2/ folders (or, for the containerd image store, containerd/daemon and
+    // containers/). Only looks; opens nothing for writing.
+    static bool looksLikeDockerRoot(const QString &root);
 
     static constexpr qint64 maxJsonBytes = 16 * 1024 * 1024;
 };
