@@ -477,6 +477,21 @@ void TestForeign::containerdStoreNamed()
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(text(r.err).contains(u"containerd image store"_s) && text(r.err).contains(u"not read yet"_s), r.err.constData());
     QCOMPARE(treeState(root), before);
+    // A daemon whose daemon.json turns the containerd image store on for this root, even where
+    // image/overlay2 is still there (from before the switch).
+    const QString both = path(u"switched-store"_s);
+    QVERIFY(QDir().mkpath(both + u"/image/overlay2/imagedb/content/sha256"_s));
+    QVERIFY(QDir().mkpath(both + u"/overlay2"_s));
+    const QString daemonJson = path(u"daemon.json"_s);
+    QVERIFY(strata::test::writeFile(daemonJson, u"{\"data-root\": \"%1\", \"features\": {\"containerd-snapshotter\": true}}"_s.arg(both).toUtf8()));
+    auto switched = strata::DockerRoot::read(both, daemonJson);
+    QVERIFY(!switched.ok());
+    QVERIFY2(switched.error().contains(u"features.containerd-snapshotter"_s) && switched.error().contains(daemonJson), qPrintable(switched.error()));
+    QVERIFY(strata::test::writeFile(daemonJson, u"{\"data-root\": \"%1\"}"_s.arg(both).toUtf8()));
+    auto classic = strata::DockerRoot::read(both, daemonJson);
+    QVERIFY2(classic.ok(), qPrintable(classic.error()));
+    QVERIFY(classic->images.isEmpty());
+
     const RunResult none = foreign(path(u"no-such-root"_s), { u"images"_s });
     QCOMPARE(none.exitCode, 1);
     QVERIFY2(text(none.err).contains(u"No such file or directory"_s), none.err.constData());

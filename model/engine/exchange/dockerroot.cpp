@@ -3,6 +3,7 @@
 #include "sha256.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -462,8 +463,31 @@ namespace {
         return c;
     }
 
-    QString unsupported(const Reader &r)
+    // daemon.json's features.containerd-snapshotter, when that daemon's data root is `root`.
+    bool daemonUsesContainerdStore(const QString &root, const QString &daemonJson)
     {
+        if (daemonJson.isEmpty())
+            return false;
+        const qsizetype slash = daemonJson.lastIndexOf(u'/');
+        Reader dir(slash > 0 ? daemonJson.left(slash) : QStringLiteral("/"));
+        if (!dir.open())
+            return false;
+        auto json = dir.readJson(daemonJson.mid(slash + 1));
+        if (!json)
+            return false;
+        const QString dataRoot = json->value(QLatin1String("data-root")).toString(QStringLiteral("/var/lib/docker"));
+        if (QFileInfo(dataRoot).canonicalFilePath() != QFileInfo(root).canonicalFilePath())
+            return false;
+        return json->value(QLatin1String("features")).toObject().value(QLatin1String("containerd-snapshotter")).toBool();
+    }
+
+    QString unsupported(const Reader &r, const QString &daemonJson)
+    {
+        const QString root = r.path(QString()).chopped(1);
+        if (daemonUsesContainerdStore(root, daemonJson))
+            return QStringLiteral("%1: this Docker keeps its images in the containerd image store (%2 sets features.containerd-snapshotter), "
+                                  "which Strata does not read yet")
+                .arg(root, daemonJson);
         if (r.exists(imageDir, true))
             return {};
         // Docker 29+ keeps images in containerd's content store and snapshotter (the
@@ -483,12 +507,12 @@ namespace {
 
 } // namespace
 
-QString DockerRoot::unsupportedReason(const QString &root)
+QString DockerRoot::unsupportedReason(const QString &root, const QString &daemonJson)
 {
     Reader r(root);
     if (Status s = r.open(); !s)
         return s.error();
-    return unsupported(r);
+    return unsupported(r, daemonJson);
 }
 
 bool DockerRoot::looksLikeDockerRoot(const QString &root)
@@ -503,11 +527,11 @@ bool DockerRoot::looksLikeDockerRoot(const QString &root)
         || (r.exists(QStringLiteral("containerd/daemon"), true) && r.exists(QStringLiteral("containers"), true));
 }
 
-Result<DockerRoot::Snapshot> DockerRoot::read(const QString &root)
+Result<DockerRoot::Snapshot> DockerRoot::read(const QString &root, const QString &daemonJson)
 {
     Reader r(root);
     STRATA_TRY(r.open());
-    if (const QString why = unsupported(r); !why.isEmpty())
+    if (const QString why = unsupported(r, daemonJson); !why.isEmpty())
         return fail(ErrorCode::InvalidInput, why);
     Snapshot snap;
     snap.root = root;

@@ -51,11 +51,14 @@ public:
     // Reads everything listed above. Fails (naming the file and the cause) when the root is not
     // an overlay2 Docker root, when repositories.json is damaged or hostile, and for Docker's
     // containerd image store (Docker 29+), which is not read yet.
-    static Result<Snapshot> read(const QString &root);
+    // `daemonJson`: the daemon's configuration (read only to notice features.containerd-snapshotter
+    // when its data-root is `root`; a missing file is no error).
+    static Result<Snapshot> read(const QString &root, const QString &daemonJson = defaultDaemonJson());
+    static QString defaultDaemonJson() { return QStringLiteral("/etc/docker/daemon.json"); }
     // An image by tag ("busybox", "busybox:1.36"), full or short ID ("sha256:ab…", "ab12…").
     static Result<Image> resolve(const Snapshot &snapshot, const QString &ref);
     // Why `root` is not a Docker overlay2 data root this reader can open, or empty.
-    static QString unsupportedReason(const QString &root);
+    static QString unsupportedReason(const QString &root, const QString &daemonJson = defaultDaemonJson());
     // Whether `root` is Docker's data root rather than a Strata store: no store.json, and Docker's
     // image/ and overlay2/ folders (or, for the containerd image store, containerd/daemon and
     // containers/). Only looks; opens nothing for writing.
