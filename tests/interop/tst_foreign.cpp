@@ -159,6 +159,7 @@ private:
     qint64 m_size = -1;
     QStringList m_createdBy; // docker history, oldest first
     qint64 m_c2SizeRw = -1; // docker inspect --size of the container that wrote
+    qint64 m_liveSizeRw = -1; // and of the one still running
 };
 
 #define REQUIRE_DOCKER()                                                                                               \
@@ -212,6 +213,16 @@ void TestForeign::initTestCase()
     m_c2SizeRw = QJsonDocument::fromJson(r.out).array().first().toObject().value(u"SizeRw"_s).toInteger(-1);
     QVERIFY2(m_c2SizeRw > 0, r.out.constData());
 
+    // And one that is running while Strata reads, with what it wrote before (docker diff shows
+    // when it has; docker's own look comes before the tree's picture below).
+    r = m_dockerd->docker({ u"run"_s, u"-d"_s, u"--network"_s, u"none"_s, u"--name"_s, u"foreign-live"_s, u"strata-foreign:1"_s, u"sh"_s, u"-c"_s,
+        u"echo live > /live; exec sleep 3600"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker run -d"_s, r)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_dockerd->docker({ u"diff"_s, u"foreign-live"_s }).out.contains("A /live"), 20000);
+    r = m_dockerd->docker({ u"inspect"_s, u"--size"_s, u"foreign-live"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker inspect --size"_s, r)));
+    m_liveSizeRw = QJsonDocument::fromJson(r.out).array().first().toObject().value(u"SizeRw"_s).toInteger(-1);
+
     r = m_dockerd->docker({ u"image"_s, u"inspect"_s, u"strata-foreign:1"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker image inspect"_s, r)));
     const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
@@ -230,8 +241,10 @@ void TestForeign::initTestCase()
 
     // docker diff rewrites the mtime of the container's -init folder (issue 11): docker's own
     // operations come first, then the picture Strata must leave as it is.
-    r = m_dockerd->docker({ u"diff"_s, u"foreign-c1"_s });
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker diff"_s, r)));
+    for (const QString &c : { u"foreign-c1"_s, u"foreign-c2"_s, u"foreign-live"_s }) {
+        r = m_dockerd->docker({ u"diff"_s, c });
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker diff"_s, r)));
+    }
     m_before = treeState(m_data);
     QVERIFY(m_before.size() > 20);
 }
@@ -307,11 +320,14 @@ void TestForeign::historyAndLayersEqualDockers()
         QVERIFY(QFileInfo(m_data + u"/overlay2/"_s + cacheId + u"/diff"_s).isDir());
     }
     QVERIFY(QFileInfo(m_data + u"/overlay2/"_s + snap->layers.value(image->layers.last().chainId).cacheId + u"/diff/hello"_s).isFile());
-    QCOMPARE(snap->containers.size(), 2);
+    QCOMPARE(snap->containers.size(), 3);
     QMap<QString, strata::DockerRoot::Container> byName;
     for (const strata::DockerRoot::Container &c : std::as_const(snap->containers))
         byName.insert(c.name, c);
-    QCOMPARE(byName.keys(), (QStringList { u"foreign-c1"_s, u"foreign-c2"_s }));
+    QCOMPARE(byName.keys(), (QStringList { u"foreign-c1"_s, u"foreign-c2"_s, u"foreign-live"_s }));
+    QCOMPARE(byName[u"foreign-live"_s].status, u"running"_s);
+    QVERIFY(byName[u"foreign-live"_s].running);
+    QCOMPARE(byName[u"foreign-live"_s].writableSize, m_liveSizeRw);
     QCOMPARE(byName[u"foreign-c1"_s].imageId.toString(), m_id);
     QCOMPARE(byName[u"foreign-c1"_s].status, u"created"_s);
     QCOMPARE(byName[u"foreign-c1"_s].writableSize, 0);
@@ -358,7 +374,7 @@ void TestForeign::systemDfAndLayerLs()
         const QStringList cols = line.split(QRegularExpression(u" {3,}"_s));
         QCOMPARE(cols.value(2), m_id.mid(7, 12));
         QCOMPARE(cols.value(4), strata::humanize::size(m_size));
-        QCOMPARE(cols.value(7), u"2"_s); // the created container and the one that ran
+        QCOMPARE(cols.value(7), u"3"_s); // the created container, the one that ran, the running one
         found = true;
     }
     QVERIFY2(found, qPrintable(out));
