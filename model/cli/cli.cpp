@@ -44,7 +44,8 @@ Global options:
   --driver NAME    storage driver for a new store: overlay2, vfs or btrfs (default: btrfs
                    on a btrfs filesystem, else overlay2 where the kernel allows it, else vfs)
   --foreign docker read a peer's data root (--root, default /var/lib/docker) read-only:
-                   images, history, system df [-v] and layer ls; nothing there is changed
+                   images, history, inspect IMAGE, system df [-v] and layer ls; nothing
+                   there is changed
                    (a --root that is Docker's data root is detected without it)
 
 Commands:
@@ -149,8 +150,8 @@ Commands:
         };
         const bool isDf = command == QLatin1String("system") && args.value(0) == QLatin1String("df");
         const bool isLayerLs = command == QLatin1String("layer") && args.value(0) == QLatin1String("ls");
-        if (command != QLatin1String("images") && command != QLatin1String("history") && !isDf && !isLayerLs)
-            return failWith(QStringLiteral("read-only foreign store: %1 is not available (--foreign %2 offers images, history, system df, layer ls)").arg(command, kind), 2);
+        if (command != QLatin1String("images") && command != QLatin1String("history") && command != QLatin1String("inspect") && !isDf && !isLayerLs)
+            return failWith(QStringLiteral("read-only foreign store: %1 is not available (--foreign %2 offers images, history, inspect IMAGE, system df, layer ls)").arg(command, kind), 2);
         auto snap = DockerRoot::read(root);
         if (!snap)
             return failWith(snap.error());
@@ -178,6 +179,23 @@ Commands:
                 return failWith(image.error());
             out << historyTable(image.value(), a->flags.contains(QStringLiteral("--no-trunc")));
             return 0;
+        }
+        if (command == QLatin1String("inspect")) {
+            auto a = parse({}, 1, -1);
+            if (!a)
+                return 2;
+            QJsonArray all;
+            int status = 0;
+            for (const QString &ref : std::as_const(a->positional)) {
+                auto image = DockerRoot::resolve(snap.value(), ref);
+                if (!image) {
+                    status = failWith(image.error());
+                    continue;
+                }
+                all.append(DockerRoot::inspect(snap.value(), image.value()));
+            }
+            out << QJsonDocument(all).toJson(QJsonDocument::Indented);
+            return status;
         }
         QSet<Digest> inUse;
         QHash<Digest, qsizetype> users;

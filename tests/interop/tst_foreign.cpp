@@ -40,6 +40,14 @@ namespace {
 
 QString text(const QByteArray &b) { return QString::fromUtf8(b); }
 
+QStringList toStringList(const QJsonValue &v)
+{
+    QStringList out;
+    for (const QJsonValue &x : v.toArray())
+        out.append(x.toString());
+    return out;
+}
+
 QString describe(const QString &what, const RunResult &r)
 {
     return u"%1: exit %2\n--- stdout ---\n%3\n--- stderr ---\n%4"_s.arg(what).arg(r.exitCode).arg(text(r.out).left(4000), text(r.err).left(4000));
@@ -136,6 +144,7 @@ private slots:
     void imagesListsDockersIdsAndTags();
     void historyAndLayersEqualDockers();
     void systemDfAndLayerLs();
+    void inspectEqualsDockers();
     void otherCommandsRefused();
     void dataRootUnchanged();
     void hostile_data();
@@ -403,6 +412,28 @@ void TestForeign::systemDfAndLayerLs()
     QCOMPARE(rows.size(), m_diffIds.size());
     for (qsizetype i = 0; i < rows.size(); ++i)
         QCOMPARE(rows[i].value(1), m_diffIds[i]);
+}
+
+void TestForeign::inspectEqualsDockers()
+{
+    REQUIRE_DOCKER();
+    const RunResult docker = m_dockerd->docker({ u"image"_s, u"inspect"_s, u"strata-foreign:1"_s });
+    QVERIFY2(docker.exitCode == 0, qPrintable(describe(u"docker image inspect"_s, docker)));
+    const QJsonObject d = QJsonDocument::fromJson(docker.out).array().first().toObject();
+    const RunResult r = foreign(m_data, { u"inspect"_s, u"strata-foreign:1"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker inspect"_s, r)));
+    const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
+    for (const QString &key : { u"Id"_s, u"Size"_s, u"RootFS"_s, u"Config"_s, u"Architecture"_s, u"Os"_s, u"Created"_s })
+        QVERIFY2(o.value(key) == d.value(key), qPrintable(key + u": "_s + text(QJsonDocument(QJsonObject { { u"strata"_s, o.value(key) }, { u"docker"_s, d.value(key) } }).toJson())));
+    QStringList tags = toStringList(d.value(u"RepoTags"_s));
+    tags.sort();
+    QCOMPARE(toStringList(o.value(u"RepoTags"_s)), tags);
+    // The layers' folders: docker's overlay2 names them through its l/ links, Strata through cache-id.
+    const QJsonObject dg = d.value(u"GraphDriver"_s).toObject().value(u"Data"_s).toObject();
+    const QJsonObject og = o.value(u"GraphDriver"_s).toObject().value(u"Data"_s).toObject();
+    QCOMPARE(o.value(u"GraphDriver"_s).toObject().value(u"Name"_s).toString(), d.value(u"GraphDriver"_s).toObject().value(u"Name"_s).toString());
+    for (const QString &key : { u"LowerDir"_s, u"UpperDir"_s, u"MergedDir"_s, u"WorkDir"_s })
+        QCOMPARE(og.value(key).toString(), dg.value(key).toString());
 }
 
 void TestForeign::otherCommandsRefused()

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -57,6 +58,8 @@ public:
     static QString defaultDaemonJson() { return QStringLiteral("/etc/docker/daemon.json"); }
     // An image by tag ("busybox", "busybox:1.36"), full or short ID ("sha256:ab…", "ab12…").
     static Result<Image> resolve(const Snapshot &snapshot, const QString &ref);
+    // docker image inspect's JSON for `image`, GraphDriver naming the layers' overlay2 folders.
+    static QJsonObject inspect(const Snapshot &snapshot, const Image &image);
     // Why `root` is not a Docker overlay2 data root this reader can open, or empty.
     static QString unsupportedReason(const QString &root, const QString &daemonJson = defaultDaemonJson());
     // Whether `root` is Docker's data root rather than a Strata store: no store.json, and Docker's
