@@ -471,6 +471,12 @@ void TestForeign::hostile_data()
         << u"config"_s << QStringList { u"history"_s, u"strata-foreign:1"_s } << 1 << u"content hashes to sha256:"_s;
     QTest::newRow("layer diff that is not the config's")
         << u"diff"_s << QStringList { u"history"_s, u"strata-foreign:1"_s } << 1 << u"but the image's config has"_s;
+    QTest::newRow("cache-id a symlink to a file outside")
+        << u"symlink"_s << QStringList { u"history"_s, u"strata-foreign:1"_s } << 1 << u"/cache-id: is a symbolic link or not a directory; refusing to follow it"_s;
+    QTest::newRow("repositories.json of 17 MiB")
+        << u"oversized"_s << QStringList { u"images"_s } << 1 << u"repositories.json: 17825792 bytes, more than the 16777216"_s;
+    QTest::newRow("repositories.json a FIFO (a read would block)")
+        << u"fifo"_s << QStringList { u"images"_s } << 1 << u"repositories.json: not a regular file"_s;
 }
 
 void TestForeign::hostile()
@@ -502,6 +508,18 @@ void TestForeign::hostile()
         QVERIFY(strata::test::writeFile(config, bytes));
     } else if (damage == u"diff"_s) {
         QVERIFY(strata::test::writeFile(topLayer + u"/diff"_s, "sha256:" + QByteArray(64, 'a')));
+    } else if (damage == u"symlink"_s) {
+        const QString outside = path(u"outside-cache-id"_s);
+        QVERIFY(strata::test::writeFile(outside, strata::test::readFile(topLayer + u"/cache-id"_s)));
+        QVERIFY(QFile::remove(topLayer + u"/cache-id"_s));
+        QVERIFY(QFile::link(outside, topLayer + u"/cache-id"_s));
+    } else if (damage == u"oversized"_s) {
+        QFile f(db + u"/repositories.json"_s);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.resize(17 * 1024 * 1024)); // sparse: the size alone must refuse it
+    } else if (damage == u"fifo"_s) {
+        QVERIFY(QFile::remove(db + u"/repositories.json"_s));
+        QCOMPARE(::mkfifo(QFile::encodeName(db + u"/repositories.json"_s).constData(), 0644), 0);
     }
     const QStringList before = treeState(root);
     const RunResult r = foreign(root, command);
@@ -513,7 +531,7 @@ void TestForeign::hostile()
     const QStringList after = treeState(root);
     QVERIFY2(after == before, qPrintable(treeDifference(before, after)));
     // A damaged image is left out of the listing with a warning, not shown half-read.
-    if (damage != u"repositories"_s) {
+    if (damage != u"repositories"_s && damage != u"oversized"_s && damage != u"fifo"_s) {
         const RunResult list = foreign(root, { u"images"_s });
         QCOMPARE(list.exitCode, 0);
         QVERIFY2(text(list.err).contains(u"warning: "_s), list.err.constData());
