@@ -46,4 +46,15 @@ Result<Args> parseArgs(const QStringList &args, const QStringList &flags, const 
     return out;
 }
 
+Result<Args> parseCounted(const QStringList &args, const QStringList &flags, const QStringList &options, qsizetype minPositional, qsizetype maxPositional)
+{
+    auto parsed = parseArgs(args, flags, options);
+    if (!parsed)
+        return parsed;
+    const qsizetype n = parsed->positional.size();
+    if (n < minPositional || (maxPositional >= 0 && n > maxPositional))
+        return fail(ErrorCode::InvalidInput, QStringLiteral("wrong number of arguments (see stratactl --help)"));
+    return parsed;
+}
+
 } // namespace strata

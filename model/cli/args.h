@@ -30,5 +30,7 @@ struct Args {
 // `stopAtPositional`: everything from the first positional on is positional (`run IMAGE CMD -x`:
 // the -x belongs to the command).
 Result<Args> parseArgs(const QStringList &args, const QStringList &flags, const QStringList &options, bool stopAtPositional = false);
+// parseArgs, and between `minPositional` and `maxPositional` (-1: any number) positional arguments.
+Result<Args> parseCounted(const QStringList &args, const QStringList &flags, const QStringList &options, qsizetype minPositional, qsizetype maxPositional);
 
 } // namespace strata

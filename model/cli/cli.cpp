@@ -136,14 +136,9 @@ Commands:
         if (root.isEmpty())
             root = QStringLiteral("/var/lib/docker");
         auto parse = [&](const QStringList &flags, qsizetype minPositional, qsizetype maxPositional) -> std::optional<Args> {
-            auto parsed = parseArgs(args, flags, {});
+            auto parsed = parseCounted(args, flags, {}, minPositional, maxPositional);
             if (!parsed) {
                 failWith(parsed.error(), 2);
-                return std::nullopt;
-            }
-            const qsizetype n = parsed->positional.size();
-            if (n < minPositional || (maxPositional >= 0 && n > maxPositional)) {
-                failWith(QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
                 return std::nullopt;
             }
             return parsed.value();
@@ -385,14 +380,9 @@ int Cli::run(const QStringList &arguments)
         return failWith(e.message);
     };
     auto parse = [&](const QStringList &flags, const QStringList &options, qsizetype minPositional, qsizetype maxPositional) -> std::optional<Args> {
-        auto parsed = parseArgs(args, flags, options);
+        auto parsed = parseCounted(args, flags, options, minPositional, maxPositional);
         if (!parsed) {
             failWith(parsed.error(), 2);
-            return std::nullopt;
-        }
-        const qsizetype n = parsed->positional.size();
-        if (n < minPositional || (maxPositional >= 0 && n > maxPositional)) {
-            failWith(QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
             return std::nullopt;
         }
         return parsed.value();

@@ -1,5 +1,7 @@
 #include "dockerroot.h"
 
+#include "imagedescription.h"
+
 #include "sha256.h"
 
 #include <QFile>
@@ -633,9 +635,6 @@ namespace strata {
 
 QJsonObject DockerRoot::inspect(const Snapshot &snapshot, const Image &image)
 {
-    QJsonArray diffIds;
-    for (const ImageLayer &l : image.layers)
-        diffIds.append(l.diffId.toString());
     QJsonObject graphData;
     if (!image.layers.isEmpty()) {
         const auto dirOf = [&](const ImageLayer &l) -> QString { return snapshot.root + QStringLiteral("/overlay2/") + snapshot.layers.value(l.chainId).cacheId; };
@@ -649,20 +648,7 @@ QJsonObject DockerRoot::inspect(const Snapshot &snapshot, const Image &image)
         graphData.insert(QStringLiteral("MergedDir"), QString(top + QStringLiteral("/merged")));
         graphData.insert(QStringLiteral("WorkDir"), QString(top + QStringLiteral("/work")));
     }
-    const QJsonObject &c = image.config;
-    return QJsonObject {
-        { QStringLiteral("Id"), image.id.toString() },
-        { QStringLiteral("RepoTags"), QJsonArray::fromStringList(image.tags) },
-        { QStringLiteral("Comment"), c.value(QLatin1String("comment")).toString() },
-        { QStringLiteral("Created"), c.value(QLatin1String("created")).toString() },
-        { QStringLiteral("Author"), c.value(QLatin1String("author")).toString() },
-        { QStringLiteral("Config"), c.value(QLatin1String("config")) },
-        { QStringLiteral("Architecture"), c.value(QLatin1String("architecture")).toString() },
-        { QStringLiteral("Os"), c.value(QLatin1String("os")).toString() },
-        { QStringLiteral("Size"), image.size() },
-        { QStringLiteral("GraphDriver"), QJsonObject { { QStringLiteral("Name"), QStringLiteral("overlay2") }, { QStringLiteral("Data"), graphData } } },
-        { QStringLiteral("RootFS"), QJsonObject { { QStringLiteral("Type"), QStringLiteral("layers") }, { QStringLiteral("Layers"), diffIds } } },
-    };
+    return ImageDescription::dockerInspect(image, QStringLiteral("overlay2"), graphData);
 }
 
 } // namespace strata

@@ -54,25 +54,15 @@ QStringList ImageDescription::layerInstructions(const QList<HistoryRow> &history
     return out.mid(0, layers);
 }
 
-QJsonObject ImageDescription::inspect(const Image &image) const
+QJsonObject ImageDescription::dockerInspect(const Image &image, const QString &driver, const QJsonObject &graphData)
 {
-    LayerStore layers(m_store);
     QJsonArray diffIds;
     for (const ImageLayer &l : image.layers)
         diffIds.append(l.diffId.toString());
-    QJsonObject graphData;
-    if (!image.layers.isEmpty()) {
-        QStringList snapshots;
-        for (qsizetype i = image.layers.size() - 1; i >= 0; --i)
-            snapshots.append(layers.diffDir(image.layers[i].chainId));
-        graphData = m_store.driver().imageGraphData(snapshots);
-    }
     const QJsonObject &c = image.config;
     return QJsonObject {
         { QStringLiteral("Id"), image.id.toString() },
         { QStringLiteral("RepoTags"), QJsonArray::fromStringList(image.tags) },
-        { QStringLiteral("RepoDigests"), QJsonArray() },
-        { QStringLiteral("Parent"), QString() },
         { QStringLiteral("Comment"), c.value(QLatin1String("comment")).toString() },
         { QStringLiteral("Created"), c.value(QLatin1String("created")).toString() },
         { QStringLiteral("Author"), c.value(QLatin1String("author")).toString() },
@@ -80,10 +70,26 @@ QJsonObject ImageDescription::inspect(const Image &image) const
         { QStringLiteral("Architecture"), c.value(QLatin1String("architecture")).toString() },
         { QStringLiteral("Os"), c.value(QLatin1String("os")).toString() },
         { QStringLiteral("Size"), image.size() },
-        { QStringLiteral("GraphDriver"), QJsonObject { { QStringLiteral("Name"), m_store.driver().name() }, { QStringLiteral("Data"), graphData } } },
+        { QStringLiteral("GraphDriver"), QJsonObject { { QStringLiteral("Name"), driver }, { QStringLiteral("Data"), graphData } } },
         { QStringLiteral("RootFS"), QJsonObject { { QStringLiteral("Type"), QStringLiteral("layers") }, { QStringLiteral("Layers"), diffIds } } },
-        { QStringLiteral("Manifest"), QJsonObject { { QStringLiteral("Digest"), image.manifest.digest.toString() }, { QStringLiteral("MediaType"), image.manifest.mediaType } } },
     };
+}
+
+QJsonObject ImageDescription::inspect(const Image &image) const
+{
+    LayerStore layers(m_store);
+    QJsonObject graphData;
+    if (!image.layers.isEmpty()) {
+        QStringList snapshots;
+        for (qsizetype i = image.layers.size() - 1; i >= 0; --i)
+            snapshots.append(layers.diffDir(image.layers[i].chainId));
+        graphData = m_store.driver().imageGraphData(snapshots);
+    }
+    QJsonObject out = dockerInspect(image, m_store.driver().name(), graphData);
+    out.insert(QStringLiteral("RepoDigests"), QJsonArray());
+    out.insert(QStringLiteral("Parent"), QString());
+    out.insert(QStringLiteral("Manifest"), QJsonObject { { QStringLiteral("Digest"), image.manifest.digest.toString() }, { QStringLiteral("MediaType"), image.manifest.mediaType } });
+    return out;
 }
 
 } // namespace strata

@@ -22,6 +22,9 @@ public:
     // The same from history rows already read (`layers`: how many the image has).
     static QStringList layerInstructions(const QList<HistoryRow> &history, qsizetype layers);
     QJsonObject inspect(const Image &image) const;
+    // `docker image inspect`'s fields of any image (Strata's own or a foreign store's), with
+    // `driver` and its GraphDriver data.
+    static QJsonObject dockerInspect(const Image &image, const QString &driver, const QJsonObject &graphData);
 
 private:
     Store &m_store;
