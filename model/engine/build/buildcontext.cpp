@@ -2,6 +2,7 @@
 
 #include "confineddirs.h"
 #include "fsutil.h"
+#include "uniquefd.h"
 #include "sha256.h"
 
 #include <QDateTime>
@@ -39,31 +40,6 @@ namespace {
     QString show(const QByteArray &name) { return QString::fromUtf8(name.left(300)); }
     QString show(const QString &name) { return name.left(300); }
 
-    class UniqueFd {
-    public:
-        explicit UniqueFd(int fd = -1)
-            : m_fd(fd)
-        {
-        }
-        ~UniqueFd()
-        {
-            if (m_fd >= 0)
-                ::close(m_fd);
-        }
-        UniqueFd(const UniqueFd &) = delete;
-        UniqueFd &operator=(const UniqueFd &) = delete;
-        int get() const { return m_fd; }
-        int release() { return std::exchange(m_fd, -1); }
-        void reset(int fd)
-        {
-            if (m_fd >= 0)
-                ::close(m_fd);
-            m_fd = fd;
-        }
-
-    private:
-        int m_fd;
-    };
 
     QString joinPath(const QString &dir, const QString &name) { return dir.isEmpty() ? name : dir + QLatin1Char('/') + name; }
 
@@ -226,7 +202,7 @@ namespace {
         auto dirFd = parentOf(parts, name);
         if (!dirFd)
             return dirFd.takeError();
-        UniqueFd fd(openat(dirFd.value(), parts.last().constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        fs::UniqueFd fd(openat(dirFd.value(), parts.last().constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (fd.get() < 0) {
             if (errno == EEXIST)
                 return entryError(name, QStringLiteral("conflicts with the directory that an earlier entry implies"));
@@ -302,7 +278,7 @@ namespace {
         if (!dirFd)
             return dirFd.takeError();
         // Held apart from the cache: opening the target's directory may evict this one.
-        UniqueFd linkDir(fcntl(dirFd.value(), F_DUPFD_CLOEXEC, 0));
+        fs::UniqueFd linkDir(fcntl(dirFd.value(), F_DUPFD_CLOEXEC, 0));
         if (linkDir.get() < 0)
             return entryError(name, QStringLiteral("cannot hold its directory: %1").arg(fs::errorText(errno)), ErrorCode::Io);
         auto targetDir = m_dirs.open(targetParts, targetParts.size() - 1, false);
@@ -321,7 +297,7 @@ namespace {
         // Deepest first, so that a parent's time is set after its children changed it.
         std::sort(m_deferred.begin(), m_deferred.end(), [](const Deferred &a, const Deferred &b) { return a.path.count('/') > b.path.count('/'); });
         for (const Deferred &d : std::as_const(m_deferred)) {
-            UniqueFd fd(fs::openBeneath(m_root, d.path, O_RDONLY | O_DIRECTORY));
+            fs::UniqueFd fd(fs::openBeneath(m_root, d.path, O_RDONLY | O_DIRECTORY));
             const timespec times[2] = { d.mtime, d.mtime };
             if (fd.get() < 0 || fchmod(fd.get(), d.mode) != 0 || futimens(fd.get(), times) != 0)
                 return entryError(d.path, QStringLiteral("cannot take its mode and time: %1").arg(fs::errorText(errno)), ErrorCode::Io);
@@ -576,7 +552,7 @@ namespace {
         const qsizetype slash = rel.lastIndexOf(QLatin1Char('/'));
         const QByteArray parent = slash < 0 ? QByteArray() : rel.left(slash).toUtf8();
         const QByteArray base = rel.mid(slash + 1).toUtf8();
-        UniqueFd dir(fs::openBeneath(m_root, parent, O_RDONLY | O_DIRECTORY));
+        fs::UniqueFd dir(fs::openBeneath(m_root, parent, O_RDONLY | O_DIRECTORY));
         if (dir.get() < 0) {
             if (errno == ENOENT || errno == ENOTDIR)
                 return std::optional<struct stat>();
@@ -607,7 +583,7 @@ namespace {
     {
         if (depth > fs::maxTreeDepth)
             return fail(ErrorCode::InvalidInput, QStringLiteral("'%1' is nested deeper than %2 directories").arg(show(rel)).arg(fs::maxTreeDepth));
-        UniqueFd dir(fs::openBeneath(m_root, rel.toUtf8(), O_RDONLY | O_DIRECTORY));
+        fs::UniqueFd dir(fs::openBeneath(m_root, rel.toUtf8(), O_RDONLY | O_DIRECTORY));
         if (dir.get() < 0)
             return false;
         auto names = fs::entryNames(dir.get());
@@ -697,7 +673,7 @@ namespace {
                     return r;
                 }
                 char buffer[maxLinkTargetBytes + 1];
-                UniqueFd dir(fs::openBeneath(m_root, done.join(QLatin1Char('/')).toUtf8(), O_RDONLY | O_DIRECTORY));
+                fs::UniqueFd dir(fs::openBeneath(m_root, done.join(QLatin1Char('/')).toUtf8(), O_RDONLY | O_DIRECTORY));
                 const ssize_t n = dir.get() < 0 ? -1 : readlinkat(dir.get(), part.name.toUtf8().constData(), buffer, sizeof buffer);
                 if (n < 0 || n > maxLinkTargetBytes)
                     return fail(ErrorCode::Io, QStringLiteral("cannot read the symbolic link '%1': %2").arg(show(candidate), n < 0 ? fs::errorText(errno) : QStringLiteral("target too long")));
@@ -763,7 +739,7 @@ namespace {
             if (S_ISDIR(st.st_mode)) {
                 if (excluded && !m_ignore.mayIncludeUnder(child))
                     continue;
-                UniqueFd sub(openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+                fs::UniqueFd sub(openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
                 if (sub.get() >= 0)
                     STRATA_TRY(collectHardlinks(sub.get(), child, depth + 1));
                 continue;
@@ -804,7 +780,7 @@ namespace {
         if (!S_ISDIR(st.st_mode)) {
             if (S_ISLNK(st.st_mode)) {
                 const qsizetype slash = rel.lastIndexOf(QLatin1Char('/'));
-                UniqueFd dir(fs::openBeneath(m_root, slash < 0 ? QByteArray() : rel.left(slash).toUtf8(), O_RDONLY | O_DIRECTORY));
+                fs::UniqueFd dir(fs::openBeneath(m_root, slash < 0 ? QByteArray() : rel.left(slash).toUtf8(), O_RDONLY | O_DIRECTORY));
                 char buffer[maxLinkTargetBytes + 1];
                 const ssize_t n = dir.get() < 0 ? -1 : readlinkat(dir.get(), rel.mid(slash + 1).toUtf8().constData(), buffer, sizeof buffer);
                 if (n < 0 || n > maxLinkTargetBytes)
@@ -815,7 +791,7 @@ namespace {
                 if (!m_hardlinksKnown) {
                     m_hardlinksKnown = true;
                     // A descriptor of its own: listing moves the shared offset of a directory.
-                    UniqueFd top(fs::openBeneath(m_root, QByteArray(), O_RDONLY | O_DIRECTORY));
+                    fs::UniqueFd top(fs::openBeneath(m_root, QByteArray(), O_RDONLY | O_DIRECTORY));
                     if (top.get() < 0)
                         return fail(ErrorCode::Io, QStringLiteral("cannot open the build context's root: %1").arg(fs::errorText(errno)));
                     STRATA_TRY(collectHardlinks(top.get(), QString(), 0));
@@ -828,7 +804,7 @@ namespace {
                 }
             }
         }
-        UniqueFd fd;
+        fs::UniqueFd fd;
         QByteArray capability;
         if (isFile) {
             fd.reset(fs::openBeneath(m_root, rel.toUtf8(), O_RDONLY | O_NOCTTY | O_NONBLOCK));
@@ -939,7 +915,7 @@ namespace {
                 continue;
             ContextEntry entry = entryFor(child, source, st);
             if (S_ISDIR(st.st_mode)) {
-                UniqueFd sub(openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+                fs::UniqueFd sub(openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
                 if (sub.get() < 0)
                     return fail(ErrorCode::Io, QStringLiteral("%1: cannot open '%2': %3").arg(given, show(child), fs::errorText(errno)));
                 QList<ContextEntry> below;
@@ -1050,7 +1026,7 @@ namespace {
                 hashes.append(sum.value());
             }
         }
-        UniqueFd dir(fs::openBeneath(m_root, real.toUtf8(), O_RDONLY | O_DIRECTORY));
+        fs::UniqueFd dir(fs::openBeneath(m_root, real.toUtf8(), O_RDONLY | O_DIRECTORY));
         if (dir.get() < 0)
             return fail(ErrorCode::Io, QStringLiteral("%1: cannot open '%2': %3").arg(given, show(real), fs::errorText(errno)));
         STRATA_TRY(listDirectory(dir.get(), real, real, given, int(real.count(QLatin1Char('/'))) + 1, source.entries, hashes));
@@ -1089,7 +1065,7 @@ namespace {
                     matches.append(child);
             }
             if (isDir && depth < maxDepth) {
-                UniqueFd sub(openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+                fs::UniqueFd sub(openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
                 if (sub.get() >= 0)
                     STRATA_TRY(globWalk(sub.get(), child, depth + 1, maxDepth, pattern, matches));
             }
@@ -1144,7 +1120,7 @@ namespace {
             const int maxDepth = int(path->count(QLatin1Char('/')) + path->count(QLatin1Char('[')));
             QStringList matches;
             // A descriptor of its own: listing moves the shared offset of a directory.
-            UniqueFd top(fs::openBeneath(m_root, QByteArray(), O_RDONLY | O_DIRECTORY));
+            fs::UniqueFd top(fs::openBeneath(m_root, QByteArray(), O_RDONLY | O_DIRECTORY));
             if (top.get() < 0)
                 return fail(ErrorCode::Io, QStringLiteral("cannot open the build context's root: %1").arg(fs::errorText(errno)));
             STRATA_TRY(globWalk(top.get(), QString(), 0, maxDepth, path.value(), matches));
@@ -1160,7 +1136,7 @@ namespace {
         return result;
     }
 
-    Status openRoot(const QString &root, UniqueFd &fd)
+    Status openRoot(const QString &root, fs::UniqueFd &fd)
     {
         fd.reset(::open(QFile::encodeName(root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (fd.get() < 0)
@@ -1203,9 +1179,9 @@ Result<BuildContext> BuildContext::open(const QString &path, const QString &scra
     }
 
     // .dockerignore is read from the context root, never through a link.
-    UniqueFd rootFd;
+    fs::UniqueFd rootFd;
     STRATA_TRY(openRoot(context.m_root, rootFd));
-    UniqueFd fd(fs::openBeneath(rootFd.get(), QByteArrayLiteral(".dockerignore"), O_RDONLY | O_NOCTTY | O_NONBLOCK));
+    fs::UniqueFd fd(fs::openBeneath(rootFd.get(), QByteArrayLiteral(".dockerignore"), O_RDONLY | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0 && errno != ENOENT)
         return fail(ErrorCode::InvalidInput, QStringLiteral("build context '%1': .dockerignore: %2").arg(path, errno == ELOOP ? QStringLiteral("is a symbolic link") : fs::errorText(errno)));
     if (fd.get() >= 0) {
@@ -1230,9 +1206,9 @@ Result<QByteArray> BuildContext::readFile(const QString &relativePath, qint64 ma
     auto rel = cleanRelative(relativePath);
     if (!rel)
         return rel.takeError();
-    UniqueFd rootFd;
+    fs::UniqueFd rootFd;
     STRATA_TRY(openRoot(m_root, rootFd));
-    UniqueFd fd(fs::openBeneath(rootFd.get(), rel.value() == "." ? QByteArray() : rel.value(), O_RDONLY | O_NOCTTY | O_NONBLOCK));
+    fs::UniqueFd fd(fs::openBeneath(rootFd.get(), rel.value() == "." ? QByteArray() : rel.value(), O_RDONLY | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) {
         const int err = errno;
         if (err == ENOENT)
@@ -1256,7 +1232,7 @@ Result<QByteArray> BuildContext::readFile(const QString &relativePath, qint64 ma
 
 Result<QList<ContextSource>> BuildContext::sources(const QStringList &patterns) const
 {
-    UniqueFd rootFd;
+    fs::UniqueFd rootFd;
     STRATA_TRY(openRoot(m_root, rootFd));
     Reader reader(rootFd.get(), m_ignore);
     return reader.sources(patterns);
@@ -1269,9 +1245,9 @@ Result<int> BuildContext::openFile(const ContextEntry &entry) const
     auto rel = cleanRelative(entry.path);
     if (!rel)
         return rel.takeError();
-    UniqueFd rootFd;
+    fs::UniqueFd rootFd;
     STRATA_TRY(openRoot(m_root, rootFd));
-    UniqueFd fd(fs::openBeneath(rootFd.get(), rel.value(), O_RDONLY | O_NOCTTY | O_NONBLOCK));
+    fs::UniqueFd fd(fs::openBeneath(rootFd.get(), rel.value(), O_RDONLY | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) {
         const int err = errno;
         if (err == ELOOP || err == EXDEV)

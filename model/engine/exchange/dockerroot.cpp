@@ -2,6 +2,9 @@
 
 #include "imagedescription.h"
 
+#include "fsutil.h"
+#include "uniquefd.h"
+
 #include "sha256.h"
 
 #include <QFile>
@@ -13,7 +16,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -24,40 +26,7 @@ namespace strata {
 
 namespace {
 
-    // A file descriptor that closes itself.
-    class Fd {
-    public:
-        explicit Fd(int fd = -1)
-            : m_fd(fd)
-        {
-        }
-        ~Fd()
-        {
-            if (m_fd >= 0)
-                ::close(m_fd);
-        }
-        Fd(Fd &&o) noexcept
-            : m_fd(std::exchange(o.m_fd, -1))
-        {
-        }
-        Fd &operator=(Fd &&o) noexcept
-        {
-            if (this != &o) {
-                if (m_fd >= 0)
-                    ::close(m_fd);
-                m_fd = std::exchange(o.m_fd, -1);
-            }
-            return *this;
-        }
-        int get() const { return m_fd; }
-        bool ok() const { return m_fd >= 0; }
-        int release() { return std::exchange(m_fd, -1); } // now someone else's to close (closedir)
 
-    private:
-        int m_fd;
-    };
-
-    QString errnoText(int e) { return QString::fromLocal8Bit(std::strerror(e)); }
 
     // O_NOATIME keeps even the access times of the peer's files as they were; it is refused
     // (EPERM) for files the caller does not own without CAP_FOWNER, and then left out.
@@ -92,33 +61,33 @@ namespace {
         Status open()
         {
             // The root itself may be a symlink (/var/lib/docker on another disk); below it nothing may.
-            m_fd = Fd(::open(QFile::encodeName(m_root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            m_fd = fs::UniqueFd(::open(QFile::encodeName(m_root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!m_fd.ok())
                 return fail(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
-                    QStringLiteral("Docker data root %1: %2").arg(m_root, errnoText(errno)));
+                    QStringLiteral("Docker data root %1: %2").arg(m_root, fs::errorText(errno)));
             return {};
         }
 
         QString path(const QString &rel) const { return m_root + u'/' + rel; }
 
         // Opens `rel` ('/'-separated plain names). `dir`: the last component must be a directory.
-        Result<Fd> openRel(const QString &rel, bool dir) const
+        Result<fs::UniqueFd> openRel(const QString &rel, bool dir) const
         {
             const QStringList parts = rel.split(u'/');
             int at = m_fd.get();
-            Fd current;
+            fs::UniqueFd current;
             for (qsizetype i = 0; i < parts.size(); ++i) {
                 if (!isPlainName(parts[i]))
                     return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain file name").arg(path(rel), parts[i]));
                 const bool last = i == parts.size() - 1;
                 const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | ((last && !dir) ? O_NONBLOCK : O_DIRECTORY);
-                Fd next(openNoAtime(at, QFile::encodeName(parts[i]), flags));
+                fs::UniqueFd next(openNoAtime(at, QFile::encodeName(parts[i]), flags));
                 if (!next.ok()) {
                     const int e = errno;
                     const QString where = path(parts.mid(0, i + 1).join(u'/'));
                     if (e == ELOOP || (e == ENOTDIR && !last))
                         return fail(ErrorCode::InvalidInput, QStringLiteral("%1: is a symbolic link or not a directory; refusing to follow it").arg(where));
-                    return fail(e == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, QStringLiteral("%1: %2").arg(where, errnoText(e)));
+                    return fail(e == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, QStringLiteral("%1: %2").arg(where, fs::errorText(e)));
                 }
                 current = std::move(next);
                 at = current.get();
@@ -140,7 +109,7 @@ namespace {
                 return fd.takeError();
             struct stat st {};
             if (::fstat(fd->get(), &st) != 0)
-                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
             if (!S_ISREG(st.st_mode))
                 return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not a regular file").arg(path(rel)));
             if (st.st_size > limit)
@@ -153,7 +122,7 @@ namespace {
                 if (n < 0) {
                     if (errno == EINTR)
                         continue;
-                    return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+                    return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
                 }
                 if (n == 0)
                     break;
@@ -192,7 +161,7 @@ namespace {
                 return fd.takeError();
             DIR *d = ::fdopendir(fd->get());
             if (!d)
-                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
             fd->release(); // closedir closes it
             QStringList names;
             errno = 0;
@@ -224,10 +193,10 @@ namespace {
         {
             if (depth > 256)
                 return fail(ErrorCode::InvalidInput, QStringLiteral("%1: nested more than 256 folders deep").arg(path(rel)));
-            Fd own(::dup(dirFd));
+            fs::UniqueFd own(::dup(dirFd));
             DIR *d = own.ok() ? ::fdopendir(own.get()) : nullptr;
             if (!d)
-                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), errnoText(errno)));
+                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
             own.release(); // closedir closes it
             ::lseek(dirfd(d), 0, SEEK_SET);
             QList<QByteArray> subdirs;
@@ -249,7 +218,7 @@ namespace {
             }
             const int at = dirfd(d);
             for (const QByteArray &name : std::as_const(subdirs)) {
-                Fd sub(openNoAtime(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+                fs::UniqueFd sub(openNoAtime(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
                 if (!sub.ok())
                     continue;
                 if (Status s = walk(sub.get(), rel + u'/' + QFile::decodeName(name), depth + 1, seen, total); !s) {
@@ -262,7 +231,7 @@ namespace {
         }
 
         QString m_root;
-        Fd m_fd;
+        fs::UniqueFd m_fd;
     };
 
     // A digest from the peer's files: "sha256:<64 lowercase hex>" only.
