@@ -169,7 +169,7 @@ Commands:
             auto a = parse({ QStringLiteral("--no-trunc"), QStringLiteral("-q"), QStringLiteral("-H") }, 1, 1);
             if (!a)
                 return 2;
-            auto image = DockerRoot::resolve(snap.value(), a->positional.first());
+            auto image = snap->resolve(a->positional.first());
             if (!image)
                 return failWith(image.error());
             out << historyTable(image.value(), a->flags.contains(QStringLiteral("--no-trunc")));
@@ -182,7 +182,7 @@ Commands:
             QJsonArray all;
             int status = 0;
             for (const QString &ref : std::as_const(a->positional)) {
-                auto image = DockerRoot::resolve(snap.value(), ref);
+                auto image = snap->resolve(ref);
                 if (!image) {
                     status = failWith(image.error());
                     continue;
@@ -207,7 +207,7 @@ Commands:
             // by what is built on it, or IMAGE's layers only.
             QList<Image> images = snap->images + snap->intermediate;
             if (a->positional.size() == 2) {
-                auto image = DockerRoot::resolve(snap.value(), a->positional[1]);
+                auto image = snap->resolve(a->positional[1]);
                 if (!image)
                     return failWith(image.error());
                 images = { image.value() };

@@ -320,7 +320,7 @@ void TestForeign::historyAndLayersEqualDockers()
     auto snap = strata::DockerRoot::read(m_data);
     QVERIFY2(snap.ok(), qPrintable(snap.error()));
     QVERIFY2(snap->problems.isEmpty(), qPrintable(snap->problems.join(u'\n')));
-    auto image = strata::DockerRoot::resolve(snap.value(), u"strata-foreign:1"_s);
+    auto image = snap->resolve(u"strata-foreign:1"_s);
     QVERIFY2(image.ok(), qPrintable(image.error()));
     QCOMPARE(image->id.toString(), m_id);
     QStringList diffIds;
@@ -493,7 +493,7 @@ void TestForeign::hostile()
     QVERIFY2(cp.exitCode == 0, qPrintable(describe(u"cp -a"_s, cp)));
     auto snap = strata::DockerRoot::read(root);
     QVERIFY2(snap.ok(), qPrintable(snap.error()));
-    auto image = strata::DockerRoot::resolve(snap.value(), u"strata-foreign:1"_s);
+    auto image = snap->resolve(u"strata-foreign:1"_s);
     QVERIFY2(image.ok(), qPrintable(image.error()));
     const QString db = root + u"/image/overlay2"_s;
     const QString topLayer = db + u"/layerdb/sha256/"_s + image->layers.last().chainId.hex();

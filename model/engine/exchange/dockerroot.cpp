@@ -7,6 +7,7 @@
 
 #include "sha256.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -295,6 +296,7 @@ namespace {
         layer.cacheId = QString::fromUtf8(cache->trimmed());
         if (!isValidCacheId(layer.cacheId))
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1/cache-id: '%2' is not a plain folder name of overlay2/").arg(r.path(dir), layer.cacheId.left(80)));
+        layer.filesDir = r.path(QStringLiteral("overlay2/") + layer.cacheId + QStringLiteral("/diff"));
         if (!r.exists(QStringLiteral("overlay2/") + layer.cacheId + QStringLiteral("/diff"), true))
             return fail(ErrorCode::NotFound, QStringLiteral("%1: the files of layer %2 are missing (%3/cache-id names it)").arg(r.path(QStringLiteral("overlay2/") + layer.cacheId + QStringLiteral("/diff")), chainId.toString(), r.path(dir)));
         return layer;
@@ -427,6 +429,7 @@ namespace {
         c.mountId = QString::fromUtf8(mount->trimmed());
         if (!isValidCacheId(c.mountId))
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain folder name of overlay2/").arg(r.path(mountRel), c.mountId.left(80)));
+        c.writableDir = r.path(QStringLiteral("overlay2/") + c.mountId + QStringLiteral("/diff"));
         auto size = r.treeSize(QStringLiteral("overlay2/") + c.mountId + QStringLiteral("/diff"));
         if (!size)
             return size.takeError();
@@ -498,13 +501,15 @@ bool DockerRoot::looksLikeDockerRoot(const QString &root)
         || (r.exists(QStringLiteral("containerd/daemon"), true) && r.exists(QStringLiteral("containers"), true));
 }
 
-Result<DockerRoot::Snapshot> DockerRoot::read(const QString &root, const QString &daemonJson)
+Result<DockerRoot::Snapshot> DockerRoot::read(const QString &rootPath, const QString &daemonJson)
 {
+    const QString root = QDir::cleanPath(QFileInfo(rootPath).absoluteFilePath()); // the snapshot's paths are absolute
     Reader r(root);
     STRATA_TRY(r.open());
     if (const QString why = unsupported(r, daemonJson); !why.isEmpty())
         return fail(ErrorCode::InvalidInput, why);
     Snapshot snap;
+    snap.kind = QStringLiteral("docker");
     snap.root = root;
     auto tags = readTags(r);
     if (!tags)
@@ -571,36 +576,6 @@ Result<DockerRoot::Snapshot> DockerRoot::read(const QString &root, const QString
     std::sort(snap.containers.begin(), snap.containers.end(), [](const Container &a, const Container &b) { return a.created > b.created; });
     return snap;
 }
-
-Result<Image> DockerRoot::resolve(const Snapshot &snapshot, const QString &ref)
-{
-    const QList<Image> everything = snapshot.images + snapshot.intermediate;
-    const QString tag = ref.contains(u':') && !ref.startsWith(QLatin1String("sha256:")) && ref.lastIndexOf(u':') > ref.lastIndexOf(u'/') ? ref : ref + QStringLiteral(":latest");
-    for (const Image &image : everything) {
-        if (image.tags.contains(tag) || image.tags.contains(ref) || image.tags.contains(QStringLiteral("docker.io/library/") + tag))
-            return image;
-    }
-    for (const QString &t : { tag, ref }) {
-        if (snapshot.brokenTags.contains(t))
-            return fail(ErrorCode::InvalidInput, QStringLiteral("image %1 cannot be read: %2").arg(t, snapshot.brokenTags.value(t)));
-    }
-    QString hex = ref.startsWith(QLatin1String("sha256:")) ? ref.mid(7) : ref;
-    if (hex.size() >= 4 && Digest::isValidHex(hex.leftJustified(64, u'0'))) {
-        QList<Image> hits;
-        for (const Image &image : everything)
-            if (image.id.hex().startsWith(hex))
-                hits.append(image);
-        if (hits.size() == 1)
-            return hits.first();
-        if (hits.size() > 1)
-            return fail(ErrorCode::Conflict, QStringLiteral("image ID prefix %1 is ambiguous in %2").arg(hex, snapshot.root));
-    }
-    return fail(ErrorCode::NotFound, QStringLiteral("no such image in the Docker data root %1: %2").arg(snapshot.root, ref));
-}
-
-} // namespace strata
-
-namespace strata {
 
 QJsonObject DockerRoot::inspect(const Snapshot &snapshot, const Image &image)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "foreignsnapshot.h"
 #include "imagetypes.h"
 #include "result.h"
 
@@ -20,34 +21,9 @@ namespace strata {
 // path. Nothing under the root is created, changed or locked; the peer's daemon may be running.
 class DockerRoot {
 public:
-    struct Layer {
-        Digest chainId;
-        Digest diffId;
-        Digest parent;
-        qint64 size = 0; // layerdb's `size`: what Docker counts for the layer
-        QString cacheId; // overlay2/<cacheId>/diff holds the layer's files
-    };
-    struct Container {
-        QString id;
-        QString name;
-        QString imageRef; // Config.Image as the user gave it
-        Digest imageId;
-        QString status; // running, exited, created, paused, …
-        bool running = false;
-        QDateTime created;
-        QStringList command;
-        QString mountId; // overlay2/<mountId>/diff is its writable layer
-        qint64 writableSize = -1; // that layer's size as Docker counts it (SizeRw); -1 when unread
-    };
-    struct Snapshot {
-        QString root;
-        QList<Image> images; // the top-level ones, as `docker images` lists them
-        QList<Image> intermediate; // untagged parents of other images (`docker images -a`)
-        QHash<Digest, Layer> layers; // by chain ID
-        QList<Container> containers;
-        QStringList problems; // images or containers left out, each naming the file and the cause
-        QHash<QString, QString> brokenTags; // tag -> why its image was left out
-    };
+    using Layer = ForeignSnapshot::Layer;
+    using Container = ForeignSnapshot::Container;
+    using Snapshot = ForeignSnapshot;
 
     // Reads everything listed above. Fails (naming the file and the cause) when the root is not
     // an overlay2 Docker root, when repositories.json is damaged or hostile, and for Docker's
@@ -56,8 +32,7 @@ public:
     // when its data-root is `root`; a missing file is no error).
     static Result<Snapshot> read(const QString &root, const QString &daemonJson = defaultDaemonJson());
     static QString defaultDaemonJson() { return QStringLiteral("/etc/docker/daemon.json"); }
-    // An image by tag ("busybox", "busybox:1.36"), full or short ID ("sha256:ab…", "ab12…").
-    static Result<Image> resolve(const Snapshot &snapshot, const QString &ref);
+    static Result<Image> resolve(const Snapshot &snapshot, const QString &ref) { return snapshot.resolve(ref); }
     // docker image inspect's JSON for `image`, GraphDriver naming the layers' overlay2 folders.
     static QJsonObject inspect(const Snapshot &snapshot, const Image &image);
     // Why `root` is not a Docker overlay2 data root this reader can open, or empty.

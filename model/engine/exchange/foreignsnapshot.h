@@ -1,0 +1,56 @@
+#pragma once
+
+#include "imagetypes.h"
+#include "result.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace strata {
+
+// What a read-only reader of a peer's data root (Docker's, containers/storage's) found there, as
+// Strata's own value types: the same picture whichever peer keeps the store. It holds no file
+// open and crosses threads freely. Every path in it was checked by the reader to lie below `root`.
+struct ForeignSnapshot {
+    struct Layer {
+        Digest chainId;
+        Digest diffId;
+        Digest parent;
+        qint64 size = 0; // what the peer counts for the layer (Docker's layerdb `size`)
+        QString cacheId; // the peer's own name of the layer's folder (Docker's overlay2/<cacheId>)
+        QString filesDir; // absolute: the layer's files in overlay's format (…/diff)
+    };
+    struct Container {
+        QString id;
+        QString name;
+        QString imageRef; // the image as the user gave it
+        Digest imageId;
+        QString status; // running, exited, created, paused, …
+        bool running = false;
+        QDateTime created;
+        QStringList command;
+        QString mountId; // the peer's name of the writable layer's folder
+        QString writableDir; // absolute: the writable layer's files (overlay's upper directory)
+        qint64 writableSize = -1; // that layer's size as the peer counts it (SizeRw); -1 when unread
+    };
+
+    QString kind; // "docker" or "podman"
+    QString root;
+    QList<Image> images; // the top-level ones, as `docker images` lists them
+    QList<Image> intermediate; // untagged parents of other images (`docker images -a`)
+    QHash<Digest, Layer> layers; // by chain ID
+    QList<Container> containers;
+    QStringList problems; // images or containers left out, each naming the file and the cause
+    QHash<QString, QString> brokenTags; // tag -> why its image was left out
+
+    // An image by tag ("busybox", "busybox:1.36"), full or short ID ("sha256:ab…", "ab12…").
+    Result<Image> resolve(const QString &ref) const;
+    const Container *container(const QString &idOrName) const;
+    // "Docker data root /var/lib/docker", for messages and titles.
+    QString description() const;
+};
+
+} // namespace strata
