@@ -11,6 +11,7 @@
 #include "humanize.h"
 #include "progressbar.h"
 #include "dockerroot.h"
+#include "foreignroot.h"
 #include "imagediskusage.h"
 #include "imageimporter.h"
 #include "imageloader.h"
@@ -131,10 +132,10 @@ Commands:
             err.flush();
             return code;
         };
-        if (kind != QLatin1String("docker"))
-            return failWith(QStringLiteral("unknown foreign store '%1' (only 'docker' so far)").arg(kind), 2);
+        if (!ForeignRoot::kinds().contains(kind))
+            return failWith(QStringLiteral("unknown foreign store '%1' (Strata reads %2)").arg(kind, ForeignRoot::kinds().join(QStringLiteral(", "))), 2);
         if (root.isEmpty())
-            root = QStringLiteral("/var/lib/docker");
+            root = ForeignRoot::defaultRoot(kind);
         auto parse = [&](const QStringList &flags, qsizetype minPositional, qsizetype maxPositional) -> std::optional<Args> {
             auto parsed = parseCounted(args, flags, {}, minPositional, maxPositional);
             if (!parsed) {
@@ -147,7 +148,7 @@ Commands:
         const bool isLayerLs = command == QLatin1String("layer") && args.value(0) == QLatin1String("ls");
         if (command != QLatin1String("images") && command != QLatin1String("history") && command != QLatin1String("inspect") && !isDf && !isLayerLs)
             return failWith(QStringLiteral("read-only foreign store: %1 is not available (--foreign %2 offers images, history, inspect IMAGE, system df, layer ls)").arg(command, kind), 2);
-        auto snap = DockerRoot::read(root);
+        auto snap = ForeignRoot::read(kind, root);
         if (!snap)
             return failWith(snap.error());
         for (const QString &p : std::as_const(snap->problems))
@@ -260,7 +261,7 @@ Commands:
             }
             table.add({ QStringLiteral("Containers"), QString::number(snap->containers.size()), QString::number(running), humanize::size(containers),
                 humanize::size(reclaimable) });
-            out << table.render() << "\n(read-only foreign store: Docker data root " << root << ")\n";
+            out << table.render() << "\n(read-only foreign store: " << snap->description() << ")\n";
             return 0;
         }
         TextTable table = dfImagesHeader();
@@ -280,7 +281,7 @@ Commands:
                 humanize::ago(c.created), c.status, c.name });
         out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage.totalSize) << " (each layer counted once)\n\n"
             << "Containers space usage:\n\n" << containerTable.render() << '\n'
-            << "(read-only foreign store: Docker data root " << root << ")\n";
+            << "(read-only foreign store: " << snap->description() << ")\n";
         return 0;
     }
 
@@ -351,8 +352,8 @@ int Cli::run(const QStringList &arguments)
         return 0;
     }
     // A --root that is Docker's data root is read as one, rather than made a Strata store inside it.
-    if (foreign.isEmpty() && !storeOptions.root.isEmpty() && !command.startsWith(QLatin1String("__")) && DockerRoot::looksLikeDockerRoot(storeOptions.root))
-        foreign = QStringLiteral("docker");
+    if (foreign.isEmpty() && !storeOptions.root.isEmpty() && !command.startsWith(QLatin1String("__")))
+        foreign = ForeignRoot::detect(storeOptions.root);
     if (!foreign.isEmpty()) // before anything opens (and would create) a store there
         return runForeign(m_out, m_err, foreign, storeOptions.root, command, args);
     if (command == QLatin1String("__monitor")) // the monitor opens the store itself

@@ -1,0 +1,36 @@
+#include "foreignroot.h"
+
+#include "dockerroot.h"
+
+namespace strata {
+
+QStringList ForeignRoot::kinds()
+{
+    return { QStringLiteral("docker") };
+}
+
+QString ForeignRoot::detect(const QString &root)
+{
+    if (DockerRoot::looksLikeDockerRoot(root))
+        return QStringLiteral("docker");
+    return {};
+}
+
+QString ForeignRoot::defaultRoot(const QString &kind)
+{
+    if (kind == QLatin1String("docker"))
+        return QStringLiteral("/var/lib/docker");
+    return {};
+}
+
+Result<ForeignSnapshot> ForeignRoot::read(const QString &kind, const QString &root)
+{
+    const QString k = kind.isEmpty() ? detect(root) : kind;
+    if (k == QLatin1String("docker"))
+        return DockerRoot::read(root);
+    if (k.isEmpty())
+        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not a data root of a peer Strata reads (%2)").arg(root, kinds().join(QStringLiteral(", "))));
+    return fail(ErrorCode::InvalidInput, QStringLiteral("unknown foreign store '%1' (Strata reads %2)").arg(k, kinds().join(QStringLiteral(", "))));
+}
+
+} // namespace strata
