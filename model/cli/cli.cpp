@@ -5,6 +5,7 @@
 #include "containercli.h"
 #include "containerstore.h"
 #include "layercli.h"
+#include "registrycli.h"
 #include "pruner.h"
 #include "volumestore.h"
 
@@ -316,7 +317,7 @@ int Cli::run(const QStringList &arguments)
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString a = args.takeFirst();
         if (a == QLatin1String("--help")) {
-            m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage();
+            m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage() << RegistryCli::usage();
             return 0;
         }
         if (a == QLatin1String("--version")) {
@@ -348,7 +349,7 @@ int Cli::run(const QStringList &arguments)
     }
     const QString command = args.takeFirst();
     if (command == QLatin1String("help")) {
-        m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage();
+        m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage() << RegistryCli::usage();
         return 0;
     }
     // A --root that is Docker's data root is read as one, rather than made a Strata store inside it.
@@ -389,6 +390,8 @@ int Cli::run(const QStringList &arguments)
         return parsed.value();
     };
 
+    if (RegistryCli::handles(command) && !RegistryCli::needsStore(command)) // login, logout: no store
+        return RegistryCli(m_out, m_err).run(nullptr, command, args);
     if (command == QLatin1String("check"))
         storeOptions.sweep = false; // check reports dead jobs' staging instead of silently removing it
     auto opened = openStore(storeOptions);
@@ -417,6 +420,8 @@ int Cli::run(const QStringList &arguments)
         return LayerCli(store, m_out, m_err).run(command, args);
     if (BuildCli::handles(command, args))
         return BuildCli(store, m_out, m_err).run(command, args);
+    if (RegistryCli::handles(command))
+        return RegistryCli(m_out, m_err).run(&store, command, args);
 
     if (command == QLatin1String("info")) {
         if (!parse({}, {}, 0, 0))
