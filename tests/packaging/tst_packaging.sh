@@ -101,6 +101,11 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(field Version) == "$version" ]] && pass "Version: $version" || fail "Version is '$(field Version)', not $version"
 grep -q 'libqt6core6' <<<"$(field Depends)" && pass "Depends names libqt6core6" \
     || fail "Depends does not name libqt6core6: '$(field Depends)'"
+# The libraries opened with dlopen, which dpkg-shlibdeps cannot see.
+for lib in libarchive13 libssl3 libcurl4; do
+    grep -q "$lib" <<<"$(field Depends)" && pass "Depends names $lib (opened when first needed)" \
+        || fail "Depends does not name $lib: '$(field Depends)'"
+done
 
 root=$scratch/root
 dpkg-deb -x "$deb" "$root" || { fail "dpkg-deb -x $deb"; exit 1; }
