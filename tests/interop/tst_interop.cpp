@@ -5,6 +5,7 @@
 // A peer that is missing or cannot start makes its checks QSKIP with the reason.
 
 #include "dockerdaemon.h"
+#include "historytable.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>
@@ -119,50 +120,9 @@ QString lastLines(const QString &path, int n)
     return lines.mid(qMax(0, int(lines.size()) - n)).join(u'\n');
 }
 
-// A history row as `docker history` and `stratactl history` show it.
-struct HistoryRow {
-    QString image, createdBy, size, comment;
-};
-
-// `stratactl history --no-trunc` prints a padded text table; columns are cut at the header's offsets.
-QList<HistoryRow> parseStrataHistory(const QString &out, QString *error)
-{
-    QStringList lines = out.split(u'\n', Qt::SkipEmptyParts);
-    if (lines.isEmpty()) {
-        *error = u"empty history output"_s;
-        return {};
-    }
-    const QString header = lines.takeFirst();
-    const qsizetype cImage = header.indexOf(u"IMAGE"_s), cBy = header.indexOf(u"CREATED BY"_s), cSize = header.indexOf(u"SIZE"_s),
-                    cComment = header.indexOf(u"COMMENT"_s);
-    if (cImage != 0 || cBy < 0 || cSize < cBy || cComment < cSize) {
-        *error = u"unexpected history header: '%1'"_s.arg(header);
-        return {};
-    }
-    QList<HistoryRow> rows;
-    for (const QString &l : std::as_const(lines))
-        rows.append({ l.left(l.indexOf(u' ')), l.mid(cBy, cSize - cBy).trimmed(), l.mid(cSize, cComment - cSize).trimmed(), l.mid(cComment).trimmed() });
-    return rows;
-}
-
-// `docker history --no-trunc --format '{{json .}}'` prints one JSON object per row.
-QList<HistoryRow> parseDockerHistory(const QByteArray &out, QString *error)
-{
-    QList<HistoryRow> rows;
-    const QList<QByteArray> lines = out.split('\n');
-    for (const QByteArray &l : lines) {
-        if (l.trimmed().isEmpty())
-            continue;
-        QJsonParseError pe;
-        const QJsonObject o = QJsonDocument::fromJson(l, &pe).object();
-        if (pe.error != QJsonParseError::NoError) {
-            *error = u"bad docker history line '%1': %2"_s.arg(text(l), pe.errorString());
-            return {};
-        }
-        rows.append({ o.value(u"ID"_s).toString(), o.value(u"CreatedBy"_s).toString(), o.value(u"Size"_s).toString(), o.value(u"Comment"_s).toString() });
-    }
-    return rows;
-}
+using HistoryRow = strata::test::HistoryTableRow;
+using strata::test::parseDockerHistory;
+using strata::test::parseStrataHistory;
 
 // Every entry under `root` (the root itself excluded) with type, mode, owner, size, link count,
 // content hash, link target or device number, and mtime for non-directories.
