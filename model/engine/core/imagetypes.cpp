@@ -36,7 +36,7 @@ QString MediaType::forLayerBytes(QByteArrayView head)
 
 qint64 Image::size() const
 {
-    qint64 total = 0;
+    qint64 total = metadataSize;
     for (const ImageLayer &l : layers)
         total += qMax<qint64>(0, l.size);
     return total;

@@ -61,8 +61,11 @@ struct Image {
     QJsonObject config;
     QList<ImageLayer> layers;
     QDateTime created;
+    // What the peer keeps beside the layers and counts in the image's size: containers/storage's
+    // big-data items (config, manifests, signatures). 0 for Strata's own store and Docker's.
+    qint64 metadataSize = 0;
 
-    qint64 size() const;
+    qint64 size() const; // the layers' sizes and metadataSize
     QString displayName() const; // first tag, or "<none>:<none>"
 };
 

@@ -3,6 +3,7 @@
 #include "imagedescription.h"
 
 #include "fsutil.h"
+#include "rootreader.h"
 #include "uniquefd.h"
 
 #include "sha256.h"
@@ -29,214 +30,8 @@ namespace {
 
 
 
-    // O_NOATIME keeps even the access times of the peer's files as they were; it is refused
-    // (EPERM) for files the caller does not own without CAP_FOWNER, and then left out.
-    int openNoAtime(int dirFd, const QByteArray &name, int flags)
-    {
-        int fd = ::openat(dirFd, name.constData(), flags | O_NOATIME);
-        if (fd < 0 && errno == EPERM)
-            fd = ::openat(dirFd, name.constData(), flags);
-        return fd;
-    }
-
-    // A component of a path below the root: no separator, no dot entries, no NUL.
-    bool isPlainName(QStringView name)
-    {
-        if (name.isEmpty() || name.size() > 255 || name == u"." || name == u"..")
-            return false;
-        for (QChar c : name)
-            if (c == u'/' || c == QChar(0))
-                return false;
-        return true;
-    }
-
-    // The opened root and reads below it, each path component opened with O_NOFOLLOW so that
-    // a symlink planted in the peer's tree leads nowhere.
-    class Reader {
-    public:
-        explicit Reader(QString root)
-            : m_root(std::move(root))
-        {
-        }
-
-        Status open()
-        {
-            // The root itself may be a symlink (/var/lib/docker on another disk); below it nothing may.
-            m_fd = fs::UniqueFd(::open(QFile::encodeName(m_root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-            if (!m_fd.ok())
-                return fail(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
-                    QStringLiteral("Docker data root %1: %2").arg(m_root, fs::errorText(errno)));
-            return {};
-        }
-
-        QString path(const QString &rel) const { return m_root + u'/' + rel; }
-
-        // Opens `rel` ('/'-separated plain names). `dir`: the last component must be a directory.
-        Result<fs::UniqueFd> openRel(const QString &rel, bool dir) const
-        {
-            const QStringList parts = rel.split(u'/');
-            int at = m_fd.get();
-            fs::UniqueFd current;
-            for (qsizetype i = 0; i < parts.size(); ++i) {
-                if (!isPlainName(parts[i]))
-                    return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain file name").arg(path(rel), parts[i]));
-                const bool last = i == parts.size() - 1;
-                const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | ((last && !dir) ? O_NONBLOCK : O_DIRECTORY);
-                fs::UniqueFd next(openNoAtime(at, QFile::encodeName(parts[i]), flags));
-                if (!next.ok()) {
-                    const int e = errno;
-                    const QString where = path(parts.mid(0, i + 1).join(u'/'));
-                    if (e == ELOOP || (e == ENOTDIR && !last))
-                        return fail(ErrorCode::InvalidInput, QStringLiteral("%1: is a symbolic link or not a directory; refusing to follow it").arg(where));
-                    return fail(e == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, QStringLiteral("%1: %2").arg(where, fs::errorText(e)));
-                }
-                current = std::move(next);
-                at = current.get();
-            }
-            return current;
-        }
-
-        bool exists(const QString &rel, bool dir) const
-        {
-            auto fd = openRel(rel, dir);
-            return fd.ok();
-        }
-
-        // A regular file of at most `limit` bytes.
-        Result<QByteArray> read(const QString &rel, qint64 limit) const
-        {
-            auto fd = openRel(rel, false);
-            if (!fd)
-                return fd.takeError();
-            struct stat st {};
-            if (::fstat(fd->get(), &st) != 0)
-                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
-            if (!S_ISREG(st.st_mode))
-                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not a regular file").arg(path(rel)));
-            if (st.st_size > limit)
-                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: %2 bytes, more than the %3 a file of this kind may have").arg(path(rel)).arg(st.st_size).arg(limit));
-            QByteArray data;
-            data.resize(qsizetype(st.st_size) + 1);
-            qsizetype got = 0;
-            while (got < data.size()) {
-                const ssize_t n = ::read(fd->get(), data.data() + got, size_t(data.size() - got));
-                if (n < 0) {
-                    if (errno == EINTR)
-                        continue;
-                    return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
-                }
-                if (n == 0)
-                    break;
-                got += n;
-                if (got > limit)
-                    return fail(ErrorCode::InvalidInput, QStringLiteral("%1: grew past %2 bytes while read").arg(path(rel)).arg(limit));
-            }
-            data.truncate(got);
-            return data;
-        }
-
-        Result<QJsonObject> readJson(const QString &rel) const
-        {
-            auto bytes = read(rel, DockerRoot::maxJsonBytes);
-            if (!bytes)
-                return bytes.takeError();
-            return parseJson(rel, bytes.value());
-        }
-
-        Result<QJsonObject> parseJson(const QString &rel, const QByteArray &bytes) const
-        {
-            QJsonParseError pe;
-            const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
-            if (pe.error != QJsonParseError::NoError)
-                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not valid JSON (%2 at offset %3)").arg(path(rel), pe.errorString()).arg(pe.offset));
-            if (!doc.isObject())
-                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: not a JSON object").arg(path(rel)));
-            return doc.object();
-        }
-
-        // The names in a directory (without . and ..), sorted.
-        Result<QStringList> list(const QString &rel) const
-        {
-            auto fd = openRel(rel, true);
-            if (!fd)
-                return fd.takeError();
-            DIR *d = ::fdopendir(fd->get());
-            if (!d)
-                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
-            fd->release(); // closedir closes it
-            QStringList names;
-            errno = 0;
-            while (const dirent *e = ::readdir(d)) {
-                const QString n = QFile::decodeName(e->d_name);
-                if (n != QLatin1String(".") && n != QLatin1String(".."))
-                    names.append(n);
-            }
-            ::closedir(d);
-            names.sort();
-            return names;
-        }
-
-        // Docker's size of a layer directory (pkg/directory.Size): every entry but directories,
-        // each inode once, nothing followed; depth bounded so a hostile tree cannot exhaust the stack.
-        Result<qint64> treeSize(const QString &rel) const
-        {
-            auto fd = openRel(rel, true);
-            if (!fd)
-                return fd.takeError();
-            QSet<QPair<dev_t, ino_t>> seen;
-            qint64 total = 0;
-            STRATA_TRY(walk(fd->get(), rel, 0, seen, total));
-            return total;
-        }
-
-    private:
-        Status walk(int dirFd, const QString &rel, int depth, QSet<QPair<dev_t, ino_t>> &seen, qint64 &total) const
-        {
-            if (depth > 256)
-                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: nested more than 256 folders deep").arg(path(rel)));
-            fs::UniqueFd own(::dup(dirFd));
-            DIR *d = own.ok() ? ::fdopendir(own.get()) : nullptr;
-            if (!d)
-                return fail(ErrorCode::Io, QStringLiteral("%1: %2").arg(path(rel), fs::errorText(errno)));
-            own.release(); // closedir closes it
-            ::lseek(dirfd(d), 0, SEEK_SET);
-            QList<QByteArray> subdirs;
-            while (const dirent *e = ::readdir(d)) {
-                const QByteArray name(e->d_name);
-                if (name == "." || name == "..")
-                    continue;
-                struct stat st {};
-                if (::fstatat(dirfd(d), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-                    continue; // gone meanwhile: the peer may be writing
-                if (S_ISDIR(st.st_mode)) {
-                    subdirs.append(name);
-                    continue;
-                }
-                if (st.st_size == 0 || seen.contains({ st.st_dev, st.st_ino }))
-                    continue;
-                seen.insert({ st.st_dev, st.st_ino });
-                total += st.st_size;
-            }
-            const int at = dirfd(d);
-            for (const QByteArray &name : std::as_const(subdirs)) {
-                fs::UniqueFd sub(openNoAtime(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-                if (!sub.ok())
-                    continue;
-                if (Status s = walk(sub.get(), rel + u'/' + QFile::decodeName(name), depth + 1, seen, total); !s) {
-                    ::closedir(d);
-                    return s;
-                }
-            }
-            ::closedir(d);
-            return {};
-        }
-
-        QString m_root;
-        fs::UniqueFd m_fd;
-    };
-
     // A digest from the peer's files: "sha256:<64 lowercase hex>" only.
-    Result<Digest> digestIn(const Reader &r, const QString &rel, QStringView text, const QString &what)
+    Result<Digest> digestIn(const RootReader &r, const QString &rel, QStringView text, const QString &what)
     {
         auto d = Digest::parse(text.trimmed());
         if (!d)
@@ -257,7 +52,7 @@ namespace {
 
     const QString imageDir = QStringLiteral("image/overlay2");
 
-    Result<DockerRoot::Layer> readLayer(const Reader &r, const Digest &chainId, const Digest &diffId, const Digest &parent)
+    Result<DockerRoot::Layer> readLayer(const RootReader &r, const Digest &chainId, const Digest &diffId, const Digest &parent)
     {
         const QString dir = imageDir + QStringLiteral("/layerdb/sha256/") + chainId.hex();
         DockerRoot::Layer layer;
@@ -303,7 +98,7 @@ namespace {
     }
 
     // imagedb/content/sha256/<hex>: the config, which must hash to its name, and its layers.
-    Result<Image> readImage(const Reader &r, const Digest &id, QHash<Digest, DockerRoot::Layer> &layers)
+    Result<Image> readImage(const RootReader &r, const Digest &id, QHash<Digest, DockerRoot::Layer> &layers)
     {
         const QString rel = imageDir + QStringLiteral("/imagedb/content/sha256/") + id.hex();
         auto bytes = r.read(rel, DockerRoot::maxJsonBytes);
@@ -348,11 +143,11 @@ namespace {
     }
 
     // repositories.json: {"Repositories": {"busybox": {"busybox:latest": "sha256:…", "busybox@sha256:…": "sha256:…"}}}.
-    Result<QMultiHash<Digest, QString>> readTags(const Reader &r)
+    Result<QMultiHash<Digest, QString>> readTags(const RootReader &r)
     {
         const QString rel = imageDir + QStringLiteral("/repositories.json");
         QMultiHash<Digest, QString> tags;
-        auto json = r.readJson(rel);
+        auto json = r.readJson(rel, DockerRoot::maxJsonBytes);
         if (!json) {
             if (json.code() == ErrorCode::NotFound)
                 return tags; // a daemon that never had a tag writes none
@@ -391,12 +186,12 @@ namespace {
         return QStringLiteral("exited");
     }
 
-    Result<DockerRoot::Container> readContainer(const Reader &r, const QString &id)
+    Result<DockerRoot::Container> readContainer(const RootReader &r, const QString &id)
     {
         const QString rel = QStringLiteral("containers/") + id + QStringLiteral("/config.v2.json");
         if (!Digest::isValidHex(id))
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a container ID (64 lowercase hex digits)").arg(r.path(QStringLiteral("containers/") + id), id.left(80)));
-        auto json = r.readJson(rel);
+        auto json = r.readJson(rel, DockerRoot::maxJsonBytes);
         if (!json)
             return json.takeError();
         DockerRoot::Container c;
@@ -443,10 +238,10 @@ namespace {
         if (daemonJson.isEmpty())
             return false;
         const qsizetype slash = daemonJson.lastIndexOf(u'/');
-        Reader dir(slash > 0 ? daemonJson.left(slash) : QStringLiteral("/"));
+        RootReader dir(slash > 0 ? daemonJson.left(slash) : QStringLiteral("/"), QStringLiteral("folder"));
         if (!dir.open())
             return false;
-        auto json = dir.readJson(daemonJson.mid(slash + 1));
+        auto json = dir.readJson(daemonJson.mid(slash + 1), DockerRoot::maxJsonBytes);
         if (!json)
             return false;
         const QString dataRoot = json->value(QLatin1String("data-root")).toString(QStringLiteral("/var/lib/docker"));
@@ -455,9 +250,9 @@ namespace {
         return json->value(QLatin1String("features")).toObject().value(QLatin1String("containerd-snapshotter")).toBool();
     }
 
-    QString unsupported(const Reader &r, const QString &daemonJson)
+    QString unsupported(const RootReader &r, const QString &daemonJson)
     {
-        const QString root = r.path(QString()).chopped(1);
+        const QString root = r.root();
         if (daemonUsesContainerdStore(root, daemonJson))
             return QStringLiteral("%1: this Docker keeps its images in the containerd image store (%2 sets features.containerd-snapshotter), "
                                   "which Strata does not read yet")
@@ -471,19 +266,19 @@ namespace {
             if (r.exists(marker, true))
                 return QStringLiteral("%1: this Docker keeps its images in the containerd image store (the containerd-snapshotter feature, "
                                       "the default since Docker 29; %2 is there, %3 is not), which Strata does not read yet")
-                    .arg(r.path(QString()).chopped(1), r.path(marker), r.path(imageDir));
+                    .arg(r.root(), r.path(marker), r.path(imageDir));
         }
         auto names = r.list(QStringLiteral("image"));
         if (names && !names->isEmpty())
             return QStringLiteral("%1: the graph driver is %2, and Strata reads only Docker's overlay2 layout").arg(r.path(QStringLiteral("image")), names->join(QStringLiteral(", ")));
-        return QStringLiteral("%1: no image/overlay2 folder: not a Docker data root with the overlay2 graph driver").arg(r.path(QString()).chopped(1));
+        return QStringLiteral("%1: no image/overlay2 folder: not a Docker data root with the overlay2 graph driver").arg(r.root());
     }
 
 } // namespace
 
 QString DockerRoot::unsupportedReason(const QString &root, const QString &daemonJson)
 {
-    Reader r(root);
+    RootReader r(root, QStringLiteral("Docker data root"));
     if (Status s = r.open(); !s)
         return s.error();
     return unsupported(r, daemonJson);
@@ -491,7 +286,7 @@ QString DockerRoot::unsupportedReason(const QString &root, const QString &daemon
 
 bool DockerRoot::looksLikeDockerRoot(const QString &root)
 {
-    Reader r(root);
+    RootReader r(root, QStringLiteral("Docker data root"));
     if (!r.open())
         return false;
     struct stat st {};
@@ -504,7 +299,7 @@ bool DockerRoot::looksLikeDockerRoot(const QString &root)
 Result<DockerRoot::Snapshot> DockerRoot::read(const QString &rootPath, const QString &daemonJson)
 {
     const QString root = QDir::cleanPath(QFileInfo(rootPath).absoluteFilePath()); // the snapshot's paths are absolute
-    Reader r(root);
+    RootReader r(root, QStringLiteral("Docker data root"));
     STRATA_TRY(r.open());
     if (const QString why = unsupported(r, daemonJson); !why.isEmpty())
         return fail(ErrorCode::InvalidInput, why);

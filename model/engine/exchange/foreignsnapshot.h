@@ -1,11 +1,14 @@
 #pragma once
 
+#include "imagediskusage.h"
 #include "imagetypes.h"
 #include "result.h"
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -45,9 +48,26 @@ struct ForeignSnapshot {
     QList<Container> containers;
     QStringList problems; // images or containers left out, each naming the file and the cause
     QHash<QString, QString> brokenTags; // tag -> why its image was left out
+    // containers/storage: each image's own layer folders (overlay/<id>), base first; two images
+    // may hold layers of equal content under different IDs, so `layers` (by chain ID) cannot say.
+    QHash<Digest, QStringList> layerFolders;
+    // containers/storage: podman's image tree (libimage's layerTree), image ID -> its parent's,
+    // and the images that have a child.
+    QHash<Digest, Digest> parents;
+    QSet<Digest> withChildren;
+    // What the peer's own `image inspect` shows that Image does not hold (podman's RepoDigests,
+    // NamesHistory, Annotations, ManifestType), by image ID.
+    QHash<Digest, QJsonObject> inspectExtra;
 
     // An image by tag ("busybox", "busybox:1.36"), full or short ID ("sha256:ab…", "ab12…").
+    // Short names as the peer resolves them: "busybox" is docker.io/library/busybox:latest, and
+    // for podman "foo:1" is localhost/foo:1, or the one image whose name ends in "/foo:1".
     Result<Image> resolve(const QString &ref) const;
+    // `system df`'s image figures as the peer counts them: Docker's over every image (each
+    // layer once, the rows for the top-level images); podman's as libimage's DiskUsage does,
+    // a row for every image, an image with a child sharing all of its size, one with only a
+    // parent sharing the parent's size, and the total the sum of the rows.
+    ImageDiskUsage diskUsage(const QSet<Digest> &inUse) const;
     const Container *container(const QString &idOrName) const;
     // "Docker data root /var/lib/docker", for messages and titles.
     QString description() const;
