@@ -45,10 +45,12 @@ Global options:
                    else $XDG_DATA_HOME/strata)
   --driver NAME    storage driver for a new store: overlay2, vfs or btrfs (default: btrfs
                    on a btrfs filesystem, else overlay2 where the kernel allows it, else vfs)
-  --foreign docker read a peer's data root (--root, default /var/lib/docker) read-only:
-                   images, history, inspect IMAGE, system df [-v] and layer ls; nothing
-                   there is changed
-                   (a --root that is Docker's data root is detected without it)
+  --foreign docker|podman
+                   read a peer's data root read-only (--root, default /var/lib/docker, or
+                   containers/storage's: /var/lib/containers/storage for root, else
+                   ~/.local/share/containers/storage): images, history, inspect IMAGE,
+                   system df [-v] and layer ls; nothing there is changed
+                   (a --root that is such a data root is detected without it)
 
 Commands:
   info                          the store and every storage driver, available or not
@@ -189,7 +191,7 @@ Commands:
                     status = failWith(image.error());
                     continue;
                 }
-                all.append(DockerRoot::inspect(snap.value(), image.value()));
+                all.append(ForeignRoot::inspect(snap.value(), image.value())); // the peer's own shape
             }
             out << QJsonDocument(all).toJson(QJsonDocument::Indented);
             return status;
@@ -245,7 +247,7 @@ Commands:
         auto a = parse({ QStringLiteral("-v"), QStringLiteral("--verbose") }, 1, 1);
         if (!a)
             return 2;
-        const ImageDiskUsage usage = ImageDiskUsage::compute(snap->images + snap->intermediate, inUse);
+        const ImageDiskUsage usage = snap->diskUsage(inUse); // as the peer counts it
         const bool verbose = a->flags.contains(QStringLiteral("-v")) || a->flags.contains(QStringLiteral("--verbose"));
         qsizetype running = 0;
         for (const DockerRoot::Container &c : std::as_const(snap->containers))
@@ -253,7 +255,7 @@ Commands:
         if (!verbose) {
             TextTable table({ QStringLiteral("TYPE"), QStringLiteral("TOTAL"), QStringLiteral("ACTIVE"), QStringLiteral("SIZE"), QStringLiteral("RECLAIMABLE") });
             const qint64 pct = usage.totalSize > 0 ? usage.reclaimable * 100 / usage.totalSize : 0;
-            table.add({ QStringLiteral("Images"), QString::number(snap->images.size()), QString::number(usage.active), humanize::size(usage.totalSize),
+            table.add({ QStringLiteral("Images"), QString::number(usage.images.size()), QString::number(usage.active), humanize::size(usage.totalSize),
                 QStringLiteral("%1 (%2%)").arg(humanize::size(usage.reclaimable)).arg(pct) });
             qint64 containers = 0, reclaimable = 0;
             for (const DockerRoot::Container &c : std::as_const(snap->containers)) {
@@ -266,21 +268,14 @@ Commands:
             return 0;
         }
         TextTable table = dfImagesHeader();
-        const QSet<Digest> topLevel = [&] {
-            QSet<Digest> s;
-            for (const Image &i : std::as_const(snap->images))
-                s.insert(i.id);
-            return s;
-        }();
-        for (const auto &row : usage.images)
-            if (topLevel.contains(row.image.id))
-                addDfImageRows(table, row.image, row.size, row.shared, row.unique, users.value(row.image.id));
+        for (const auto &row : usage.images) // the rows the peer lists
+            addDfImageRows(table, row.image, row.size, row.shared, row.unique, users.value(row.image.id));
         TextTable containerTable({ QStringLiteral("CONTAINER ID"), QStringLiteral("IMAGE"), QStringLiteral("COMMAND"), QStringLiteral("SIZE"), QStringLiteral("CREATED"),
             QStringLiteral("STATUS"), QStringLiteral("NAMES") });
         for (const DockerRoot::Container &c : std::as_const(snap->containers))
             containerTable.add({ c.id.left(12), c.imageRef, u'"' + c.command.join(u' ').left(20) + u'"', c.writableSize < 0 ? QStringLiteral("-") : humanize::size(c.writableSize),
                 humanize::ago(c.created), c.status, c.name });
-        out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage.totalSize) << " (each layer counted once)\n\n"
+        out << "Images space usage:\n\n" << table.render() << "\nTotal: " << humanize::size(usage.totalSize) << (snap->kind == QLatin1String("podman") ? " (as podman sums it)\n\n" : " (each layer counted once)\n\n")
             << "Containers space usage:\n\n" << containerTable.render() << '\n'
             << "(read-only foreign store: " << snap->description() << ")\n";
         return 0;
