@@ -115,6 +115,10 @@ namespace {
         image.configBytes = bytes.value();
         image.config = config.value();
         image.created = QDateTime::fromString(image.config.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
+        // The image spec's only root filesystem type; another would be a format this reader
+        // would misread (diff_ids would not be layers), so it is named, not guessed at.
+        if (const QString type = image.config.value(QLatin1String("rootfs")).toObject().value(QLatin1String("type")).toString(); type != QLatin1String("layers"))
+            return fail(ErrorCode::InvalidInput, QStringLiteral("%1: rootfs.type is '%2', not \"layers\": an image format Strata does not know").arg(r.path(rel), type.left(80)));
         const QJsonValue diffIdsValue = image.config.value(QLatin1String("rootfs")).toObject().value(QLatin1String("diff_ids"));
         if (!diffIdsValue.isArray() && !diffIdsValue.isNull() && !diffIdsValue.isUndefined())
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1: rootfs.diff_ids is not a list").arg(r.path(rel)));
@@ -250,6 +254,39 @@ namespace {
         return json->value(QLatin1String("features")).toObject().value(QLatin1String("containerd-snapshotter")).toBool();
     }
 
+    // The version markers of image/overlay2: Docker 1.10 and later keep the content-addressable
+    // layout, imagedb/{content,metadata}/sha256 and layerdb/{sha256,mounts,tmp} (every release
+    // since, up to the containerd image store, which is named separately). Docker writes no
+    // version number, so the folder names are what identify it: an imagedb or layerdb that holds
+    // anything else (another digest algorithm, a folder of a later layout) is a layout this
+    // reader does not know and is named, and a layerdb without an imagedb is half-written.
+    QString layoutProblem(const RootReader &r)
+    {
+        const struct {
+            QString dir;
+            QStringList known;
+        } layouts[] = {
+            { imageDir + QStringLiteral("/imagedb"), { QStringLiteral("content"), QStringLiteral("metadata") } },
+            { imageDir + QStringLiteral("/imagedb/content"), { QStringLiteral("sha256") } },
+            { imageDir + QStringLiteral("/layerdb"), { QStringLiteral("mounts"), QStringLiteral("sha256"), QStringLiteral("tmp") } },
+        };
+        for (const auto &layout : layouts) {
+            auto names = r.list(layout.dir);
+            if (!names) {
+                if (names.code() == ErrorCode::NotFound)
+                    continue;
+                return names.error();
+            }
+            for (const QString &n : names.value())
+                if (!layout.known.contains(n))
+                    return QStringLiteral("%1: '%2' is not part of the layout Strata reads (%3 holds %4): an unknown version of Docker's image store")
+                        .arg(r.path(layout.dir + u'/' + n), n, layout.dir, layout.known.join(QStringLiteral(", ")));
+        }
+        if (r.exists(imageDir + QStringLiteral("/layerdb/sha256"), true) && !r.exists(imageDir + QStringLiteral("/imagedb"), true))
+            return QStringLiteral("%1: missing beside %2: a half-written Docker data root").arg(r.path(imageDir + QStringLiteral("/imagedb")), r.path(imageDir + QStringLiteral("/layerdb")));
+        return {};
+    }
+
     QString unsupported(const RootReader &r, const QString &daemonJson)
     {
         const QString root = r.root();
@@ -258,7 +295,7 @@ namespace {
                                   "which Strata does not read yet")
                 .arg(root, daemonJson);
         if (r.exists(imageDir, true))
-            return {};
+            return layoutProblem(r);
         // Docker 29+ keeps images in containerd's content store and snapshotter (the
         // containerd-snapshotter feature): image/overlay2 is then missing or unused.
         for (const QString &marker : { QStringLiteral("containerd/daemon/io.containerd.snapshotter.v1.overlayfs"),
@@ -268,6 +305,10 @@ namespace {
                                       "the default since Docker 29; %2 is there, %3 is not), which Strata does not read yet")
                     .arg(r.root(), r.path(marker), r.path(imageDir));
         }
+        // Docker before 1.10 kept images by random IDs in graph/<id>/json (no content
+        // addressing): migrated by 1.10 on its first start, and not read here.
+        if (r.exists(QStringLiteral("graph"), true))
+            return QStringLiteral("%1: a Docker data root of before 1.10 (the graph/ layout, not image/): not read; Docker 1.10 and later migrate it on start").arg(r.path(QStringLiteral("graph")));
         auto names = r.list(QStringLiteral("image"));
         if (names && !names->isEmpty())
             return QStringLiteral("%1: the graph driver is %2, and Strata reads only Docker's overlay2 layout").arg(r.path(QStringLiteral("image")), names->join(QStringLiteral(", ")));
