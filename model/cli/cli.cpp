@@ -13,6 +13,7 @@
 #include "progressbar.h"
 #include "dockerroot.h"
 #include "foreignroot.h"
+#include "foreignpull.h"
 #include "imagediskusage.h"
 #include "imageimporter.h"
 #include "imageloader.h"
@@ -312,7 +313,7 @@ int Cli::run(const QStringList &arguments)
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString a = args.takeFirst();
         if (a == QLatin1String("--help")) {
-            m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage() << RegistryCli::usage();
+            m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage() << RegistryCli::usage() << ForeignPull::usage();
             return 0;
         }
         if (a == QLatin1String("--version")) {
@@ -344,7 +345,7 @@ int Cli::run(const QStringList &arguments)
     }
     const QString command = args.takeFirst();
     if (command == QLatin1String("help")) {
-        m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage() << RegistryCli::usage();
+        m_out << usageText << ContainerCli::usage() << LayerCli::usage() << BuildCli::usage() << RegistryCli::usage() << ForeignPull::usage();
         return 0;
     }
     // A --root that is Docker's data root is read as one, rather than made a Strata store inside it.
@@ -415,6 +416,8 @@ int Cli::run(const QStringList &arguments)
         return LayerCli(store, m_out, m_err).run(command, args);
     if (BuildCli::handles(command, args))
         return BuildCli(store, m_out, m_err).run(command, args);
+    if (command == QLatin1String("pull") && ForeignPull::handles(args)) // before a registry's pull
+        return ForeignPull::run(store, args, m_out, m_err);
     if (RegistryCli::handles(command))
         return RegistryCli(m_out, m_err).run(&store, command, args);
 
