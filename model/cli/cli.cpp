@@ -255,8 +255,9 @@ Commands:
             running += c.running ? 1 : 0;
         if (!verbose) {
             TextTable table({ QStringLiteral("TYPE"), QStringLiteral("TOTAL"), QStringLiteral("ACTIVE"), QStringLiteral("SIZE"), QStringLiteral("RECLAIMABLE") });
-            const qint64 pct = usage.totalSize > 0 ? usage.reclaimable * 100 / usage.totalSize : 0;
-            table.add({ QStringLiteral("Images"), QString::number(usage.images.size()), QString::number(usage.active), humanize::size(usage.totalSize),
+            const qint64 half = snap->kind == QLatin1String("podman") ? usage.totalSize / 2 : 0; // podman rounds, docker truncates
+            const qint64 pct = usage.totalSize > 0 ? (usage.reclaimable * 100 + half) / usage.totalSize : 0;
+            table.add({ QStringLiteral("Images"), QString::number(usage.listed), QString::number(usage.active), humanize::size(usage.totalSize),
                 QStringLiteral("%1 (%2%)").arg(humanize::size(usage.reclaimable)).arg(pct) });
             qint64 containers = 0, reclaimable = 0;
             for (const DockerRoot::Container &c : std::as_const(snap->containers)) {

@@ -469,9 +469,19 @@ void TestForeignPodman::systemDfEqualsPodmans()
     }
     QVERIFY2(found, qPrintable(out));
     QVERIFY2(out.contains(u"podman-live"_s) && out.contains(u"running"_s), qPrintable(out));
+    // `system df`: the summary's TOTAL, ACTIVE and reclaimable percentage are podman's (it counts
+    // a row for every name of an image).
     const RunResult plain = foreign(m_root, { u"system"_s, u"df"_s });
     QVERIFY2(plain.exitCode == 0, qPrintable(describe(u"stratactl --foreign podman system df"_s, plain)));
-    QVERIFY2(text(plain.out).contains(strata::humanize::size(usage.totalSize)), plain.out.constData());
+    const QList<QStringList> mine = tableRows(text(plain.out));
+    QVERIFY2(!mine.isEmpty() && mine[0].value(0) == u"Images"_s, plain.out.constData());
+    QCOMPARE(mine[0].value(1), summary[0].value(1));
+    QCOMPARE(mine[0].value(2), summary[0].value(2));
+    QCOMPARE(mine[0].value(3), strata::humanize::size(usage.totalSize));
+    const QString percent = summary[0].value(4).mid(summary[0].value(4).indexOf(u'('));
+    QVERIFY2(mine[0].value(4).endsWith(percent), qPrintable(mine[0].value(4) + u" vs podman's "_s + summary[0].value(4)));
+    QCOMPARE(mine.value(1).value(1), summary.value(1).value(1)); // containers: total, running
+    QCOMPARE(mine.value(1).value(2), summary.value(1).value(2));
 }
 
 void TestForeignPodman::inspectEqualsPodmans()
@@ -602,6 +612,7 @@ void TestForeignPodman::rootlessStoreReadByItsUser()
     const QStringList after = treeState(storage);
     QVERIFY2(after == before, qPrintable(treeDifference(before, after)));
     asUser({ u"podman"_s, u"system"_s, u"reset"_s, u"-f"_s });
+    asUser({ u"rm"_s, u"-rf"_s, home + u"/.local/share/containers"_s }); // the blob-info cache too: the test account's
     // Rootless podman keeps a pause process holding its user namespace: the test's own, ended.
     const QByteArray pause = strata::test::readFile(share.path() + u"/run/libpod/tmp/pause.pid"_s).trimmed();
     if (!pause.isEmpty() && pause.toInt() > 1)

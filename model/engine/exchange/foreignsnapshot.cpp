@@ -82,6 +82,7 @@ ImageDiskUsage ForeignSnapshot::diskUsage(const QSet<Digest> &inUse) const
         for (const Image &i : images)
             topLevel.insert(i.id);
         usage.images.removeIf([&](const ImageDiskUsage::PerImage &row) { return !topLevel.contains(row.image.id); });
+        usage.listed = usage.images.size();
         return usage;
     }
     // libimage's DiskUsage and podman's df summary: every image, its size all shared when it has
@@ -92,6 +93,7 @@ ImageDiskUsage ForeignSnapshot::diskUsage(const QSet<Digest> &inUse) const
     usage.totalSize = 0;
     usage.reclaimable = 0;
     usage.active = 0;
+    usage.listed = 0;
     for (ImageDiskUsage::PerImage &row : usage.images) {
         row.size = row.image.size();
         if (withChildren.contains(row.image.id)) {
@@ -104,6 +106,7 @@ ImageDiskUsage ForeignSnapshot::diskUsage(const QSet<Digest> &inUse) const
         row.unique = row.size - row.shared;
         const qsizetype rows = qMax<qsizetype>(1, row.image.tags.size());
         usage.totalSize += row.size * rows;
+        usage.listed += rows;
         if (inUse.contains(row.image.id))
             usage.active += int(rows);
         else

@@ -46,6 +46,7 @@ ImageDiskUsage ImageDiskUsage::compute(const QList<Image> &images, const QSet<Di
             kept.insert(l.chainId);
     }
     usage.reclaimable = usage.totalSize;
+    usage.listed = usage.images.size();
     for (const Digest &chain : std::as_const(kept))
         usage.reclaimable -= sizes.value(chain);
     return usage;
