@@ -74,40 +74,7 @@ drop_fs() {
 }
 trap 'fs_cleanup; cleanup' EXIT
 
-echo "== building the archive in $WORK"
-t0=$(now)
-L1=$WORK/src/layer1 L2=$WORK/src/layer2 OUT=$WORK/archive
-mkdir -p "$L1/data" "$L2" "$OUT"
-head -c $((200 * 1024 * 1024)) /dev/urandom > "$L1/data/random.bin"
-for d in $(seq -w 0 99); do
-    mkdir -p "$L2/small/d$d"
-    head -c $((200 * 1024)) /dev/urandom | split -b 1024 -a 3 -d - "$L2/small/d$d/f"
-done
-# Deterministic tars: sorted, no owners' names, fixed mtimes, PAX without atime/ctime/pid.
-# shellcheck disable=SC2054 # the commas belong to --pax-option
-TARFLAGS=(--sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=posix
-    --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
-tar "${TARFLAGS[@]}" -C "$L1" -cf "$WORK/layer1.tar" data
-tar "${TARFLAGS[@]}" -C "$L2" -cf "$WORK/layer2.tar" small
-D1=$(sha256sum "$WORK/layer1.tar" | cut -c1-64)
-D2=$(sha256sum "$WORK/layer2.tar" | cut -c1-64)
-printf '{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s","sha256:%s"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"bench: one 200 MB random file"},{"created":"1970-01-01T00:00:00Z","created_by":"bench: 20000 files of 1 KB in 100 dirs"}]}' \
-    "$D1" "$D2" > "$WORK/config.json"
-IMAGE_ID=$(sha256sum "$WORK/config.json" | cut -c1-64)
-for pair in "$D1:layer1" "$D2:layer2"; do
-    mkdir -p "$OUT/${pair%%:*}"
-    ln "$WORK/${pair#*:}.tar" "$OUT/${pair%%:*}/layer.tar"
-    printf '1.0' > "$OUT/${pair%%:*}/VERSION"
-done
-mv "$WORK/config.json" "$OUT/$IMAGE_ID.json"
-printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar","%s/layer.tar"]}]' "$IMAGE_ID" "$TAG" "$D1" "$D2" > "$OUT/manifest.json"
-printf '{"strata-bench":{"latest":"%s"}}' "$D2" > "$OUT/repositories"
-ARCHIVE=$WORK/bench.tar
-tar "${TARFLAGS[@]}" -C "$OUT" -cf "$ARCHIVE" "$D1" "$D2" "$IMAGE_ID.json" manifest.json repositories
-rm -rf "$OUT" # few inodes; the layer tars stay for the floor, the 20,000 sources until exit
-SIZE_MB=$(awk -v s="$(stat -c %s "$ARCHIVE")" 'BEGIN { printf "%.1f", s / 1048576 }')
-echo "   $ARCHIVE: $SIZE_MB MiB, image sha256:${IMAGE_ID:0:12}, layers sha256:${D1:0:12} ($(du -k "$WORK/layer1.tar" | cut -f1) KiB)" \
-    "sha256:${D2:0:12} ($(du -k "$WORK/layer2.tar" | cut -f1) KiB) ($(elapsed "$t0" "$(now)") s)"
+make_load_archive
 
 # ---- probes
 declare -A SKIP TIMES DU
@@ -147,46 +114,6 @@ unhuman() {
     awk -v s="$1" 'BEGIN { n = s + 0; u = s; sub(/^[0-9.]+/, "", u)
         m["B"] = 1; m["kB"] = 1e3; m["MB"] = 1e6; m["GB"] = 1e9; m["TB"] = 1e12
         if (!(u in m)) { print "n/a"; exit } printf "%.0f", n * m[u] }'
-}
-# Before each trial: wait (up to QUIET_MAX s, default 120) until the CPUs are idle enough
-# (others compile in this tree: a busy CPU shows up as noise in every tool's time); a trial
-# that starts on a busy machine is marked with '*'.
-cpu_busy() { # percent of all CPUs busy over half a second
-    local a b
-    a=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
-    sleep 0.5
-    b=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2]
-        total = busy + idle; printf "%.0f", total ? 100 * busy / total : 0 }'
-}
-BUSY_MARK=
-quiet_wait() {
-    local waited=0 busy
-    BUSY_MARK=
-    while busy=$(cpu_busy) && [ "$busy" -gt "${QUIET_BUSY:-15}" ]; do
-        if [ $waited -ge "${QUIET_MAX:-120}" ]; then
-            BUSY_MARK='*'
-            return
-        fi
-        sleep 2
-        waited=$((waited + 2))
-    done
-}
-ELAPSED=
-# Runs "$@" then `sync -f` of the trial filesystem, timed; sets ELAPSED (s) or returns non-zero
-# with the output's tail on stderr.
-timed() {
-    local out=$1 a b
-    shift
-    a=$EPOCHREALTIME
-    if ! "$@" > "$out" 2>&1; then
-        echo "      FAILED: $*" >&2
-        tail -5 "$out" | sed 's/^/         /' >&2
-        return 1
-    fi
-    sync -f "$MNT"
-    b=$EPOCHREALTIME
-    ELAPSED=$(elapsed "$a" "$b")
 }
 record() { # tool
     TIMES[$1]+="$ELAPSED "
