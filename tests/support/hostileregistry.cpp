@@ -467,7 +467,7 @@ void HostileRegistry::buildImage()
     for (int i = 0; i < 3; ++i) {
         const QByteArray tar = TarBuilder().dir("data").file("data/layer" + QByteArray::number(i), noise(1 << 20, 100 + i)).build();
         m_diffIds.append(QString::fromLatin1(digestOf(tar)));
-        m_layers.append(blob(TarBuilder::compress(tar, TarBuilder::Compression::Gzip), layerType));
+        m_layers.append(blob(gzipStream(tar), layerType));
         createdBy.append(QStringLiteral("hostile layer %1").arg(i));
     }
     QByteArray config = imageConfig(m_diffIds, createdBy);

@@ -91,7 +91,8 @@ QString RegistryFixture::makeCertificates()
         "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
     r = run(QStringLiteral("openssl"),
         { QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), d + QStringLiteral("/server.csr"), QStringLiteral("-CA"), caFile(),
-            QStringLiteral("-CAkey"), d + QStringLiteral("/ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-out"),
+            QStringLiteral("-CAkey"), d + QStringLiteral("/ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-CAserial"),
+            d + QStringLiteral("/ca.srl"), QStringLiteral("-out"),
             d + QStringLiteral("/server.crt"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), d + QStringLiteral("/server.ext") });
     if (r.exitCode != 0)
         return failure(QStringLiteral("openssl x509 -req (the server's certificate)"), r);

@@ -84,6 +84,18 @@ QString sha256Hex(const QByteArray &data)
     return Sha256::of(data).hex();
 }
 
+QByteArray gzipStream(const QByteArray &data)
+{
+    QProcess gzip;
+    gzip.start(QStringLiteral("gzip"), { QStringLiteral("-n"), QStringLiteral("-c") });
+    if (!gzip.waitForStarted())
+        return {};
+    gzip.write(data);
+    gzip.closeWriteChannel();
+    gzip.waitForFinished(60000);
+    return gzip.readAllStandardOutput();
+}
+
 QByteArray imageConfig(const QStringList &diffIds, const QStringList &createdBy)
 {
     QJsonArray diffs;

@@ -29,6 +29,10 @@ QByteArray dockerArchive(const QList<QByteArray> &layers, const QString &tag, co
 // Config JSON of an image whose layers have these diffIDs.
 QByteArray imageConfig(const QStringList &diffIds, const QStringList &createdBy = {});
 QString sha256Hex(const QByteArray &data);
+// One gzip member and nothing after it, by the gzip program (-n: no name or time, so the same
+// bytes every time). TarBuilder's gzip pads to 512-byte blocks, which Go's readers (docker,
+// podman, skopeo) take for a second, broken member.
+QByteArray gzipStream(const QByteArray &data);
 // The snapshot directory (…/diff) of the layer `chainHex` in the store at `root`, whatever its
 // driver; empty when the store has none.
 QString snapshotOf(const QString &root, const QString &chainHex);
