@@ -8,9 +8,14 @@
 // `stratactl save` of it loads back into docker with the same ID; Docker's root is unchanged.
 // Hostile copies of the root (a damaged or missing tar-split, one naming ../x, a file of
 // another size, a file changed after the fact) are refused naming the file, the store as it was.
-// Skipped, with the reason, only when docker is not installed or cannot start here.
+// The same from Podman's containers/storage (pull containers-storage:IMAGE, a private root of
+// PodmanSandbox): an image podman imported, one it built on it (hard link, whiteout), one it
+// loaded from the `stratactl save`; each with podman's ID, diffIDs, history and tags, loaded
+// back into podman with the same ID, podman's root unchanged, a damaged tar-split refused.
+// Skipped, with the reason, only when docker or podman is not installed or cannot start here.
 
 #include "dockerdaemon.h"
+#include "podmansandbox.h"
 #include "foreigntarsplit.h"
 #include "imagedescription.h"
 #include "imagestore.h"
@@ -96,6 +101,11 @@ private slots:
     void hostile_data();
     void hostile();
     void savedCopyLoadsBackIntoDocker();
+    void podmanCopiesEqualPodmans_data();
+    void podmanCopiesEqualPodmans();
+    void podmanRootUnchanged();
+    void podmanDamagedTarSplit();
+    void podmanSavedCopyLoadsBack();
 
 private:
     QString path(const QString &name) const { return m_tmp.path() + u'/' + name; }
@@ -104,6 +114,7 @@ private:
         return strata::test::stratactl(store, { u"pull"_s, u"--foreign-root"_s, root.isEmpty() ? m_data : root, u"docker-daemon:"_s + ref }, 300000);
     }
     void verifyCopy(const QString &store, const QString &ref);
+    void setUpPodman();
     void verifyChecked(const QString &store);
 
     QTemporaryDir m_tmp;
@@ -112,7 +123,24 @@ private:
     QString m_data;
     QStringList m_before;
     QMap<QString, DockerView> m_views; // by tag
+
+    RunResult pullPodman(const QString &store, const QString &ref, const QString &root = {}) const
+    {
+        return strata::test::stratactl(store, { u"pull"_s, u"--foreign-root"_s, root.isEmpty() ? m_podmanRoot : root, u"containers-storage:"_s + ref }, 300000);
+    }
+    void verifyPodmanCopy(const QString &store, const QString &ref);
+    std::unique_ptr<strata::test::PodmanSandbox> m_podman;
+    QString m_podmanSkip;
+    QString m_podmanRoot;
+    QStringList m_podmanBefore;
+    QMap<QString, DockerView> m_podmanViews; // by tag, as podman names it
 };
+
+#define REQUIRE_PODMAN()                                                                                               \
+    do {                                                                                                               \
+        if (!m_podmanSkip.isEmpty())                                                                                   \
+            QSKIP(qPrintable(m_podmanSkip));                                                                           \
+    } while (false)
 
 #define REQUIRE_DOCKER()                                                                                               \
     do {                                                                                                               \
@@ -138,6 +166,7 @@ void TestForeignCopy::initTestCase()
     QVERIFY2(m_tmp.isValid(), qPrintable(m_tmp.errorString()));
     QVERIFY2(QFileInfo(QStringLiteral(STRATACTL_PATH)).isExecutable(), STRATACTL_PATH " is not built");
     QVERIFY2(QFileInfo(u"/bin/busybox"_s).isExecutable(), "/bin/busybox (busybox-static) is missing: the test images are made from it");
+    setUpPodman();
     m_skip = strata::test::DockerDaemon::unavailableReason();
     if (m_skip.isEmpty()) {
         m_dockerd = std::make_unique<strata::test::DockerDaemon>(path(u"dockerd"_s));
@@ -237,6 +266,160 @@ void TestForeignCopy::cleanupTestCase()
 {
     if (m_dockerd)
         m_dockerd->stop();
+    m_podman.reset();
+}
+
+// podman with a private root: an import, a build on it, and a load of a `stratactl save`.
+void TestForeignCopy::setUpPodman()
+{
+    m_podman = std::make_unique<strata::test::PodmanSandbox>(path(u"podman"_s));
+    m_podmanSkip = m_podman->start();
+    if (!m_podmanSkip.isEmpty()) {
+        qWarning("podman unavailable: %s", qPrintable(m_podmanSkip));
+        return;
+    }
+    m_podmanRoot = path(u"podman/root"_s);
+    qInfo("peer: podman %s, graph root %s", qPrintable(m_podman->version()), qPrintable(m_podmanRoot));
+    const QByteArray base = strata::test::TarBuilder::busybox({ "sh", "echo", "ls", "cat", "rm", "ln", "mkdir" }).dir("etc").file("etc/hello", "hello\n").build();
+    QVERIFY(strata::test::writeFile(path(u"podman-base.tar"_s), base));
+    RunResult r = m_podman->podman({ u"import"_s, path(u"podman-base.tar"_s), u"localhost/fcp-base:1"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman import"_s, r)));
+    const QString ctx = path(u"podman-ctx"_s);
+    QVERIFY(strata::test::writeFile(ctx + u"/Containerfile"_s,
+        "FROM localhost/fcp-base:1\n"
+        "RUN mkdir /d && echo one > /d/a && ln /d/a /d/b && rm /etc/hello\n"
+        "ENV X=1\n"
+        "CMD [\"sh\"]\n"));
+    r = m_podman->podman({ u"build"_s, u"--layers"_s, u"-t"_s, u"localhost/fcp-built:1"_s, ctx }, 300000);
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman build"_s, r)));
+    // The docker-archive a Strata store saved (a hard link and an xattr), as docker's test loads it.
+    const QString made = path(u"made-for-podman"_s);
+    QVERIFY(strata::test::writeFile(path(u"podman-xattr.tar"_s),
+        strata::test::TarBuilder::busybox({ "sh" }).dir("etc").fileWithXattr("etc/x", "with an xattr\n", "user.strata", "1").hardlink("etc/y", "etc/x").build()));
+    r = strata::test::stratactl(made, { u"import"_s, path(u"podman-xattr.tar"_s), u"localhost/fcp-saved:1"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl import"_s, r)));
+    r = strata::test::stratactl(made, { u"save"_s, u"-o"_s, path(u"podman-saved.tar"_s), u"localhost/fcp-saved:1"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl save"_s, r)));
+    r = m_podman->podman({ u"load"_s, u"-i"_s, path(u"podman-saved.tar"_s) });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman load"_s, r)));
+    for (const QString &tag : { u"localhost/fcp-base:1"_s, u"localhost/fcp-built:1"_s, u"localhost/fcp-saved:1"_s }) {
+        r = m_podman->podman({ u"image"_s, u"inspect"_s, tag });
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman image inspect"_s, r)));
+        const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
+        DockerView v;
+        v.id = u"sha256:"_s + o.value(u"Id"_s).toString();
+        for (const QJsonValue &t : o.value(u"RepoTags"_s).toArray())
+            v.tags.append(t.toString());
+        for (const QJsonValue &l : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
+            v.diffIds.append(l.toString());
+        r = m_podman->podman({ u"history"_s, u"--no-trunc"_s, u"--format"_s, u"json"_s, tag });
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman history"_s, r)));
+        for (const QJsonValue &h : QJsonDocument::fromJson(r.out).array())
+            v.createdBy.prepend(h.toObject().value(u"CreatedBy"_s).toString());
+        QVERIFY2(!v.diffIds.isEmpty(), qPrintable(tag));
+        m_podmanViews.insert(tag, v);
+    }
+    m_podmanBefore = treeState(m_podmanRoot);
+    for (int tries = 0; tries < 20; ++tries) {
+        QTest::qWait(1000);
+        const QStringList again = treeState(m_podmanRoot);
+        if (again == m_podmanBefore)
+            break;
+        m_podmanBefore = again;
+    }
+    QVERIFY(m_podmanBefore.size() > 20);
+}
+
+void TestForeignCopy::verifyPodmanCopy(const QString &store, const QString &ref)
+{
+    const DockerView &v = m_podmanViews[ref];
+    const RunResult r = strata::test::stratactl(store, { u"inspect"_s, ref });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl inspect"_s, r)));
+    const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
+    QCOMPARE(o.value(u"Id"_s).toString(), v.id);
+    QStringList diffIds;
+    for (const QJsonValue &l : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
+        diffIds.append(l.toString());
+    QCOMPARE(diffIds, v.diffIds);
+    QVERIFY2(v.tags.contains(ref), qPrintable(v.tags.join(u' ')));
+    QVERIFY2(o.value(u"RepoTags"_s).toArray().contains(ref), r.out.constData());
+    QCOMPARE(strataCreatedBy(store, ref), v.createdBy);
+    verifyChecked(store);
+}
+
+void TestForeignCopy::podmanCopiesEqualPodmans_data()
+{
+    QTest::addColumn<QString>("ref");
+    QTest::newRow("podman import") << u"localhost/fcp-base:1"_s;
+    QTest::newRow("podman build") << u"localhost/fcp-built:1"_s;
+    QTest::newRow("podman load of a stratactl save") << u"localhost/fcp-saved:1"_s;
+}
+
+void TestForeignCopy::podmanCopiesEqualPodmans()
+{
+    REQUIRE_PODMAN();
+    QFETCH(QString, ref);
+    const QString store = path(u"podman-store-"_s + QString(ref).replace(u'/', u'-').replace(u':', u'-'));
+    const RunResult r = pullPodman(store, ref);
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull containers-storage:"_s + ref, r)));
+    QCOMPARE(text(r.out), u"Loaded image: %1\n"_s.arg(ref));
+    verifyPodmanCopy(store, ref);
+    // The store specifier of containers-storage: names the root as well.
+    const QString other = store + u"-spec"_s;
+    const RunResult spec = strata::test::stratactl(other, { u"pull"_s, u"containers-storage:[overlay@%1+/run/unused]%2"_s.arg(m_podmanRoot, ref) }, 300000);
+    QVERIFY2(spec.exitCode == 0, qPrintable(describe(u"stratactl pull containers-storage:[…]"_s, spec)));
+    verifyPodmanCopy(other, ref);
+}
+
+void TestForeignCopy::podmanRootUnchanged()
+{
+    REQUIRE_PODMAN();
+    const QStringList after = treeState(m_podmanRoot);
+    QVERIFY2(after == m_podmanBefore, qPrintable(treeDifference(m_podmanBefore, after)));
+}
+
+void TestForeignCopy::podmanDamagedTarSplit()
+{
+    REQUIRE_PODMAN();
+    const QString root = path(u"podman-hostile"_s);
+    const RunResult cp = strata::test::run(u"cp"_s, { u"-a"_s, m_podmanRoot, root });
+    QVERIFY2(cp.exitCode == 0, qPrintable(describe(u"cp -a"_s, cp)));
+    // The top layer of fcp-built:1: its ID from layers.json, the one whose diff digest is the last diffID.
+    const QJsonArray layers = QJsonDocument::fromJson(strata::test::readFile(root + u"/overlay-layers/layers.json"_s)).array();
+    QString id;
+    for (const QJsonValue &l : layers)
+        if (l.toObject().value(u"diff-digest"_s).toString() == m_podmanViews[u"localhost/fcp-built:1"_s].diffIds.last())
+            id = l.toObject().value(u"id"_s).toString();
+    QVERIFY2(!id.isEmpty(), "no layer in layers.json has the top diffID");
+    const QString split = root + u"/overlay-layers/"_s + id + u".tar-split.gz"_s;
+    QVERIFY2(QFileInfo(split).isFile(), qPrintable(split));
+    QByteArray bytes = strata::test::readFile(split);
+    bytes.truncate(bytes.size() / 2); // cut short
+    QVERIFY(strata::test::writeFile(split, bytes));
+    const QString store = path(u"podman-store-hostile"_s);
+    const RunResult r = pullPodman(store, u"localhost/fcp-built:1"_s, root);
+    QCOMPARE(r.exitCode, 1);
+    qInfo("refused: %s", r.err.trimmed().constData());
+    QVERIFY2(text(r.err).contains(split) && text(r.err).contains(u"damaged tar-split"_s), qPrintable(describe(u"stratactl pull"_s, r)));
+    const RunResult images = strata::test::stratactl(store, { u"images"_s, u"-q"_s });
+    QVERIFY2(images.exitCode == 0 && images.out.trimmed().isEmpty(), images.out.constData());
+}
+
+void TestForeignCopy::podmanSavedCopyLoadsBack()
+{
+    REQUIRE_PODMAN();
+    const QString ref = u"localhost/fcp-built:1"_s;
+    const QString store = path(u"podman-store-localhost-fcp-built-1"_s);
+    const QString out = path(u"podman-copied-saved.tar"_s);
+    RunResult r = strata::test::stratactl(store, { u"save"_s, u"-o"_s, out, ref });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl save"_s, r)));
+    r = m_podman->podman({ u"rmi"_s, ref });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman rmi"_s, r)));
+    r = m_podman->podman({ u"load"_s, u"-i"_s, out });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman load"_s, r)));
+    r = m_podman->podman({ u"image"_s, u"inspect"_s, u"--format"_s, u"{{.Id}}"_s, ref });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman image inspect"_s, r)));
+    QCOMPARE(u"sha256:"_s + text(r.out).trimmed(), m_podmanViews[ref].id);
 }
 
 void TestForeignCopy::verifyChecked(const QString &store)
