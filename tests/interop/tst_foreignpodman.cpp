@@ -22,8 +22,8 @@
 #include "sha256.h"
 #include "tarbuilder.h"
 #include "testsupport.h"
+#include "treestate.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -35,15 +35,18 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 
 #include <memory>
 
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using strata::test::RunResult;
+using strata::test::settledTreeState;
+using strata::test::treeDifference;
+using strata::test::treeState;
 
 namespace {
 
@@ -52,59 +55,6 @@ QString text(const QByteArray &b) { return QString::fromUtf8(b); }
 QString describe(const QString &what, const RunResult &r)
 {
     return u"%1: exit %2\n--- stdout ---\n%3\n--- stderr ---\n%4"_s.arg(what).arg(r.exitCode).arg(text(r.out).left(4000), text(r.err).left(4000));
-}
-
-// Every path below `dir` (symlinks not followed) with its type, mode, owner, size, mtime and a
-// hash of its content (a symlink's target), one line each, sorted: any change shows.
-QStringList *g_tree = nullptr;
-QString g_treeBase;
-
-int treeEntry(const char *fpath, const struct stat *st, int, struct FTW *)
-{
-    QString line = QFile::decodeName(fpath).mid(g_treeBase.size());
-    line += u" mode=%1 uid=%2 gid=%3 size=%4 mtime=%5.%6"_s.arg(st->st_mode, 0, 8).arg(st->st_uid).arg(st->st_gid).arg(st->st_size)
-                .arg(st->st_mtim.tv_sec).arg(st->st_mtim.tv_nsec);
-    if (S_ISREG(st->st_mode)) {
-        QFile f(QFile::decodeName(fpath));
-        QCryptographicHash h(QCryptographicHash::Sha256);
-        if (f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
-            h.addData(&f);
-        else
-            line += u" unreadable"_s;
-        line += u" sha256="_s + QString::fromLatin1(h.result().toHex());
-    } else if (S_ISLNK(st->st_mode)) {
-        char target[4096];
-        const ssize_t n = ::readlink(fpath, target, sizeof target);
-        line += u" -> "_s + QFile::decodeName(QByteArray(target, n < 0 ? 0 : int(n)));
-    } else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
-        line += u" rdev=%1"_s.arg(st->st_rdev);
-    }
-    g_tree->append(line);
-    return 0;
-}
-
-QStringList treeState(const QString &dir)
-{
-    QStringList lines;
-    g_tree = &lines;
-    g_treeBase = dir;
-    ::nftw(QFile::encodeName(dir).constData(), treeEntry, 64, FTW_PHYS);
-    g_tree = nullptr;
-    lines.sort();
-    return lines;
-}
-
-QString treeDifference(const QStringList &before, const QStringList &after)
-{
-    const QSet<QString> a(before.begin(), before.end()), b(after.begin(), after.end());
-    QStringList out;
-    for (const QString &l : before)
-        if (!b.contains(l))
-            out.append(u"- "_s + l);
-    for (const QString &l : after)
-        if (!a.contains(l))
-            out.append(u"+ "_s + l);
-    return out.mid(0, 20).join(u'\n');
 }
 
 // The data rows of a table (header left out), cut at the header's column starts.
@@ -280,14 +230,7 @@ void TestForeignPodman::initTestCase()
         r = podman({ u"diff"_s, QString::fromLatin1(c) });
         QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman diff"_s, r)));
     }
-    m_before = treeState(m_root);
-    for (int tries = 0; tries < 20; ++tries) {
-        QTest::qWait(1000);
-        const QStringList again = treeState(m_root);
-        if (again == m_before)
-            break;
-        m_before = again;
-    }
+    m_before = settledTreeState(m_root);
     QVERIFY(m_before.size() > 20);
     QVERIFY(m_images.size() >= 5); // the base, the build's intermediate images and the image (once for each name)
 }
@@ -652,6 +595,8 @@ void TestForeignPodman::hostile_data()
     QTest::newRow("a layer's diff-digest not the config's")
         << u"diffdigest"_s << QStringList { u"history"_s, u"strata-podman:1"_s } << u"but the config of image"_s;
     QTest::newRow("bolt_state.db damaged") << u"bolt"_s << QStringList { u"system"_s, u"df"_s, u"-v"_s } << u"bolt_state.db: no valid bbolt meta page"_s;
+    QTest::newRow("bolt_state.db with a page of more elements than fit")
+        << u"boltpage"_s << QStringList { u"system"_s, u"df"_s, u"-v"_s } << u"bolt_state.db: a page whose 65535 elements do not fit in it"_s;
 }
 
 void TestForeignPodman::hostile()
@@ -725,10 +670,23 @@ void TestForeignPodman::hostile()
         QVERIFY(strata::test::writeFile(layersJson, QJsonDocument(layers).toJson()));
     } else if (damage == u"bolt"_s) {
         QVERIFY(strata::test::writeFile(root + u"/libpod/bolt_state.db"_s, QByteArray(8192, 'x')));
+    } else if (damage == u"boltpage"_s) {
+        // The current meta page (the higher txid) names the root bucket's page: its element
+        // count becomes 65535, the meta's checksum still right.
+        QByteArray db = strata::test::readFile(root + u"/libpod/bolt_state.db"_s);
+        const auto u32 = [&](qsizetype at) { return qFromLittleEndian<quint32>(db.constData() + at); };
+        const auto u64 = [&](qsizetype at) { return qFromLittleEndian<quint64>(db.constData() + at); };
+        const quint32 pageSize = u32(16 + 8);
+        QVERIFY(pageSize >= 512 && db.size() >= 2 * qsizetype(pageSize));
+        const qsizetype meta = u64(16 + 48) >= u64(pageSize + 16 + 48) ? 16 : qsizetype(pageSize) + 16;
+        const quint64 rootPage = u64(meta + 16);
+        QVERIFY(qsizetype(rootPage * pageSize) + 16 <= db.size());
+        qToLittleEndian<quint16>(0xffff, db.data() + rootPage * pageSize + 10);
+        QVERIFY(strata::test::writeFile(root + u"/libpod/bolt_state.db"_s, db));
     }
     const QStringList before = treeState(root);
     const RunResult r = foreign(root, command);
-    if (damage == u"bolt"_s) {
+    if (damage.startsWith(u"bolt"_s)) {
         // The images and containers are still listed; their status is unknown, and why is said.
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(text(r.out).contains(u"unknown"_s), r.out.constData());

@@ -79,6 +79,9 @@ namespace {
             }
             if (!found)
                 return fail(ErrorCode::InvalidInput, QStringLiteral("%1: no valid bbolt meta page (not a bbolt file, or half-written)").arg(m_path));
+            // Buckets may share pages in a hostile file: all reads together visit at most four
+            // times the pages the file has, so the work stays linear in its size.
+            m_budget = 4 * (qint64(m_data.size()) / m_pageSize) + 1024;
             return {};
         }
 
@@ -120,6 +123,8 @@ namespace {
 
         Result<QByteArray> page(quint64 id) const
         {
+            if (--m_budget < 0)
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: its buckets reach more pages than the file holds (damaged or hostile)").arg(m_path));
             const qint64 offset = qint64(id) * m_pageSize;
             if (id >= quint64(m_data.size()) / m_pageSize || offset + 16 > m_data.size())
                 return fail(ErrorCode::InvalidInput, QStringLiteral("%1: page %2 lies past the end of the file").arg(m_path).arg(id));
@@ -184,6 +189,7 @@ namespace {
         QString m_path;
         quint32 m_pageSize = 4096;
         quint64 m_root = 0;
+        mutable qint64 m_budget = 0;
     };
 
     struct LibpodState {
