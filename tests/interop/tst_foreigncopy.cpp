@@ -38,6 +38,7 @@
 
 using namespace Qt::StringLiterals;
 using strata::test::RunResult;
+using strata::test::settledTreeState;
 using strata::test::treeDifference;
 using strata::test::treeState;
 
@@ -55,6 +56,29 @@ struct DockerView {
     QString id;
     QStringList tags, diffIds, createdBy; // createdBy oldest first
 };
+
+// What `docker|podman image inspect` and `history --no-trunc --format json` show (docker's
+// history: a JSON object a line; podman's: an array). Podman's ID lacks the "sha256:".
+DockerView viewOf(const QByteArray &inspect, const QByteArray &history)
+{
+    const QJsonObject o = QJsonDocument::fromJson(inspect).array().first().toObject();
+    DockerView v;
+    v.id = o.value(u"Id"_s).toString();
+    if (!v.id.startsWith(u"sha256:"_s))
+        v.id.prepend(u"sha256:"_s);
+    for (const QJsonValue &t : o.value(u"RepoTags"_s).toArray())
+        v.tags.append(t.toString());
+    for (const QJsonValue &l : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
+        v.diffIds.append(l.toString());
+    QJsonArray rows = QJsonDocument::fromJson(history).array();
+    if (!history.trimmed().startsWith('['))
+        for (const QByteArray &line : history.split('\n'))
+            if (!line.trimmed().isEmpty())
+                rows.append(QJsonDocument::fromJson(line).object());
+    for (const QJsonValue &h : std::as_const(rows))
+        v.createdBy.prepend(h.toObject().value(u"CreatedBy"_s).toString());
+    return v;
+}
 
 // The history's created_by, oldest first, of the image `ref` of the Strata store at `root`.
 QStringList strataCreatedBy(const QString &root, const QString &ref)
@@ -113,7 +137,7 @@ private:
     {
         return strata::test::stratactl(store, { u"pull"_s, u"--foreign-root"_s, root.isEmpty() ? m_data : root, u"docker-daemon:"_s + ref }, 300000);
     }
-    void verifyCopy(const QString &store, const QString &ref);
+    void verifyCopy(const QString &store, const QString &ref, const DockerView &view);
     void setUpPodman();
     void verifyChecked(const QString &store);
 
@@ -128,7 +152,6 @@ private:
     {
         return strata::test::stratactl(store, { u"pull"_s, u"--foreign-root"_s, root.isEmpty() ? m_podmanRoot : root, u"containers-storage:"_s + ref }, 300000);
     }
-    void verifyPodmanCopy(const QString &store, const QString &ref);
     std::unique_ptr<strata::test::PodmanSandbox> m_podman;
     QString m_podmanSkip;
     QString m_podmanRoot;
@@ -225,22 +248,12 @@ void TestForeignCopy::initTestCase()
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker import"_s, r)));
 
     for (const QString &tag : { u"fc-saved:1"_s, u"fc-built:1"_s, u"fc-stacked:1"_s, u"fc-empty:1"_s }) {
-        r = m_dockerd->docker({ u"image"_s, u"inspect"_s, tag });
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker image inspect"_s, r)));
-        const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
-        DockerView v;
-        v.id = o.value(u"Id"_s).toString();
-        for (const QJsonValue &t : o.value(u"RepoTags"_s).toArray())
-            v.tags.append(t.toString());
-        for (const QJsonValue &l : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
-            v.diffIds.append(l.toString());
-        r = m_dockerd->docker({ u"history"_s, u"--no-trunc"_s, u"--format"_s, u"{{json .}}"_s, tag });
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker history"_s, r)));
-        for (const QByteArray &line : r.out.split('\n'))
-            if (!line.trimmed().isEmpty())
-                v.createdBy.prepend(QJsonDocument::fromJson(line).object().value(u"CreatedBy"_s).toString());
-        QVERIFY(v.id.startsWith(u"sha256:"_s));
-        m_views.insert(tag, v);
+        const RunResult inspect = m_dockerd->docker({ u"image"_s, u"inspect"_s, tag });
+        QVERIFY2(inspect.exitCode == 0, qPrintable(describe(u"docker image inspect"_s, inspect)));
+        const RunResult history = m_dockerd->docker({ u"history"_s, u"--no-trunc"_s, u"--format"_s, u"{{json .}}"_s, tag });
+        QVERIFY2(history.exitCode == 0, qPrintable(describe(u"docker history"_s, history)));
+        m_views.insert(tag, viewOf(inspect.out, history.out));
+        QVERIFY(!m_views[tag].diffIds.isEmpty() && m_views[tag].id.size() == 71);
     }
     // RUN true changes nothing: docker records an empty layer in the history, no diffID (as
     // for ENV and CMD), so history and layers differ in number.
@@ -251,14 +264,7 @@ void TestForeignCopy::initTestCase()
     QCOMPARE(m_views[u"fc-stacked:1"_s].diffIds.first(), m_views[u"fc-saved:1"_s].diffIds.first());
 
     // The picture of the root once it has stood still, after docker's own work.
-    m_before = treeState(m_data);
-    for (int tries = 0; tries < 20; ++tries) {
-        QTest::qWait(1000);
-        const QStringList again = treeState(m_data);
-        if (again == m_before)
-            break;
-        m_before = again;
-    }
+    m_before = settledTreeState(m_data);
     QVERIFY(m_before.size() > 20);
 }
 
@@ -303,48 +309,15 @@ void TestForeignCopy::setUpPodman()
     r = m_podman->podman({ u"load"_s, u"-i"_s, path(u"podman-saved.tar"_s) });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman load"_s, r)));
     for (const QString &tag : { u"localhost/fcp-base:1"_s, u"localhost/fcp-built:1"_s, u"localhost/fcp-saved:1"_s }) {
-        r = m_podman->podman({ u"image"_s, u"inspect"_s, tag });
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman image inspect"_s, r)));
-        const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
-        DockerView v;
-        v.id = u"sha256:"_s + o.value(u"Id"_s).toString();
-        for (const QJsonValue &t : o.value(u"RepoTags"_s).toArray())
-            v.tags.append(t.toString());
-        for (const QJsonValue &l : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
-            v.diffIds.append(l.toString());
-        r = m_podman->podman({ u"history"_s, u"--no-trunc"_s, u"--format"_s, u"json"_s, tag });
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman history"_s, r)));
-        for (const QJsonValue &h : QJsonDocument::fromJson(r.out).array())
-            v.createdBy.prepend(h.toObject().value(u"CreatedBy"_s).toString());
-        QVERIFY2(!v.diffIds.isEmpty(), qPrintable(tag));
-        m_podmanViews.insert(tag, v);
+        const RunResult inspect = m_podman->podman({ u"image"_s, u"inspect"_s, tag });
+        QVERIFY2(inspect.exitCode == 0, qPrintable(describe(u"podman image inspect"_s, inspect)));
+        const RunResult history = m_podman->podman({ u"history"_s, u"--no-trunc"_s, u"--format"_s, u"json"_s, tag });
+        QVERIFY2(history.exitCode == 0, qPrintable(describe(u"podman history"_s, history)));
+        m_podmanViews.insert(tag, viewOf(inspect.out, history.out));
+        QVERIFY2(!m_podmanViews[tag].diffIds.isEmpty() && m_podmanViews[tag].id.size() == 71, qPrintable(tag));
     }
-    m_podmanBefore = treeState(m_podmanRoot);
-    for (int tries = 0; tries < 20; ++tries) {
-        QTest::qWait(1000);
-        const QStringList again = treeState(m_podmanRoot);
-        if (again == m_podmanBefore)
-            break;
-        m_podmanBefore = again;
-    }
+    m_podmanBefore = settledTreeState(m_podmanRoot);
     QVERIFY(m_podmanBefore.size() > 20);
-}
-
-void TestForeignCopy::verifyPodmanCopy(const QString &store, const QString &ref)
-{
-    const DockerView &v = m_podmanViews[ref];
-    const RunResult r = strata::test::stratactl(store, { u"inspect"_s, ref });
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl inspect"_s, r)));
-    const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
-    QCOMPARE(o.value(u"Id"_s).toString(), v.id);
-    QStringList diffIds;
-    for (const QJsonValue &l : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
-        diffIds.append(l.toString());
-    QCOMPARE(diffIds, v.diffIds);
-    QVERIFY2(v.tags.contains(ref), qPrintable(v.tags.join(u' ')));
-    QVERIFY2(o.value(u"RepoTags"_s).toArray().contains(ref), r.out.constData());
-    QCOMPARE(strataCreatedBy(store, ref), v.createdBy);
-    verifyChecked(store);
 }
 
 void TestForeignCopy::podmanCopiesEqualPodmans_data()
@@ -363,12 +336,12 @@ void TestForeignCopy::podmanCopiesEqualPodmans()
     const RunResult r = pullPodman(store, ref);
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull containers-storage:"_s + ref, r)));
     QCOMPARE(text(r.out), u"Loaded image: %1\n"_s.arg(ref));
-    verifyPodmanCopy(store, ref);
+    verifyCopy(store, ref, m_podmanViews[ref]);
     // The store specifier of containers-storage: names the root as well.
     const QString other = store + u"-spec"_s;
     const RunResult spec = strata::test::stratactl(other, { u"pull"_s, u"containers-storage:[overlay@%1+/run/unused]%2"_s.arg(m_podmanRoot, ref) }, 300000);
     QVERIFY2(spec.exitCode == 0, qPrintable(describe(u"stratactl pull containers-storage:[…]"_s, spec)));
-    verifyPodmanCopy(other, ref);
+    verifyCopy(other, ref, m_podmanViews[ref]);
 }
 
 void TestForeignCopy::podmanRootUnchanged()
@@ -428,10 +401,9 @@ void TestForeignCopy::verifyChecked(const QString &store)
     QVERIFY2(check.exitCode == 0 && text(check.out).contains(u"no problems found"_s), qPrintable(describe(u"stratactl check"_s, check)));
 }
 
-// The copy in `store` is what docker shows of `ref`.
-void TestForeignCopy::verifyCopy(const QString &store, const QString &ref)
+// The copy in `store` is what the peer shows of `ref`.
+void TestForeignCopy::verifyCopy(const QString &store, const QString &ref, const DockerView &v)
 {
-    const DockerView &v = m_views[ref];
     const RunResult r = strata::test::stratactl(store, { u"inspect"_s, ref });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl inspect"_s, r)));
     const QJsonObject o = QJsonDocument::fromJson(r.out).array().first().toObject();
@@ -440,6 +412,7 @@ void TestForeignCopy::verifyCopy(const QString &store, const QString &ref)
     for (const QJsonValue &l : o.value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray())
         diffIds.append(l.toString());
     QCOMPARE(diffIds, v.diffIds);
+    QVERIFY2(v.tags.contains(ref), qPrintable(v.tags.join(u' ')));
     QVERIFY2(o.value(u"RepoTags"_s).toArray().contains(ref), r.out.constData());
     QCOMPARE(strataCreatedBy(store, ref), v.createdBy);
     verifyChecked(store);
@@ -462,11 +435,11 @@ void TestForeignCopy::copiesEqualDockers()
     const RunResult r = pull(store, ref);
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull docker-daemon:"_s + ref, r)));
     QCOMPARE(text(r.out), u"Loaded image: %1\n"_s.arg(ref));
-    verifyCopy(store, ref);
+    verifyCopy(store, ref, m_views[ref]);
     // Once more: nothing to copy, the same image.
     const RunResult again = pull(store, ref);
     QVERIFY2(again.exitCode == 0, qPrintable(describe(u"stratactl pull again"_s, again)));
-    verifyCopy(store, ref);
+    verifyCopy(store, ref, m_views[ref]);
 }
 
 void TestForeignCopy::onTopOfACopiedBase()
@@ -477,8 +450,8 @@ void TestForeignCopy::onTopOfACopiedBase()
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull fc-saved:1"_s, r)));
     r = pull(store, u"fc-stacked:1"_s);
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull fc-stacked:1"_s, r)));
-    verifyCopy(store, u"fc-saved:1"_s);
-    verifyCopy(store, u"fc-stacked:1"_s);
+    verifyCopy(store, u"fc-saved:1"_s, m_views[u"fc-saved:1"_s]);
+    verifyCopy(store, u"fc-stacked:1"_s, m_views[u"fc-stacked:1"_s]);
 }
 
 void TestForeignCopy::byIdTakesEveryTag()
@@ -493,7 +466,7 @@ void TestForeignCopy::byIdTakesEveryTag()
     QCOMPARE(lines, (QStringList { u"Loaded image: fc-built:1"_s, u"Loaded image: fc-built:also"_s }));
     const RunResult images = strata::test::stratactl(store, { u"images"_s, u"-q"_s, u"--no-trunc"_s });
     QCOMPARE(text(images.out).trimmed(), v.id);
-    verifyCopy(store, u"fc-built:1"_s);
+    verifyCopy(store, u"fc-built:1"_s, m_views[u"fc-built:1"_s]);
 }
 
 void TestForeignCopy::dataRootUnchanged()

@@ -44,6 +44,7 @@
 
 using namespace Qt::StringLiterals;
 using strata::test::RunResult;
+using strata::test::settledTreeState;
 using strata::test::treeDifference;
 using strata::test::treeState;
 
@@ -229,15 +230,7 @@ void TestForeignPodman::initTestCase()
         r = podman({ u"diff"_s, QString::fromLatin1(c) });
         QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman diff"_s, r)));
     }
-    // podman's own writes may trail its commands by a moment: the picture once the tree stands still.
-    m_before = treeState(m_root);
-    for (int tries = 0; tries < 20; ++tries) {
-        QTest::qWait(1000);
-        const QStringList again = treeState(m_root);
-        if (again == m_before)
-            break;
-        m_before = again;
-    }
+    m_before = settledTreeState(m_root);
     QVERIFY(m_before.size() > 20);
     QVERIFY(m_images.size() >= 5); // the base, the build's intermediate images and the image (once for each name)
 }

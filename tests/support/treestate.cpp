@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QSet>
+#include <QTest>
 
 #include <ftw.h>
 #include <sys/stat.h>
@@ -54,6 +55,19 @@ QStringList treeState(const QString &dir)
     g_lines = nullptr;
     lines.sort();
     return lines;
+}
+
+QStringList settledTreeState(const QString &dir)
+{
+    QStringList state = treeState(dir);
+    for (int tries = 0; tries < 20; ++tries) {
+        QTest::qWait(1000);
+        QStringList again = treeState(dir);
+        if (again == state)
+            break;
+        state = std::move(again);
+    }
+    return state;
 }
 
 QString treeDifference(const QStringList &before, const QStringList &after)
