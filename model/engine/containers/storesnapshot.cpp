@@ -32,6 +32,87 @@ const StoreSnapshot::ContainerEntry *StoreSnapshot::container(const QString &id)
     return nullptr;
 }
 
+namespace {
+
+    using ImageEntry = StoreSnapshot::ImageEntry;
+
+    // The images' entries and layers, and the images' part of the disk use: the same for
+    // Strata's store and a peer's. `inUse`/`users`: the images containers were made from.
+    void addImages(StoreSnapshot &snap, const QList<Image> &images, const QSet<Digest> &inUse, const QHash<Digest, QStringList> &users)
+    {
+        const ImageDiskUsage usage = ImageDiskUsage::compute(images, inUse);
+        snap.disk.images = usage.totalSize;
+        snap.disk.imagesReclaimable = usage.reclaimable;
+        snap.disk.activeImages = usage.active;
+        for (const ImageDiskUsage::PerImage &row : usage.images) {
+            ImageEntry entry { row.image, ImageDescription::history(row.image), row.size, row.shared, row.unique, users.value(row.image.id) };
+            const QStringList madeBy = ImageDescription::layerInstructions(entry.history, row.image.layers.size());
+            Digest parent;
+            for (qsizetype i = 0; i < row.image.layers.size(); ++i) {
+                const ImageLayer &l = row.image.layers[i];
+                auto it = snap.layers.find(l.chainId);
+                if (it == snap.layers.end()) {
+                    StoreSnapshot::LayerEntry layer { l.chainId, l.diffId, parent, l.blob, std::max<qint64>(l.size, 0), madeBy[i], {} };
+                    it = snap.layers.insert(l.chainId, layer);
+                }
+                it->images.append(row.image.id);
+                parent = l.chainId;
+            }
+            snap.images.append(entry);
+        }
+        std::stable_sort(snap.images.begin(), snap.images.end(), [](const ImageEntry &a, const ImageEntry &b) { return a.image.created > b.image.created; });
+    }
+
+    void addContainer(StoreSnapshot &snap, const Container &c, qint64 writableBytes, QSet<Digest> &inUse, QHash<Digest, QStringList> &users)
+    {
+        inUse.insert(c.config.imageId);
+        users[c.config.imageId].append(c.config.name);
+        snap.disk.containers += writableBytes;
+        if (c.state.running())
+            ++snap.disk.activeContainers;
+        else
+            snap.disk.containersReclaimable += writableBytes;
+        snap.containers.append({ c, writableBytes });
+    }
+
+    ContainerState::Status statusOf(const QString &peerStatus)
+    {
+        if (peerStatus == QLatin1String("running") || peerStatus == QLatin1String("paused"))
+            return ContainerState::Status::Running;
+        if (peerStatus == QLatin1String("created"))
+            return ContainerState::Status::Created;
+        if (peerStatus == QLatin1String("dead"))
+            return ContainerState::Status::Dead;
+        return ContainerState::Status::Exited;
+    }
+
+} // namespace
+
+StoreSnapshot StoreSnapshot::fromForeign(const ForeignSnapshot &foreign)
+{
+    StoreSnapshot snap;
+    snap.root = foreign.root;
+    snap.driver = QStringLiteral("overlay2");
+    snap.problems = foreign.problems;
+    snap.foreign = std::make_shared<const ForeignSnapshot>(foreign);
+    QSet<Digest> inUse;
+    QHash<Digest, QStringList> users;
+    for (const ForeignSnapshot::Container &fc : foreign.containers) {
+        Container c;
+        c.config.id = fc.id;
+        c.config.name = fc.name;
+        c.config.imageId = fc.imageId;
+        c.config.imageRef = fc.imageRef;
+        c.config.cmd = fc.command;
+        c.config.created = fc.created;
+        c.config.driver = snap.driver;
+        c.state.status = statusOf(fc.status);
+        addContainer(snap, c, std::max<qint64>(fc.writableSize, 0), inUse, users);
+    }
+    addImages(snap, foreign.images, inUse, users);
+    return snap;
+}
+
 Result<StoreSnapshot> StoreSnapshot::take(Store &store)
 {
     StoreSnapshot snap;
@@ -47,46 +128,15 @@ Result<StoreSnapshot> StoreSnapshot::take(Store &store)
     snap.problems += containerProblems;
     QSet<Digest> inUse;
     QHash<Digest, QStringList> users;
-    for (const Container &c : std::as_const(listedContainers.value())) {
-        inUse.insert(c.config.imageId);
-        users[c.config.imageId].append(c.config.name);
-        ContainerEntry entry { c, containerStore.writableSize(c.config.id) };
-        snap.disk.containers += entry.writableBytes;
-        if (c.state.running())
-            ++snap.disk.activeContainers;
-        else
-            snap.disk.containersReclaimable += entry.writableBytes;
-        snap.containers.append(entry);
-    }
+    for (const Container &c : std::as_const(listedContainers.value()))
+        addContainer(snap, c, containerStore.writableSize(c.config.id), inUse, users);
 
     QStringList imageProblems;
     auto listedImages = ImageStore(store).list(&imageProblems);
     if (!listedImages)
         return listedImages.takeError();
     snap.problems += imageProblems;
-    const ImageDiskUsage usage = ImageDiskUsage::compute(listedImages.value(), inUse);
-    snap.disk.images = usage.totalSize;
-    snap.disk.imagesReclaimable = usage.reclaimable;
-    snap.disk.activeImages = usage.active;
-
-    LayerStore layerStore(store);
-    for (const ImageDiskUsage::PerImage &row : usage.images) {
-        ImageEntry entry { row.image, ImageDescription::history(row.image), row.size, row.shared, row.unique, users.value(row.image.id) };
-        const QStringList madeBy = ImageDescription::layerInstructions(entry.history, row.image.layers.size());
-        Digest parent;
-        for (qsizetype i = 0; i < row.image.layers.size(); ++i) {
-            const ImageLayer &l = row.image.layers[i];
-            auto it = snap.layers.find(l.chainId);
-            if (it == snap.layers.end()) {
-                LayerEntry layer { l.chainId, l.diffId, parent, l.blob, std::max<qint64>(l.size, 0), madeBy[i], {} };
-                it = snap.layers.insert(l.chainId, layer);
-            }
-            it->images.append(row.image.id);
-            parent = l.chainId;
-        }
-        snap.images.append(entry);
-    }
-    std::stable_sort(snap.images.begin(), snap.images.end(), [](const ImageEntry &a, const ImageEntry &b) { return a.image.created > b.image.created; });
+    addImages(snap, listedImages.value(), inUse, users);
 
     auto volumes = VolumeStore(store).list(true);
     if (!volumes)

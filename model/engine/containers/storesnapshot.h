@@ -1,6 +1,7 @@
 #pragma once
 
 #include "containertypes.h"
+#include "foreignsnapshot.h"
 #include "imagediskusage.h"
 #include "imagetypes.h"
 #include "result.h"
@@ -10,6 +11,8 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <memory>
 
 namespace strata {
 
@@ -66,11 +69,18 @@ struct StoreSnapshot {
     // What could not be read (an image or container record): shown beside the rest, which is
     // still right, rather than instead of it.
     QStringList problems;
+    // Set when this is a peer's data root read in place (Docker's, containers/storage's): it is
+    // read-only, and its layers' and containers' folders are found through it.
+    std::shared_ptr<const ForeignSnapshot> foreign;
 
     const ImageEntry *image(const Digest &id) const;
     const ContainerEntry *container(const QString &id) const;
+    bool readOnly() const { return bool(foreign); }
 
     static Result<StoreSnapshot> take(Store &store);
+    // The same picture of a peer's root as a reader found it (no disk access: the reader has
+    // measured what is shown), its images and containers as Strata's value types.
+    static StoreSnapshot fromForeign(const ForeignSnapshot &snapshot);
 };
 
 } // namespace strata

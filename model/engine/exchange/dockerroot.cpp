@@ -229,6 +229,15 @@ namespace {
         if (!isValidCacheId(c.mountId))
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain folder name of overlay2/").arg(r.path(mountRel), c.mountId.left(80)));
         c.writableDir = r.path(QStringLiteral("overlay2/") + c.mountId + QStringLiteral("/diff"));
+        // Under it, the init layer Docker makes for every container (/etc/hosts, /.dockerenv):
+        // layerdb/mounts/<id>/init-id names its folder; `docker diff` compares against it too.
+        const QString initRel = imageDir + QStringLiteral("/layerdb/mounts/") + id + QStringLiteral("/init-id");
+        if (auto init = r.read(initRel, 1024)) {
+            const QString initId = QString::fromUtf8(init->trimmed());
+            if (!isValidCacheId(initId))
+                return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain folder name of overlay2/").arg(r.path(initRel), initId.left(80)));
+            c.initDir = r.path(QStringLiteral("overlay2/") + initId + QStringLiteral("/diff"));
+        }
         auto size = r.treeSize(QStringLiteral("overlay2/") + c.mountId + QStringLiteral("/diff"));
         if (!size)
             return size.takeError();

@@ -1,6 +1,84 @@
 #include "foreignsnapshot.h"
 
+#include "fsutil.h"
+#include "storagedriver.h"
+
 namespace strata {
+
+namespace {
+
+    // A peer's layer folders by chain ID. Both peers' overlay drivers write what Strata's
+    // overlay2 driver writes (0/0 whiteouts, the opaque xattr), so that driver reads them; it
+    // is asked only to read.
+    class ForeignLayerDirs final : public LayerDirs {
+    public:
+        ForeignLayerDirs(QString description, QHash<Digest, QString> dirs)
+            : m_description(std::move(description))
+            , m_dirs(std::move(dirs))
+            , m_driver(StorageDriver::create(QStringLiteral("overlay2"), false))
+        {
+        }
+        Result<QString> filesDir(const Image &image, int index) const override
+        {
+            // By chain ID: containers/storage may keep equal layers in two folders (layerFolders),
+            // but a chain ID names one content, so either folder shows the same files.
+            const Digest &chain = image.layers[index].chainId;
+            const QString dir = m_dirs.value(chain);
+            if (dir.isEmpty())
+                return fail(ErrorCode::NotFound, QStringLiteral("image %1: layer %2 (chain %3) is not in the %4").arg(image.displayName()).arg(index).arg(chain.toString(), m_description));
+            if (!fs::isDirectory(dir))
+                return fail(ErrorCode::NotFound, QStringLiteral("image %1: the files of layer %2 (%3) are missing from the %4").arg(image.displayName()).arg(index).arg(dir, m_description));
+            return dir;
+        }
+        const StorageDriver &driver() const override { return *m_driver; }
+
+    private:
+        QString m_description;
+        QHash<Digest, QString> m_dirs;
+        std::unique_ptr<StorageDriver> m_driver;
+    };
+
+} // namespace
+
+std::shared_ptr<const LayerDirs> ForeignSnapshot::layerDirs() const
+{
+    QHash<Digest, QString> dirs;
+    for (auto it = layers.constBegin(); it != layers.constEnd(); ++it)
+        dirs.insert(it.key(), it->filesDir);
+    return std::make_shared<ForeignLayerDirs>(description(), dirs);
+}
+
+Result<QStringList> ForeignSnapshot::containerBase(const Container &container) const
+{
+    const Image *image = nullptr;
+    for (const QList<Image> *list : { &images, &intermediate })
+        for (const Image &i : *list)
+            if (i.id == container.imageId)
+                image = &i;
+    if (!image)
+        return fail(ErrorCode::NotFound, QStringLiteral("container %1: its image %2 is not in the %3").arg(container.name, container.imageId.toString(), description()));
+    const auto dirs = layerDirs();
+    QStringList base;
+    if (!container.initDir.isEmpty())
+        base.append(container.initDir);
+    for (int i = int(image->layers.size()) - 1; i >= 0; --i) {
+        auto dir = dirs->filesDir(*image, i);
+        if (!dir)
+            return fail(dir.takeError(), QStringLiteral("container %1: ").arg(container.name));
+        base.append(dir.value());
+    }
+    return base;
+}
+
+Result<QList<Change>> ForeignSnapshot::changes(const Container &container, ChangeDetail detail) const
+{
+    auto base = containerBase(container);
+    if (!base)
+        return base.takeError();
+    if (!fs::isDirectory(container.writableDir))
+        return fail(ErrorCode::NotFound, QStringLiteral("container %1: its writable layer %2 is gone").arg(container.name, container.writableDir));
+    return computeChanges(container.writableDir, true, base.value(), detail);
+}
 
 QString ForeignSnapshot::description() const
 {
@@ -113,6 +191,25 @@ ImageDiskUsage ForeignSnapshot::diskUsage(const QSet<Digest> &inUse) const
             usage.reclaimable += row.size * rows;
     }
     return usage;
+}
+
+QStringList ForeignSnapshot::metadataPaths() const
+{
+    QStringList paths;
+    if (kind == QLatin1String("podman")) {
+        // images.json, layers.json and containers.json are replaced whole (a rename in their folder).
+        for (const char *dir : { "overlay-images", "overlay-layers", "overlay-containers" })
+            paths.append(root + u'/' + QLatin1String(dir));
+        return paths;
+    }
+    // repositories.json is replaced whole in image/overlay2; new images and layers are folders
+    // of the databases; a container's state is rewritten in its own folder.
+    for (const char *dir : { "image/overlay2", "image/overlay2/imagedb/content/sha256", "image/overlay2/imagedb/metadata/sha256", "image/overlay2/layerdb/sha256",
+             "image/overlay2/layerdb/mounts", "containers" })
+        paths.append(root + u'/' + QLatin1String(dir));
+    for (const Container &c : containers)
+        paths.append(root + QStringLiteral("/containers/") + c.id);
+    return paths;
 }
 
 } // namespace strata

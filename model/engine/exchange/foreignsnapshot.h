@@ -2,6 +2,8 @@
 
 #include "imagediskusage.h"
 #include "imagetypes.h"
+#include "layercontents.h"
+#include "layerview.h"
 #include "result.h"
 
 #include <QDateTime>
@@ -11,6 +13,8 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
+
+#include <memory>
 
 namespace strata {
 
@@ -37,6 +41,7 @@ struct ForeignSnapshot {
         QStringList command;
         QString mountId; // the peer's name of the writable layer's folder
         QString writableDir; // absolute: the writable layer's files (overlay's upper directory)
+        QString initDir; // absolute: Docker's init layer (<mountId>-init/diff) under it; empty when none
         qint64 writableSize = -1; // that layer's size as the peer counts it (SizeRw); -1 when unread
     };
 
@@ -71,6 +76,19 @@ struct ForeignSnapshot {
     const Container *container(const QString &idOrName) const;
     // "Docker data root /var/lib/docker", for messages and titles.
     QString description() const;
+
+    // The layers' folders, read in place and never written (overlay's format), for
+    // LayerContents: file trees, wasted space and X-rays of the peer's images.
+    std::shared_ptr<const LayerDirs> layerDirs() const;
+    // What lies under a container's writable layer, top first: its init layer (Docker's), then
+    // its image's layers.
+    Result<QStringList> containerBase(const Container &container) const;
+    // A container's changes against its image, as the peer's `diff` lists them.
+    Result<QList<Change>> changes(const Container &container, ChangeDetail detail = ChangeDetail::Paths) const;
+    // The folders whose entries change when the peer changes its store (an image pulled or
+    // removed, a container created, started, stopped or removed), for a watcher to notice it:
+    // they are only watched, never written.
+    QStringList metadataPaths() const;
 };
 
 } // namespace strata

@@ -37,7 +37,39 @@ namespace {
 
     bool isDirectory(quint32 mode) { return S_ISDIR(mode_t(mode)); }
 
+    class StoreLayerDirs final : public LayerDirs {
+    public:
+        explicit StoreLayerDirs(Store &store, std::shared_ptr<Store> keep = {})
+            : m_store(store)
+            , m_keep(std::move(keep))
+        {
+        }
+        Result<QString> filesDir(const Image &image, int index) const override
+        {
+            const QString dir = LayerStore(m_store).diffDir(image.layers[index].chainId);
+            if (!fs::isDirectory(dir))
+                return fail(ErrorCode::NotFound, QStringLiteral("image %1: the snapshot %2 of layer %3 is missing (run stratactl check)").arg(image.displayName(), m_store.relative(dir)).arg(index));
+            return dir;
+        }
+        const StorageDriver &driver() const override { return m_store.driver(); }
+
+    private:
+        Store &m_store;
+        std::shared_ptr<Store> m_keep;
+    };
+
 } // namespace
+
+std::shared_ptr<const LayerDirs> LayerDirs::ofStore(Store &store)
+{
+    return std::make_shared<StoreLayerDirs>(store);
+}
+
+std::shared_ptr<const LayerDirs> LayerDirs::ofStore(std::shared_ptr<Store> store)
+{
+    Store &s = *store;
+    return std::make_shared<StoreLayerDirs>(s, std::move(store));
+}
 
 EfficiencyReport EfficiencyReport::compute(const QList<QList<Change>> &layerChanges, const QList<qint64> &layerSizes)
 {
@@ -112,7 +144,12 @@ EfficiencyReport EfficiencyReport::compute(const QList<QList<Change>> &layerChan
 }
 
 LayerContents::LayerContents(Store &store)
-    : m_store(store)
+    : m_dirs(LayerDirs::ofStore(store))
+{
+}
+
+LayerContents::LayerContents(std::shared_ptr<const LayerDirs> dirs)
+    : m_dirs(std::move(dirs))
 {
 }
 
@@ -120,13 +157,12 @@ Result<QStringList> LayerContents::snapshotsTopFirst(const Image &image, int ind
 {
     if (index < 0 || index >= image.layers.size())
         return fail(ErrorCode::NotFound, QStringLiteral("image %1 has no layer %2 (it has %3)").arg(image.displayName()).arg(index).arg(image.layers.size()));
-    LayerStore layers(m_store);
     QStringList dirs;
     for (int i = index; i >= 0; --i) {
-        const QString dir = layers.diffDir(image.layers[i].chainId);
-        if (!fs::isDirectory(dir))
-            return fail(ErrorCode::NotFound, QStringLiteral("image %1: the snapshot %2 of layer %3 is missing (run stratactl check)").arg(image.displayName(), m_store.relative(dir)).arg(i));
-        dirs.append(dir);
+        auto dir = m_dirs->filesDir(image, i);
+        if (!dir)
+            return dir.takeError();
+        dirs.append(dir.value());
     }
     return dirs;
 }
@@ -141,7 +177,7 @@ Result<QList<Change>> LayerContents::changes(const Image &image, int index) cons
 
 Result<QList<Change>> LayerContents::changesOf(const Image &image, int index, const QStringList &dirsTopFirst) const
 {
-    const StorageDriver &driver = m_store.driver();
+    const StorageDriver &driver = m_dirs->driver();
     const QStringList below = driver.viewLayers(dirsTopFirst.mid(1));
     auto out = driver.changes(dirsTopFirst.first(), below, ChangeDetail::Stat);
     if (!out)
@@ -154,7 +190,7 @@ Result<QList<TreeEntry>> LayerContents::mergedTree(const Image &image, int index
     auto dirs = snapshotsTopFirst(image, index);
     if (!dirs)
         return dirs.takeError();
-    const QStringList view = m_store.driver().viewLayers(dirs.value());
+    const QStringList view = m_dirs->driver().viewLayers(dirs.value());
     // A view of every snapshot names its layer; a view of the top one alone (vfs) cannot.
     const bool named = view.size() == dirs->size();
     auto entries = strata::mergedTree(view);
@@ -170,7 +206,7 @@ Result<FileVersion> LayerContents::readFile(const Image &image, int index, const
     auto dirs = snapshotsTopFirst(image, index);
     if (!dirs)
         return dirs.takeError();
-    const QStringList view = m_store.driver().viewLayers(dirs.value());
+    const QStringList view = m_dirs->driver().viewLayers(dirs.value());
     auto version = readVisibleFile(view, path, maxBytes);
     if (!version)
         return fail(version.takeError(), QStringLiteral("image %1, layer %2: ").arg(image.displayName()).arg(index));
@@ -208,7 +244,7 @@ Result<QList<XrayStep>> LayerContents::xray(const Image &image, const QByteArray
     if (!relative)
         return relative.takeError();
     const QByteArray &rel = relative.value();
-    const StorageDriver &driver = m_store.driver();
+    const StorageDriver &driver = m_dirs->driver();
     QList<XrayStep> steps;
     const int top = int(image.layers.size()) - 1;
     if (top < 0)

@@ -6,10 +6,32 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QString>
+
+#include <memory>
 
 namespace strata {
 
 class Store;
+class StorageDriver;
+
+// Where the snapshots of an image's layers are, and how their files are laid out: Strata's own
+// store (LayerDirs::ofStore), or a peer's data root read in place (ForeignLayerDirs, in
+// exchange/). What LayerContents and the container diff compute is the same over either.
+class LayerDirs {
+public:
+    virtual ~LayerDirs() = default;
+    // The directory holding the files of layer `index` (0 = base) of `image`; fails naming the
+    // layer when it is missing.
+    virtual Result<QString> filesDir(const Image &image, int index) const = 0;
+    // How the snapshots record their changes (overlay2's whiteouts for a peer's).
+    virtual const StorageDriver &driver() const = 0;
+
+    // The snapshots of Strata's store `store` (which must outlive the result).
+    static std::shared_ptr<const LayerDirs> ofStore(Store &store);
+    // The same, keeping a shared store alive for as long as the result is used.
+    static std::shared_ptr<const LayerDirs> ofStore(std::shared_ptr<Store> store);
+};
 
 // dive's measure of an image (its `efficiency` and `wasted space`): a path written by more than
 // one layer, or written and then deleted, costs every version but the smallest.
@@ -41,10 +63,11 @@ struct XrayStep {
 
 // What is inside an image's layers, as dive and the window show it. Layers are immutable, so
 // what this returns for a layer never changes: callers may cache it by chainID.
-// Threads: a view over a shared Store, like ImageStore.
+// Threads: a view over a shared Store, like ImageStore; over a peer's root, read-only.
 class LayerContents {
 public:
     explicit LayerContents(Store &store);
+    explicit LayerContents(std::shared_ptr<const LayerDirs> dirs);
 
     // Layer `index` (0 = base) of `image` against the layers below it, with sizes and modes.
     Result<QList<Change>> changes(const Image &image, int index) const;
@@ -60,7 +83,7 @@ public:
 private:
     Result<QStringList> snapshotsTopFirst(const Image &image, int index) const;
     Result<QList<Change>> changesOf(const Image &image, int index, const QStringList &dirsTopFirst) const;
-    Store &m_store;
+    std::shared_ptr<const LayerDirs> m_dirs;
 };
 
 } // namespace strata
