@@ -4,6 +4,7 @@
 #include "buildcli.h"
 #include "containercli.h"
 #include "containerstore.h"
+#include "foreigncli.h"
 #include "layercli.h"
 #include "registrycli.h"
 #include "pruner.h"
@@ -150,13 +151,16 @@ Commands:
         };
         const bool isDf = command == QLatin1String("system") && args.value(0) == QLatin1String("df");
         const bool isLayerLs = command == QLatin1String("layer") && args.value(0) == QLatin1String("ls");
-        if (command != QLatin1String("images") && command != QLatin1String("history") && command != QLatin1String("inspect") && !isDf && !isLayerLs)
-            return failWith(QStringLiteral("read-only foreign store: %1 is not available (--foreign %2 offers images, history, inspect IMAGE, system df, layer ls)").arg(command, kind), 2);
+        const bool readsFiles = ForeignCli::handles(command, args);
+        if (command != QLatin1String("images") && command != QLatin1String("history") && command != QLatin1String("inspect") && !isDf && !isLayerLs && !readsFiles)
+            return failWith(QStringLiteral("read-only foreign store: %1 is not available (--foreign %2 offers images, history, inspect IMAGE, system df, layer ls, %3)").arg(command, kind, ForeignCli::offered()), 2);
         auto snap = ForeignRoot::read(kind, root);
         if (!snap)
             return failWith(snap.error());
         for (const QString &p : std::as_const(snap->problems))
             err << "warning: " << p << '\n';
+        if (readsFiles)
+            return ForeignCli::run(snap.value(), command, args, out, err);
         if (command == QLatin1String("images")) {
             auto a = parse({ QStringLiteral("-q"), QStringLiteral("--no-trunc"), QStringLiteral("-a") }, 0, 1);
             if (!a)

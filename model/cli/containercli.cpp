@@ -200,6 +200,34 @@ Containers:
 )");
 }
 
+void ContainerCli::printChanges(const QList<Change> &changes, QTextStream &out)
+{
+    QByteArray text;
+    for (const Change &ch : changes)
+        text += ch.letter() + QByteArray(" ") + ch.path + '\n';
+    out.flush();
+    (void)!write(1, text.constData(), size_t(text.size()));
+}
+
+void ContainerCli::printEventsUntilGone(ChangeWatcher &watcher, const QStringList &labels, QTextStream &out)
+{
+    QEventLoop loop;
+    QObject::connect(&watcher, &ChangeWatcher::changed, &loop, [&](const ChangeEvent &e) {
+        out << e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) << "  " << e.kindName().leftJustified(7) << "  " << QString::fromUtf8(e.path);
+        if (e.kind != ChangeEvent::Kind::Deleted)
+            out << (e.isDir ? QStringLiteral("  (directory)") : QStringLiteral("  (%1)").arg(humanize::size(e.size)));
+        if (e.copiedFromLayer >= 0)
+            out << "  copied up from " << labels.value(e.copiedFromLayer) << ", " << humanize::size(e.copiedBytes) << " copied";
+        out << '\n';
+        out.flush();
+    });
+    QObject::connect(&watcher, &ChangeWatcher::finished, &loop, [&] {
+        out << "The writable layer is gone (container removed).\n";
+        loop.quit();
+    });
+    loop.exec();
+}
+
 int ContainerCli::failWith(const QString &command, const QString &message, int code)
 {
     ProgressBar::clearLine(m_err);
@@ -467,11 +495,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         auto changes = containers.changes(c.value());
         if (!changes)
             return failWith(command, changes.error());
-        QByteArray text;
-        for (const Change &ch : changes.value())
-            text += ch.letter() + QByteArray(" ") + ch.path + '\n';
-        m_out.flush();
-        (void)!write(1, text.constData(), size_t(text.size()));
+        printChanges(changes.value(), m_out);
         return 0;
     }
     if (command == QLatin1String("cp")) {
@@ -531,21 +555,7 @@ int ContainerCli::run(const QString &command, const QStringList &args)
         else if (m_store.driver().name() == QLatin1String("btrfs"))
             m_out << "Note: with btrfs the writable layer is a snapshot of the image: a write takes new blocks only for the extents it changes, nothing is copied up.\n";
         m_out.flush();
-        QEventLoop loop;
-        QObject::connect(&watcher, &ChangeWatcher::changed, &loop, [&](const ChangeEvent &e) {
-            m_out << e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) << "  " << e.kindName().leftJustified(7) << "  " << QString::fromUtf8(e.path);
-            if (e.kind != ChangeEvent::Kind::Deleted)
-                m_out << (e.isDir ? QStringLiteral("  (directory)") : QStringLiteral("  (%1)").arg(humanize::size(e.size)));
-            if (e.copiedFromLayer >= 0)
-                m_out << "  copied up from " << labels.value(e.copiedFromLayer) << ", " << humanize::size(e.copiedBytes) << " copied";
-            m_out << '\n';
-            m_out.flush();
-        });
-        QObject::connect(&watcher, &ChangeWatcher::finished, &loop, [&] {
-            m_out << "The writable layer is gone (container removed).\n";
-            loop.quit();
-        });
-        loop.exec();
+        printEventsUntilGone(watcher, labels, m_out);
         return 0;
     }
     if (command == QLatin1String("volume")) {

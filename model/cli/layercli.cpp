@@ -38,7 +38,17 @@ namespace {
 } // namespace
 
 LayerCli::LayerCli(Store &store, QTextStream &out, QTextStream &err)
-    : m_store(store)
+    : m_store(&store)
+    , m_contents(store)
+    , m_resolve([&store](const QString &ref) { return ImageStore(store).resolve(ref); })
+    , m_out(out)
+    , m_err(err)
+{
+}
+
+LayerCli::LayerCli(LayerContents contents, Resolver resolve, QTextStream &out, QTextStream &err)
+    : m_contents(std::move(contents))
+    , m_resolve(std::move(resolve))
     , m_out(out)
     , m_err(err)
 {
@@ -77,7 +87,7 @@ std::optional<std::pair<Args, Image>> LayerCli::imageArgs(const QString &command
         *status = failWith(command, QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
         return std::nullopt;
     }
-    auto image = ImageStore(m_store).resolve(a->positional.first());
+    auto image = m_resolve(a->positional.first());
     if (!image) {
         *status = failWith(command, image.error());
         return std::nullopt;
@@ -117,13 +127,15 @@ int LayerCli::layerList(const QStringList &args)
         return failWith(QStringLiteral("layer ls"), a.error(), 2);
     if (a->positional.size() > 1)
         return failWith(QStringLiteral("layer ls"), QStringLiteral("wrong number of arguments (see stratactl --help)"), 2);
-    auto snap = StoreSnapshot::take(m_store);
+    if (!m_store)
+        return failWith(QStringLiteral("layer ls"), QStringLiteral("not available here"), 2);
+    auto snap = StoreSnapshot::take(*m_store);
     if (!snap)
         return failWith(QStringLiteral("layer ls"), snap.error());
     const bool noTrunc = a->has(QStringLiteral("--no-trunc"));
     QList<Digest> order;
     if (!a->positional.isEmpty()) {
-        auto image = ImageStore(m_store).resolve(a->positional.first());
+        auto image = m_resolve(a->positional.first());
         if (!image)
             return failWith(QStringLiteral("layer ls"), image.error());
         for (const ImageLayer &l : std::as_const(image->layers))
@@ -159,7 +171,7 @@ int LayerCli::layerFiles(const QStringList &args)
     const int index = a.positional[1].toInt(&ok);
     if (!ok)
         return failWith(command, QStringLiteral("'%1' is not a layer index (0 is the base layer)").arg(a.positional[1]), 2);
-    LayerContents contents(m_store);
+    const LayerContents &contents = m_contents;
     if (a.has(QStringLiteral("--aggregated"))) {
         auto tree = contents.mergedTree(image, index);
         if (!tree)
@@ -188,7 +200,7 @@ int LayerCli::efficiency(const QStringList &args)
     if (!parsed)
         return status;
     const Image &image = parsed->second;
-    auto report = LayerContents(m_store).efficiency(image);
+    auto report = m_contents.efficiency(image);
     if (!report)
         return failWith(command, report.error());
     m_out << "Image:                " << image.displayName() << '\n'
@@ -211,7 +223,7 @@ int LayerCli::xray(const QStringList &args)
     if (!parsed)
         return status;
     const auto &[a, image] = *parsed;
-    auto steps = LayerContents(m_store).xray(image, a.positional[1].toUtf8());
+    auto steps = m_contents.xray(image, a.positional[1].toUtf8());
     if (!steps)
         return failWith(command, steps.error());
     if (steps->isEmpty()) {

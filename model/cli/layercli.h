@@ -2,10 +2,13 @@
 
 #include "args.h"
 #include "imagetypes.h"
+#include "layercontents.h"
+#include "result.h"
 
 #include <QStringList>
 #include <QTextStream>
 
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -18,6 +21,10 @@ class Store;
 class LayerCli {
 public:
     LayerCli(Store &store, QTextStream &out, QTextStream &err);
+    // The same commands (but `layer ls`, which needs the store) over layers read elsewhere: a
+    // peer's store read in place (`--foreign`), its images found by `resolve`.
+    using Resolver = std::function<Result<Image>(const QString &reference)>;
+    LayerCli(LayerContents contents, Resolver resolve, QTextStream &out, QTextStream &err);
 
     static bool handles(const QString &command);
     static QString usage();
@@ -33,7 +40,9 @@ private:
     int efficiency(const QStringList &args);
     int xray(const QStringList &args);
 
-    Store &m_store;
+    Store *m_store = nullptr; // null over layers read elsewhere
+    LayerContents m_contents;
+    Resolver m_resolve;
     QTextStream &m_out;
     QTextStream &m_err;
 };

@@ -7,6 +7,7 @@
 // its name) are refused with a message naming the file, and left unchanged too.
 // Skipped, with the reason, only when docker is not installed or cannot start here.
 
+#include "changewatcher.h"
 #include "dockerdaemon.h"
 #include "dockerroot.h"
 #include "humanize.h"
@@ -22,6 +23,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
@@ -39,6 +41,13 @@ using strata::test::RunResult;
 namespace {
 
 QString text(const QByteArray &b) { return QString::fromUtf8(b); }
+
+QStringList sortedLines(const QByteArray &out)
+{
+    QStringList lines = text(out).split(u'\n', Qt::SkipEmptyParts);
+    lines.sort();
+    return lines;
+}
 
 QStringList toStringList(const QJsonValue &v)
 {
@@ -94,7 +103,7 @@ QStringList treeState(const QString &dir)
 }
 
 // The first lines that differ, for the failure message.
-QString treeDifference(const QStringList &before, const QStringList &after)
+QString treeDifference(const QStringList &before, const QStringList &after, qsizetype limit = 20)
 {
     const QSet<QString> a(before.begin(), before.end()), b(after.begin(), after.end());
     QStringList out;
@@ -104,7 +113,7 @@ QString treeDifference(const QStringList &before, const QStringList &after)
     for (const QString &l : after)
         if (!a.contains(l))
             out.append(u"+ "_s + l);
-    return out.mid(0, 20).join(u'\n');
+    return out.mid(0, limit).join(u'\n');
 }
 
 // The data rows of a stratactl table (header left out), cut at the header's column starts (a
@@ -146,7 +155,11 @@ private slots:
     void systemDfAndLayerLs();
     void inspectEqualsDockers();
     void otherCommandsRefused();
+    void diffEqualsDockers();
+    void layerContentsEqualStrataStores();
     void dataRootUnchanged();
+    // After the check above: the container writes to its own writable layer here.
+    void runningContainersWritesWatched();
     void hostile_data();
     void hostile();
     void containerdStoreNamed();
@@ -169,6 +182,7 @@ private:
     QStringList m_createdBy; // docker history, oldest first
     qint64 m_c2SizeRw = -1; // docker inspect --size of the container that wrote
     qint64 m_liveSizeRw = -1; // and of the one still running
+    QMap<QString, QByteArray> m_dockerDiff; // docker diff of each container, as docker printed it
 };
 
 #define REQUIRE_DOCKER()                                                                                               \
@@ -215,7 +229,9 @@ void TestForeign::initTestCase()
 
     // A container that ran and wrote to its writable layer (a file, a folder, a hard link).
     r = m_dockerd->docker({ u"run"_s, u"--network"_s, u"none"_s, u"--name"_s, u"foreign-c2"_s, u"strata-foreign:1"_s, u"sh"_s, u"-c"_s,
-        u"echo written > /w; mkdir /d; echo 0123456789 > /d/y; ln /d/y /d/z"_s });
+        u"echo written > /w; mkdir /d; echo 0123456789 > /d/y; ln /d/y /d/z; echo changed > /hello; rm /bin/echo; mkdir -p /tmp/t && touch /tmp/t/new; "
+        // /bin removed and made anew: an opaque folder over the image's.
+        "cp /bin/busybox /busybox && /busybox rm -rf /bin && /busybox mkdir /bin && /busybox ln -s /busybox /bin/sh && /busybox ln -s /busybox /bin/new"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker run"_s, r)));
     r = m_dockerd->docker({ u"inspect"_s, u"--size"_s, u"foreign-c2"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker inspect --size"_s, r)));
@@ -253,7 +269,11 @@ void TestForeign::initTestCase()
     for (const QString &c : { u"foreign-c1"_s, u"foreign-c2"_s, u"foreign-live"_s }) {
         r = m_dockerd->docker({ u"diff"_s, c });
         QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker diff"_s, r)));
+        m_dockerDiff.insert(c, r.out);
     }
+    // docker save makes its working folder in the root's tmp/: also before the picture.
+    r = m_dockerd->docker({ u"save"_s, u"-o"_s, path(u"saved.tar"_s), u"strata-foreign:1"_s }, 120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker save"_s, r)));
     // The daemon's containerd writes its metadata (meta.db) a moment after a container starts:
     // the picture is taken once the tree has stood still for a second.
     m_before = treeState(m_data);
@@ -447,6 +467,70 @@ void TestForeign::otherCommandsRefused()
     }
 }
 
+void TestForeign::diffEqualsDockers()
+{
+    REQUIRE_DOCKER();
+    // The same lines as docker's: the created one (none), the one that added, changed, deleted
+    // and replaced a folder (opaque, over the image's /bin), the running one. docker 20.10 lists
+    // them in the order of Go's map iteration, another at every call; Strata in path order.
+    const QByteArray c2 = m_dockerDiff.value(u"foreign-c2"_s);
+    for (const char *line : { "C /hello\n", "C /bin\n", "D /bin/echo\n", "A /bin/new\n", "A /busybox\n", "A /tmp/t/new\n", "A /d/z\n" })
+        QVERIFY2(c2.contains(line), qPrintable(u"'%1' not in docker diff:\n%2"_s.arg(QString::fromLatin1(line).trimmed(), text(c2))));
+    for (auto it = m_dockerDiff.constBegin(); it != m_dockerDiff.constEnd(); ++it) {
+        const RunResult r = foreign(m_data, { u"diff"_s, it.key() });
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl --foreign docker diff "_s + it.key(), r)));
+        QVERIFY2(sortedLines(r.out) == sortedLines(it.value()), qPrintable(u"%1:\n--- docker diff ---\n%2--- stratactl diff ---\n%3"_s.arg(it.key(), text(it.value()), text(r.out))));
+        // Each folder before what it holds, as `stratactl diff` prints its own store's.
+        QStringList paths;
+        for (const QString &line : text(r.out).split(u'\n', Qt::SkipEmptyParts))
+            paths.append(line.mid(2));
+        for (qsizetype i = 0; i < paths.size(); ++i) {
+            const qsizetype parent = paths.indexOf(paths[i].left(paths[i].lastIndexOf(u'/')));
+            QVERIFY2(parent < i, qPrintable(u"%1 before its folder"_s.arg(paths[i])));
+        }
+    }
+    const RunResult missing = foreign(m_data, { u"diff"_s, u"no-such-container"_s });
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(text(missing.err).contains(u"no such container"_s), missing.err.constData());
+}
+
+void TestForeign::layerContentsEqualStrataStores()
+{
+    REQUIRE_DOCKER();
+    // The image docker saved, loaded into a store of Strata's own: what is inside its layers
+    // reads the same from docker's overlay2 folders as from Strata's snapshots.
+    const QString store = path(u"strata-store"_s);
+    RunResult r = strata::test::stratactl(store, { u"--driver"_s, u"overlay2"_s, u"load"_s, u"-i"_s, path(u"saved.tar"_s) });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl load"_s, r)));
+    const QList<QStringList> commands {
+        { u"layer"_s, u"files"_s, u"strata-foreign:1"_s, u"0"_s },
+        { u"layer"_s, u"files"_s, u"strata-foreign:1"_s, u"1"_s },
+        { u"layer"_s, u"files"_s, u"strata-foreign:1"_s, u"2"_s },
+        { u"layer"_s, u"files"_s, u"--aggregated"_s, u"strata-foreign:1"_s, u"2"_s },
+        { u"xray"_s, u"strata-foreign:1"_s, u"/a.txt"_s },
+        { u"xray"_s, u"strata-foreign:1"_s, u"/hello"_s },
+        { u"xray"_s, u"strata-foreign:1"_s, u"/bin/sh"_s },
+    };
+    for (const QStringList &command : commands) {
+        const RunResult mine = strata::test::stratactl(store, command);
+        const RunResult theirs = foreign(m_data, command);
+        QVERIFY2(mine.exitCode == 0, qPrintable(describe(command.join(u' '), mine)));
+        QVERIFY2(theirs.exitCode == 0, qPrintable(describe(u"--foreign docker "_s + command.join(u' '), theirs)));
+        QVERIFY2(text(mine.out).count(u'\n') > 1, qPrintable(describe(command.join(u' '), mine)));
+        QVERIFY2(theirs.out == mine.out, qPrintable(u"%1:\n--- Strata's store ---\n%2--- docker's root ---\n%3"_s.arg(command.join(u' '), text(mine.out), text(theirs.out))));
+    }
+    // The COPY layer's file, deleted by the RUN layer above: wasted space, counted alike.
+    const RunResult xray = foreign(m_data, { u"xray"_s, u"strata-foreign:1"_s, u"/a.txt"_s });
+    QVERIFY2(text(xray.out).contains(u"added"_s) && text(xray.out).contains(u"deleted"_s), xray.out.constData());
+    const RunResult mine = strata::test::stratactl(store, { u"image"_s, u"efficiency"_s, u"strata-foreign:1"_s });
+    const RunResult theirs = foreign(m_data, { u"image"_s, u"efficiency"_s, u"strata-foreign:1"_s });
+    QVERIFY2(mine.exitCode == 0 && theirs.exitCode == 0, qPrintable(describe(u"image efficiency"_s, theirs)));
+    // The first line names the image by its first tag, which docker's copy has two of.
+    const auto report = [](const QByteArray &out) { return text(out).section(u'\n', 1); };
+    QVERIFY2(report(theirs.out) == report(mine.out), qPrintable(u"--- Strata's store ---\n%1--- docker's root ---\n%2"_s.arg(text(mine.out), text(theirs.out))));
+    QVERIFY2(text(theirs.out).contains(u"/a.txt"_s), theirs.out.constData());
+}
+
 void TestForeign::dataRootUnchanged()
 {
     REQUIRE_DOCKER();
@@ -455,6 +539,76 @@ void TestForeign::dataRootUnchanged()
     QVERIFY2(after == m_before, qPrintable(treeDifference(m_before, after)));
     QVERIFY(!QFileInfo::exists(m_data + u"/store.lock"_s));
     QVERIFY(!QFileInfo::exists(m_data + u"/store.json"_s));
+}
+
+void TestForeign::runningContainersWritesWatched()
+{
+    REQUIRE_DOCKER();
+    auto snap = strata::DockerRoot::read(m_data);
+    QVERIFY2(snap.ok(), qPrintable(snap.error()));
+    const strata::DockerRoot::Container *live = snap->container(u"foreign-live"_s);
+    QVERIFY(live && live->running);
+    auto base = snap->containerBase(*live);
+    QVERIFY2(base.ok(), qPrintable(base.error()));
+    const QStringList before = treeState(m_data);
+
+    // stratactl watch, and the engine's watcher in this process, on the running container's
+    // upper folder while it writes.
+    QProcess watch;
+    watch.setProcessChannelMode(QProcess::SeparateChannels);
+    watch.start(QStringLiteral(STRATACTL_PATH), { u"--root"_s, m_data, u"--foreign"_s, u"docker"_s, u"watch"_s, u"foreign-live"_s });
+    QVERIFY2(watch.waitForStarted(), qPrintable(watch.errorString()));
+    QByteArray watched;
+    QTRY_VERIFY_WITH_TIMEOUT((watched += watch.readAllStandardOutput()).contains("Watching the writable layer of foreign-live"), 20000);
+    strata::ChangeWatcher watcher(live->writableDir, base.value(), strata::WhiteoutStyle::Overlay);
+    QList<strata::ChangeEvent> events;
+    connect(&watcher, &strata::ChangeWatcher::changed, this, [&](const strata::ChangeEvent &e) { events.append(e); });
+    const strata::Status started = watcher.start();
+    QVERIFY2(started.ok(), qPrintable(started.error()));
+
+    const RunResult r = m_dockerd->docker({ u"exec"_s, u"foreign-live"_s, u"sh"_s, u"-c"_s, u"echo one > /live2; mkdir /ldir; echo two > /ldir/f; echo again >> /hello; rm /bin/ls"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"docker exec"_s, r)));
+    const auto seen = [&](strata::ChangeEvent::Kind kind, const QByteArray &path) {
+        for (const strata::ChangeEvent &e : std::as_const(events))
+            if (e.kind == kind && e.path == path)
+                return true;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(seen(strata::ChangeEvent::Kind::Added, "/live2") && seen(strata::ChangeEvent::Kind::Added, "/ldir/f")
+            && seen(strata::ChangeEvent::Kind::Changed, "/hello") && seen(strata::ChangeEvent::Kind::Deleted, "/bin/ls"),
+        10000);
+    for (const strata::ChangeEvent &e : std::as_const(events))
+        if (e.path == "/hello")
+            QVERIFY2(e.copiedFromLayer == 1 && e.copiedBytes == 6, qPrintable(u"copied from %1, %2 bytes"_s.arg(e.copiedFromLayer).arg(e.copiedBytes)));
+    const auto lineWith = [&](const QString &kind, const QString &path) {
+        for (const QString &line : text(watched).split(u'\n'))
+            if (line.contains(u"  "_s + kind.leftJustified(7) + u"  "_s + path))
+                return line;
+        return QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((watched += watch.readAllStandardOutput(), !lineWith(u"Added"_s, u"/live2"_s).isEmpty() && !lineWith(u"Added"_s, u"/ldir/f"_s).isEmpty()
+                                     && !lineWith(u"Changed"_s, u"/hello"_s).isEmpty() && !lineWith(u"Deleted"_s, u"/bin/ls"_s).isEmpty()),
+        10000);
+    QVERIFY2(lineWith(u"Changed"_s, u"/hello"_s).contains(u"copied up from image layer 3 of 3"_s), watched.constData());
+    watch.kill();
+    watch.waitForFinished();
+
+    // Nothing changed in the root but what the container wrote into its own writable layer's
+    // folder (its diff/, and overlay's work/ the kernel copies up through).
+    const QString upper = QFileInfo(live->writableDir).path().mid(m_data.size());
+    QStringList elsewhere;
+    const QStringList after = treeState(m_data);
+    for (const QString &line : treeDifference(before, after, -1).split(u'\n', Qt::SkipEmptyParts))
+        if (!line.mid(2).startsWith(upper + u'/') && !line.mid(2).startsWith(upper + u' '))
+            elsewhere.append(line);
+    QVERIFY2(elsewhere.isEmpty(), qPrintable(elsewhere.join(u'\n')));
+    QVERIFY2(before != after, "the container's writes did not reach its writable layer");
+
+    // And its diff now, as docker has it (docker diff last: it touches the -init folder).
+    const RunResult mine = foreign(m_data, { u"diff"_s, u"foreign-live"_s });
+    const RunResult theirs = m_dockerd->docker({ u"diff"_s, u"foreign-live"_s });
+    QVERIFY2(mine.exitCode == 0 && theirs.exitCode == 0, qPrintable(describe(u"diff"_s, mine)));
+    QVERIFY2(sortedLines(mine.out) == sortedLines(theirs.out), qPrintable(u"--- docker diff ---\n%1--- stratactl diff ---\n%2"_s.arg(text(theirs.out), text(mine.out))));
 }
 
 void TestForeign::hostile_data()
