@@ -48,6 +48,7 @@ namespace {
             return fail(ErrorCode::Io, QStringLiteral("%1: cannot make a pipe: %2").arg(p.subject, fs::errorText(errno)));
         fs::UniqueFd readEnd(fds[0]);
         fs::UniqueFd writeEnd(fds[1]);
+        (void)::fcntl(writeEnd.get(), F_SETPIPE_SZ, 1 << 20); // fewer hand-overs than 64 KiB at a time; a smaller pipe works too
         std::optional<Error> produceError;
         auto produce = [&p, &produceError, out = std::move(writeEnd)]() mutable {
             // A reader that stopped early (the applier refused the tar) makes write() fail with
@@ -70,7 +71,7 @@ namespace {
                         continue;
                     if (n < 0) {
                         if (errno != EPIPE)
-                            produceError = fail(ErrorCode::Io, QStringLiteral("%1: cannot write to the pipe: %2").arg(p.subject, fs::errorText(errno)));
+                            produceError = fail(ErrorCode::Io, QStringLiteral("cannot write to the pipe: %1").arg(fs::errorText(errno)));
                         done = true;
                         break;
                     }
@@ -102,6 +103,7 @@ namespace {
     Result<QString> writeBlob(Staging &staging, Pending &p)
     {
         const QString path = staging.file(QStringLiteral("foreign-%1.tar").arg(p.chainId.hex()));
+        p.split->rewind();
         BlobWriter writer;
         STRATA_TRY(writer.open(path));
         for (;;) {
@@ -120,12 +122,13 @@ namespace {
         return path;
     }
 
-    // The tag `ref` names, or every tag of the image when `ref` names it by ID.
+    // The tag `ref` names (short names as the peers complete them: Docker Hub's library, podman's
+    // localhost), or every tag of the image when `ref` names it by ID.
     Result<QStringList> tagsFor(const Image &image, const QString &ref)
     {
         const QString tag = ref.lastIndexOf(u':') > ref.lastIndexOf(u'/') ? ref : ref + QStringLiteral(":latest");
         QStringList raw;
-        for (const QString &t : QStringList { ref, tag, QStringLiteral("docker.io/library/") + tag }) {
+        for (const QString &t : QStringList { ref, tag, QStringLiteral("docker.io/library/") + tag, QStringLiteral("localhost/") + tag }) {
             if (image.tags.contains(t)) {
                 raw = { t };
                 break;

@@ -253,7 +253,7 @@ struct ForeignTarSplit::Impl {
         }
         const QJsonValue size = o.value(QLatin1String("size"));
         e.size = size.isUndefined() ? 0 : size.toInteger(-1);
-        if (e.size < 0 || e.size > (qint64(1) << 50))
+        if (e.size < 0 || e.size > maxTarBytes)
             return entryDamaged(QStringLiteral("has the size %1").arg(size.toVariant().toString().left(40)));
         STRATA_TRY(clean(e, raw));
         if (e.size == 0)
@@ -344,7 +344,7 @@ Status ForeignTarSplit::open(fs::UniqueFd split, const QString &splitPath, fs::U
 
 Result<qint64> ForeignTarSplit::measure()
 {
-    d->reading = false;
+    rewind();
     STRATA_TRY(d->startPass());
     qint64 total = 0;
     Impl::Entry e;
@@ -355,10 +355,17 @@ Result<qint64> ForeignTarSplit::measure()
         if (!more.value())
             break;
         total += e.type == 2 ? e.payload.size() : e.size;
+        if (total > maxTarBytes)
+            return d->damaged(QStringLiteral("it describes a tar of more than %1 bytes").arg(maxTarBytes));
     }
     if (d->entries == 0)
         return d->damaged(QStringLiteral("it has no entries"));
     return total;
+}
+
+void ForeignTarSplit::rewind()
+{
+    d->reading = false;
 }
 
 Result<QByteArrayView> ForeignTarSplit::read()

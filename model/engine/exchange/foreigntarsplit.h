@@ -39,12 +39,16 @@ public:
     // A pass over the split alone (no file is opened): checks every entry and returns the
     // length of the tar it describes.
     Result<qint64> measure();
-    // The tar, block by block from the first byte (a new pass), an empty block at the end.
+    // The tar, block by block from its first byte (the first read() after open(), measure() or
+    // rewind() starts a pass), an empty block at the end.
     Result<QByteArrayView> read();
+    // The next read() starts from the first byte again.
+    void rewind();
 
     static constexpr qsizetype maxLineBytes = 16 * 1024 * 1024;
     static constexpr qint64 maxEntries = 8 * 1024 * 1024;
     static constexpr qint64 maxSegmentBytes = qint64(1) << 30;
+    static constexpr qint64 maxTarBytes = qint64(1) << 50; // no file or tar is larger (1 PiB)
 
     // CRC-64 with the ISO polynomial, reflected, as Go's hash/crc64 (the checksum tar-split keeps).
     static quint64 crc64(quint64 crc, const char *data, qsizetype size);
