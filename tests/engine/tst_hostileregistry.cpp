@@ -43,6 +43,7 @@ class TestHostileRegistry : public QObject {
 private slots:
     void initTestCase();
     void wellBehavedServerPulls();
+    void redirectElsewhereGetsNoCredentials();
     void attackRefused_data();
     void attackRefused();
 
@@ -111,6 +112,29 @@ void TestHostileRegistry::wellBehavedServerPulls()
     QVERIFY2(check.exitCode == 0, qPrintable(describe(u"stratactl check"_s, check)));
 }
 
+// A registry may send a blob elsewhere (a storage backend on another host): the pull works, and
+// neither the registry's token nor the user's password goes with it.
+void TestHostileRegistry::redirectElsewhereGetsNoCredentials()
+{
+    HostileRegistry server(Scenario::ForeignRedirect);
+    const QString err = server.start();
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const QString root = m_tmp.filePath(u"store-redirect"_s);
+    const QString work = m_tmp.filePath(u"run-redirect"_s);
+    QDir().mkpath(work);
+    const strata::test::MeasuredRun run = strata::test::runMeasured(QStringLiteral(STRATACTL_PATH),
+        { u"--root"_s, root, u"pull"_s, u"--creds"_s, u"someone:secret"_s, server.ref() }, env(), work, 60000);
+    const QString what = describe(u"stratactl pull "_s + server.ref(), run.result) + u"\nrequests: "_s + server.requests().join(u", "_s)
+        + u"\nat 127.0.0.2: "_s + server.foreignRequests().join(u", "_s);
+    QVERIFY2(run.result.exitCode == 0, qPrintable(what));
+    QVERIFY2(server.requests().filter(u"/token"_s).size() >= 1, qPrintable(u"no token was asked for; "_s + what));
+    const QStringList foreign = server.foreignRequests();
+    QVERIFY2(!foreign.isEmpty() && foreign.first().startsWith(u"GET /blobs/"_s + server.hostileLayerDigest()), qPrintable(what));
+    QVERIFY2(foreign.filter(u"Authorization"_s).isEmpty(), qPrintable(u"credentials went to the other host; "_s + what));
+    const RunResult check = strata::test::stratactl(root, { u"check"_s });
+    QVERIFY2(check.exitCode == 0, qPrintable(describe(u"stratactl check"_s, check)));
+}
+
 void TestHostileRegistry::attackRefused_data()
 {
     QTest::addColumn<Scenario>("scenario");
@@ -143,6 +167,7 @@ void TestHostileRegistry::attackRefused_data()
     QTest::newRow("200 KiB of headers") << Scenario::HugeHeaders << QStringList { u"header"_s } << manifest;
     QTest::newRow("endless headers") << Scenario::EndlessHeaders << QStringList { u"header"_s } << manifest;
     QTest::newRow("Docker-Content-Digest differs") << Scenario::DigestHeaderMismatch << QStringList { u"Docker-Content-Digest"_s } << manifest;
+    QTest::newRow("wrong diffID") << Scenario::WrongDiffId << QStringList { u"diff ?id|uncompressed"_s } << layer;
     QTest::newRow("manifest by digest differs") << Scenario::ManifestDigestMismatch << QStringList { u"digest|hash"_s } << manifest + u"sha256:"_s;
 }
 

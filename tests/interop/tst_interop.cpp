@@ -6,6 +6,7 @@
 
 #include "dockerdaemon.h"
 #include "historytable.h"
+#include "podmansandbox.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>
@@ -217,9 +218,7 @@ private slots:
 private:
     QString path(const QString &rel) const { return m_tmp.filePath(rel); }
     RunResult docker(const QStringList &args, int timeoutMs = 120000) const;
-    RunResult podman(const QStringList &args, int timeoutMs = 120000) const;
-    RunResult inPrivateMounts(const QStringList &binds, const QStringList &command, int timeoutMs, const QMap<QString, QString> &env = {}) const;
-    bool ensureHostDir(const QString &dir);
+    RunResult podman(const QStringList &args, int timeoutMs = 120000) const { return m_podman->podman(args, timeoutMs); }
     void startDockerd();
     void buildDockerFixtures();
     void setUpPodman();
@@ -231,7 +230,6 @@ private:
 
     QTemporaryDir m_tmp;
     QString m_store, m_vfsStore, m_rootfs;
-    QStringList m_createdHostDirs;
 
     // docker
     QString m_dockerSkip; // why docker checks are skipped; empty when dockerd runs
@@ -247,8 +245,7 @@ private:
 
     // podman, skopeo, umoci
     QString m_podmanSkip, m_skopeoSkip, m_umociSkip;
-    QString m_podmanDir;
-    QMap<QString, QString> m_podmanEnv;
+    std::unique_ptr<strata::test::PodmanSandbox> m_podman;
 };
 
 #define REQUIRE(reason)                                                                                                \
@@ -263,44 +260,6 @@ private:
 RunResult TestInterop::docker(const QStringList &args, int timeoutMs) const
 {
     return m_dockerd->docker(args, timeoutMs);
-}
-
-// Runs `command` in a private mount namespace where each "source:target" of `binds` is
-// bind-mounted first. The peers write to fixed host paths (/run/docker, /run/containerd,
-// /var/lib/containers/cache, /run/runc ...) that no option moves; this keeps them in the test dir.
-RunResult TestInterop::inPrivateMounts(const QStringList &binds, const QStringList &command, int timeoutMs, const QMap<QString, QString> &env) const
-{
-    QString script;
-    QStringList args { u"-m"_s, u"--propagation"_s, u"private"_s, u"sh"_s, u"-c"_s };
-    QStringList positional;
-    for (const QString &b : binds) {
-        const qsizetype colon = b.indexOf(u':');
-        positional << b.left(colon) << b.mid(colon + 1);
-        script += u"mount --bind \"$%1\" \"$%2\" || exit 125; "_s.arg(positional.size() - 1).arg(positional.size());
-    }
-    script += u"shift %1; exec \"$@\""_s.arg(positional.size());
-    args << script << u"sh"_s << positional << command;
-    return strata::test::run(u"unshare"_s, args, timeoutMs, env);
-}
-
-RunResult TestInterop::podman(const QStringList &args, int timeoutMs) const
-{
-    const QString p = m_podmanDir;
-    return inPrivateMounts({ p + u"/host/var-lib-containers:/var/lib/containers"_s, p + u"/host/run-containers:/run/containers"_s,
-                               p + u"/host/run-runc:/run/runc"_s },
-        QStringList { u"podman"_s, u"--root"_s, p + u"/root"_s, u"--runroot"_s, p + u"/runroot"_s, u"--storage-driver"_s, u"overlay"_s } + args,
-        timeoutMs, m_podmanEnv);
-}
-
-// A mount point the private namespaces need. Created ones are removed again in cleanupTestCase.
-bool TestInterop::ensureHostDir(const QString &dir)
-{
-    if (QFileInfo(dir).isDir())
-        return true;
-    if (!QDir().mkpath(dir))
-        return false;
-    m_createdHostDirs.prepend(dir);
-    return true;
 }
 
 void TestInterop::initTestCase()
@@ -435,47 +394,10 @@ void TestInterop::buildDockerFixtures()
 
 void TestInterop::setUpPodman()
 {
-    m_podmanDir = path(u"podman"_s);
-    const QString p = m_podmanDir;
-    for (const QString &sub : { u"root"_s, u"runroot"_s, u"tmp"_s, u"volumes"_s, u"net"_s, u"host/var-lib-containers"_s, u"host/run-containers"_s,
-             u"host/run-runc"_s })
-        QDir().mkpath(p + u'/' + sub);
-    // runc and cgroupfs; a nofile limit below this sandbox's hard limit (podman's default
-    // 1048576 fails with "error setting rlimit type 7"); no network, so no iptables or bridges.
-    strata::test::writeFile(p + u"/containers.conf"_s,
-        u"[containers]\n"
-        "default_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]\n"
-        "netns = \"none\"\n"
-        "log_driver = \"k8s-file\"\n"
-        "[engine]\n"
-        "runtime = \"runc\"\n"
-        "cgroup_manager = \"cgroupfs\"\n"
-        "events_logger = \"file\"\n"
-        "events_logfile_path = \"%1/events.log\"\n"
-        "tmp_dir = \"%1/tmp\"\n"
-        "volume_path = \"%1/volumes\"\n"
-        "static_dir = \"%1/root/libpod\"\n"
-        "image_copy_tmp_dir = \"%1/tmp\"\n"
-        "infra_image = \"localhost/none:none\"\n"
-        "[network]\n"
-        "network_backend = \"netavark\"\n"
-        "network_config_dir = \"%1/net\"\n"_s.arg(p)
-            .toUtf8());
-    strata::test::writeFile(p + u"/storage.conf"_s,
-        u"[storage]\ndriver = \"overlay\"\ngraphroot = \"%1/root\"\nrunroot = \"%1/runroot\"\n"_s.arg(p).toUtf8());
-    m_podmanEnv = { { u"CONTAINERS_CONF"_s, p + u"/containers.conf"_s }, { u"CONTAINERS_STORAGE_CONF"_s, p + u"/storage.conf"_s },
-        { u"TMPDIR"_s, p + u"/tmp"_s } };
-    for (const QString &dir : { u"/var/lib/containers"_s, u"/run/containers"_s, u"/run/runc"_s }) {
-        if (!ensureHostDir(dir)) {
-            m_podmanSkip = u"cannot create the mount point %1"_s.arg(dir);
-            return;
-        }
-    }
-    const RunResult r = podman({ u"version"_s, u"--format"_s, u"{{.Client.Version}}"_s });
-    if (r.exitCode != 0)
-        m_podmanSkip = describe(u"podman does not start with the private configuration (podman version)"_s, r);
-    else
-        qInfo("peer: podman %s", r.out.trimmed().constData());
+    m_podman = std::make_unique<strata::test::PodmanSandbox>(path(u"podman"_s));
+    m_podmanSkip = m_podman->start();
+    if (m_podmanSkip.isEmpty())
+        qInfo("peer: podman %s", qPrintable(m_podman->version()));
 }
 
 void TestInterop::stopDockerd()
@@ -500,10 +422,7 @@ void TestInterop::stopDockerd()
 void TestInterop::cleanupTestCase()
 {
     stopDockerd();
-    // The mount points this test created on the host; rmdir only, so nothing of anyone else goes.
-    for (const QString &dir : std::as_const(m_createdHostDirs))
-        if (!QDir().rmdir(dir))
-            qWarning("could not remove %s (not empty?)", qPrintable(dir));
+    m_podman.reset(); // removes the mount points it created on the host
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutexLocker>
-#include <QProcessEnvironment>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -274,7 +273,14 @@ private:
     {
         HostileRegistry *o = m_owner;
         const Scenario sc = o->m_scenario;
-        if (c->foreign) { // "another host": hands out tokens to whoever asks
+        if (c->foreign) { // "another host": serves blobs redirected there, hands out tokens to whoever asks
+            if (sc == Scenario::ForeignRedirect && r.path.startsWith("/blobs/")) {
+                const QByteArray digest = r.path.mid(7);
+                for (const Blob &l : std::as_const(o->m_layers))
+                    if (l.digest == digest)
+                        return reply(s, c, r, 200, l.data, { "Content-Type: application/octet-stream" });
+                return reply(s, c, r, 404, {}, {});
+            }
             reply(s, c, r, 200, R"({"token":"from-another-host"})", { "Content-Type: application/json" });
             return;
         }
@@ -290,7 +296,7 @@ private:
             }
             return;
         }
-        const bool bearer = sc == Scenario::OversizedToken || sc == Scenario::ForeignPlainRealm;
+        const bool bearer = sc == Scenario::OversizedToken || sc == Scenario::ForeignPlainRealm || sc == Scenario::ForeignRedirect;
         if (bearer && !r.headers.value("authorization").startsWith("Bearer ")) {
             const QByteArray where = sc == Scenario::ForeignPlainRealm ? "http://127.0.0.2:" + QByteArray::number(o->m_foreignPort) + "/token" : realm;
             reply(s, c, r, 401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
@@ -428,6 +434,9 @@ private:
                 headers(s, 200, b->data.size(), type);
                 stream(s, c, r, Body { b->data, {}, 0, 1500, false });
                 return;
+            case Scenario::ForeignRedirect:
+                reply(s, c, r, 307, {}, { "Location: http://127.0.0.2:" + QByteArray::number(o->m_foreignPort) + "/blobs/" + b->digest });
+                return;
             case Scenario::SilentBody:
                 headers(s, 200, b->data.size(), type);
                 stream(s, c, r, Body { {}, {}, 0, 0, false, true });
@@ -470,7 +479,10 @@ void HostileRegistry::buildImage()
         m_layers.append(blob(gzipStream(tar), layerType));
         createdBy.append(QStringLiteral("hostile layer %1").arg(i));
     }
-    QByteArray config = imageConfig(m_diffIds, createdBy);
+    QStringList configDiffIds = m_diffIds;
+    if (m_scenario == Scenario::WrongDiffId)
+        configDiffIds.last() = QString::fromLatin1(digestOf("not the last layer"));
+    QByteArray config = imageConfig(configDiffIds, createdBy);
     if (m_scenario == Scenario::OversizedConfig)
         config = config.chopped(1) + QByteArray(9 << 20, ' ') + '}';
     m_config = blob(config, configType);
@@ -578,15 +590,8 @@ MeasuredRun runMeasured(const QString &program, const QStringList &args, const Q
     for (QByteArray &a : argv8)
         argv.push_back(a.data());
     argv.push_back(nullptr);
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    for (auto it = env.cbegin(); it != env.cend(); ++it) {
-        if (it.value().isEmpty())
-            e.remove(it.key());
-        else
-            e.insert(it.key(), it.value());
-    }
     QList<QByteArray> env8;
-    for (const QString &kv : e.toStringList())
+    for (const QString &kv : environmentWith(env).toStringList())
         env8.append(kv.toUtf8());
     std::vector<char *> envp;
     for (QByteArray &kv : env8)

@@ -45,6 +45,9 @@ public:
         EndlessHeaders, // the manifest's response headers never end
         DigestHeaderMismatch, // the manifest's Docker-Content-Digest names another digest
         ManifestDigestMismatch, // pulled by digest, the server answers another manifest
+        WrongDiffId, // the config's last diffID is not the last layer's uncompressed digest
+        ForeignRedirect, // not an attack: bearer auth, and the last layer redirected to 127.0.0.2
+                         // (as to a storage backend), which must see no Authorization header
     };
 
     explicit HostileRegistry(Scenario scenario);

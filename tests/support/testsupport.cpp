@@ -21,9 +21,8 @@
 
 namespace strata::test {
 
-RunResult run(const QString &program, const QStringList &args, int timeoutMs, const QMap<QString, QString> &env)
+QProcessEnvironment environmentWith(const QMap<QString, QString> &env)
 {
-    QProcess p;
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
     for (auto it = env.cbegin(); it != env.cend(); ++it) {
         if (it.value().isEmpty())
@@ -31,7 +30,13 @@ RunResult run(const QString &program, const QStringList &args, int timeoutMs, co
         else
             e.insert(it.key(), it.value());
     }
-    p.setProcessEnvironment(e);
+    return e;
+}
+
+RunResult run(const QString &program, const QStringList &args, int timeoutMs, const QMap<QString, QString> &env)
+{
+    QProcess p;
+    p.setProcessEnvironment(environmentWith(env));
     p.start(program, args);
     RunResult r;
     if (!p.waitForStarted(10000)) {

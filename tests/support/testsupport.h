@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMap>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -19,6 +20,8 @@ RunResult stratactl(const QString &root, const QStringList &args, int timeoutMs 
 // Runs any program, with `env` on top of this process's environment (an empty value removes the
 // variable).
 RunResult run(const QString &program, const QStringList &args, int timeoutMs = 120000, const QMap<QString, QString> &env = {});
+// This process's environment with `env` on top (an empty value removes the variable).
+QProcessEnvironment environmentWith(const QMap<QString, QString> &env);
 
 bool writeFile(const QString &path, const QByteArray &data);
 QByteArray readFile(const QString &path);
