@@ -18,7 +18,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -80,6 +82,8 @@ private slots:
     void multiPlatformIndex();
     void loginLogout();
     void dockerConfigRead();
+    void certsDirectories_data();
+    void certsDirectories();
     void headSkipAndMount();
     void tlsRefusedWithoutCa();
     void tlsVerifyFalse();
@@ -653,9 +657,57 @@ void TestRegistry::loginLogout()
     r = strata(path(u"store-login-3"_s), QStringList { u"pull"_s } + certs + QStringList { ref }, withEnvFile);
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull with $REGISTRY_AUTH_FILE"_s, r)));
 
+    // --password-stdin.
+    QProcess login;
+    login.setProcessEnvironment(strata::test::environmentWith({ { u"HOME"_s, home }, { u"XDG_CONFIG_HOME"_s, QString() }, { u"REGISTRY_AUTH_FILE"_s, QString() } }));
+    login.start(QStringLiteral(STRATACTL_PATH), QStringList { u"login"_s, u"-u"_s, m_reg->user(), u"--password-stdin"_s } + certs + QStringList { host });
+    QVERIFY(login.waitForStarted());
+    login.write(m_reg->password().toUtf8() + '\n');
+    login.closeWriteChannel();
+    QVERIFY(login.waitForFinished(60000));
+    QVERIFY2(login.exitCode() == 0, qPrintable(u"stratactl login --password-stdin: exit %1: %2"_s.arg(login.exitCode()).arg(text(login.readAllStandardError()))));
+    QCOMPARE(QJsonDocument::fromJson(strata::test::readFile(authFile)).object().value(u"auths"_s).toObject().value(host).toObject().value(u"auth"_s).toString(),
+        QString::fromLatin1(m_reg->creds().toUtf8().toBase64()));
+
     // Usage errors exit 2.
     r = strata({}, { u"login"_s }, env);
     QCOMPARE(r.exitCode, 2);
+}
+
+// Without --cert-dir, the CA is looked for in /etc/strata/certs.d/HOST:PORT/, then containers'
+// and docker's folders. Each is tried alone: a folder for this registry's port (which nothing
+// else uses) made and removed by the test.
+void TestRegistry::certsDirectories_data()
+{
+    QTest::addColumn<QString>("base");
+    for (const QString &b : { u"/etc/strata/certs.d"_s, u"/etc/containers/certs.d"_s, u"/etc/docker/certs.d"_s })
+        QTest::newRow(qPrintable(b)) << b;
+}
+
+void TestRegistry::certsDirectories()
+{
+    QFETCH(QString, base);
+    QVERIFY2(m_imageError.isEmpty(), qPrintable(m_imageError));
+    if (geteuid() != 0)
+        QSKIP("writing under /etc needs root");
+    const QString dir = base + u'/' + m_reg->hostPort();
+    QVERIFY2(!QFileInfo::exists(dir), qPrintable(dir + u" exists already; not touching it"_s));
+    // The folders made here, deepest first, to remove them again (rmdir only).
+    QStringList made;
+    for (QString d = dir; !QFileInfo::exists(d); d = QFileInfo(d).path())
+        made.append(d);
+    QVERIFY(QDir().mkpath(dir));
+    const auto cleanup = qScopeGuard([&] {
+        QFile::remove(dir + u"/ca.crt"_s);
+        for (const QString &d : std::as_const(made))
+            QDir().rmdir(d);
+    });
+    QVERIFY(QFile::copy(m_reg->caFile(), dir + u"/ca.crt"_s));
+    const QString ref = m_reg->ref(u"strata/certsd:1"_s);
+    RunResult r = strata(m_store, { u"push"_s, u"--creds"_s, m_reg->creds(), m_images.first().tag, ref });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl push with the CA in "_s + dir, r)));
+    r = strata(path(u"store-certsd"_s), { u"pull"_s, u"-q"_s, u"--creds"_s, m_reg->creds(), ref });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull with the CA in "_s + dir, r)));
 }
 
 void TestRegistry::dockerConfigRead()

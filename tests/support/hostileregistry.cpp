@@ -206,12 +206,11 @@ private:
         send(s, h + "\r\n");
     }
 
-    void reply(QTcpSocket *s, Connection *c, const Request &r, int status, const QByteArray &data, const QList<QByteArray> &extra)
+    void reply(QTcpSocket *s, const Request &r, int status, const QByteArray &data, const QList<QByteArray> &extra)
     {
         headers(s, status, data.size(), extra);
         if (r.method != "HEAD")
             send(s, data);
-        Q_UNUSED(c);
     }
 
     void stream(QTcpSocket *s, Connection *c, const Request &r, Body body)
@@ -278,10 +277,10 @@ private:
                 const QByteArray digest = r.path.mid(7);
                 for (const Blob &l : std::as_const(o->m_layers))
                     if (l.digest == digest)
-                        return reply(s, c, r, 200, l.data, { "Content-Type: application/octet-stream" });
-                return reply(s, c, r, 404, {}, {});
+                        return reply(s, r, 200, l.data, { "Content-Type: application/octet-stream" });
+                return reply(s, r, 404, {}, {});
             }
-            reply(s, c, r, 200, R"({"token":"from-another-host"})", { "Content-Type: application/json" });
+            reply(s, r, 200, R"({"token":"from-another-host"})", { "Content-Type: application/json" });
             return;
         }
         const QByteArray realm = "http://" + o->hostPort().toLatin1() + "/token";
@@ -292,28 +291,28 @@ private:
                 headers(s, 200, total, { "Content-Type: application/json" });
                 stream(s, c, r, Body { head, QByteArray(64 << 10, 'a'), total - head.size() });
             } else {
-                reply(s, c, r, 200, R"({"token":"good"})", { "Content-Type: application/json" });
+                reply(s, r, 200, R"({"token":"good"})", { "Content-Type: application/json" });
             }
             return;
         }
         const bool bearer = sc == Scenario::OversizedToken || sc == Scenario::ForeignPlainRealm || sc == Scenario::ForeignRedirect;
         if (bearer && !r.headers.value("authorization").startsWith("Bearer ")) {
             const QByteArray where = sc == Scenario::ForeignPlainRealm ? "http://127.0.0.2:" + QByteArray::number(o->m_foreignPort) + "/token" : realm;
-            reply(s, c, r, 401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
+            reply(s, r, 401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
                 { "Content-Type: application/json", "WWW-Authenticate: Bearer realm=\"" + where + "\",service=\"hostile\",scope=\"repository:hostile/image:pull\"" });
             return;
         }
         if (r.path == "/v2/" || r.path == "/v2") {
-            reply(s, c, r, 200, "{}", { "Content-Type: application/json" });
+            reply(s, r, 200, "{}", { "Content-Type: application/json" });
             return;
         }
         if (r.path.startsWith("/r/")) { // TooManyRedirects' chain
             const int n = r.path.mid(3).toInt();
-            reply(s, c, r, 307, {}, { "Location: /r/" + QByteArray::number(n + 1) });
+            reply(s, r, 307, {}, { "Location: /r/" + QByteArray::number(n + 1) });
             return;
         }
         if (!r.path.startsWith(repoPath)) {
-            reply(s, c, r, 404, R"({"errors":[{"code":"NAME_UNKNOWN"}]})", { "Content-Type: application/json" });
+            reply(s, r, 404, R"({"errors":[{"code":"NAME_UNKNOWN"}]})", { "Content-Type: application/json" });
             return;
         }
         const QByteArray rest = r.path.mid(repoPath.size());
@@ -321,7 +320,7 @@ private:
             return manifest(s, c, r, rest.mid(10));
         if (rest.startsWith("blobs/"))
             return blobRequest(s, c, r, rest.mid(6));
-        reply(s, c, r, 404, R"({"errors":[{"code":"UNSUPPORTED"}]})", { "Content-Type: application/json" });
+        reply(s, r, 404, R"({"errors":[{"code":"UNSUPPORTED"}]})", { "Content-Type: application/json" });
     }
 
     void manifest(QTcpSocket *s, Connection *c, const Request &r, const QByteArray &reference)
@@ -329,7 +328,7 @@ private:
         HostileRegistry *o = m_owner;
         const Scenario sc = o->m_scenario;
         auto serve = [&](const QByteArray &data, const QByteArray &type, const QByteArray &digest) {
-            reply(s, c, r, 200, data, { "Content-Type: " + type, "Docker-Content-Digest: " + digest });
+            reply(s, r, 200, data, { "Content-Type: " + type, "Docker-Content-Digest: " + digest });
         };
         if (o->m_extra.contains(reference)) { // indexes and their children, by digest
             const Blob &b = o->m_extra[reference];
@@ -338,7 +337,7 @@ private:
         }
         const bool byTag = reference == "1";
         if (!byTag && reference != o->m_manifestDigest && sc != Scenario::ManifestDigestMismatch) {
-            reply(s, c, r, 404, R"({"errors":[{"code":"MANIFEST_UNKNOWN"}]})", { "Content-Type: application/json" });
+            reply(s, r, 404, R"({"errors":[{"code":"MANIFEST_UNKNOWN"}]})", { "Content-Type: application/json" });
             return;
         }
         switch (sc) {
@@ -359,7 +358,7 @@ private:
             QList<QByteArray> extra { "Content-Type: " + manifestType, "Docker-Content-Digest: " + o->m_manifestDigest };
             for (int i = 0; i < 200; ++i)
                 extra.append("X-Padding-" + QByteArray::number(i) + ": " + QByteArray(1024, 'p'));
-            reply(s, c, r, 200, o->m_manifest, extra);
+            reply(s, r, 200, o->m_manifest, extra);
             return;
         }
         case Scenario::EndlessHeaders:
@@ -402,7 +401,7 @@ private:
         if (sc == Scenario::WrongDigest && digest == o->m_extra.value("wrong-digest").digest)
             b = &o->m_layers.last();
         if (!b) {
-            reply(s, c, r, 404, R"({"errors":[{"code":"BLOB_UNKNOWN"}]})", { "Content-Type: application/json" });
+            reply(s, r, 404, R"({"errors":[{"code":"BLOB_UNKNOWN"}]})", { "Content-Type: application/json" });
             return;
         }
         const QList<QByteArray> type { "Content-Type: application/octet-stream", "Docker-Content-Digest: " + b->digest };
@@ -410,7 +409,7 @@ private:
             const QByteArray junk = noise(256 << 10, 7);
             switch (sc) {
             case Scenario::ShortBlob:
-                reply(s, c, r, 200, b->data.chopped(100), type);
+                reply(s, r, 200, b->data.chopped(100), type);
                 return;
             case Scenario::LongBlob:
                 headers(s, 200, qint64(4) << 30, type);
@@ -421,10 +420,10 @@ private:
                 stream(s, c, r, Body { b->data, junk, -1, 0, true });
                 return;
             case Scenario::RedirectLoop:
-                reply(s, c, r, 307, {}, { "Location: " + r.path });
+                reply(s, r, 307, {}, { "Location: " + r.path });
                 return;
             case Scenario::TooManyRedirects:
-                reply(s, c, r, 307, {}, { "Location: /r/1" });
+                reply(s, r, 307, {}, { "Location: /r/1" });
                 return;
             case Scenario::TruncatedBlob:
                 headers(s, 200, b->data.size(), type, true);
@@ -435,7 +434,7 @@ private:
                 stream(s, c, r, Body { b->data, {}, 0, 1500, false });
                 return;
             case Scenario::ForeignRedirect:
-                reply(s, c, r, 307, {}, { "Location: http://127.0.0.2:" + QByteArray::number(o->m_foreignPort) + "/blobs/" + b->digest });
+                reply(s, r, 307, {}, { "Location: http://127.0.0.2:" + QByteArray::number(o->m_foreignPort) + "/blobs/" + b->digest });
                 return;
             case Scenario::SilentBody:
                 headers(s, 200, b->data.size(), type);
@@ -445,7 +444,7 @@ private:
                 break;
             }
         }
-        reply(s, c, r, 200, b->data, type);
+        reply(s, r, 200, b->data, type);
     }
 
     HostileRegistry *m_owner;
@@ -499,10 +498,10 @@ void HostileRegistry::buildImage()
         const Blob other = blob(noise(m_layers.last().data.size(), 99), layerType);
         layers.last() = descriptor(m_layers.last(), -1, other.digest);
         m_extra.insert("wrong-digest", other);
+        m_manifest = manifestOf(m_config, layers);
+        m_manifestDigest = digestOf(m_manifest);
         break;
     }
-    case Scenario::ShortBlob:
-        break;
     case Scenario::SelfIndex: {
         // The tag's index names a child index by a digest; asked for it, the server answers
         // the tag's index again (no document can contain its own digest, so this is the loop a
@@ -525,8 +524,6 @@ void HostileRegistry::buildImage()
     default:
         break;
     }
-    if (m_scenario == Scenario::WrongDigest)
-        m_manifest = manifestOf(m_config, layers), m_manifestDigest = digestOf(m_manifest);
     m_hostileLayerDigest = layers.last().value(QStringLiteral("digest")).toString().toLatin1();
 }
 
