@@ -10,6 +10,7 @@
 #include "job.h"
 #include "layerpage.h"
 #include "overviewpage.h"
+#include "registrydialog.h"
 #include "rundialog.h"
 #include "storeactions.h"
 #include "sizetext.h"
@@ -194,6 +195,8 @@ void MainWindow::createActions()
         if (ok)
             runJob(tr("Importing %1").arg(QFileInfo(path).fileName()), {}, actions::importRootfs(path, ref));
     });
+    m_pull = make(tr("P&ull from Registry…"), QKeySequence(tr("Ctrl+Shift+U")), [this] { registryDialog()->open(RegistryDialog::Mode::Pull); },
+        tr("Fetch an image from a registry"));
     m_exportPng = make(tr("Export Map as &PNG…"), {}, [this] { exportMap(false); });
     m_exportSvg = make(tr("Export Map as &SVG…"), {}, [this] { exportMap(true); });
     m_quit = make(tr("&Quit"), QKeySequence::Quit, [this] { close(); });
@@ -218,6 +221,12 @@ void MainWindow::createActions()
         if (!path.isEmpty())
             runJob(tr("Saving %1").arg(ref), {}, actions::saveImages({ ref }, path, false));
     });
+    m_push = make(tr("&Push to Registry…"), {}, [this] {
+        QStringList tags;
+        for (const StoreSnapshot::ImageEntry &e : m_session->snapshot().images)
+            tags += e.image.tags;
+        registryDialog()->open(RegistryDialog::Mode::Push, tags, selectedImageRef());
+    }, tr("Send the image to a registry"));
     m_removeImage = make(tr("Re&move Image"), QKeySequence(tr("Shift+Del")), [this] {
         const QString ref = selectedImageRef();
         if (QMessageBox::question(this, tr("Remove image"), tr("Remove %1? Layers other images use stay.").arg(ref)) == QMessageBox::Yes)
@@ -291,6 +300,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_load);
     file->addAction(m_import);
+    file->addAction(m_pull);
     file->addSeparator();
     file->addAction(m_exportPng);
     file->addAction(m_exportSvg);
@@ -302,6 +312,7 @@ void MainWindow::createMenus()
     image->addAction(m_runContainer);
     image->addAction(m_tag);
     image->addAction(m_save);
+    image->addAction(m_push);
     image->addAction(m_removeImage);
     image->addSeparator();
     image->addAction(m_pruneImages);
@@ -529,6 +540,16 @@ LayerMapInput MainWindow::mapInput() const
     return input;
 }
 
+RegistryDialog *MainWindow::registryDialog()
+{
+    if (!m_registryDialog) {
+        m_registryDialog = new RegistryDialog([this](const QString &title, const std::function<void(bool, const QString &)> &done, Job::Work work) {
+            return runJob(title, done, std::move(work));
+        }, this);
+    }
+    return m_registryDialog;
+}
+
 BuildDialog *MainWindow::buildDialog()
 {
     if (m_buildDialog)
@@ -587,9 +608,9 @@ void MainWindow::updateActions()
     const bool image = open && !selectedImageRef().isEmpty() && m_map->selection().kind != LayerMapWidget::Selection::Kind::Container;
     const QString containerId = selectedContainerId();
     const auto *c = open && !containerId.isEmpty() ? m_session->snapshot().container(containerId) : nullptr;
-    for (QAction *a : { m_load, m_import, m_pruneImages, m_demo, m_pruneContainers, m_createVolume, m_pruneVolumes, m_runContainer, m_exportPng, m_exportSvg })
+    for (QAction *a : { m_load, m_import, m_pull, m_pruneImages, m_demo, m_pruneContainers, m_createVolume, m_pruneVolumes, m_runContainer, m_exportPng, m_exportSvg })
         a->setEnabled(open);
-    for (QAction *a : { m_tag, m_save, m_removeImage })
+    for (QAction *a : { m_tag, m_save, m_push, m_removeImage })
         a->setEnabled(image);
     m_start->setEnabled(c && !c->container.state.running());
     m_stop->setEnabled(c && c->container.state.running());
@@ -781,6 +802,7 @@ void MainWindow::showContextMenu(const LayerMapWidget::Selection &selection, con
         menu.addAction(m_runContainer);
         menu.addAction(m_tag);
         menu.addAction(m_save);
+        menu.addAction(m_push);
         menu.addAction(m_removeImage);
         break;
     case LayerMapWidget::Selection::Kind::Container:
@@ -793,6 +815,7 @@ void MainWindow::showContextMenu(const LayerMapWidget::Selection &selection, con
         break;
     case LayerMapWidget::Selection::Kind::None:
         menu.addAction(m_load);
+        menu.addAction(m_pull);
         menu.addAction(m_demo);
         menu.addSeparator();
         menu.addAction(m_fit);

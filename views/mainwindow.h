@@ -23,6 +23,7 @@ class QToolButton;
 namespace strata {
 
 class BuildDialog;
+class RegistryDialog;
 class Inspector;
 class StoreSession;
 
@@ -54,6 +55,7 @@ public:
     void runContainerDialog();
     // The build dialog (made on first use): the window follows its builds on the map.
     BuildDialog *buildDialog();
+    RegistryDialog *registryDialog(); // pull and push, made when first needed
     // Selects an image by reference ("demo:layers") or ID, a layer ("layer:<chainID>") or a
     // container ("container:<name>"), as --select does.
     bool selectReference(const QString &reference);
@@ -129,9 +131,10 @@ private:
     std::vector<std::function<void()>> m_afterFirstFrame;
     std::function<void()> m_pendingReady;
 
-    QAction *m_openRoot, *m_load, *m_import, *m_exportPng, *m_exportSvg, *m_quit;
-    QAction *m_buildImage, *m_runContainer, *m_tag, *m_save, *m_removeImage, *m_pruneImages, *m_demo;
+    QAction *m_openRoot, *m_load, *m_import, *m_pull, *m_exportPng, *m_exportSvg, *m_quit;
+    QAction *m_buildImage, *m_runContainer, *m_tag, *m_save, *m_push, *m_removeImage, *m_pruneImages, *m_demo;
     QPointer<BuildDialog> m_buildDialog;
+    QPointer<RegistryDialog> m_registryDialog;
     QAction *m_start, *m_stop, *m_kill, *m_removeContainer, *m_commit, *m_pruneContainers;
     QAction *m_createVolume, *m_removeVolume, *m_pruneVolumes;
     QAction *m_fit, *m_zoomIn, *m_zoomOut, *m_logScale, *m_refresh, *m_findFilter, *m_overview;

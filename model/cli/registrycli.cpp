@@ -186,8 +186,8 @@ int RegistryCli::login(const QStringList &args)
         host = QStringLiteral("docker.io");
     RegistryOptions o = options.value();
     o.creds = login.user + u':' + login.password;
-    if (Status s = RegistryClient(host, o).checkLogin(); !s)
-        return failWith(QStringLiteral("login"), QStringLiteral("%1: %2").arg(host, s.error()));
+    if (Status s = RegistryClient(host, o).checkLogin(); !s) // its message names the host
+        return failWith(QStringLiteral("login"), s.error());
     if (Status s = RegistryCredentials::store(host, login, o.authFile); !s)
         return failWith(QStringLiteral("login"), s.error());
     m_out << "Login Succeeded\n";

@@ -45,6 +45,28 @@ Job::Work loadArchive(const QString &path)
     return [path](Store &store, const Progress &progress) { return joined(ImageLoader(store).load(path, progress), QString()); };
 }
 
+Job::Work pullImage(const QString &reference, const RegistryOptions &options, const LayerTransferSink &layers)
+{
+    return [=](Store &store, const Progress &progress) -> Result<QString> {
+        auto pulled = RegistryPuller(store, options).pull(reference, progress, layers);
+        if (!pulled)
+            return pulled.takeError();
+        if (pulled->upToDate)
+            return QCoreApplication::translate("strata::actions", "%1 is up to date").arg(pulled->reference);
+        return QCoreApplication::translate("strata::actions", "Pulled %1 (%2)").arg(pulled->reference, pulled->imageId.shortHex());
+    };
+}
+
+Job::Work pushImage(const QString &image, const QString &destination, const RegistryOptions &options, const LayerTransferSink &layers)
+{
+    return [=](Store &store, const Progress &progress) -> Result<QString> {
+        auto pushed = RegistryPusher(store, options).push(image, destination, progress, layers);
+        if (!pushed)
+            return pushed.takeError();
+        return QCoreApplication::translate("strata::actions", "Pushed %1 (%2)").arg(pushed->reference, pushed->manifestDigest.toString().left(19));
+    };
+}
+
 Job::Work saveImages(const QStringList &references, const QString &path, bool oci)
 {
     return [=](Store &store, const Progress &progress) -> Result<QString> {

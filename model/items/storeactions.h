@@ -2,6 +2,7 @@
 
 #include "containerstore.h"
 #include "job.h"
+#include "registrytransfer.h"
 
 #include <QString>
 #include <QStringList>
@@ -18,6 +19,9 @@ namespace actions {
     Job::Work removeImage(const QString &reference, bool force);
     Job::Work tagImage(const QString &source, const QString &target);
     Job::Work pruneImages();
+    // From or to a registry; `layers` follows each layer (TransferModel::sink()).
+    Job::Work pullImage(const QString &reference, const RegistryOptions &options, const LayerTransferSink &layers);
+    Job::Work pushImage(const QString &image, const QString &destination, const RegistryOptions &options, const LayerTransferSink &layers);
 
     // Detached: the container outlives the window (its monitor is a fresh stratactl process).
     Job::Work runContainer(const CreateRequest &request);

@@ -566,7 +566,7 @@ Result<RegistryClient::Manifest> RegistryClient::manifest(const QString &reposit
     HttpRequest request;
     request.url = QStringLiteral("/v2/%1/manifests/%2").arg(repository, tagOrDigest);
     request.headers.append(qMakePair(QByteArray("Accept"), QByteArray(acceptManifests)));
-    const QString what = QStringLiteral("manifest %1@%2").arg(repository, tagOrDigest);
+    const QString what = QStringLiteral("manifest %1%2%3").arg(repository, tagOrDigest.startsWith(QLatin1String("sha256:")) ? QStringLiteral("@") : QStringLiteral(":"), tagOrDigest);
     auto answer = call(request, repository, Access::Pull, maxManifestBytes, nullptr);
     if (!answer)
         return fail(answer.takeError(), QStringLiteral("%1: ").arg(what));
