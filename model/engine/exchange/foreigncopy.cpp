@@ -7,6 +7,7 @@
 #include "fsutil.h"
 #include "imagestore.h"
 #include "layerstore.h"
+#include "parallel.h"
 #include "sha256.h"
 #include "staging.h"
 #include "store.h"
@@ -255,24 +256,42 @@ Result<QStringList> ForeignCopier::copy(const ForeignSnapshot &snapshot, const Q
     }
     progress.finishPhase();
 
-    // One layer after the other, each on top of its parent: its extraction and the reading of
-    // the peer's files (the producer thread) keep two cores busy.
+    // Overlay2 and btrfs snapshots hold only their own layer: the layers are staged side by
+    // side, each with its producer thread reading the peer's files (a big file's hashing
+    // overlaps a small-file layer's metadata work). A vfs snapshot starts as a copy of its
+    // parent's: one after the other.
     if (!pending.empty())
         progress.begin(pending.size() == 1 ? QStringLiteral("Copying 1 layer") : QStringLiteral("Copying %1 layers").arg(pending.size()), total);
-    QHash<Digest, QString> stagedDiffs; // chainID -> staged diff directory
-    for (Pending &p : pending) {
-        const Descriptor blob { MediaType::ociLayer, p.diffId, p.tarBytes };
-        const QString parentDiff = p.parentChain.isNull() ? QString() : stagedDiffs.value(p.parentChain, layers.diffDir(p.parentChain));
-        auto staged = stageStreamed(layers, staging.value(), p, blob, parentDiff, progress);
-        if (!staged)
-            return staged.takeError();
-        stagedDiffs.insert(p.chainId, staged->dir + QStringLiteral("/diff"));
-        tx.addStagedLayer(staged.value());
-        if (!staged->record.tarSplit) {
-            auto blobPath = writeBlob(staging.value(), p);
+    std::vector<std::optional<Result<StagedLayer>>> staged(pending.size());
+    auto stageOne = [&](size_t i, const QString &parentDiff) {
+        Pending &p = pending[i];
+        staged[i] = stageStreamed(layers, staging.value(), p, { MediaType::ociLayer, p.diffId, p.tarBytes }, parentDiff, progress);
+    };
+    if (m_store.driver().preparesInParallel()) {
+        if (const QString startFailure = runInParallel(qsizetype(pending.size()), [&](qsizetype i) { stageOne(size_t(i), QString()); }); !startFailure.isEmpty())
+            return error(QStringLiteral("cannot start a thread to copy layers: %1").arg(startFailure));
+    } else {
+        QHash<Digest, QString> stagedDiffs; // chainID -> staged diff directory
+        for (size_t i = 0; i < pending.size(); ++i) {
+            const Digest &parent = pending[i].parentChain;
+            stageOne(i, parent.isNull() ? QString() : stagedDiffs.value(parent, layers.diffDir(parent)));
+            if (!*staged[i])
+                break;
+            stagedDiffs.insert(pending[i].chainId, staged[i]->value().dir + QStringLiteral("/diff"));
+        }
+    }
+    for (size_t i = 0; i < pending.size(); ++i) {
+        if (!staged[i])
+            continue; // not started after an earlier failure
+        if (!*staged[i])
+            return staged[i]->takeError();
+        const StagedLayer &layer = staged[i]->value();
+        tx.addStagedLayer(layer);
+        if (!layer.record.tarSplit) {
+            auto blobPath = writeBlob(staging.value(), pending[i]);
             if (!blobPath)
                 return blobPath.takeError();
-            tx.addBlob(blobPath.value(), p.diffId);
+            tx.addBlob(blobPath.value(), pending[i].diffId);
         }
     }
     progress.finishPhase();

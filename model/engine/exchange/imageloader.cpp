@@ -11,6 +11,7 @@
 #include "imagestore.h"
 #include "layerapplier.h"
 #include "layerstore.h"
+#include "parallel.h"
 #include "sha256.h"
 #include "store.h"
 #include "transactionbuilder.h"
@@ -22,11 +23,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <atomic>
 #include <cmath>
 #include <optional>
-#include <system_error>
-#include <thread>
 
 namespace strata {
 
@@ -208,30 +206,7 @@ namespace {
             results[i] = m_layers.stage(m_staging, p.blobPath, p.blob, p.diffId, p.parentChain, parentDiff, p.createdBy, p.subject, m_progress);
         };
         if (m_store.driver().preparesInParallel()) {
-            std::atomic<qsizetype> next = 0;
-            auto worker = [&] {
-                for (qsizetype i; (i = next++) < m_pending.size();)
-                    stageOne(i, QString());
-            };
-            const int extra = int(std::min<qsizetype>(m_pending.size(), std::max(1u, std::thread::hardware_concurrency()))) - 1;
-            std::vector<std::thread> threads;
-            QString startFailure;
-            for (int t = 0; t < extra; ++t) {
-                // std::thread reports a thread it cannot start by throwing; a throw past the
-                // threads already started would end in std::terminate.
-                try {
-                    threads.emplace_back(worker);
-                } catch (const std::system_error &e) {
-                    startFailure = QString::fromLocal8Bit(e.what());
-                    next = m_pending.size(); // no more work handed out: the started ones finish theirs
-                    break;
-                }
-            }
-            if (startFailure.isEmpty())
-                worker();
-            for (std::thread &t : threads)
-                t.join();
-            if (!startFailure.isEmpty())
+            if (const QString startFailure = runInParallel(m_pending.size(), [&](qsizetype i) { stageOne(i, QString()); }); !startFailure.isEmpty())
                 return error(QStringLiteral("cannot start a thread to extract layers: %1").arg(startFailure));
         } else {
             QHash<Digest, QString> stagedDiffs; // chainID -> staged diff dir
