@@ -12,6 +12,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     packages+=(xvfb xauth) # looking at the window as a person would: strata under Xvfb
     packages+=(buildah bc) # tests/bench: bench_build.sh compares buildah bud; the scripts' arithmetic
     packages+=(docker-registry apache2-utils openssl) # registry interop: a loopback registry with TLS (a test CA) and bcrypt htpasswd
+    packages+=(time curl) # tst_hostileregistry: GNU time for the pulling child's peak RSS; curl asks the registries whether they answer
     packages+=(btrfs-progs) # the btrfs driver's rows of tst_store and tst_containers, and bench_containers.sh: mkfs.btrfs on a loop device
 fi
 missing=()

@@ -194,7 +194,7 @@ void TestHostileRegistry::attackRefused()
             qPrintable(u"stderr does not name the cause /%1/; "_s.arg(cause) + what));
     }
     QVERIFY2(p.run.elapsedMs < maxElapsedMs, qPrintable(u"took %1 ms (bound %2 ms); "_s.arg(p.run.elapsedMs).arg(maxElapsedMs) + what));
-    QVERIFY2(p.run.maxRssKiB > 0 && p.run.maxRssKiB < maxRssKiB,
+    QVERIFY2(p.run.maxRssKiB < maxRssKiB,
         qPrintable(u"peak RSS %1 KiB (bound %2 KiB), server sent %3 bytes; "_s.arg(p.run.maxRssKiB).arg(maxRssKiB).arg(server.bytesSent()) + what));
     bool sawIt = false;
     for (const QString &req : server.requests())
@@ -211,6 +211,8 @@ void TestHostileRegistry::attackRefused()
     QVERIFY2(leftInTmp.isEmpty(), qPrintable(u"left in the store's tmp/: "_s + leftInTmp.join(u", "_s)));
     const QString after = strata::test::treeSnapshot(p.root);
     QVERIFY2(after == p.before, qPrintable(u"the store changed:\nbefore:\n%1\nafter:\n%2"_s.arg(p.before, after).left(6000)));
+    if (p.run.maxRssKiB < 0)
+        QSKIP("the peak memory was not measured: /usr/bin/time (package time) is missing");
 }
 
 QTEST_GUILESS_MAIN(TestHostileRegistry)

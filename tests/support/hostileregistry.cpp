@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,7 +18,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -580,7 +580,16 @@ MeasuredRun runMeasured(const QString &program, const QStringList &args, const Q
     MeasuredRun m;
     const QByteArray outPath = QFile::encodeName(workDir + QStringLiteral("/child.out"));
     const QByteArray errPath = QFile::encodeName(workDir + QStringLiteral("/child.err"));
-    QList<QByteArray> argv8 { QFile::encodeName(program) };
+    const QString rssPath = workDir + QStringLiteral("/child.rss");
+    // The peak RSS is GNU time's: wait4's ru_maxrss of a child this process spawns starts from
+    // this process's own high-water mark (exec carries the old address space's over), so it
+    // would measure the test, not the child; time's child is forked from the small time process.
+    const QString timeProgram = QStringLiteral("/usr/bin/time");
+    const bool haveTime = QFileInfo(timeProgram).isExecutable();
+    QList<QByteArray> argv8;
+    if (haveTime)
+        argv8 << QFile::encodeName(timeProgram) << "-f" << "%M" << "-o" << QFile::encodeName(rssPath);
+    argv8.append(QFile::encodeName(program));
     for (const QString &a : args)
         argv8.append(a.toUtf8());
     std::vector<char *> argv;
@@ -610,9 +619,8 @@ MeasuredRun runMeasured(const QString &program, const QStringList &args, const Q
         return m;
     }
     int status = 0;
-    rusage usage {};
     for (;;) {
-        const pid_t w = wait4(pid, &status, WNOHANG, &usage);
+        const pid_t w = waitpid(pid, &status, WNOHANG);
         if (w == pid)
             break;
         if (w < 0) {
@@ -627,7 +635,13 @@ MeasuredRun runMeasured(const QString &program, const QStringList &args, const Q
         nanosleep(&pause, nullptr);
     }
     m.elapsedMs = timer.elapsed();
-    m.maxRssKiB = usage.ru_maxrss;
+    if (haveTime) {
+        // "%M", after "Command terminated by signal N" when it was killed.
+        const QList<QByteArray> lines = readFile(rssPath).trimmed().split('\n');
+        bool ok = false;
+        const qint64 kib = lines.last().trimmed().toLongLong(&ok);
+        m.maxRssKiB = ok ? kib : -1;
+    }
     m.result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     m.result.out = readFile(QFile::decodeName(outPath));
     m.result.err = readFile(QFile::decodeName(errPath));

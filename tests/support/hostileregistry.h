@@ -103,11 +103,11 @@ private:
     std::atomic<qint64> m_bytesSent { 0 };
 };
 
-// A child process run to completion with its peak resident memory and wall time measured
-// (wait4's rusage, so only that child counts), stdout and stderr kept in files of `workDir`.
+// A child process run to completion with its peak resident memory (by GNU time, /usr/bin/time)
+// and wall time measured, stdout and stderr kept in files of `workDir`.
 struct MeasuredRun {
     RunResult result;
-    qint64 maxRssKiB = -1;
+    qint64 maxRssKiB = -1; // -1: not measured (no /usr/bin/time)
     qint64 elapsedMs = -1;
     bool timedOut = false;
 };
