@@ -144,6 +144,7 @@ private:
         return strata::test::stratactl(store, { u"pull"_s, u"--foreign-root"_s, root.isEmpty() ? m_data : root, u"docker-daemon:"_s + ref }, 300000);
     }
     void verifyCopy(const QString &store, const QString &ref, const DockerView &view);
+    void pullVerified(const QString &store, const QStringList &pullArgs, const QString &ref, const DockerView &view);
     void setUpPodman();
     void verifyChecked(const QString &store);
 
@@ -451,15 +452,9 @@ void TestForeignCopy::podmanCopiesEqualPodmans()
     REQUIRE_PODMAN();
     QFETCH(QString, ref);
     const QString store = path(u"podman-store-"_s + QString(ref).replace(u'/', u'-').replace(u':', u'-'));
-    const RunResult r = pullPodman(store, ref);
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull containers-storage:"_s + ref, r)));
-    QCOMPARE(text(r.out), u"Loaded image: %1\n"_s.arg(ref));
-    verifyCopy(store, ref, m_podmanViews[ref]);
+    pullVerified(store, { u"--foreign-root"_s, m_podmanRoot, u"containers-storage:"_s + ref }, ref, m_podmanViews[ref]);
     // The store specifier of containers-storage: names the root as well.
-    const QString other = store + u"-spec"_s;
-    const RunResult spec = strata::test::stratactl(other, { u"pull"_s, u"containers-storage:[overlay@%1+/run/unused]%2"_s.arg(m_podmanRoot, ref) }, 300000);
-    QVERIFY2(spec.exitCode == 0, qPrintable(describe(u"stratactl pull containers-storage:[…]"_s, spec)));
-    verifyCopy(other, ref, m_podmanViews[ref]);
+    pullVerified(store + u"-spec"_s, { u"containers-storage:[overlay@%1+/run/unused]%2"_s.arg(m_podmanRoot, ref) }, ref, m_podmanViews[ref]);
 }
 
 void TestForeignCopy::podmanRootUnchanged()
@@ -519,6 +514,15 @@ void TestForeignCopy::verifyChecked(const QString &store)
     QVERIFY2(check.exitCode == 0 && text(check.out).contains(u"no problems found"_s), qPrintable(describe(u"stratactl check"_s, check)));
 }
 
+// `stratactl pull ARGS` into `store` prints load's line and gives what the peer shows of `ref`.
+void TestForeignCopy::pullVerified(const QString &store, const QStringList &pullArgs, const QString &ref, const DockerView &view)
+{
+    const RunResult r = strata::test::stratactl(store, QStringList { u"pull"_s } + pullArgs, 300000);
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull "_s + pullArgs.join(u' '), r)));
+    QCOMPARE(text(r.out), u"Loaded image: %1\n"_s.arg(ref));
+    verifyCopy(store, ref, view);
+}
+
 // The copy in `store` is what the peer shows of `ref`.
 void TestForeignCopy::verifyCopy(const QString &store, const QString &ref, const DockerView &v)
 {
@@ -550,14 +554,9 @@ void TestForeignCopy::copiesEqualDockers()
     REQUIRE_DOCKER();
     QFETCH(QString, ref);
     const QString store = path(u"store-"_s + QString(ref).replace(u':', u'-'));
-    const RunResult r = pull(store, ref);
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull docker-daemon:"_s + ref, r)));
-    QCOMPARE(text(r.out), u"Loaded image: %1\n"_s.arg(ref));
-    verifyCopy(store, ref, m_views[ref]);
-    // Once more: nothing to copy, the same image.
-    const RunResult again = pull(store, ref);
-    QVERIFY2(again.exitCode == 0, qPrintable(describe(u"stratactl pull again"_s, again)));
-    verifyCopy(store, ref, m_views[ref]);
+    const QStringList args { u"--foreign-root"_s, m_data, u"docker-daemon:"_s + ref };
+    pullVerified(store, args, ref, m_views[ref]);
+    pullVerified(store, args, ref, m_views[ref]); // once more: nothing to copy, the same image
 }
 
 void TestForeignCopy::onTopOfACopiedBase()
