@@ -30,7 +30,34 @@ namespace {
         return o;
     }
 
+    // docker's line for a layer once it is done with ("4e5c303f21ca: Pull complete").
+    LayerTransferSink layerLines(QTextStream &out, QTextStream &err, bool quiet)
+    {
+        return [&out, &err, quiet](const LayerTransferEvent &e) {
+            if (!e.final || quiet)
+                return;
+            ProgressBar::clearLine(err);
+            out << e.shortId << ": " << e.status << '\n';
+            out.flush();
+        };
+    }
+
 } // namespace
+
+std::optional<RegistryCli::Transfer> RegistryCli::parseTransfer(const QString &command, const QStringList &args, const QStringList &extraOptions, qsizetype maxPositional)
+{
+    auto a = parseCounted(args, { QStringLiteral("-q"), QStringLiteral("--quiet") }, transferOptions + extraOptions, 1, maxPositional);
+    if (!a) {
+        failWith(command, a.error(), 2);
+        return std::nullopt;
+    }
+    auto options = optionsFrom(a.value());
+    if (!options) {
+        failWith(command, options.error(), 2);
+        return std::nullopt;
+    }
+    return Transfer { a.value(), options.value(), a->has(QStringLiteral("-q"), QStringLiteral("--quiet")) };
+}
 
 RegistryCli::RegistryCli(QTextStream &out, QTextStream &err)
     : m_out(out)
@@ -82,28 +109,18 @@ int RegistryCli::run(Store *store, const QString &command, const QStringList &ar
 
 int RegistryCli::pull(Store &store, const QStringList &args)
 {
-    auto a = parseCounted(args, { QStringLiteral("-q"), QStringLiteral("--quiet") }, transferOptions + QStringList { QStringLiteral("--platform") }, 1, 1);
-    if (!a)
-        return failWith(QStringLiteral("pull"), a.error(), 2);
-    auto options = optionsFrom(a.value());
-    if (!options)
-        return failWith(QStringLiteral("pull"), options.error(), 2);
-    const bool quiet = a->has(QStringLiteral("-q"), QStringLiteral("--quiet"));
-    const QString ref = a->positional.first();
+    const auto t = parseTransfer(QStringLiteral("pull"), args, { QStringLiteral("--platform") }, 1);
+    if (!t)
+        return 2;
+    const bool quiet = t->quiet;
+    const QString ref = t->args.positional.first();
     if (!quiet) {
         if (auto parsed = RegistryReference::parse(ref); parsed && !parsed->tag.isEmpty() && parsed->digest.isNull())
             m_out << parsed->tag << ": Pulling from " << (parsed->host == QLatin1String("docker.io") ? parsed->repository : parsed->host + u'/' + parsed->repository) << '\n';
         m_out.flush();
     }
     ProgressBar bar(m_err);
-    auto layerLine = [&](const LayerTransferEvent &e) {
-        if (!e.final || quiet)
-            return;
-        ProgressBar::clearLine(m_err);
-        m_out << e.shortId << ": " << e.status << '\n';
-        m_out.flush();
-    };
-    auto result = RegistryPuller(store, options.value()).pull(ref, bar.progress(), layerLine);
+    auto result = RegistryPuller(store, t->options).pull(ref, bar.progress(), layerLines(m_out, m_err, quiet));
     if (!result) {
         if (result.code() == ErrorCode::Cancelled)
             return failWith(QStringLiteral("pull"), QStringLiteral("cancelled; the store is as it was"), 130);
@@ -120,27 +137,18 @@ int RegistryCli::pull(Store &store, const QStringList &args)
 
 int RegistryCli::push(Store &store, const QStringList &args)
 {
-    auto a = parseCounted(args, { QStringLiteral("-q"), QStringLiteral("--quiet") }, transferOptions, 1, 2);
-    if (!a)
-        return failWith(QStringLiteral("push"), a.error(), 2);
-    auto options = optionsFrom(a.value());
-    if (!options)
-        return failWith(QStringLiteral("push"), options.error(), 2);
-    const bool quiet = a->has(QStringLiteral("-q"), QStringLiteral("--quiet"));
-    const QString image = a->positional.first();
+    const auto t = parseTransfer(QStringLiteral("push"), args, {}, 2);
+    if (!t)
+        return 2;
+    const bool quiet = t->quiet;
+    const QString image = t->args.positional.first();
+    const QString destination = t->args.positional.value(1);
     ProgressBar bar(m_err);
-    auto layerLine = [&](const LayerTransferEvent &e) {
-        if (!e.final || quiet)
-            return;
-        ProgressBar::clearLine(m_err);
-        m_out << e.shortId << ": " << e.status << '\n';
-        m_out.flush();
-    };
-    auto result = RegistryPusher(store, options.value()).push(image, a->positional.value(1), bar.progress(), layerLine);
+    auto result = RegistryPusher(store, t->options).push(image, destination, bar.progress(), layerLines(m_out, m_err, quiet));
     if (!result) {
         if (result.code() == ErrorCode::Cancelled)
             return failWith(QStringLiteral("push"), QStringLiteral("cancelled"), 130);
-        return failWith(QStringLiteral("push"), QStringLiteral("%1: %2").arg(a->positional.value(1, image), result.error()));
+        return failWith(QStringLiteral("push"), QStringLiteral("%1: %2").arg(destination.isEmpty() ? image : destination, result.error()));
     }
     if (quiet) {
         m_out << result->manifestDigest.toString() << '\n';

@@ -1,7 +1,12 @@
 #pragma once
 
+#include "args.h"
+#include "registryclient.h"
+
 #include <QStringList>
 #include <QTextStream>
+
+#include <optional>
 
 namespace strata {
 
@@ -19,6 +24,13 @@ public:
     int run(Store *store, const QString &command, const QStringList &args);
 
 private:
+    struct Transfer {
+        Args args;
+        RegistryOptions options;
+        bool quiet = false;
+    };
+    // pull's and push's arguments; on a usage error it is printed and nothing returned.
+    std::optional<Transfer> parseTransfer(const QString &command, const QStringList &args, const QStringList &extraOptions, qsizetype maxPositional);
     int failWith(const QString &command, const QString &message, int code = 1);
     int pull(Store &store, const QStringList &args);
     int push(Store &store, const QStringList &args);

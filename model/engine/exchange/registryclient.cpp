@@ -542,6 +542,15 @@ Result<HttpResponse> RegistryClient::call(HttpRequest request, const QString &re
     }
 }
 
+Result<HttpResponse> RegistryClient::expect(Result<HttpResponse> answer, int status, const QString &what) const
+{
+    if (!answer)
+        return fail(answer.takeError(), QStringLiteral("%1: ").arg(what));
+    if (answer->status != status)
+        return refusal(answer.value(), what);
+    return answer;
+}
+
 Status RegistryClient::checkLogin()
 {
     STRATA_TRY(ensureScheme());
@@ -567,11 +576,9 @@ Result<RegistryClient::Manifest> RegistryClient::manifest(const QString &reposit
     request.url = QStringLiteral("/v2/%1/manifests/%2").arg(repository, tagOrDigest);
     request.headers.append(qMakePair(QByteArray("Accept"), QByteArray(acceptManifests)));
     const QString what = QStringLiteral("manifest %1%2%3").arg(repository, tagOrDigest.startsWith(QLatin1String("sha256:")) ? QStringLiteral("@") : QStringLiteral(":"), tagOrDigest);
-    auto answer = call(request, repository, Access::Pull, maxManifestBytes, nullptr);
+    auto answer = expect(call(request, repository, Access::Pull, maxManifestBytes, nullptr), 200, what);
     if (!answer)
-        return fail(answer.takeError(), QStringLiteral("%1: ").arg(what));
-    if (answer->status != 200)
-        return refusal(answer.value(), what);
+        return answer.takeError();
     Manifest m;
     m.bytes = answer->body;
     m.digest = Sha256::of(m.bytes);
@@ -594,11 +601,7 @@ Status RegistryClient::blob(const QString &repository, const Digest &digest, con
     HttpRequest request;
     request.url = QStringLiteral("/v2/%1/blobs/%2").arg(repository, digest.toString());
     const QString what = QStringLiteral("blob %1").arg(digest.toString());
-    auto answer = call(request, repository, Access::Pull, 0, &sink);
-    if (!answer)
-        return fail(answer.takeError(), QStringLiteral("%1: ").arg(what));
-    if (answer->status != 200)
-        return refusal(answer.value(), what);
+    STRATA_TRY(expect(call(request, repository, Access::Pull, 0, &sink), 200, what));
     return {};
 }
 
@@ -658,11 +661,9 @@ Status RegistryClient::uploadBlob(const QString &repository, const Digest &diges
     HttpRequest start;
     start.method = "POST";
     start.url = QStringLiteral("/v2/%1/blobs/uploads/").arg(repository);
-    auto started = call(start, repository, Access::Push, 64 * 1024, nullptr);
+    auto started = expect(call(start, repository, Access::Push, 64 * 1024, nullptr), 202, what);
     if (!started)
-        return fail(started.takeError(), QStringLiteral("%1: ").arg(what));
-    if (started->status != 202)
-        return refusal(started.value(), what);
+        return started.takeError();
     const QString location = QString::fromUtf8(started->header("location"));
     if (location.isEmpty())
         return fail(ErrorCode::InvalidInput, QStringLiteral("%1: the registry gave no upload location").arg(what));
@@ -680,11 +681,7 @@ Status RegistryClient::uploadBlob(const QString &repository, const Digest &diges
     put.bodySource = source;
     if (size == 0)
         put.body = QByteArray(); // an empty blob: PUT with no body
-    auto done = call(put, repository, Access::Push, 64 * 1024, nullptr);
-    if (!done)
-        return fail(done.takeError(), QStringLiteral("%1: ").arg(what));
-    if (done->status != 201)
-        return refusal(done.value(), what);
+    STRATA_TRY(expect(call(put, repository, Access::Push, 64 * 1024, nullptr), 201, what));
     return {};
 }
 
@@ -696,11 +693,7 @@ Status RegistryClient::putManifest(const QString &repository, const QString &tag
     put.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray(mediaType.toLatin1())));
     put.body = bytes;
     const QString what = QStringLiteral("manifest %1:%2").arg(repository, tag);
-    auto done = call(put, repository, Access::Push, 64 * 1024, nullptr);
-    if (!done)
-        return fail(done.takeError(), QStringLiteral("%1: ").arg(what));
-    if (done->status != 201)
-        return refusal(done.value(), what);
+    STRATA_TRY(expect(call(put, repository, Access::Push, 64 * 1024, nullptr), 201, what));
     return {};
 }
 

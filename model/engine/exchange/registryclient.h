@@ -114,6 +114,8 @@ private:
     Status ensureScheme();
     Status authenticate(const QByteArray &challenge, const QString &scope, const QString &what);
     Error refusal(const HttpResponse &response, const QString &what) const;
+    // `answer` when it came with `status`; else its error, or the registry's refusal, naming `what`.
+    Result<HttpResponse> expect(Result<HttpResponse> answer, int status, const QString &what) const;
 
     std::shared_ptr<Shared> m_shared;
     std::unique_ptr<HttpClient> m_http;
