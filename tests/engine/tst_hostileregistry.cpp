@@ -44,6 +44,7 @@ private slots:
     void initTestCase();
     void wellBehavedServerPulls();
     void redirectElsewhereGetsNoCredentials();
+    void layersFetchedInParallel();
     void attackRefused_data();
     void attackRefused();
 
@@ -133,6 +134,23 @@ void TestHostileRegistry::redirectElsewhereGetsNoCredentials()
     QVERIFY2(foreign.filter(u"Authorization"_s).isEmpty(), qPrintable(u"credentials went to the other host; "_s + what));
     const RunResult check = strata::test::stratactl(root, { u"check"_s });
     QVERIFY2(check.exitCode == 0, qPrintable(describe(u"stratactl check"_s, check)));
+}
+
+// Up to three layers at a time: with six slow ones, never more than three requests wait at once,
+// and more than one does.
+void TestHostileRegistry::layersFetchedInParallel()
+{
+    HostileRegistry server(Scenario::SlowLayers);
+    const QString err = server.start();
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const Pull p = pull(server, u"parallel"_s);
+    QVERIFY2(p.run.result.exitCode == 0, qPrintable(describe(u"stratactl pull "_s + server.ref(), p.run.result)));
+    QCOMPARE(server.requests().filter(QRegularExpression(u"^GET .*/blobs/"_s)).size(), 7); // six layers and the config, each once
+    QVERIFY2(server.maxLayersInFlight() >= 2 && server.maxLayersInFlight() <= 3,
+        qPrintable(u"%1 layer requests waited at once"_s.arg(server.maxLayersInFlight())));
+    const RunResult r = strata::test::stratactl(p.root, { u"inspect"_s, server.ref() });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl inspect"_s, r)));
+    QCOMPARE(QJsonDocument::fromJson(r.out).array().first().toObject().value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray().size(), 6);
 }
 
 void TestHostileRegistry::attackRefused_data()

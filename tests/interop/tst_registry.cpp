@@ -78,6 +78,7 @@ private slots:
     void fixtureServesPeers();
     void strataPushesPeersPull_data();
     void strataPushesPeersPull();
+    void pullSkipsLayersInStore();
     void dockerPushesStrataPulls();
     void multiPlatformIndex();
     void loginLogout();
@@ -457,6 +458,35 @@ void TestRegistry::strataPushesPeersPull()
         QSKIP(qPrintable(u"pushed, but no peer to pull: "_s + skipped.join(u"; "_s)));
     for (const QString &s : std::as_const(skipped))
         qWarning("not checked: %s", qPrintable(s));
+}
+
+// A layer the store has already (the gzip busybox base both loaded images start with) is not
+// fetched again: "Already exists", and the registry is not asked for it.
+void TestRegistry::pullSkipsLayersInStore()
+{
+    QVERIFY2(m_imageError.isEmpty(), qPrintable(m_imageError));
+    const PushSpec first = m_images.value(1), second = m_images.value(2);
+    const QString firstRef = m_reg->ref(u"strata/skip-a:1"_s), secondRef = m_reg->ref(u"strata/skip-b:1"_s);
+    for (const auto &[tag, ref] : { std::pair { first.tag, firstRef }, std::pair { second.tag, secondRef } }) {
+        const RunResult r = strata(m_store, QStringList { u"push"_s, u"-q"_s } + strataTls(*m_reg) + QStringList { tag, ref });
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl push "_s + ref, r)));
+    }
+    const QString root = path(u"store-skip"_s);
+    RunResult r = strata(root, QStringList { u"pull"_s } + strataTls(*m_reg) + QStringList { firstRef });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull "_s + firstRef, r)));
+    const QString baseBlob = first.layerDigests.first();
+    QVERIFY(second.layerDigests.first() == baseBlob);
+    const qsizetype logBefore = strata::test::readFile(m_reg->directory() + u"/registry.log"_s).size();
+    r = strata(root, QStringList { u"pull"_s } + strataTls(*m_reg) + QStringList { secondRef });
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl pull "_s + secondRef, r)));
+    const QString out = text(r.out);
+    QVERIFY2(out.contains(QRegularExpression(u"^%1: Already exists$"_s.arg(baseBlob.mid(7, 12)), QRegularExpression::MultilineOption)),
+        qPrintable(describe(u"the base layer %1 is not said to exist already"_s.arg(baseBlob), r)));
+    QVERIFY2(out.contains(QRegularExpression(u"^%1: Pull complete$"_s.arg(second.layerDigests[1].mid(7, 12)), QRegularExpression::MultilineOption)),
+        qPrintable(describe(u"the zstd layer was not pulled"_s, r)));
+    const QByteArray log = strata::test::readFile(m_reg->directory() + u"/registry.log"_s).mid(logBefore);
+    QVERIFY2(!log.contains(QByteArray("GET /v2/strata/skip-b/blobs/" + baseBlob.toLatin1())), qPrintable(u"the base layer was fetched again:\n"_s + text(log).right(3000)));
+    QVERIFY2(log.contains(QByteArray("GET /v2/strata/skip-b/blobs/" + second.layerDigests[1].toLatin1())), qPrintable(u"no request for the zstd layer in the access log:\n"_s + text(log).right(3000)));
 }
 
 // ---------------------------------------------------------------------------------------------

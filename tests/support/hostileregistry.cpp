@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutexLocker>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -405,6 +406,22 @@ private:
             return;
         }
         const QList<QByteArray> type { "Content-Type: application/octet-stream", "Docker-Content-Digest: " + b->digest };
+        if (sc == Scenario::SlowLayers && b != &o->m_config) {
+            const int now = ++o->m_inFlight;
+            for (int seen = o->m_maxInFlight.load(); now > seen && !o->m_maxInFlight.compare_exchange_weak(seen, now);) { }
+            c->streaming = true; // no next request on this connection before the answer
+            QTimer::singleShot(400, this, [this, socket = QPointer<QTcpSocket>(s), r, data = b->data, type] {
+                --m_owner->m_inFlight;
+                Connection *conn = socket ? m_connections.value(socket.data()) : nullptr;
+                if (!conn)
+                    return;
+                conn->streaming = false;
+                reply(socket.data(), r, 200, data, type);
+                if (!conn->buffer.isEmpty())
+                    readMore(socket.data());
+            });
+            return;
+        }
         if (hostile) {
             const QByteArray junk = noise(256 << 10, 7);
             switch (sc) {
@@ -472,7 +489,7 @@ void HostileRegistry::buildImage()
     // Three gzip layers of incompressible bytes (~1 MiB each), so that parallel fetches overlap
     // and a hostile last layer meets two good ones already downloaded.
     QStringList createdBy;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0, n = m_scenario == Scenario::SlowLayers ? 6 : 3; i < n; ++i) {
         const QByteArray tar = TarBuilder().dir("data").file("data/layer" + QByteArray::number(i), noise(1 << 20, 100 + i)).build();
         m_diffIds.append(QString::fromLatin1(digestOf(tar)));
         m_layers.append(blob(gzipStream(tar), layerType));

@@ -48,6 +48,7 @@ public:
         WrongDiffId, // the config's last diffID is not the last layer's uncompressed digest
         ForeignRedirect, // not an attack: bearer auth, and the last layer redirected to 127.0.0.2
                          // (as to a storage backend), which must see no Authorization header
+        SlowLayers, // not an attack: six layers, each answered 400 ms after it is asked for
     };
 
     explicit HostileRegistry(Scenario scenario);
@@ -76,6 +77,8 @@ public:
     QStringList foreignRequests() const;
     // Bytes written to clients so far (bodies and headers).
     qint64 bytesSent() const { return m_bytesSent.load(); }
+    // SlowLayers: the most layer requests that were waiting for their answer at one time.
+    int maxLayersInFlight() const { return m_maxInFlight.load(); }
 
     struct Blob {
         QByteArray digest; // sha256:…
@@ -101,6 +104,7 @@ private:
     mutable QMutex m_mutex;
     QStringList m_requests, m_foreignRequests;
     std::atomic<qint64> m_bytesSent { 0 };
+    std::atomic<int> m_inFlight { 0 }, m_maxInFlight { 0 };
 };
 
 // A child process run to completion with its peak resident memory (by GNU time, /usr/bin/time)

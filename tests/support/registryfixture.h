@@ -56,6 +56,8 @@ public:
     QString certDir() const { return m_dir + QStringLiteral("/certs"); }
     QString caFile() const { return certDir() + QStringLiteral("/ca.crt"); }
     QString storage() const { return m_dir + QStringLiteral("/storage"); }
+    // Its folder: config.yml, registry.log (with the access log: one line per request).
+    QString directory() const { return m_dir; }
     QString user() const { return m_options.user; }
     QString password() const { return m_options.password; }
     QString creds() const { return m_options.user + u':' + m_options.password; }
