@@ -5,6 +5,7 @@
 #include "imagestore.h"
 #include "layerstore.h"
 #include "layerstream.h"
+#include "parallel.h"
 #include "sha256.h"
 #include "staging.h"
 #include "store.h"
@@ -19,10 +20,8 @@
 #include <QSysInfo>
 
 #include <atomic>
-#include <optional>
-#include <system_error>
 #include <cstring>
-#include <thread>
+#include <optional>
 
 namespace strata {
 
@@ -50,40 +49,27 @@ namespace {
 
     QString shortId(const Digest &d) { return d.hex().left(12); }
 
-    // Runs `work(i)` for i in [0, count) on up to `threads` threads (this one among them); the
-    // first error stops handing out more.
+    // Runs `work(i)` for i in [0, count) on up to `threads` threads (runInParallel); the first
+    // error stops the rest from starting, and is the result.
     Status forEachParallel(qsizetype count, int threads, const std::function<Status(qsizetype)> &work)
     {
-        std::atomic<qsizetype> next = 0;
         QMutex mutex;
         std::optional<Error> first;
-        auto worker = [&] {
-            for (qsizetype i; (i = next++) < count;) {
-                Status s = work(i);
-                if (!s) {
-                    QMutexLocker lock(&mutex);
-                    if (!first)
-                        first = s.takeError();
-                    next = count;
-                }
+        std::atomic<bool> stop = false;
+        const QString startFailure = runInParallel(count, [&](qsizetype i) {
+            if (stop)
+                return;
+            Status s = work(i);
+            if (!s) {
+                QMutexLocker lock(&mutex);
+                if (!first)
+                    first = s.takeError();
+                stop = true;
             }
-        };
-        std::vector<std::thread> started;
-        QString startFailure;
-        for (int t = 1; t < std::min<qsizetype>(threads, count); ++t) {
-            try {
-                started.emplace_back(worker);
-            } catch (const std::system_error &e) {
-                startFailure = QString::fromLocal8Bit(e.what());
-                break;
-            }
-        }
-        worker();
-        for (std::thread &t : started)
-            t.join();
+        }, threads);
         if (first)
             return first.value();
-        if (!startFailure.isEmpty() && next < count)
+        if (!startFailure.isEmpty())
             return fail(ErrorCode::Io, QStringLiteral("cannot start a transfer thread: %1").arg(startFailure));
         return {};
     }
