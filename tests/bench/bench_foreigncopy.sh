@@ -30,9 +30,7 @@ done
 
 WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bench-fc.XXXXXX")
 source "$REPO/tests/bench/peers.sh"
-STRATACTL_BUILT=$(stat -c %y "$STRATACTL" | cut -d. -f1)
-cp "$STRATACTL" "$WORK/stratactl" # a rebuild of the tree while the trials run changes nothing
-STRATACTL_SOURCE=$STRATACTL STRATACTL=$WORK/stratactl
+copy_stratactl
 trap 'fs_cleanup; cleanup' EXIT
 
 make_load_archive

@@ -43,10 +43,7 @@ TAG=strata-bench:latest
 
 WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bench.XXXXXX")
 source "$REPO/tests/bench/peers.sh"
-# A copy, so that a rebuild of the tree while the trials run does not mix two versions.
-STRATACTL_BUILT=$(stat -c %y "$STRATACTL" | cut -d. -f1)
-cp "$STRATACTL" "$WORK/stratactl"
-STRATACTL_SOURCE=$STRATACTL STRATACTL=$WORK/stratactl
+copy_stratactl
 
 # ---- fresh filesystems
 LOOP=1 LOOP_WHY=

@@ -41,9 +41,7 @@ done
 
 WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/strata-bench-reg.XXXXXX")
 source "$REPO/tests/bench/peers.sh"
-STRATACTL_BUILT=$(stat -c %y "$STRATACTL" | cut -d. -f1)
-cp "$STRATACTL" "$WORK/stratactl" # a rebuild of the tree while the trials run changes nothing
-STRATACTL_SOURCE=$STRATACTL STRATACTL=$WORK/stratactl
+copy_stratactl
 
 # ---- registries: docker-registry on 127.0.0.1 and a free port, storage in a folder of $WORK
 declare -A REG_PID REG_PORT

@@ -55,6 +55,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Times a copy of $STRATACTL made in $WORK, so that a rebuild of the tree while the trials run
+# does not mix two versions; sets STRATACTL to it, STRATACTL_SOURCE and STRATACTL_BUILT for the report.
+copy_stratactl() {
+    STRATACTL_BUILT=$(stat -c %y "$STRATACTL" | cut -d. -f1)
+    cp "$STRATACTL" "$WORK/stratactl"
+    STRATACTL_SOURCE=$STRATACTL STRATACTL=$WORK/stratactl
+}
+
 now() { date +%s.%N; }
 RECENT=$(($(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 1))
 LAST_DELETE=0
