@@ -3,6 +3,7 @@
 #include "blobwriter.h"
 #include "contentstore.h"
 #include "imagestore.h"
+#include "layerapplier.h"
 #include "layerstore.h"
 #include "layerstream.h"
 #include "parallel.h"
@@ -318,6 +319,10 @@ Result<TransferResult> RegistryPuller::pull(const QString &text, const Progress 
             own.emplace(client.worker());
             c = &*own;
         }
+        // The blob may be no larger than its descriptor says (the sink stops it there): it must
+        // fit, with the room untrusted content leaves free.
+        if (Status room = LayerApplier::checkFreeSpace(staging->path(), LayerApplier::minFreeBytes(staging->path()) + d.size); !room)
+            return fail(ErrorCode::Io, QStringLiteral("blob %1 (%2 bytes) does not fit: %3").arg(d.digest.toString()).arg(d.size).arg(room.error()));
         BlobWriter out;
         STRATA_TRY(out.open(f.path));
         qint64 got = 0;
