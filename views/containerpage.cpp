@@ -6,7 +6,9 @@
 #include "containerstore.h"
 #include "filetree.h"
 #include "filetreemodel.h"
+#include "foreignsnapshot.h"
 #include "formhelpers.h"
+#include "peerstores.h"
 #include "sizetext.h"
 #include "fsutil.h"
 #include "store.h"
@@ -216,8 +218,11 @@ void ContainerPage::showContainer(const QString &id)
         m_diff->setTree({});
         m_files->setTree({});
         form::setProblem(m_problem, {});
-        if (auto store = m_session->store()) {
-            m_follower = new ContainerFollower(store, id, this);
+        m_logs->setPlaceholderText(m_session->isReadOnly() ? tr("The peer keeps this container's output in its own log (docker logs, podman logs); Strata does not read it.")
+                                                           : tr("Nothing logged yet."));
+        if (m_session->store() || m_session->foreign()) {
+            // A peer's container is followed read-only, through what its reader found.
+            m_follower = m_session->store() ? new ContainerFollower(m_session->store(), id, this) : new ContainerFollower(m_session->foreign(), id, this);
             connect(m_follower, &ContainerFollower::layersKnown, m_feed, &ChangeFeedModel::setLayerNames);
             connect(m_follower, &ContainerFollower::watching, this, [this] { m_watching = true; });
             connect(m_follower, &ContainerFollower::changed, this, [this](const ChangeEvent &e) {
@@ -274,13 +279,20 @@ void ContainerPage::refreshDetails()
     for (const MountSpec &m : c.config.mounts)
         mounts.append(QStringLiteral("%1 %2 → %3%4").arg(m.typeName(), m.source, m.destination, m.readOnly ? tr(" (read-only)") : QString()));
     form::set(m_mounts, mounts.join(u'\n'));
-    m_start->setEnabled(!running);
-    m_stop->setEnabled(running);
-    m_remove->setEnabled(true);
+    const bool readOnly = m_session->isReadOnly();
+    m_start->setEnabled(!running && !readOnly);
+    m_stop->setEnabled(running && !readOnly);
+    m_remove->setEnabled(!readOnly);
     m_remove->setText(running ? tr("Stop and remove") : tr("Remove"));
-    m_commit->setEnabled(true);
-    m_consoleIn->setEnabled(running);
-    m_consoleIn->setPlaceholderText(running ? tr("e.g. echo hello > /tmp/hello") : tr("Start the container to run commands in it."));
+    m_commit->setEnabled(!readOnly);
+    const QString why = readOnly ? PeerStores::readOnlyReason(m_session->foreignKind()) : QString();
+    for (QPushButton *b : { m_start, m_stop, m_remove })
+        b->setToolTip(why);
+    m_commit->setToolTip(readOnly ? why : tr("Make an image of the container: its writable layer becomes a new layer on top of its image"));
+    m_consoleIn->setEnabled(running && !readOnly);
+    m_consoleIn->setPlaceholderText(readOnly ? tr("A container of %1: Strata only watches it.").arg(m_session->description())
+            : running ? tr("e.g. echo hello > /tmp/hello")
+                      : tr("Start the container to run commands in it."));
 }
 
 void ContainerPage::execute(const QString &command)
@@ -338,15 +350,22 @@ void ContainerPage::execute(const QString &command)
 void ContainerPage::loadDiff()
 {
     auto store = m_session->store();
-    if (!store || m_id.isEmpty())
+    auto foreign = m_session->foreign();
+    if ((!store && !foreign) || m_id.isEmpty())
         return;
     const QString id = m_id;
     const quint64 generation = m_generation;
-    QtConcurrent::run(m_session->lookups(), [store, id] {
+    QtConcurrent::run(m_session->lookups(), [store, foreign, id] {
         TreeLoaded out;
-        ContainerStore containers(*store);
-        auto c = containers.resolve(id);
-        auto changes = c ? containers.changes(c.value(), ChangeDetail::Stat) : Result<QList<Change>>(c.takeError());
+        Result<QList<Change>> changes = QList<Change>();
+        if (foreign) {
+            const ForeignSnapshot::Container *c = foreign->container(id);
+            changes = c ? foreign->changes(*c, ChangeDetail::Stat) : Result<QList<Change>>(fail(ErrorCode::NotFound, QStringLiteral("no such container: %1").arg(id)));
+        } else {
+            ContainerStore containers(*store);
+            auto c = containers.resolve(id);
+            changes = c ? containers.changes(c.value(), ChangeDetail::Stat) : Result<QList<Change>>(c.takeError());
+        }
         if (!changes)
             out.error = changes.error();
         else
@@ -364,16 +383,31 @@ void ContainerPage::loadDiff()
 void ContainerPage::loadFiles()
 {
     auto store = m_session->store();
-    if (!store || m_id.isEmpty())
+    auto foreign = m_session->foreign();
+    if ((!store && !foreign) || m_id.isEmpty())
         return;
     const QString id = m_id;
     const quint64 generation = m_generation;
-    QtConcurrent::run(m_session->lookups(), [store, id] {
+    QtConcurrent::run(m_session->lookups(), [store, foreign, id] {
         TreeLoaded out;
-        ContainerStore containers(*store);
-        auto c = containers.resolve(id);
         // The container's view: its writable layer on top of what it was made from.
-        auto layers = c ? containers.viewLayers(c->config) : Result<QStringList>(c.takeError());
+        Result<QStringList> layers = QStringList();
+        bool initLayer = true;
+        if (foreign) {
+            const ForeignSnapshot::Container *c = foreign->container(id);
+            if (c) {
+                initLayer = !c->initDir.isEmpty();
+                layers = foreign->containerBase(*c);
+                if (layers)
+                    layers->prepend(c->writableDir);
+            } else {
+                layers = fail(ErrorCode::NotFound, QStringLiteral("no such container: %1").arg(id));
+            }
+        } else {
+            ContainerStore containers(*store);
+            auto c = containers.resolve(id);
+            layers = c ? containers.viewLayers(c->config) : Result<QStringList>(c.takeError());
+        }
         if (!layers) {
             out.error = layers.error();
             return out;
@@ -385,9 +419,10 @@ void ContainerPage::loadFiles()
             return out;
         }
         // Layer numbers for people: the writable layer, the init layer, then the image's.
-        const int imageLayers = int(view.size()) - 2;
+        const int below = initLayer ? 2 : 1;
+        const int imageLayers = int(view.size()) - below;
         for (TreeEntry &e : entries.value())
-            e.layer = e.layer == 0 ? FileTree::writableLayer : e.layer == 1 ? FileTree::initLayer : imageLayers - (e.layer - 2) - 1;
+            e.layer = e.layer == 0 ? FileTree::writableLayer : (initLayer && e.layer == 1) ? FileTree::initLayer : imageLayers - (e.layer - below) - 1;
         out.tree = FileTree::fromEntries(entries.value());
         return out;
     }).then(this, [this, generation](TreeLoaded out) {

@@ -1,5 +1,7 @@
 #include "imagepage.h"
 
+#include <QLabel>
+
 #include "formhelpers.h"
 #include "sizetext.h"
 #include "historymodel.h"
@@ -129,18 +131,23 @@ void ImagePage::showImage(const Digest &id)
         computeEfficiency();
 }
 
+QString ImagePage::efficiencyText() const
+{
+    return m_efficiency->text();
+}
+
 void ImagePage::computeEfficiency()
 {
     const StoreSnapshot::ImageEntry *e = m_session->snapshot().image(m_id);
-    if (!e || !m_session->store())
+    const std::optional<LayerContents> contents = m_session->layerContents();
+    if (!e || !contents)
         return;
     const quint64 generation = ++m_generation;
     m_efficiency->setText(tr("computing…"));
-    auto store = m_session->store();
     const Image image = e->image;
-    QtConcurrent::run([store, image] {
+    QtConcurrent::run(m_session->lookups(), [contents = *contents, image] {
         Efficiency out;
-        auto r = LayerContents(*store).efficiency(image);
+        auto r = contents.efficiency(image);
         out.ok = r.ok();
         if (r)
             out.report = r.value();

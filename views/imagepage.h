@@ -21,6 +21,7 @@ public:
     void showImage(const Digest &id);
     Digest imageId() const { return m_id; }
     QString historyText() const; // the instructions, one per line (for tests)
+    QString efficiencyText() const; // the efficiency row as shown (for tests)
 
 Q_SIGNALS:
     void layerActivated(const strata::Digest &chainId, const strata::Digest &imageId);

@@ -183,7 +183,9 @@ void LayerPage::showLayer(const Digest &chainId, const Digest &imageId)
     form::set(m_images, names.join(QStringLiteral(", ")));
     form::set(m_diffId, layer.diffId.toString());
     form::set(m_chain, chainId.toString());
-    form::set(m_blob, tr("%1\n%2 as stored · %3").arg(layer.blob.digest.toString(), sizeText(layer.blob.size), layer.blob.mediaType));
+    // A peer may keep a layer only unpacked (Docker's overlay2 does): no archive to name.
+    form::set(m_blob, layer.blob.digest.isNull() ? tr("— (the store keeps this layer unpacked only)")
+                                                 : tr("%1\n%2 as stored · %3").arg(layer.blob.digest.toString(), sizeText(layer.blob.size), layer.blob.mediaType));
     if (!same) {
         m_preview->clear();
         m_xrayResult->clear();
@@ -193,20 +195,19 @@ void LayerPage::showLayer(const Digest &chainId, const Digest &imageId)
 
 void LayerPage::loadFiles()
 {
-    if (m_index < 0 || !m_session->store())
+    const std::optional<LayerContents> contents = m_session->layerContents();
+    if (m_index < 0 || !contents)
         return;
     const quint64 generation = ++m_generation;
     m_loading = true;
     m_summary->setText(tr("Loading the files…"));
     // The tree shown until now is freed on a worker: a big one takes a while.
     (void)QtConcurrent::run(m_session->lookups(), [old = m_files->setTree({})]() mutable { FileTree gone = std::move(old); });
-    auto store = m_session->store();
     const Image image = m_image;
     const int index = m_index;
     const bool aggregated = m_aggregated->isChecked();
-    QtConcurrent::run(m_session->lookups(), [store, image, index, aggregated] {
+    QtConcurrent::run(m_session->lookups(), [contents = *contents, image, index, aggregated] {
         Loaded out;
-        LayerContents contents(*store);
         if (aggregated) {
             auto entries = contents.mergedTree(image, index);
             out.ok = entries.ok();
@@ -255,14 +256,15 @@ void LayerPage::showPreview(const QModelIndex &index)
     const QByteArray path = index.data(FileTreeModel::PathRole).toByteArray();
     const int mark = index.data(FileTreeModel::MarkRole).toInt();
     const quint64 generation = ++m_previewGeneration;
-    auto store = m_session->store();
+    const std::optional<LayerContents> contents = m_session->layerContents();
+    if (!contents)
+        return;
     const Image image = m_image;
     const int layer = m_index;
     m_preview->setPlainText(tr("Reading %1…").arg(QString::fromUtf8(path)));
-    QtConcurrent::run(m_session->lookups(), [store, image, layer, path, mark] {
+    QtConcurrent::run(m_session->lookups(), [contents = *contents, image, layer, path, mark] {
         Preview out;
         constexpr qint64 maxBytes = 64 * 1024;
-        LayerContents contents(*store);
         if (FileTree::Mark(mark) == FileTree::Mark::Deleted) {
             auto before = contents.readFile(image, layer - 1, path, maxBytes);
             out.text = LayerPage::tr("Deleted by this layer.");
@@ -311,20 +313,20 @@ void LayerPage::showPreview(const QModelIndex &index)
 
 void LayerPage::xray(const QString &path)
 {
-    if (path.trimmed().isEmpty() || !m_session->store())
+    const std::optional<LayerContents> contents = m_session->layerContents();
+    if (path.trimmed().isEmpty() || !contents)
         return;
     m_tabs->setCurrentIndex(1);
     m_xrayPath->setText(path);
     m_xrayResult->clear();
-    auto store = m_session->store();
     const Image image = m_image;
     const QByteArray p = path.trimmed().toUtf8();
     QStringList made;
     for (const ImageLayer &l : image.layers)
         made.append(m_session->snapshot().layers.value(l.chainId).createdBy);
-    QtConcurrent::run(m_session->lookups(), [store, image, p] {
+    QtConcurrent::run(m_session->lookups(), [contents = *contents, image, p] {
         Xray out;
-        auto steps = LayerContents(*store).xray(image, p);
+        auto steps = contents.xray(image, p);
         out.ok = steps.ok();
         if (steps)
             out.steps = steps.value();

@@ -10,6 +10,7 @@
 #include "job.h"
 #include "layerpage.h"
 #include "overviewpage.h"
+#include "peerstores.h"
 #include "registrydialog.h"
 #include "rundialog.h"
 #include "storeactions.h"
@@ -96,7 +97,7 @@ MainWindow::MainWindow(QWidget *parent, const QString *root)
 
     m_map->setEmptyText(tr("Opening the store…"));
     connect(m_session, &StoreSession::opened, this, [this] {
-        setWindowTitle(tr("Strata — %1").arg(m_session->root()));
+        setWindowTitle(tr("Strata — %1").arg(m_session->description()));
         afterFirstFrame([this, root = m_session->root()] { rememberRoot(root); });
         updateStatus();
     });
@@ -123,6 +124,11 @@ MainWindow::MainWindow(QWidget *parent, const QString *root)
 
     resize(1440, 860);
     updateActions();
+    // A peer's store on this machine is offered when the window opens on the default store.
+    if (root && root->isEmpty())
+        afterFirstFrame([this] { m_peers->scan(true); });
+    else
+        afterFirstFrame([this] { m_peers->scan(false); });
     if (root) {
         m_map->setEmptyText(tr("Opening the store…"));
         updateStatus();
@@ -295,6 +301,14 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openRoot);
+    m_peers = new PeerStores(m_session, centralWidget());
+    connect(m_peers, &PeerStores::openRequested, this, &MainWindow::openForeignRoot);
+    connect(m_peers, &PeerStores::otherFolderRequested, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a Docker or Podman data root"), m_session->root());
+        if (!dir.isEmpty())
+            openForeignRoot({}, dir);
+    });
+    file->addMenu(m_peers->menu());
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     afterFirstFrame([this] { updateRecentMenu(); });
     file->addSeparator();
@@ -453,7 +467,7 @@ void MainWindow::updateStatus()
     const StoreSnapshot::DiskUse &d = s.disk;
     const qint64 reclaimable = d.imagesReclaimable + d.containersReclaimable + d.volumesReclaimable;
     m_status->setText(tr("%1 · %2%3 · images %4 (%n layer(s), each stored once)", nullptr, int(s.layers.size()))
-                          .arg(s.root, s.driver, s.rootless ? tr(" (rootless)") : QString(), sizeText(d.images))
+                          .arg(m_session->isReadOnly() ? m_session->description() : s.root, s.driver, s.rootless ? tr(" (rootless)") : QString(), sizeText(d.images))
         + u" · " + tr("containers %1").arg(sizeText(d.containers)) + u" · " + tr("volumes %1").arg(sizeText(d.volumes)) + u" · "
         + tr("reclaimable %1").arg(sizeText(reclaimable)));
 }
@@ -468,10 +482,23 @@ void MainWindow::openRoot(const QString &root)
     updateStatus();
 }
 
+void MainWindow::openForeignRoot(const QString &kind, const QString &root)
+{
+    m_firstSnapshot = true;
+    m_map->setInput({});
+    m_map->setEmptyText(tr("Opening the store…"));
+    m_inspector->showOverview();
+    m_session->openForeign(kind, root);
+    updateStatus();
+}
+
 void MainWindow::snapshotArrived()
 {
     const StoreSnapshot &s = m_session->snapshot();
-    m_map->setEmptyText(tr("No images in this store yet.\n\nDrop an image archive here (docker save, podman save or an OCI layout tar), use File ▸ Load Image Archive…, or Image ▸ Create Demo Images."));
+    if (s.readOnly())
+        m_map->setEmptyText(tr("No images in the %1.").arg(m_session->description()));
+    else
+        m_map->setEmptyText(tr("No images in this store yet.\n\nDrop an image archive here (docker save, podman save or an OCI layout tar), use File ▸ Load Image Archive…, or Image ▸ Create Demo Images."));
     m_map->setInput(mapInput());
     // The inspector follows what it shows.
     const Inspector::Page current = m_inspector->currentPage();
@@ -618,6 +645,10 @@ void MainWindow::updateActions()
     m_removeContainer->setEnabled(c != nullptr);
     m_commit->setEnabled(c != nullptr);
     m_removeVolume->setEnabled(open && m_inspector->currentPage() == Inspector::Page::Volume);
+    // A peer's store is only read: what would write is off, and says why.
+    PeerStores::markReadOnly({ m_load, m_import, m_pull, m_push, m_buildImage, m_runContainer, m_tag, m_save, m_removeImage, m_pruneImages, m_demo, m_start, m_stop, m_kill,
+                                 m_removeContainer, m_commit, m_pruneContainers, m_createVolume, m_removeVolume, m_pruneVolumes },
+        m_session->isReadOnly(), m_session->foreignKind());
 }
 
 void MainWindow::showError(const QString &message)
@@ -1007,6 +1038,8 @@ bool MainWindow::exportMapTo(const QString &path, bool svg) const
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
+    if (m_session->isReadOnly())
+        return; // nothing is loaded into a peer's store
     if (event->mimeData()->hasUrls()) {
         for (const QUrl &url : event->mimeData()->urls()) {
             if (url.isLocalFile()) {

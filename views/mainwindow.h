@@ -25,6 +25,7 @@ namespace strata {
 class BuildDialog;
 class RegistryDialog;
 class Inspector;
+class PeerStores;
 class StoreSession;
 
 // The explorer window: the layer map in the centre, the inspector beside it, actions in the
@@ -41,6 +42,11 @@ public:
 
     // Opens a data root (empty: the default store for this user).
     void openRoot(const QString &root);
+    // Opens a peer's data root (`kind` as ForeignRoot names it, "docker" or "podman"; empty:
+    // detected) read-only.
+    void openForeignRoot(const QString &kind, const QString &root);
+    // File ▸ Open Docker or Podman Store and the offer of the ones found (for tests).
+    PeerStores *peerStores() const { return m_peers; }
     StoreSession *session() const { return m_session; }
     LayerMapWidget *map() const { return m_map; }
     Inspector *inspector() const { return m_inspector; }
@@ -124,6 +130,7 @@ private:
     QToolButton *m_jobCancel;
     QPointer<Job> m_currentJob;
     QMenu *m_recentMenu = nullptr;
+    PeerStores *m_peers = nullptr;
     QString m_lastError;
     bool m_firstSnapshot = true;
     bool m_framePainted = false;

@@ -55,7 +55,8 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     note->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(note);
     layout->addSpacing(6);
-    layout->addWidget(form::heading(tr("On disk"), this));
+    QWidget *onDisk = form::heading(tr("On disk"), this);
+    layout->addWidget(onDisk);
     m_footprint = table({ tr("Part"), tr("Size") }, this, tr("On disk"));
     m_footprint->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     layout->addWidget(m_footprint);
@@ -65,6 +66,7 @@ OverviewPage::OverviewPage(StoreSession *session, QWidget *parent)
     blocks->setWordWrap(true);
     blocks->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(blocks);
+    m_footprintSection = { onDisk, m_footprint, blocks };
     layout->addSpacing(6);
     layout->addWidget(form::heading(tr("Containers"), this));
     m_containers = table({ tr("Name"), tr("Image"), tr("State"), tr("Writable") }, this, tr("Containers"));
@@ -83,7 +85,8 @@ void OverviewPage::refresh()
 {
     const StoreSnapshot &s = m_session->snapshot();
     m_title->setText(tr("Store"));
-    m_subtitle->setText(tr("%1 · driver %2%3").arg(s.root, s.driver, s.rootless ? tr(" · rootless") : QString()));
+    m_subtitle->setText(s.readOnly() ? tr("%1 · driver %2").arg(m_session->description(), s.driver)
+                                     : tr("%1 · driver %2%3").arg(s.root, s.driver, s.rootless ? tr(" · rootless") : QString()));
     m_disk->clear();
     const StoreSnapshot::DiskUse &d = s.disk;
     const auto row = [&](const QString &type, qsizetype total, int active, qint64 size, qint64 reclaimable) {
@@ -96,7 +99,11 @@ void OverviewPage::refresh()
     row(tr("Volumes"), s.volumes.size(), d.activeVolumes, d.volumes, d.volumesReclaimable);
     // Its three rows and the header, without a scroll bar or empty space.
     m_disk->setFixedHeight(m_disk->header()->sizeHint().height() + 3 * m_disk->sizeHintForRow(0) + 2 * m_disk->frameWidth() + 2);
-    measureFootprint();
+    // The parts of Strata's own layout: a peer's root has others (its disk use is the table above).
+    for (QWidget *w : std::as_const(m_footprintSection))
+        w->setVisible(!s.readOnly());
+    if (!s.readOnly())
+        measureFootprint();
     m_containers->clear();
     for (const auto &c : s.containers) {
         auto *item = new QTreeWidgetItem(m_containers, { c.container.config.name, c.container.config.imageRef, c.container.state.statusName(), sizeText(c.writableBytes) });
@@ -104,7 +111,7 @@ void OverviewPage::refresh()
         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
     }
     if (s.containers.isEmpty()) {
-        auto *item = new QTreeWidgetItem(m_containers, { tr("No containers. Run one from an image (Container ▸ Run…).") });
+        auto *item = new QTreeWidgetItem(m_containers, { s.readOnly() ? tr("No containers.") : tr("No containers. Run one from an image (Container ▸ Run…).") });
         item->setFlags(Qt::NoItemFlags);
         item->setFirstColumnSpanned(true);
     }
@@ -115,11 +122,12 @@ void OverviewPage::refresh()
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
     }
     if (s.volumes.isEmpty()) {
-        auto *item = new QTreeWidgetItem(m_volumes, { tr("No volumes.") });
+        auto *item = new QTreeWidgetItem(m_volumes, { s.readOnly() ? tr("Volumes of a peer's store are not read.") : tr("No volumes.") });
         item->setFlags(Qt::NoItemFlags);
         item->setFirstColumnSpanned(true);
     }
-    form::setProblem(m_problems, s.problems.isEmpty() ? QString() : tr("Could not read: %1 (run stratactl check)").arg(s.problems.join(QStringLiteral("; "))));
+    const QString problems = s.problems.join(QStringLiteral("; "));
+    form::setProblem(m_problems, problems.isEmpty() ? QString() : s.readOnly() ? tr("Left out: %1").arg(problems) : tr("Could not read: %1 (run stratactl check)").arg(problems));
 }
 
 // Walks the data root on the thread pool; one walk at a time, another after it when the

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QWidget>
 
 class QLabel;
@@ -34,6 +35,7 @@ private:
 
     QTreeWidget *m_disk;
     QTreeWidget *m_footprint;
+    QList<QWidget *> m_footprintSection; // heading, table and note: not shown for a peer's store
     bool m_measuring = false, m_measureAgain = false;
     QString m_footprintRoot; // the store the figures shown are of
     QTreeWidget *m_containers;

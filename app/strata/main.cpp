@@ -1,6 +1,7 @@
 // strata: the explorer window over a store.
 #include "mainwindow.h"
 #include "appstartup.h"
+#include "foreignroot.h"
 #include "storesession.h"
 
 #include <QApplication>
@@ -15,6 +16,7 @@
 
 #include <cstdio>
 #include <latch>
+#include <memory>
 #include <thread>
 
 #include <dlfcn.h>
@@ -68,14 +70,22 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QApplication::translate("main", "Render the window to a PNG file and exit."), QStringLiteral("FILE"));
     const QCommandLineOption select(QStringLiteral("select"), QApplication::translate("main", "With --screenshot: select an image (REF), layer:CHAINID, container:NAME, volume:NAME or overview first."), QStringLiteral("REF"));
     const QCommandLineOption size(QStringLiteral("size"), QApplication::translate("main", "With --screenshot: the window's size."), QStringLiteral("WxH"), QStringLiteral("1440x860"));
-    parser.addOptions({ root, screenshot, select, size });
+    const QCommandLineOption foreign(QStringLiteral("foreign"),
+        QApplication::translate("main", "Open --root (default: the peer's usual one) as the data root of a peer, read-only: docker or podman."), QStringLiteral("KIND"));
+    parser.addOptions({ root, foreign, screenshot, select, size });
     // process() exits for --help, --version and a bad option: not with the thread still running.
     if (!parser.parse(QCoreApplication::arguments()) || parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))
         || parser.isSet(QStringLiteral("version")))
         warm.join();
     parser.process(app);
 
-    strata::MainWindow window(parser.value(root));
+    // A peer's store (--foreign) is opened once the window is there; Strata's own starts
+    // opening before the widgets are made.
+    const bool peer = parser.isSet(foreign);
+    const auto owner = peer ? std::make_unique<strata::MainWindow>() : std::make_unique<strata::MainWindow>(parser.value(root));
+    strata::MainWindow &window = *owner;
+    if (peer)
+        window.openForeignRoot(parser.value(foreign), parser.isSet(root) ? parser.value(root) : strata::ForeignRoot::defaultRoot(parser.value(foreign)));
     if (warm.joinable())
         warm.join();
     phases.append({ "window", clock.nsecsElapsed() });

@@ -1,6 +1,7 @@
 #include "containerfollower.h"
 
 #include "containerstore.h"
+#include "foreignsnapshot.h"
 #include "fsutil.h"
 #include "imagedescription.h"
 #include "imagestore.h"
@@ -13,11 +14,27 @@ namespace strata {
 
 namespace {
 
+    // The layers under a writable one named for people, top first: the init layer (if there is
+    // one), then the image's with the instruction that made each.
+    QStringList layerNames(bool initLayer, const Result<Image> &image)
+    {
+        QStringList names;
+        if (initLayer)
+            names.append(QCoreApplication::translate("strata::ContainerFollower", "the init layer"));
+        if (image) {
+            const QStringList made = ImageDescription::layerInstructions(image.value());
+            for (qsizetype i = image->layers.size() - 1; i >= 0; --i)
+                names.append(QCoreApplication::translate("strata::ContainerFollower", "layer %1 (%2)").arg(i).arg(made.value(i).simplified().left(60)));
+        }
+        return names;
+    }
+
     // Everything that touches the disk: made, run and deleted in the follower's thread.
     class FollowWorker : public QObject {
     public:
-        FollowWorker(std::shared_ptr<Store> store, const QString &id, ContainerFollower *follower)
+        FollowWorker(std::shared_ptr<Store> store, std::shared_ptr<const ForeignSnapshot> foreign, const QString &id, ContainerFollower *follower)
             : m_store(std::move(store))
+            , m_foreign(std::move(foreign))
             , m_id(id)
             , m_follower(follower)
         {
@@ -25,6 +42,10 @@ namespace {
 
         void begin()
         {
+            if (m_foreign) {
+                beginForeign();
+                return;
+            }
             ContainerStore containers(*m_store);
             auto c = containers.resolve(m_id);
             if (!c) {
@@ -37,13 +58,7 @@ namespace {
                 return;
             }
             // Names for the layers under the writable one: the init layer, then the image's.
-            QStringList names { QCoreApplication::translate("strata::ContainerFollower", "the init layer") };
-            if (auto image = ImageStore(*m_store).resolve(c->config.imageId.toString())) {
-                const QStringList made = ImageDescription::layerInstructions(image.value());
-                for (qsizetype i = image->layers.size() - 1; i >= 0; --i)
-                    names.append(QCoreApplication::translate("strata::ContainerFollower", "layer %1 (%2)").arg(i).arg(made.value(i).simplified().left(60)));
-            }
-            report([names](ContainerFollower *f) { Q_EMIT f->layersKnown(names); });
+            report([names = layerNames(true, ImageStore(*m_store).resolve(c->config.imageId.toString()))](ContainerFollower *f) { Q_EMIT f->layersKnown(names); });
 
             m_log = std::make_unique<ContainerLog>(containers.logPath(c->config.id));
             if (m_log->open()) {
@@ -52,7 +67,32 @@ namespace {
                 m_logTimer->start(250);
                 readLog();
             }
-            m_upper = containers.upperDir(c->config.id);
+            watch(containers.upperDir(c->config.id), base.value(), m_store->driver().whiteoutStyle());
+        }
+
+    private:
+        // A peer's container: the same watch over the folders its reader names, read-only.
+        void beginForeign()
+        {
+            const ForeignSnapshot::Container *c = m_foreign->container(m_id);
+            if (!c) {
+                report([msg = QStringLiteral("no such container in the %1: %2").arg(m_foreign->description(), m_id)](ContainerFollower *f) { Q_EMIT f->failed(msg); });
+                return;
+            }
+            auto base = m_foreign->containerBase(*c);
+            if (!base) {
+                report([msg = base.error()](ContainerFollower *f) { Q_EMIT f->failed(msg); });
+                return;
+            }
+            report([names = layerNames(!c->initDir.isEmpty(), m_foreign->resolve(c->imageId.toString()))](ContainerFollower *f) { Q_EMIT f->layersKnown(names); });
+            // Docker's overlay2 and containers/storage's overlay write deletions as whiteouts.
+            watch(c->writableDir, base.value(), WhiteoutStyle::Overlay);
+        }
+
+        // Follows `upper` over `base` (top first) from now on.
+        void watch(const QString &upper, const QStringList &base, WhiteoutStyle style)
+        {
+            m_upper = upper;
             m_sizeTimer = new QTimer(this);
             m_sizeTimer->setSingleShot(true);
             m_sizeTimer->setInterval(250);
@@ -61,7 +101,7 @@ namespace {
                 if (stats)
                     report([bytes = stats->bytes](ContainerFollower *f) { Q_EMIT f->writableSize(bytes); });
             });
-            m_watcher = new ChangeWatcher(m_upper, base.value(), m_store->driver().whiteoutStyle(), this);
+            m_watcher = new ChangeWatcher(m_upper, base, style, this);
             connect(m_watcher, &ChangeWatcher::changed, this, [this](const ChangeEvent &e) {
                 report([e](ContainerFollower *f) { Q_EMIT f->changed(e); });
                 // The writable layer's size, at most four times a second while it changes.
@@ -75,7 +115,6 @@ namespace {
                 report([](ContainerFollower *f) { Q_EMIT f->watching(); });
         }
 
-    private:
         template <typename F>
         void report(F f)
         {
@@ -93,6 +132,7 @@ namespace {
         }
 
         std::shared_ptr<Store> m_store;
+        std::shared_ptr<const ForeignSnapshot> m_foreign;
         QString m_id;
         ContainerFollower *m_follower;
         std::unique_ptr<ContainerLog> m_log;
@@ -107,6 +147,14 @@ namespace {
 ContainerFollower::ContainerFollower(std::shared_ptr<Store> store, const QString &containerId, QObject *parent)
     : QObject(parent)
     , m_store(std::move(store))
+    , m_id(containerId)
+{
+    m_thread.setObjectName(QStringLiteral("strata-follow-") + containerId.left(12));
+}
+
+ContainerFollower::ContainerFollower(std::shared_ptr<const ForeignSnapshot> foreign, const QString &containerId, QObject *parent)
+    : QObject(parent)
+    , m_foreign(std::move(foreign))
     , m_id(containerId)
 {
     m_thread.setObjectName(QStringLiteral("strata-follow-") + containerId.left(12));
@@ -127,7 +175,7 @@ void ContainerFollower::start()
     if (m_worker)
         return;
     m_thread.start();
-    auto *worker = new FollowWorker(m_store, m_id, this);
+    auto *worker = new FollowWorker(m_store, m_foreign, m_id, this);
     worker->moveToThread(&m_thread);
     m_worker = worker;
     QMetaObject::invokeMethod(worker, [worker] { worker->begin(); }, Qt::QueuedConnection);

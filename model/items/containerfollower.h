@@ -12,6 +12,7 @@
 namespace strata {
 
 class Store;
+struct ForeignSnapshot;
 
 // Follows one container for the window: every change to its writable layer (a ChangeWatcher)
 // and every line it logs, both read on a thread of their own so that the GUI thread never
@@ -20,6 +21,9 @@ class ContainerFollower : public QObject {
     Q_OBJECT
 public:
     ContainerFollower(std::shared_ptr<Store> store, const QString &containerId, QObject *parent = nullptr);
+    // A container of a peer's store (Docker's): its writable layer watched read-only (no log:
+    // the peer keeps that in its own format).
+    ContainerFollower(std::shared_ptr<const ForeignSnapshot> foreign, const QString &containerId, QObject *parent = nullptr);
     ~ContainerFollower() override;
 
     void start();
@@ -41,6 +45,7 @@ private:
     QThread m_thread;
     QObject *m_worker = nullptr; // lives in m_thread
     std::shared_ptr<Store> m_store;
+    std::shared_ptr<const ForeignSnapshot> m_foreign;
     QString m_id;
 };
 

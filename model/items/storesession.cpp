@@ -3,10 +3,15 @@
 #include "mappreview.h"
 #include "storelock.h"
 
+#include "foreignroot.h"
 #include "store.h"
 #include "storeopen.h"
 #include "storewatcher.h"
 
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QSet>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <sys/resource.h>
@@ -33,9 +38,55 @@ void StoreSession::yieldToTheWindow()
         (void)setpriority(PRIO_PROCESS, tid, std::min(now + 10, 19));
 }
 
+// Notices a peer changing its store: inotify on the folders ForeignSnapshot::metadataPaths()
+// names (watching opens nothing there for writing, and reads nothing), a burst coalesced into one
+// call of `changed` a quarter of a second after it ends. Lives in the session's watcher thread.
+class ForeignWatcher : public QObject {
+public:
+    explicit ForeignWatcher(std::function<void()> changed)
+        : m_changed(std::move(changed))
+        , m_watcher(new QFileSystemWatcher(this))
+        , m_coalesce(new QTimer(this))
+    {
+        m_coalesce->setSingleShot(true);
+        m_coalesce->setInterval(250);
+        connect(m_watcher, &QFileSystemWatcher::directoryChanged, m_coalesce, qOverload<>(&QTimer::start));
+        connect(m_coalesce, &QTimer::timeout, this, [this] { m_changed(); });
+    }
+
+    // Watches `paths` (the ones that exist), and no others.
+    void setPaths(const QStringList &paths)
+    {
+        QStringList present;
+        for (const QString &p : paths)
+            if (QFileInfo(p).isDir())
+                present.append(p);
+        const QSet<QString> want(present.begin(), present.end());
+        const QStringList watched = m_watcher->directories();
+        QStringList gone;
+        for (const QString &p : watched)
+            if (!want.contains(p))
+                gone.append(p);
+        if (!gone.isEmpty())
+            m_watcher->removePaths(gone);
+        QStringList added;
+        for (const QString &p : std::as_const(present))
+            if (!watched.contains(p))
+                added.append(p);
+        if (!added.isEmpty())
+            m_watcher->addPaths(added);
+    }
+
+private:
+    std::function<void()> m_changed;
+    QFileSystemWatcher *m_watcher;
+    QTimer *m_coalesce;
+};
+
 namespace {
     struct Opened {
         std::shared_ptr<Store> store;
+        QString foreignKind; // the root is a peer's: opened as that instead
         QString error;
     };
     struct Taken {
@@ -43,6 +94,21 @@ namespace {
         LayerMapInput map; // of the whole snapshot, made on the worker with it
         QString error;
     };
+
+    // A peer's root read anew, as the window shows it.
+    Taken readForeign(const QString &kind, const QString &root)
+    {
+        StoreSession::yieldToTheWindow();
+        Taken out;
+        auto read = ForeignRoot::read(kind, root);
+        if (!read) {
+            out.error = read.error();
+            return out;
+        }
+        out.snapshot = StoreSnapshot::fromForeign(read.value());
+        out.map = LayerMapInput::fromSnapshot(*out.snapshot);
+        return out;
+    }
 }
 
 StoreSession::StoreSession(QObject *parent)
@@ -64,6 +130,9 @@ void StoreSession::open(const QString &root)
     stopWatching();
     const quint64 generation = ++m_generation;
     m_store.reset();
+    m_foreignKind.clear();
+    m_foreignOpen = false;
+    m_foreignDirs.reset();
     m_hasSnapshot = false;
     m_snapshot = {};
     m_map = {};
@@ -80,10 +149,14 @@ void StoreSession::open(const QString &root)
     });
     QtConcurrent::run(&m_readers, [root] {
         StoreSession::yieldToTheWindow();
+        Opened out;
+        // A peer's data root is read as that, never made a store of.
+        out.foreignKind = root.isEmpty() ? QString() : ForeignRoot::detect(root);
+        if (!out.foreignKind.isEmpty())
+            return out;
         Store::Options o;
         o.root = root;
         auto store = openStore(o);
-        Opened out;
         if (store)
             out.store = std::shared_ptr<Store>(std::move(store).value());
         else
@@ -92,6 +165,10 @@ void StoreSession::open(const QString &root)
     }).then(this, [this, generation](const Opened &out) {
         if (generation != m_generation)
             return; // another open() came after this one
+        if (!out.foreignKind.isEmpty()) {
+            openForeign(out.foreignKind, m_root);
+            return;
+        }
         if (!out.store) {
             Q_EMIT openFailed(out.error);
             return;
@@ -104,6 +181,72 @@ void StoreSession::open(const QString &root)
     });
 }
 
+void StoreSession::openForeign(const QString &kind, const QString &root)
+{
+    stopWatching();
+    const quint64 generation = ++m_generation;
+    m_store.reset();
+    m_foreignOpen = false;
+    m_foreignDirs.reset();
+    m_foreignKind = kind;
+    m_hasSnapshot = false;
+    m_snapshot = {};
+    m_map = {};
+    m_refreshing = true; // the first read below is the first snapshot
+    m_refreshPending = false;
+    m_root = root;
+    QtConcurrent::run(&m_readers, [kind, root] {
+        const QString k = kind.isEmpty() ? ForeignRoot::detect(root) : kind;
+        return std::make_pair(k, readForeign(k, root));
+    }).then(this, [this, generation](const std::pair<QString, Taken> &out) {
+        if (generation != m_generation)
+            return;
+        m_refreshing = false;
+        if (!out.second.snapshot) {
+            m_foreignKind.clear();
+            Q_EMIT openFailed(out.second.error);
+            return;
+        }
+        m_foreignKind = out.first;
+        m_foreignOpen = true;
+        m_foreignWatcher = new ForeignWatcher([this] { QMetaObject::invokeMethod(this, &StoreSession::refresh, Qt::QueuedConnection); });
+        m_foreignWatcher->moveToThread(&m_watchThread);
+        Q_EMIT opened();
+        m_snapshot = *out.second.snapshot;
+        m_map = out.second.map;
+        m_hasSnapshot = true;
+        m_foreignDirs = m_snapshot.foreign->layerDirs();
+        watchForeign(m_snapshot.foreign->metadataPaths());
+        Q_EMIT snapshotChanged();
+        if (m_refreshPending)
+            refresh();
+    });
+}
+
+QString StoreSession::description() const
+{
+    if (m_foreignKind == QLatin1String("podman"))
+        return tr("Podman storage %1 (read-only)").arg(m_root);
+    if (!m_foreignKind.isEmpty())
+        return tr("Docker data root %1 (read-only)").arg(m_root);
+    return m_root;
+}
+
+std::optional<LayerContents> StoreSession::layerContents() const
+{
+    if (m_snapshot.foreign)
+        return LayerContents(m_foreignDirs);
+    if (m_store)
+        return LayerContents(LayerDirs::ofStore(m_store));
+    return std::nullopt;
+}
+
+void StoreSession::watchForeign(const QStringList &paths)
+{
+    if (ForeignWatcher *w = m_foreignWatcher)
+        QMetaObject::invokeMethod(w, [w, paths] { w->setPaths(paths); }, Qt::QueuedConnection);
+}
+
 void StoreSession::startWatching()
 {
     m_watcher = new StoreWatcher(*m_store);
@@ -114,6 +257,10 @@ void StoreSession::startWatching()
 
 void StoreSession::stopWatching()
 {
+    if (ForeignWatcher *w = m_foreignWatcher) {
+        m_foreignWatcher = nullptr;
+        QMetaObject::invokeMethod(w, [w] { delete w; }, Qt::BlockingQueuedConnection);
+    }
     if (!m_watcher)
         return;
     StoreWatcher *w = m_watcher;
@@ -125,7 +272,7 @@ void StoreSession::stopWatching()
 
 void StoreSession::refresh()
 {
-    if (!m_store)
+    if (!m_store && !m_foreignOpen)
         return;
     if (m_refreshing) {
         m_refreshPending = true;
@@ -135,7 +282,11 @@ void StoreSession::refresh()
     m_refreshPending = false;
     const quint64 generation = m_generation;
     auto store = m_store;
-    QtConcurrent::run(&m_readers, [store] {
+    const QString kind = m_foreignKind;
+    const QString root = m_root;
+    QtConcurrent::run(&m_readers, [store, kind, root] {
+        if (!store)
+            return readForeign(kind, root);
         StoreSession::yieldToTheWindow();
         Taken out;
         // The counter before the snapshot: if the store changes while it is taken, the saved
@@ -159,6 +310,10 @@ void StoreSession::refresh()
             m_snapshot = *out.snapshot;
             m_map = out.map;
             m_hasSnapshot = true;
+            if (m_snapshot.foreign) {
+                m_foreignDirs = m_snapshot.foreign->layerDirs();
+                watchForeign(m_snapshot.foreign->metadataPaths()); // new containers' folders
+            }
             Q_EMIT snapshotChanged();
         } else {
             Q_EMIT snapshotFailed(out.error);
@@ -170,7 +325,7 @@ void StoreSession::refresh()
 
 Job *StoreSession::startJob(const QString &title, Job::Work work)
 {
-    if (!m_store)
+    if (!m_store) // none for a peer's root, read-only
         return nullptr;
     auto *job = new Job(title, m_store, std::move(work), this);
     m_jobs.append(job);

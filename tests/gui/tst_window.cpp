@@ -3,8 +3,10 @@
 // console and seeing the change (and its copy-up) in the live feed, stopping and removing it,
 // dropping an archive and a hostile one, and a change made by stratactl in another process.
 // It also writes screenshots of the main states into the build folder.
+#include "dockerdaemon.h"
 #include "tarbuilder.h"
 #include "testsupport.h"
+#include "treestate.h"
 
 #include "builddialog.h"
 #include "buildrunner.h"
@@ -16,10 +18,12 @@
 #include "layerpage.h"
 #include "overviewpage.h"
 #include "mainwindow.h"
+#include "peerstores.h"
 #include "rundialog.h"
 #include "storesession.h"
 #include "appstartup.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QDropEvent>
@@ -28,7 +32,9 @@
 #include <QToolBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -607,6 +613,146 @@ private slots:
             QVERIFY(dialog.grab().save(shotDir() + QStringLiteral("/build-dialog-dark.png")));
         }
         QApplication::setPalette(QPalette());
+    }
+
+    // Docker's data root, made by a private dockerd, opened read-only: offered by the bar when
+    // found, the map, a layer's files and the image's wasted space from its overlay2 folders,
+    // write actions off with the reason, the running container's writes in the live feed, a new
+    // snapshot when docker changes its store; and nothing under the root changed by the window.
+    void peerStoreOpensReadOnly()
+    {
+        if (const QString why = strata::test::DockerDaemon::unavailableReason(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        strata::test::DockerDaemon dockerd(m_tmp.filePath(QStringLiteral("dockerd")));
+        if (const QString why = dockerd.start(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        const auto stop = qScopeGuard([&] { dockerd.stop(); });
+        const QString data = dockerd.directory() + QStringLiteral("/data");
+        const QString ctx = m_tmp.filePath(QStringLiteral("peer-ctx"));
+        QVERIFY(writeFile(ctx + QStringLiteral("/base.tar"), strata::test::TarBuilder::busybox({ "sh", "echo", "sleep", "rm" }).dir("tmp", 01777).dir("etc").build()));
+        RunResult r = dockerd.docker({ QStringLiteral("import"), ctx + QStringLiteral("/base.tar"), QStringLiteral("peer-base:1") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(writeFile(ctx + QStringLiteral("/big.bin"), QByteArray(200000, 'x')));
+        QVERIFY(writeFile(ctx + QStringLiteral("/Dockerfile"), "FROM peer-base:1\nCOPY big.bin /opt/big.bin\nRUN rm /opt/big.bin && echo hi > /hi\n"));
+        r = dockerd.docker({ QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("peer-app:1"), ctx }, 300000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = dockerd.docker({ QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"), QStringLiteral("none"), QStringLiteral("--name"), QStringLiteral("peer-live"),
+            QStringLiteral("peer-app:1"), QStringLiteral("sleep"), QStringLiteral("3600") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList before = strata::test::settledTreeState(data);
+
+        // Offered over Strata's own store when found; opened from the bar.
+        qputenv("STRATA_PEER_ROOTS", (QStringLiteral("docker=") + data).toUtf8());
+        const auto unset = qScopeGuard([] { qunsetenv("STRATA_PEER_ROOTS"); });
+        QSettings().remove(QStringLiteral("peerStores/dismissed"));
+        MainWindow window;
+        window.resize(1440, 860);
+        window.show();
+        window.openRoot(m_root);
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->hasSnapshot(), 20000);
+        window.peerStores()->scan(true);
+        QTRY_VERIFY_WITH_TIMEOUT(window.peerStores()->offerBar() && window.peerStores()->offerBar()->isVisible(), 10000);
+        QCOMPARE(window.peerStores()->found().size(), 1);
+        QDir().mkpath(shotDir());
+        QVERIFY(window.grab().save(shotDir() + QStringLiteral("/peer-store-offered.png")));
+        QPushButton *open = button(window.peerStores()->offerBar(), QStringLiteral("Open Docker's Store"));
+        QVERIFY(open);
+        open->click();
+        const auto peerSnap = [&]() -> const StoreSnapshot & { return window.session()->snapshot(); };
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->hasSnapshot() && peerSnap().readOnly(), 20000);
+        QVERIFY(window.session()->isReadOnly());
+        const QString described = QStringLiteral("Docker data root %1 (read-only)").arg(data);
+        QCOMPARE(window.session()->description(), described);
+        QVERIFY2(window.windowTitle().contains(described), qPrintable(window.windowTitle()));
+        QVERIFY2(window.statusText().contains(described), qPrintable(window.statusText()));
+        QCOMPARE(window.map()->geometry().columns().size(), peerSnap().images.size());
+        const StoreSnapshot::ImageEntry *app = nullptr;
+        for (const auto &e : peerSnap().images)
+            if (e.image.tags.contains(QStringLiteral("peer-app:1")))
+                app = &e;
+        QVERIFY(app);
+        QCOMPARE(app->image.layers.size(), 3);
+        QCOMPARE(peerSnap().layers.value(app->image.layers.first().chainId).images.size(), 2); // the base, shared
+        QCOMPARE(peerSnap().containers.size(), 1);
+
+        // What would write is off, saying why.
+        int readOnly = 0;
+        for (QAction *a : window.findChildren<QAction *>()) {
+            if (a->toolTip() == PeerStores::readOnlyReason(QStringLiteral("docker"))) {
+                QVERIFY2(!a->isEnabled(), qPrintable(a->text()));
+                ++readOnly;
+            }
+        }
+        QVERIFY2(readOnly >= 10, qPrintable(QString::number(readOnly)));
+
+        // The COPY layer's file, from docker's overlay2 folder; the wasted space it makes.
+        QVERIFY(window.selectReference(u"layer:"_qs + app->image.layers[1].chainId.toString()));
+        LayerPage *layer = window.inspector()->layerPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!layer->isLoading(), 10000);
+        QVERIFY(layer->fileModel()->indexOfPath("/opt/big.bin").isValid());
+        QVERIFY(window.selectReference(u"layer:"_qs + app->image.layers[2].chainId.toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!layer->isLoading(), 10000);
+        QCOMPARE(layer->fileModel()->indexOfPath("/opt/big.bin").siblingAtColumn(FileTreeModel::MarkColumn).data().toString(), u"D"_qs);
+        layer->xray(QStringLiteral("/opt/big.bin"));
+        QTRY_COMPARE_WITH_TIMEOUT(layer->xrayView()->topLevelItemCount(), 2, 10000);
+        QVERIFY(window.selectReference(QStringLiteral("peer-app:1")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.inspector()->imagePage()->efficiencyText().contains(u"wasted"_qs), 10000);
+        QDir().mkpath(shotDir());
+        QVERIFY(window.grab().save(shotDir() + QStringLiteral("/peer-store.png")));
+
+        // The running container: nothing to start, stop, remove or type; its writes appear live.
+        QVERIFY(window.selectReference(QStringLiteral("container:peer-live")));
+        ContainerPage *page = window.inspector()->containerPage();
+        QTRY_VERIFY_WITH_TIMEOUT(page->isWatching(), 10000);
+        QVERIFY(!page->consoleInput()->isEnabled());
+        QVERIFY(!button(page, QStringLiteral("Stop"))->isEnabled());
+        // Nothing under the root changed by all this (docker's own writes follow).
+        const QStringList after = strata::test::treeState(data);
+        QVERIFY2(after == before, qPrintable(strata::test::treeDifference(before, after)));
+        r = dockerd.docker({ QStringLiteral("exec"), QStringLiteral("peer-live"), QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo new > /tmp/new; rm /hi") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto seen = [page](const QByteArray &path, ChangeEvent::Kind kind) {
+            for (const ChangeEvent &e : page->feed()->events())
+                if (e.path == path && e.kind == kind)
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(seen("/tmp/new", ChangeEvent::Kind::Added) && seen("/hi", ChangeEvent::Kind::Deleted), 10000);
+
+        // docker changes its store: a new snapshot follows within a couple of seconds.
+        r = dockerd.docker({ QStringLiteral("tag"), QStringLiteral("peer-app:1"), QStringLiteral("peer-app:two") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            for (const auto &e : peerSnap().images)
+                if (e.image.tags.contains(QStringLiteral("peer-app:two")))
+                    return true;
+            return false;
+        }(), 3000);
+        r = dockerd.docker({ QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("peer-live") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(peerSnap().containers.size(), 0, 5000);
+
+        // Dismissed, it is not offered again.
+        MainWindow second;
+        second.openRoot(m_root);
+        QTRY_VERIFY_WITH_TIMEOUT(second.session()->hasSnapshot(), 20000);
+        second.peerStores()->scan(true);
+        QTRY_VERIFY_WITH_TIMEOUT(second.peerStores()->offerBar(), 10000);
+        QToolButton *dismiss = nullptr;
+        for (QToolButton *b : second.peerStores()->offerBar()->findChildren<QToolButton *>())
+            if (b->text() == QStringLiteral("Don't Offer Again"))
+                dismiss = b;
+        QVERIFY(dismiss);
+        dismiss->click();
+        QVERIFY(!second.peerStores()->offerBar()->isVisible());
+        MainWindow third;
+        third.openRoot(m_root);
+        QTRY_VERIFY_WITH_TIMEOUT(third.session()->hasSnapshot(), 20000);
+        third.peerStores()->scan(true);
+        QTRY_COMPARE_WITH_TIMEOUT(third.peerStores()->found().size(), 1, 10000);
+        QTest::qWait(200);
+        QVERIFY(!third.peerStores()->offerBar());
+        QSettings().remove(QStringLiteral("peerStores/dismissed"));
     }
 
     void cleanupTestCase()
