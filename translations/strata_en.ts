@@ -23,6 +23,10 @@
         <source>With --screenshot: the window&apos;s size.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Open --root (default: the peer&apos;s usual one) as the data root of a peer, read-only: docker or podman.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>strata::BuildDialog</name>
@@ -436,6 +440,14 @@
     </message>
     <message>
         <source>Cannot read the container&apos;s files: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A container of %1: Strata only watches it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The peer keeps this container&apos;s output in its own log (docker logs, podman logs); Strata does not read it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -918,6 +930,10 @@
     </message>
     <message>
         <source>visible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>— (the store keeps this layer unpacked only)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1475,6 +1491,34 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
         <source>Built %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>P&amp;ull from Registry…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+U</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetch an image from a registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Push to Registry…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the image to a registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a Docker or Podman data root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No images in the %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>strata::OverviewPage</name>
@@ -1618,6 +1662,207 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
         <source>the whole data root, as du counts its blocks</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 · driver %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No containers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volumes of a peer&apos;s store are not read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left out: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::PeerStores</name>
+    <message>
+        <source>Open &amp;Docker or Podman Store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Podman storage %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Docker data root %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Podman&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Docker&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read-only: this is %1 store, which Strata shows but never changes. Open a Strata store to do this.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shown read-only: nothing there is changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Docker or Podman store found here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is on this machine. Strata can show its images, layers and containers without changing anything there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 and %n other peer store(s) are on this machine. Strata can show them without changing anything there.</source>
+        <translation>
+            <numerusform>%1 and %n other peer store are on this machine. Strata can show them without changing anything there.</numerusform>
+            <numerusform>%1 and %n other peer stores are on this machine. Strata can show them without changing anything there.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open Podman&apos;s Store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Docker&apos;s Store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Don&apos;t Offer Again</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::RegistryDialog</name>
+    <message>
+        <source>e.g. 127.0.0.1:5000/team/app:1 or busybox:latest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HOST[:PORT]/REPOSITORY:TAG; empty: the image&apos;s own tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (this machine)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An image index (a multi-platform image) is resolved to this platform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty: anonymous, or the kept login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keep this login (readable only by you, in %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional: a folder whose *.crt certificate authorities are trusted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate authorities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Verify the registry&apos;s TLS certificate (plain HTTP only for this machine&apos;s own registries)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Image:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Push &amp;to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Platform:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Certificates:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pull</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pull an image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Push an image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetches an image from a registry. Layers this store has already are not fetched again; each layer is checked against its digest before it is kept, and nothing is kept unless the whole image arrives.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sends an image to a registry. Layers the registry has already are skipped, and layers it has in another repository are mounted there instead of being sent again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;ush</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pulling %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pushing %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pulling %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pushing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No store is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>strata::RunDialog</name>
@@ -1687,6 +1932,76 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
     </message>
     <message>
         <source>&amp;Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::StoreSession</name>
+    <message>
+        <source>Podman storage %1 (read-only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Docker data root %1 (read-only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::TransferModel</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extracting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pull complete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already in the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preparing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pushing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pushed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already in the registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mounted from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1797,6 +2112,18 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
     </message>
     <message>
         <source>Created the demo images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is up to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pulled %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pushed %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
