@@ -278,7 +278,9 @@ Result<TransferResult> RegistryPuller::pull(const QString &text, const Progress 
             continue;
         }
         planned.insert(chains[i]);
-        fetches.append({ i, !have, staging->file(QStringLiteral("blob-") + blobs[i].digest.hex()), std::nullopt });
+        // A file per layer, not per blob: an image may name one blob at two places (two empty
+        // layers), and each is fetched on its own thread.
+        fetches.append({ i, !have, staging->file(QStringLiteral("layer-%1-%2").arg(i).arg(blobs[i].digest.hex())), std::nullopt });
         total += blobs[i].size;
         events({ shortId(blobs[i].digest), QStringLiteral("Waiting"), 0, blobs[i].size, false });
     }
