@@ -801,12 +801,12 @@ void TestRegistry::tlsRefusedWithoutCa()
     const RunResult r = strata(root, { u"pull"_s, u"--creds"_s, m_reg->creds(), ref });
     QVERIFY2(r.exitCode == 1, qPrintable(describe(u"stratactl pull without the CA"_s, r)));
     QVERIFY2(text(r.err).startsWith(u"stratactl pull: "_s + ref + u": "_s), qPrintable(describe(u"error line"_s, r)));
+    // Named as a certificate problem: plain HTTP is no fallback for a port that speaks TLS
+    // (the registry would answer it "Client sent an HTTP request to an HTTPS server").
     QVERIFY2(text(r.err).contains(QRegularExpression(u"certificate|issuer|verif"_s, QRegularExpression::CaseInsensitiveOption)),
         qPrintable(describe(u"refused without naming the certificate"_s, r)));
     const RunResult images = strata(root, { u"images"_s, u"-q"_s });
     QVERIFY2(images.out.trimmed().isEmpty(), qPrintable(describe(u"images after a refused pull"_s, images)));
-    // Plain HTTP is no fallback for a port that speaks TLS.
-    QVERIFY2(!m_reg->logTail(40).contains(u"client sent an HTTP request to an HTTPS server"_s), qPrintable(m_reg->logTail(40)));
 }
 
 void TestRegistry::tlsVerifyFalse()
