@@ -1496,23 +1496,23 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     </message>
     <message>
         <source>P&amp;ull from Registry…</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus Registry &amp;holen…</translation>
     </message>
     <message>
         <source>Ctrl+Shift+U</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+U</translation>
     </message>
     <message>
         <source>Fetch an image from a registry</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Image aus einer Registry holen</translation>
     </message>
     <message>
         <source>&amp;Push to Registry…</source>
-        <translation type="unfinished"></translation>
+        <translation>In Registry &amp;hochladen…</translation>
     </message>
     <message>
         <source>Send the image to a registry</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Image in eine Registry hochladen</translation>
     </message>
     <message>
         <source>Open a Docker or Podman data root</source>
@@ -1667,7 +1667,7 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     </message>
     <message>
         <source>%1 · driver %2</source>
-        <translation type="unfinished">%1 · Treiber %2 {1 ?}</translation>
+        <translation>%1 · Treiber %2</translation>
     </message>
     <message>
         <source>No containers.</source>
@@ -1748,123 +1748,123 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     <name>strata::RegistryDialog</name>
     <message>
         <source>e.g. 127.0.0.1:5000/team/app:1 or busybox:latest</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. 127.0.0.1:5000/team/app:1 oder busybox:latest</translation>
     </message>
     <message>
         <source>HOST[:PORT]/REPOSITORY:TAG; empty: the image&apos;s own tag</source>
-        <translation type="unfinished"></translation>
+        <translation>HOST[:PORT]/REPOSITORY:TAG; leer: das eigene Tag des Images</translation>
     </message>
     <message>
         <source>%1 (this machine)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (dieser Rechner)</translation>
     </message>
     <message>
         <source>An image index (a multi-platform image) is resolved to this platform</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Image-Index (ein Image für mehrere Plattformen) wird zu dieser Plattform aufgelöst</translation>
     </message>
     <message>
         <source>empty: anonymous, or the kept login</source>
-        <translation type="unfinished"></translation>
+        <translation>leer: anonym oder die gespeicherte Anmeldung</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort:</translation>
     </message>
     <message>
         <source>&amp;Keep this login (readable only by you, in %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung <translation>Anmeldung &amp;behalten (nur für Sie lesbar, in %1)</translation>amp;merken (nur für Sie lesbar, in %1)</translation>
     </message>
     <message>
         <source>optional: a folder whose *.crt certificate authorities are trusted</source>
-        <translation type="unfinished"></translation>
+        <translation>optional: ein Ordner, dessen *.crt-Zertifizierungsstellen vertraut wird</translation>
     </message>
     <message>
         <source>…</source>
-        <translation type="unfinished"></translation>
+        <translation>…</translation>
     </message>
     <message>
         <source>Choose the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner wählen</translation>
     </message>
     <message>
         <source>Certificate authorities</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifizierungsstellen</translation>
     </message>
     <message>
         <source>&amp;Verify the registry&apos;s TLS certificate (plain HTTP only for this machine&apos;s own registries)</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Zertifikat der Registry p<translation>TLS-Zertifikat der Registry &amp;prüfen (unverschlüsseltes HTTP nur für Registrys dieses Rechners)</translation>amp;rüfen (unverschlüsseltes HTTP nur für Registrys dieses Rechners)</translation>
     </message>
     <message>
         <source>&amp;Image:</source>
-        <translation type="unfinished">&amp;Image:</translation>
+        <translation>&amp;Image:</translation>
     </message>
     <message>
         <source>Push &amp;to:</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochladen <translation>&amp;Ziel:</translation>amp;nach:</translation>
     </message>
     <message>
         <source>&amp;Platform:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Plattform:</translation>
     </message>
     <message>
         <source>&amp;User:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benutzer:</translation>
     </message>
     <message>
         <source>&amp;Certificates:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zertifikate:</translation>
     </message>
     <message>
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichten</translation>
     </message>
     <message>
         <source>&amp;Pull</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Holen</translation>
     </message>
     <message>
         <source>Pull an image</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Image holen</translation>
     </message>
     <message>
         <source>Push an image</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Image hochladen</translation>
     </message>
     <message>
         <source>Fetches an image from a registry. Layers this store has already are not fetched again; each layer is checked against its digest before it is kept, and nothing is kept unless the whole image arrives.</source>
-        <translation type="unfinished"></translation>
+        <translation>Holt ein Image aus einer Registry. Schichten, die dieser Speicher schon hat, werden nicht erneut geholt; jede Schicht wird gegen ihren Digest geprüft, bevor sie behalten wird, und nichts wird behalten, wenn nicht das ganze Image ankommt.</translation>
     </message>
     <message>
         <source>Sends an image to a registry. Layers the registry has already are skipped, and layers it has in another repository are mounted there instead of being sent again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lädt ein Image in eine Registry hoch. Schichten, die die Registry schon hat, werden übersprungen, und Schichten aus einem anderen ihrer Repositorys werden dort eingebunden statt erneut gesendet.</translation>
     </message>
     <message>
         <source>P&amp;ush</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hochladen</translation>
     </message>
     <message>
         <source>Pulling %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geholt…</translation>
     </message>
     <message>
         <source>Pushing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird hochgeladen…</translation>
     </message>
     <message>
         <source>Pulling %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 holen</translation>
     </message>
     <message>
         <source>Pushing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hochladen</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>No store is open.</source>
-        <translation type="unfinished">Kein Speicher geöffnet.</translation>
+        <translation>Kein Speicher ist geöffnet.</translation>
     </message>
 </context>
 <context>
@@ -1953,59 +1953,59 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     <name>strata::TransferModel</name>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2</translation>
     </message>
     <message>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartet</translation>
     </message>
     <message>
         <source>Downloading</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen</translation>
     </message>
     <message>
         <source>Extracting</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird entpackt</translation>
     </message>
     <message>
         <source>Pull complete</source>
-        <translation type="unfinished"></translation>
+        <translation>Geholt</translation>
     </message>
     <message>
         <source>Already in the store</source>
-        <translation type="unfinished"></translation>
+        <translation>Schon im Speicher</translation>
     </message>
     <message>
         <source>Preparing</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird vorbereitet</translation>
     </message>
     <message>
         <source>Pushing</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird hochgeladen</translation>
     </message>
     <message>
         <source>Pushed</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochgeladen</translation>
     </message>
     <message>
         <source>Already in the registry</source>
-        <translation type="unfinished"></translation>
+        <translation>Schon in der Registry</translation>
     </message>
     <message>
         <source>Mounted from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingebunden aus %1</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished">Schicht</translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt</translation>
     </message>
 </context>
 <context>
@@ -2119,15 +2119,15 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     </message>
     <message>
         <source>%1 is up to date</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist aktuell</translation>
     </message>
     <message>
         <source>Pulled %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 geholt (%2)</translation>
     </message>
     <message>
         <source>Pushed %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hochgeladen (%2)</translation>
     </message>
 </context>
 </TS>
