@@ -1772,7 +1772,7 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     </message>
     <message>
         <source>&amp;Keep this login (readable only by you, in %1)</source>
-        <translation>Anmeldung <translation>Anmeldung &amp;behalten (nur für Sie lesbar, in %1)</translation>amp;merken (nur für Sie lesbar, in %1)</translation>
+        <translation>Anmeldung &amp;merken (nur für Sie lesbar, in %1)</translation>
     </message>
     <message>
         <source>optional: a folder whose *.crt certificate authorities are trusted</source>
@@ -1792,7 +1792,7 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     </message>
     <message>
         <source>&amp;Verify the registry&apos;s TLS certificate (plain HTTP only for this machine&apos;s own registries)</source>
-        <translation>TLS-Zertifikat der Registry p<translation>TLS-Zertifikat der Registry &amp;prüfen (unverschlüsseltes HTTP nur für Registrys dieses Rechners)</translation>amp;rüfen (unverschlüsseltes HTTP nur für Registrys dieses Rechners)</translation>
+        <translation>TLS-Zertifikat der Registry p&amp;rüfen (unverschlüsseltes HTTP nur für Registrys dieses Rechners)</translation>
     </message>
     <message>
         <source>&amp;Image:</source>
@@ -1800,7 +1800,7 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     </message>
     <message>
         <source>Push &amp;to:</source>
-        <translation>Hochladen <translation>&amp;Ziel:</translation>amp;nach:</translation>
+        <translation>Hochladen &amp;nach:</translation>
     </message>
     <message>
         <source>&amp;Platform:</source>
