@@ -3,6 +3,8 @@
 #include "fsutil.h"
 #include "storagedriver.h"
 
+#include <QSet>
+
 namespace strata {
 
 namespace {
@@ -77,7 +79,15 @@ Result<QList<Change>> ForeignSnapshot::changes(const Container &container, Chang
         return base.takeError();
     if (!fs::isDirectory(container.writableDir))
         return fail(ErrorCode::NotFound, QStringLiteral("container %1: its writable layer %2 is gone").arg(container.name, container.writableDir));
-    return computeChanges(container.writableDir, true, base.value(), detail);
+    auto out = computeChanges(container.writableDir, true, base.value(), detail);
+    if (!out || kind != QLatin1String("podman"))
+        return out;
+    // libpod makes these in the container's own layer (mount points, its generated files) and
+    // leaves them out of `podman diff`; Docker keeps its own in the init layer instead.
+    static const QSet<QByteArray> podmansOwn { "/dev", "/etc/hostname", "/etc/hosts", "/etc/mtab", "/etc/resolv.conf", "/proc", "/run", "/run/.containerenv",
+        "/run/notify", "/run/podman-init", "/run/secrets", "/sys" };
+    out->removeIf([](const Change &c) { return podmansOwn.contains(c.path); });
+    return out;
 }
 
 QString ForeignSnapshot::description() const
