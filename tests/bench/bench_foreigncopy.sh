@@ -81,11 +81,7 @@ trial_saveload() {
     unmount_fs
 }
 
-if [ -n "${BENCH_LOCK:-}" ]; then
-    exec 9> "$BENCH_LOCK"
-    echo "== waiting for $BENCH_LOCK"
-    flock 9
-fi
+hold_bench_lock
 echo "== $RUNS trials; each way on a fresh ${FS_SIZE:-2G} ext4 (loop) per trial; the clock covers the command(s) and sync -f"
 for i in $(seq "$RUNS"); do
     LINE="   trial $i:"
@@ -97,12 +93,8 @@ for i in $(seq "$RUNS"); do
     echo "${LINE%,}"
 done
 [ -z "${BUSY_SEEN:-}" ] || echo "   * the CPUs were still more than ${QUIET_BUSY:-15}% busy with other work after ${QUIET_MAX:-120} s of waiting when this trial started"
-if [ -n "${BENCH_LOCK:-}" ]; then flock -u 9; exec 9>&-; fi
+release_bench_lock
 
-range() { # "v1 v2 ..." -> "min-max"
-    # shellcheck disable=SC2086
-    printf '%s\n' $1 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'
-}
 # shellcheck disable=SC2086 # one argument per value
 MP=$(median ${TIMES[pull]:-0}) MS=$(median ${TIMES[saveload]:-0})
 echo

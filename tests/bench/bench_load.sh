@@ -201,11 +201,7 @@ trial_podman() {
 }
 
 # ---- the trials
-if [ -n "${BENCH_LOCK:-}" ]; then
-    exec 9> "$BENCH_LOCK"
-    echo "== waiting for $BENCH_LOCK"
-    flock 9
-fi
+hold_bench_lock
 warm
 echo "== $RUNS trials; each tool on a fresh $([ -n "$LOOP" ] && echo "$FS_SIZE ext4 (loop)" || echo "directory") per trial; the clock covers the load and sync -f"
 echo "   inputs outside the trial filesystems, read into the page cache before each trial: the archive $(cached "$ARCHIVE") cached now"
@@ -221,7 +217,7 @@ for i in $(seq "$RUNS"); do
 done
 [ -z "${BUSY_SEEN:-}" ] || echo "   * the CPUs were still more than ${QUIET_BUSY:-15}% busy with other work after ${QUIET_MAX:-120} s of waiting when this trial started"
 echo "   the archive was $(cached "$ARCHIVE") in the page cache after the trials"
-if [ -n "${BENCH_LOCK:-}" ]; then flock -u 9; exec 9>&-; fi
+release_bench_lock
 
 # ---- hashing (a figure to read the floor by)
 HASHFILE=$WORK/layer1.tar # 200 MiB of random bytes in a tar
@@ -241,10 +237,6 @@ fi
 med() { # "v1 v2 ..." -> median, or the reason there is none
     # shellcheck disable=SC2086 # one argument per value
     if [ -n "${1// /}" ] && [[ ! "$1" =~ n/a ]]; then median $1; else echo "${2:-n/a}"; fi
-}
-range() { # "v1 v2 ..." -> "min-max"
-    # shellcheck disable=SC2086
-    [ -n "${1// /}" ] && printf '%s\n' $1 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }' || echo -
 }
 verdict() { # value op target
     if [[ ! "$1" =~ ^[0-9.]+$ ]]; then echo "not measured"

@@ -77,6 +77,23 @@ settle() {
     fi
 }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+range() { # "v1 v2 ..." -> "min-max", or "-" for none
+    # shellcheck disable=SC2086 # one argument per value
+    if [ -n "${1// /}" ]; then printf '%s\n' $1 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; else echo "-"; fi
+}
+# With BENCH_LOCK set (e.g. /tmp/strata-build.lock), the trials hold that lock (flock, on fd 9)
+# from hold_bench_lock to release_bench_lock, so that no build of the tree runs beside them.
+hold_bench_lock() {
+    [ -n "${BENCH_LOCK:-}" ] || return 0
+    exec 9> "$BENCH_LOCK"
+    echo "== waiting for $BENCH_LOCK"
+    flock 9
+}
+release_bench_lock() {
+    [ -n "${BENCH_LOCK:-}" ] || return 0
+    flock -u 9
+    exec 9>&-
+}
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
 
