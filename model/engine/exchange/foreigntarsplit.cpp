@@ -46,13 +46,6 @@ namespace {
         return tables;
     }
 
-    int openNoAtime(int dirFd, const char *name, int flags)
-    {
-        int fd = ::openat(dirFd, name, flags | O_NOATIME);
-        if (fd < 0 && errno == EPERM) // O_NOATIME needs ownership or CAP_FOWNER
-            fd = ::openat(dirFd, name, flags);
-        return fd;
-    }
 
     struct ArchiveFree {
         void operator()(archive *a) const { archive_read_free(a); }
@@ -274,7 +267,7 @@ struct ForeignTarSplit::Impl {
             return fileError(e.name, QStringLiteral("cannot be reached: it %1").arg(parent.error()));
         if (parent.value() < 0)
             return fileError(e.name, QStringLiteral("is missing, but the tar-split %1 lists it").arg(splitPath));
-        fs::UniqueFd fd(openNoAtime(parent.value(), e.parts.last().constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+        fs::UniqueFd fd(fs::openNoAtime(parent.value(), e.parts.last().constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
         if (!fd.ok()) {
             if (errno == ENOENT)
                 return fileError(e.name, QStringLiteral("is missing, but the tar-split %1 lists it").arg(splitPath));

@@ -14,20 +14,6 @@
 
 namespace strata {
 
-namespace {
-
-    // O_NOATIME keeps even the access times of the peer's files as they were; it is refused
-    // (EPERM) for files the caller does not own without CAP_FOWNER, and then left out.
-    int openNoAtime(int dirFd, const QByteArray &name, int flags)
-    {
-        int fd = ::openat(dirFd, name.constData(), flags | O_NOATIME);
-        if (fd < 0 && errno == EPERM)
-            fd = ::openat(dirFd, name.constData(), flags);
-        return fd;
-    }
-
-} // namespace
-
 bool isPlainName(QStringView name)
 {
     if (name.isEmpty() || name.size() > 255 || name == u"." || name == u"..")
@@ -63,7 +49,7 @@ Result<fs::UniqueFd> RootReader::openRel(const QString &rel, bool dir) const
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1: '%2' is not a plain file name").arg(path(rel), parts[i]));
         const bool last = i == parts.size() - 1;
         const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | ((last && !dir) ? O_NONBLOCK : O_DIRECTORY);
-        fs::UniqueFd next(openNoAtime(at, QFile::encodeName(parts[i]), flags));
+        fs::UniqueFd next(fs::openNoAtime(at, QFile::encodeName(parts[i]).constData(), flags));
         if (!next.ok()) {
             const int e = errno;
             const QString where = path(parts.mid(0, i + 1).join(u'/'));
@@ -237,7 +223,7 @@ Status RootReader::walk(int dirFd, const QString &rel, int depth, QSet<QPair<dev
     }
     const int at = dirfd(d);
     for (const QByteArray &name : std::as_const(subdirs)) {
-        fs::UniqueFd sub(openNoAtime(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        fs::UniqueFd sub(fs::openNoAtime(at, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!sub.ok())
             continue;
         if (Status s = walk(sub.get(), rel + u'/' + QFile::decodeName(name), depth + 1, seen, total); !s) {

@@ -349,6 +349,18 @@ int openBeneath(int rootFd, const QByteArray &relPath, int flags)
     return int(syscall(SYS_openat2, rootFd, relPath.isEmpty() ? "." : relPath.constData(), &how, sizeof how));
 }
 
+int openNoAtime(int dirFd, const char *path, int flags)
+{
+    const int fd = openat(dirFd, path, flags | O_NOATIME);
+    return fd < 0 && errno == EPERM ? openat(dirFd, path, flags) : fd;
+}
+
+int openBeneathNoAtime(int rootFd, const QByteArray &relPath, int flags)
+{
+    const int fd = openBeneath(rootFd, relPath, flags | O_NOATIME);
+    return fd < 0 && errno == EPERM ? openBeneath(rootFd, relPath, flags) : fd;
+}
+
 bool tryLockExclusive(int fd)
 {
     struct flock l {};

@@ -58,6 +58,11 @@ bool isDirectory(const QString &path);
 // container or an archive controls, where a directory may become a link at any moment.
 // Returns the descriptor, or -1 with errno set.
 int openBeneath(int rootFd, const QByteArray &relPath, int flags);
+// openat (or openBeneath) with O_NOATIME, which keeps even the access times of what is read as
+// they were (a peer's data root); the kernel refuses it (EPERM) for files the caller does not own
+// without CAP_FOWNER, and then it is left out.
+int openNoAtime(int dirFd, const char *path, int flags);
+int openBeneathNoAtime(int rootFd, const QByteArray &relPath, int flags);
 
 // Liveness locks: an exclusive whole-file lock of the open file description (fcntl F_OFD_*),
 // kept across fork like flock, and testable without taking it, so that asking "is its owner

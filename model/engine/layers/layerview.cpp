@@ -67,23 +67,10 @@ namespace {
     }
 
     // Views also read peers' stores in place (Docker's root), where even access times are kept
-    // as they were: O_NOATIME, which is refused (EPERM) for files the caller does not own
-    // without CAP_FOWNER, and then left out.
-    int openNoAtime(int at, const char *path, int flags)
-    {
-        const int fd = openat(at, path, flags | O_NOATIME);
-        return fd < 0 && errno == EPERM ? openat(at, path, flags) : fd;
-    }
-
-    int openBeneathNoAtime(int root, const QByteArray &rel, int flags)
-    {
-        const int fd = fs::openBeneath(root, rel, flags | O_NOATIME);
-        return fd < 0 && errno == EPERM ? fs::openBeneath(root, rel, flags) : fd;
-    }
-
+    // as they were.
     int openDir(int at, const QByteArray &path)
     {
-        return openNoAtime(at, path.isEmpty() ? "." : path.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        return fs::openNoAtime(at, path.isEmpty() ? "." : path.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     }
 
     QByteArray join(const QByteArray &dir, const QByteArray &name)
@@ -284,7 +271,7 @@ LayerView::~LayerView()
 Status LayerView::open()
 {
     for (const QString &d : std::as_const(m_dirs)) {
-        const int fd = openNoAtime(AT_FDCWD, QFile::encodeName(d).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const int fd = fs::openNoAtime(AT_FDCWD, QFile::encodeName(d).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
             return fail(QStringLiteral("layer snapshot %1: %2").arg(d, fs::errorText(errno)));
         m_roots.append(fd);
@@ -395,7 +382,7 @@ Result<QList<Change>> computeChanges(const QString &upper, bool upperIsOverlay, 
 {
     LayerView base(baseLayers);
     STRATA_TRY(base.open());
-    const int root = openNoAtime(AT_FDCWD, QFile::encodeName(upper).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int root = fs::openNoAtime(AT_FDCWD, QFile::encodeName(upper).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return fail(QStringLiteral("writable layer %1: %2").arg(upper, fs::errorText(errno)));
     QList<Change> out;
@@ -475,13 +462,13 @@ Result<FileVersion> readVisibleFile(const QStringList &layersTopFirst, const QBy
     out.mode = quint32(st.st_mode);
     out.size = qint64(st.st_size);
     out.layer = found->layer;
-    const int root = openNoAtime(AT_FDCWD, QFile::encodeName(layersTopFirst[found->layer]).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int root = fs::openNoAtime(AT_FDCWD, QFile::encodeName(layersTopFirst[found->layer]).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return fail(ErrorCode::Io, QStringLiteral("layer snapshot %1: %2").arg(layersTopFirst[found->layer], fs::errorText(errno)));
     const auto closeRoot = qScopeGuard([root] { close(root); });
     if (S_ISLNK(st.st_mode)) {
         const qsizetype slash = rel.lastIndexOf('/');
-        const int dir = openBeneathNoAtime(root, slash < 0 ? QByteArray() : rel.left(slash), O_RDONLY | O_DIRECTORY);
+        const int dir = fs::openBeneathNoAtime(root, slash < 0 ? QByteArray() : rel.left(slash), O_RDONLY | O_DIRECTORY);
         if (dir < 0)
             return fail(ErrorCode::Io, QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
         char target[4096];
@@ -493,7 +480,7 @@ Result<FileVersion> readVisibleFile(const QStringList &layersTopFirst, const QBy
     }
     if (!S_ISREG(st.st_mode))
         return out;
-    const int fd = openBeneathNoAtime(root, rel, O_RDONLY);
+    const int fd = fs::openBeneathNoAtime(root, rel, O_RDONLY);
     if (fd < 0)
         return fail(ErrorCode::Io, QStringLiteral("'%1': %2").arg(QString::fromUtf8(path), fs::errorText(errno)));
     auto head = fs::readUpTo(fd, maxBytes, out.size);
