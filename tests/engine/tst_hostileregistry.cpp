@@ -7,6 +7,7 @@
 // server behaving well, so a failure above is the attack's, not the server's.
 
 #include "hostileregistry.h"
+#include "tarbuilder.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -47,6 +48,9 @@ private slots:
     void layersFetchedInParallel();
     void attackRefused_data();
     void attackRefused();
+    void pushUploadElsewhereGetsNoCredentials();
+    void pushRefused_data();
+    void pushRefused();
 
 private:
     struct Pull {
@@ -55,15 +59,43 @@ private:
         QString before;
     };
     Pull pull(HostileRegistry &server, const QString &name);
+    strata::test::MeasuredRun push(HostileRegistry &server, const QString &creds);
     QMap<QString, QString> env() const;
 
     QTemporaryDir m_tmp;
+    QString m_pushStore, m_pushError; // a store with the image push rows push
+    int m_pushes = 0;
 };
 
 void TestHostileRegistry::initTestCase()
 {
     QVERIFY2(m_tmp.isValid(), qPrintable(m_tmp.errorString()));
     QDir().mkpath(m_tmp.filePath(u"home/.config"_s));
+    // The image to push: a gzip layer and an uncompressed one.
+    m_pushStore = m_tmp.filePath(u"push-store"_s);
+    const QByteArray a = strata::test::TarBuilder().file("a.txt", QByteArray("pushed\n").repeated(5000)).build();
+    const QByteArray b = strata::test::TarBuilder().file("b.txt", "also pushed\n").build();
+    const QString archive = m_tmp.filePath(u"push.tar"_s);
+    strata::test::writeFile(archive,
+        strata::test::dockerArchive({ strata::test::gzipStream(a), b }, u"pushed:1"_s,
+            { u"sha256:"_s + strata::test::sha256Hex(a), u"sha256:"_s + strata::test::sha256Hex(b) }));
+    const RunResult r = strata::test::stratactl(m_pushStore, { u"load"_s, u"-i"_s, archive });
+    if (r.exitCode != 0)
+        m_pushError = describe(u"stratactl load of the image to push"_s, r);
+}
+
+strata::test::MeasuredRun TestHostileRegistry::push(HostileRegistry &server, const QString &creds)
+{
+    const QString work = m_tmp.filePath(u"push-run-%1"_s.arg(++m_pushes));
+    QDir().mkpath(work);
+    QStringList args { u"--root"_s, m_pushStore, u"push"_s };
+    if (!creds.isEmpty())
+        args << u"--creds"_s << creds;
+    args << u"pushed:1"_s << server.ref();
+    const strata::test::MeasuredRun run = strata::test::runMeasured(QStringLiteral(STRATACTL_PATH), args, env(), work, 60000);
+    qInfo("push: exit %d in %lld ms, peak RSS %lld KiB, server sent %lld bytes; stderr: %s", run.result.exitCode, run.elapsedMs, run.maxRssKiB,
+        server.bytesSent(), run.result.err.trimmed().left(400).constData());
+    return run;
 }
 
 // No credentials of the host's user may reach the hostile server, and none of its answers may
@@ -151,6 +183,56 @@ void TestHostileRegistry::layersFetchedInParallel()
     const RunResult r = strata::test::stratactl(p.root, { u"inspect"_s, server.ref() });
     QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl inspect"_s, r)));
     QCOMPARE(QJsonDocument::fromJson(r.out).array().first().toObject().value(u"RootFS"_s).toObject().value(u"Layers"_s).toArray().size(), 6);
+}
+
+// Push: an upload the registry locates on another host gets there without credentials; an
+// endless answer to the upload's POST and a refused manifest end the push with exit 1, naming why.
+void TestHostileRegistry::pushUploadElsewhereGetsNoCredentials()
+{
+    QVERIFY2(m_pushError.isEmpty(), qPrintable(m_pushError));
+    HostileRegistry server(Scenario::PushUploadElsewhere);
+    const QString err = server.start();
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const strata::test::MeasuredRun run = push(server, u"someone:secret"_s);
+    const QString what = u"at 127.0.0.2: "_s + server.foreignRequests().join(u", "_s) + u'\n' + describe(u"stratactl push"_s, run.result)
+        + u"\nrequests: "_s + server.requests().join(u", "_s).left(1500);
+    QVERIFY2(run.result.exitCode == 0, qPrintable(what));
+    QVERIFY2(server.requests().filter(QRegularExpression(u"^PUT .*/manifests/1$"_s)).size() == 1, qPrintable(u"no manifest PUT; "_s + what));
+    const QStringList foreign = server.foreignRequests();
+    QVERIFY2(!foreign.filter(QRegularExpression(u"^PUT /upload/"_s)).isEmpty(), qPrintable(u"nothing uploaded to the other host; "_s + what));
+    QVERIFY2(foreign.filter(u"Authorization"_s).isEmpty(), qPrintable(u"credentials went to the other host; "_s + what));
+}
+
+void TestHostileRegistry::pushRefused_data()
+{
+    QTest::addColumn<Scenario>("scenario");
+    QTest::addColumn<QString>("cause");
+    QTest::newRow("endless answer to the upload's POST") << Scenario::PushEndlessAnswer << u"MiB|too large|too big|limit|exceed|allowed"_s;
+    QTest::newRow("manifest refused") << Scenario::PushManifestRefused << u"MANIFEST_INVALID|manifest invalid|refuses every manifest"_s;
+}
+
+void TestHostileRegistry::pushRefused()
+{
+    QFETCH(Scenario, scenario);
+    QFETCH(QString, cause);
+    QVERIFY2(m_pushError.isEmpty(), qPrintable(m_pushError));
+    HostileRegistry server(scenario);
+    const QString err = server.start();
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const strata::test::MeasuredRun run = push(server, {});
+    const QString what = describe(u"stratactl push"_s, run.result) + u"\nrequests: "_s + server.requests().join(u", "_s).left(2000);
+    QVERIFY2(!run.timedOut, qPrintable(u"still running after 60 s, killed; "_s + what));
+    QVERIFY2(run.result.exitCode == 1, qPrintable(what));
+    const QString stderrText = QString::fromUtf8(run.result.err);
+    QVERIFY2(stderrText.startsWith(u"stratactl push: "_s) && stderrText.contains(server.ref()), qPrintable(u"stderr does not start with 'stratactl push: ' naming the reference; "_s + what));
+    QVERIFY2(stderrText.contains(QRegularExpression(cause, QRegularExpression::CaseInsensitiveOption)), qPrintable(u"stderr does not name the cause /%1/; "_s.arg(cause) + what));
+    QVERIFY2(run.elapsedMs < maxElapsedMs, qPrintable(u"took %1 ms; "_s.arg(run.elapsedMs) + what));
+    QVERIFY2(run.maxRssKiB < maxRssKiB, qPrintable(u"peak RSS %1 KiB; "_s.arg(run.maxRssKiB) + what));
+    // The local image is untouched.
+    const RunResult check = strata::test::stratactl(m_pushStore, { u"check"_s });
+    QVERIFY2(check.exitCode == 0 && check.out.contains("no problems found"), qPrintable(describe(u"stratactl check"_s, check)));
+    if (run.maxRssKiB < 0)
+        QSKIP("the peak memory was not measured: /usr/bin/time (package time) is missing");
 }
 
 void TestHostileRegistry::attackRefused_data()

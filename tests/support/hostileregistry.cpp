@@ -85,6 +85,8 @@ QByteArray noise(qsizetype n, quint32 seed)
 struct Request {
     QByteArray method, path;
     QMap<QByteArray, QByteArray> headers; // lower-case names
+    QByteArray body; // kept up to 4 MiB (a manifest); a blob's bytes are counted, not kept
+    qint64 bodySize = 0;
 };
 
 // What a response sends after its headers: fixed bytes, then `tail` repeated up to `more` bytes
@@ -129,7 +131,52 @@ private:
         bool streaming = false;
         QTimer *timer = nullptr;
         bool foreign = false;
+        // A request whose body is still arriving: Content-Length bytes left, or chunked.
+        bool receiving = false;
+        Request pending;
+        qint64 bodyLeft = 0;
+        bool chunked = false;
+        bool anyRequest = false;
     };
+
+    void keep(Request &r, const QByteArray &bytes)
+    {
+        r.bodySize += bytes.size();
+        if (r.body.size() < (4 << 20))
+            r.body += bytes.left((4 << 20) - r.body.size());
+    }
+
+    // Consumes the pending request's body from the buffer; true once it is whole.
+    bool receiveBody(Connection *c)
+    {
+        if (!c->chunked) {
+            const qint64 n = qMin<qint64>(c->bodyLeft, c->buffer.size());
+            keep(c->pending, c->buffer.left(n));
+            c->buffer.remove(0, n);
+            c->bodyLeft -= n;
+            return c->bodyLeft == 0;
+        }
+        for (;;) {
+            const qsizetype eol = c->buffer.indexOf("\r\n");
+            if (eol < 0)
+                return false;
+            bool ok = false;
+            const qint64 size = c->buffer.left(eol).split(';').first().trimmed().toLongLong(&ok, 16);
+            if (!ok)
+                return true; // not chunked after all: take what came as the body
+            if (size == 0) {
+                const qsizetype end = c->buffer.indexOf("\r\n\r\n", eol);
+                if (end < 0 && c->buffer.mid(eol, 4) != "\r\n\r\n")
+                    return false;
+                c->buffer.remove(0, (end < 0 ? eol : end) + 4);
+                return true;
+            }
+            if (c->buffer.size() < eol + 2 + size + 2)
+                return false;
+            keep(c->pending, c->buffer.mid(eol + 2, size));
+            c->buffer.remove(0, eol + 2 + size + 2);
+        }
+    }
 
     void accept(QTcpServer *server, bool foreign)
     {
@@ -152,11 +199,18 @@ private:
         if (!c)
             return;
         c->buffer += s->readAll();
-        if (c->buffer.startsWith('\x16')) { // a TLS ClientHello: this port does not speak TLS
+        if (!c->anyRequest && c->buffer.startsWith('\x16')) { // a TLS ClientHello: this port does not speak TLS
             s->abort();
             return;
         }
         while (!c->streaming) {
+            if (c->receiving) {
+                if (!receiveBody(c))
+                    return;
+                c->receiving = false;
+                respond(s, c, c->pending);
+                continue;
+            }
             const qsizetype end = c->buffer.indexOf("\r\n\r\n");
             if (end < 0) {
                 if (c->buffer.size() > 1 << 20)
@@ -165,6 +219,7 @@ private:
             }
             const QList<QByteArray> lines = c->buffer.left(end).split('\n');
             c->buffer.remove(0, end + 4);
+            c->anyRequest = true;
             Request r;
             const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
             r.method = first.value(0);
@@ -174,14 +229,20 @@ private:
                 if (colon > 0)
                     r.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
             }
-            // Request bodies (push) are not expected here; a Content-Length'd one is skipped.
-            const qint64 length = r.headers.value("content-length").toLongLong();
-            if (length > 0)
-                c->buffer.remove(0, qMin<qint64>(length, c->buffer.size()));
             QString line = QString::fromLatin1(r.method + ' ' + r.path);
             if (c->foreign && r.headers.contains("authorization"))
                 line += QStringLiteral(" Authorization: ") + QString::fromLatin1(r.headers.value("authorization"));
             m_owner->log(c->foreign, line);
+            // A body (push): answered once it has arrived.
+            c->chunked = r.headers.value("transfer-encoding").toLower().contains("chunked");
+            c->bodyLeft = c->chunked ? 0 : r.headers.value("content-length").toLongLong();
+            if (c->chunked || c->bodyLeft > 0) {
+                if (r.headers.value("expect").toLower() == "100-continue")
+                    send(s, "HTTP/1.1 100 Continue\r\n\r\n");
+                c->pending = r;
+                c->receiving = true;
+                continue;
+            }
             respond(s, c, r);
         }
     }
@@ -195,7 +256,8 @@ private:
     // Status line and headers; `length` < 0 leaves Content-Length out.
     void headers(QTcpSocket *s, int status, qint64 length, const QList<QByteArray> &extra, bool close = false)
     {
-        static const QMap<int, QByteArray> reasons { { 200, "OK" }, { 307, "Temporary Redirect" }, { 401, "Unauthorized" }, { 404, "Not Found" } };
+        static const QMap<int, QByteArray> reasons { { 200, "OK" }, { 201, "Created" }, { 202, "Accepted" }, { 307, "Temporary Redirect" },
+            { 400, "Bad Request" }, { 401, "Unauthorized" }, { 404, "Not Found" }, { 405, "Method Not Allowed" } };
         QByteArray h = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasons.value(status, "Whatever") + "\r\n";
         h += "Docker-Distribution-API-Version: registry/2.0\r\n";
         if (length >= 0)
@@ -274,6 +336,8 @@ private:
         HostileRegistry *o = m_owner;
         const Scenario sc = o->m_scenario;
         if (c->foreign) { // "another host": serves blobs redirected there, hands out tokens to whoever asks
+            if (sc == Scenario::PushUploadElsewhere && r.path.startsWith("/upload/"))
+                return uploadRequest(s, r);
             if (sc == Scenario::ForeignRedirect && r.path.startsWith("/blobs/")) {
                 const QByteArray digest = r.path.mid(7);
                 for (const Blob &l : std::as_const(o->m_layers))
@@ -296,7 +360,8 @@ private:
             }
             return;
         }
-        const bool bearer = sc == Scenario::OversizedToken || sc == Scenario::ForeignPlainRealm || sc == Scenario::ForeignRedirect;
+        const bool bearer = sc == Scenario::OversizedToken || sc == Scenario::ForeignPlainRealm || sc == Scenario::ForeignRedirect
+            || sc == Scenario::PushUploadElsewhere;
         if (bearer && !r.headers.value("authorization").startsWith("Bearer ")) {
             const QByteArray where = sc == Scenario::ForeignPlainRealm ? "http://127.0.0.2:" + QByteArray::number(o->m_foreignPort) + "/token" : realm;
             reply(s, r, 401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
@@ -317,11 +382,62 @@ private:
             return;
         }
         const QByteArray rest = r.path.mid(repoPath.size());
+        if (r.method != "GET" && r.method != "HEAD")
+            return pushRequest(s, c, r, rest);
         if (rest.startsWith("manifests/"))
             return manifest(s, c, r, rest.mid(10));
         if (rest.startsWith("blobs/"))
             return blobRequest(s, c, r, rest.mid(6));
         reply(s, r, 404, R"({"errors":[{"code":"UNSUPPORTED"}]})", { "Content-Type: application/json" });
+    }
+
+    // Push: blobs are never there yet (HEAD answers 404), uploads are monolithic or chunked
+    // (POST, PATCH, PUT ?digest=), a manifest PUT gets its digest back; the scenarios change it.
+    void pushRequest(QTcpSocket *s, Connection *c, const Request &r, const QByteArray &rest)
+    {
+        HostileRegistry *o = m_owner;
+        const Scenario sc = o->m_scenario;
+        const QByteArray uploads = "blobs/uploads/";
+        if (r.method == "POST" && rest.startsWith(uploads)) {
+            const QByteArray location = sc == Scenario::PushUploadElsewhere
+                ? QByteArray("http://127.0.0.2:" + QByteArray::number(o->m_foreignPort) + "/upload/" + QByteArray::number(++m_uploads))
+                : QByteArray(repoPath + uploads + QByteArray::number(++m_uploads));
+            const QList<QByteArray> extra { "Location: " + location, "Docker-Upload-UUID: " + QByteArray::number(m_uploads), "Range: 0-0" };
+            if (sc == Scenario::PushEndlessAnswer) {
+                headers(s, 202, -1, extra, true);
+                stream(s, c, r, Body { {}, QByteArray(64 << 10, 'x'), -1, 0, true });
+                return;
+            }
+            reply(s, r, 202, {}, extra);
+            return;
+        }
+        if (rest.startsWith(uploads))
+            return uploadRequest(s, r);
+        if (r.method == "PUT" && rest.startsWith("manifests/")) {
+            if (sc == Scenario::PushManifestRefused) {
+                reply(s, r, 400, R"({"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid","detail":"the hostile registry refuses every manifest"}]})",
+                    { "Content-Type: application/json" });
+                return;
+            }
+            const QByteArray digest = digestOf(r.body);
+            reply(s, r, 201, {}, { "Location: " + repoPath + "manifests/" + digest, "Docker-Content-Digest: " + digest });
+            return;
+        }
+        reply(s, r, 405, R"({"errors":[{"code":"UNSUPPORTED"}]})", { "Content-Type: application/json" });
+    }
+
+    // PATCH and PUT of an upload (also on the other host, PushUploadElsewhere).
+    void uploadRequest(QTcpSocket *s, const Request &r)
+    {
+        const QByteArray path = r.path.left(r.path.indexOf('?') < 0 ? r.path.size() : r.path.indexOf('?'));
+        m_uploaded[path] += r.bodySize;
+        if (r.method == "PATCH") {
+            reply(s, r, 202, {}, { "Location: " + path, "Range: 0-" + QByteArray::number(qMax<qint64>(0, m_uploaded[path] - 1)) });
+            return;
+        }
+        const qsizetype at = r.path.indexOf("digest=");
+        const QByteArray digest = at < 0 ? QByteArray() : QByteArray::fromPercentEncoding(r.path.mid(at + 7).split('&').first());
+        reply(s, r, 201, {}, { "Location: " + repoPath + "blobs/" + digest, "Docker-Content-Digest: " + digest });
     }
 
     void manifest(QTcpSocket *s, Connection *c, const Request &r, const QByteArray &reference)
@@ -468,6 +584,8 @@ private:
     QTcpServer *m_main = nullptr;
     QTcpServer *m_foreign = nullptr;
     QHash<QTcpSocket *, Connection *> m_connections;
+    int m_uploads = 0;
+    QHash<QByteArray, qint64> m_uploaded; // bytes received by upload path
 
 public:
     ~Server() override { qDeleteAll(m_connections); }

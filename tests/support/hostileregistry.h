@@ -49,6 +49,10 @@ public:
         ForeignRedirect, // not an attack: bearer auth, and the last layer redirected to 127.0.0.2
                          // (as to a storage backend), which must see no Authorization header
         SlowLayers, // not an attack: six layers, each answered 400 ms after it is asked for
+        // Push (to hostile/image): HEAD says no blob is there, uploads are accepted, then
+        PushUploadElsewhere, // not an attack: bearer auth, uploads located on 127.0.0.2, which must see no credentials
+        PushEndlessAnswer, // the upload's POST is answered 202 with a body that never ends
+        PushManifestRefused, // the manifest's PUT is answered 400 MANIFEST_INVALID with a detail
     };
 
     explicit HostileRegistry(Scenario scenario);
@@ -61,7 +65,8 @@ public:
     void stop();
 
     QString hostPort() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
-    // The reference to pull: hostPort()/hostile/image:1, or @sha256:… where the scenario pulls by digest.
+    // The reference to pull (or push to): hostPort()/hostile/image:1, or @sha256:… where the
+    // scenario pulls by digest.
     QString ref() const;
     // The digest the manifest names for the last layer (the one attacked), and the manifest's
     // (the well-behaved one).
