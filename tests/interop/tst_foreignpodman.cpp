@@ -125,6 +125,7 @@ private slots:
     void inspectEqualsPodmans();
     void shortNames();
     void otherCommandsRefused();
+    void diffAndLayerFilesEqualPodmans();
     void rootUnchanged();
     void rootlessStoreReadByItsUser();
     void hostile_data();
@@ -139,6 +140,7 @@ private:
         return strata::test::stratactl(root, QStringList { u"--foreign"_s, u"podman"_s } + args);
     }
     RunResult podman(const QStringList &args, int timeoutMs = 300000) const { return m_podman->podman(args, timeoutMs); }
+    QMap<QString, QByteArray> m_podmanDiff; // podman diff of each container, before the tree's picture
     QString copyRoot(const QString &name);
 
     QTemporaryDir m_tmp;
@@ -229,6 +231,7 @@ void TestForeignPodman::initTestCase()
     for (const char *c : { "podman-c1", "podman-c2", "podman-live" }) {
         r = podman({ u"diff"_s, QString::fromLatin1(c) });
         QVERIFY2(r.exitCode == 0, qPrintable(describe(u"podman diff"_s, r)));
+        m_podmanDiff.insert(QString::fromLatin1(c), r.out);
     }
     m_before = settledTreeState(m_root);
     QVERIFY(m_before.size() > 20);
@@ -480,6 +483,28 @@ void TestForeignPodman::otherCommandsRefused()
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(text(r.err).contains(u"read-only foreign store: %1 is not available"_s.arg(args.first())), r.err.constData());
     }
+}
+
+void TestForeignPodman::diffAndLayerFilesEqualPodmans()
+{
+    REQUIRE_PODMAN();
+    // The lines of podman diff (libpod's own mount points and files left out, as it does), in
+    // Strata's order; what the image's layers hold, read from overlay/<id>/diff in place.
+    const auto sorted = [](const QByteArray &out) {
+        QStringList lines = text(out).split(u'\n', Qt::SkipEmptyParts);
+        lines.sort();
+        return lines;
+    };
+    QVERIFY2(m_podmanDiff.value(u"podman-c2"_s).contains("A /e/z"), m_podmanDiff.value(u"podman-c2"_s).constData());
+    for (auto it = m_podmanDiff.constBegin(); it != m_podmanDiff.constEnd(); ++it) {
+        const RunResult r = foreign(m_root, { u"diff"_s, it.key() });
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(u"stratactl --foreign podman diff "_s + it.key(), r)));
+        QVERIFY2(sorted(r.out) == sorted(it.value()), qPrintable(u"%1:\n--- podman diff ---\n%2--- stratactl diff ---\n%3"_s.arg(it.key(), text(it.value()), text(r.out))));
+    }
+    const RunResult files = foreign(m_root, { u"layer"_s, u"files"_s, u"--aggregated"_s, u"strata-podman:1"_s, u"0"_s });
+    QVERIFY2(files.exitCode == 0 && text(files.out).contains(u"/bin/busybox"_s), qPrintable(describe(u"layer files"_s, files)));
+    const RunResult efficiency = foreign(m_root, { u"image"_s, u"efficiency"_s, u"strata-podman:1"_s });
+    QVERIFY2(efficiency.exitCode == 0 && text(efficiency.out).contains(u"Efficiency:"_s), qPrintable(describe(u"image efficiency"_s, efficiency)));
 }
 
 void TestForeignPodman::rootUnchanged()
