@@ -521,9 +521,12 @@ Result<HttpResponse> RegistryClient::call(HttpRequest request, const QString &re
     if (!request.url.startsWith(QLatin1String("http")))
         request.url = s.base() + request.url;
     const QString what = QUrl(request.url).toDisplayString(QUrl::RemoveQuery | QUrl::RemoveScheme).mid(2);
+    // A location on another host (an upload handed to storage elsewhere) gets no credentials
+    // meant for the registry, as redirects do not (once()).
+    const bool registryHost = hostPort(QUrl(request.url)) == s.apiHost;
     for (int attempt = 0;; ++attempt) {
         HttpRequest r = request;
-        {
+        if (registryHost) {
             QMutexLocker lock(&s.mutex);
             if (const QByteArray token = s.tokens.value(scope); !token.isEmpty())
                 r.headers.append(qMakePair(QByteArray("Authorization"), QByteArray("Bearer " + token)));
@@ -533,7 +536,7 @@ Result<HttpResponse> RegistryClient::call(HttpRequest request, const QString &re
         auto answer = once(r, maxBody, sink);
         if (!answer)
             return answer;
-        if (answer->status != 401 || attempt > 0)
+        if (answer->status != 401 || attempt > 0 || !registryHost)
             return answer;
         const QByteArray challenge = answer->header("www-authenticate");
         if (challenge.isEmpty())
