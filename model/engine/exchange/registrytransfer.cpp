@@ -291,7 +291,7 @@ Result<TransferResult> RegistryPuller::pull(const QString &text, const Progress 
         const qsizetype i = f.index;
         events({ shortId(blobs[i].digest), QStringLiteral("Extracting"), 0, blobs[i].size, false });
         f.staged = layerStore.stage(staging.value(), BlobSource(f.path), blobs[i], diffIds[i], i > 0 ? chains[i - 1] : Digest(), parentDiff, createdBy.value(i),
-            QStringLiteral("%1: layer %2").arg(ref->toString(), blobs[i].digest.toString()));
+            QStringLiteral("layer %1").arg(blobs[i].digest.toString())); // the command line names the reference
         if (!*f.staged)
             return f.staged->takeError();
         events({ shortId(blobs[i].digest), QStringLiteral("Pull complete"), blobs[i].size, blobs[i].size, true });
