@@ -862,12 +862,6 @@
         </translation>
     </message>
     <message>
-        <source>%1
-%2 as stored · %3</source>
-        <translation>%1
-%2 gespeichert · %3</translation>
-    </message>
-    <message>
         <source>Loading the files…</source>
         <translation>Dateien werden geladen…</translation>
     </message>
@@ -934,8 +928,16 @@
         <translation>sichtbar</translation>
     </message>
     <message>
-        <source>— (the store keeps this layer unpacked only)</source>
-        <translation>— (der Speicher hält diese Schicht nur entpackt)</translation>
+        <source>Stored as</source>
+        <translation>Gespeichert als</translation>
+    </message>
+    <message>
+        <source>unpacked only (the store keeps no archive of this layer)</source>
+        <translation>nur entpackt (der Speicher hält kein Archiv dieser Schicht)</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>
@@ -2128,6 +2130,13 @@ Ein Image-Archiv hier ablegen (docker save, podman save oder ein OCI-Layout-Tar)
     <message>
         <source>Pushed %1 (%2)</source>
         <translation>%1 hochgeladen (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>strata::form</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
     </message>
 </context>
 </TS>

@@ -862,11 +862,6 @@
         </translation>
     </message>
     <message>
-        <source>%1
-%2 as stored · %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Loading the files…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -933,7 +928,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>— (the store keeps this layer unpacked only)</source>
+        <source>Stored as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unpacked only (the store keeps no archive of this layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2124,6 +2127,13 @@ Drop an image archive here (docker save, podman save or an OCI layout tar), use 
     </message>
     <message>
         <source>Pushed %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>strata::form</name>
+    <message>
+        <source>&amp;Copy</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,11 +2,73 @@
 
 #include "filetreemodel.h"
 
+#include <QClipboard>
+#include <QCoreApplication>
+#include <QContextMenuEvent>
+#include <QGuiApplication>
 #include <QHeaderView>
+#include <QKeyEvent>
+#include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QTreeView>
 
 namespace strata::form {
+
+namespace {
+
+    class DigestLabel : public QLabel {
+    public:
+        explicit DigestLabel(QWidget *parent = nullptr)
+            : QLabel(parent)
+        {
+            setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+            setTextFormat(Qt::PlainText);
+            setFocusPolicy(Qt::ClickFocus);
+            setContextMenuPolicy(Qt::DefaultContextMenu);
+        }
+        void setFullText(const QString &text, bool placeholder)
+        {
+            m_full = text;
+            m_placeholder = placeholder;
+            setToolTip(placeholder ? QString() : text);
+            elide();
+        }
+
+    protected:
+        void resizeEvent(QResizeEvent *event) override
+        {
+            QLabel::resizeEvent(event);
+            elide();
+        }
+        void contextMenuEvent(QContextMenuEvent *event) override
+        {
+            if (m_placeholder)
+                return;
+            QMenu menu(this);
+            menu.addAction(QCoreApplication::translate("strata::form", "&Copy"), this, [this] { QGuiApplication::clipboard()->setText(m_full); });
+            menu.exec(event->globalPos());
+        }
+        void keyPressEvent(QKeyEvent *event) override
+        {
+            if (event->matches(QKeySequence::Copy) && !m_placeholder) {
+                QGuiApplication::clipboard()->setText(m_full);
+                return;
+            }
+            QLabel::keyPressEvent(event);
+        }
+
+    private:
+        void elide()
+        {
+            const QString shown = fontMetrics().elidedText(m_full, Qt::ElideMiddle, std::max(40, contentsRect().width()));
+            if (shown != text())
+                setText(shown);
+        }
+        QString m_full;
+        bool m_placeholder = true;
+    };
+
+} // namespace
 
 bool isDark(const QPalette &palette)
 {
@@ -23,6 +85,16 @@ QLabel *title(QWidget *parent)
     l->setWordWrap(true);
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return l;
+}
+
+QString shortenLongWords(const QString &text, int maxChars)
+{
+    QStringList words = text.split(u' ');
+    const int keep = std::max(4, (maxChars - 1) / 2);
+    for (QString &w : words)
+        if (w.size() > maxChars)
+            w = w.left(keep) + QStringLiteral("…") + w.right(keep);
+    return words.join(u' ');
 }
 
 QLabel *subtitle(QWidget *parent)
@@ -44,13 +116,22 @@ QLabel *value(QWidget *parent)
     return l;
 }
 
-QLabel *addRow(QFormLayout *layout, const QString &label)
+static QLabel *addLabelled(QFormLayout *layout, const QString &label, QLabel *v)
 {
-    QLabel *v = value();
     auto *name = new QLabel(label);
     name->setForegroundRole(QPalette::PlaceholderText);
     layout->addRow(name, v);
     return v;
+}
+
+QLabel *addRow(QFormLayout *layout, const QString &label)
+{
+    return addLabelled(layout, label, value());
+}
+
+QLabel *addDigestRow(QFormLayout *layout, const QString &label)
+{
+    return addLabelled(layout, label, new DigestLabel);
 }
 
 QFormLayout *layout()
@@ -154,7 +235,10 @@ void setProblem(QLabel *label, const QString &text)
 
 void set(QLabel *label, const QString &text)
 {
-    label->setText(text.isEmpty() ? QStringLiteral("—") : text);
+    if (auto *digest = dynamic_cast<DigestLabel *>(label))
+        digest->setFullText(text.isEmpty() ? QStringLiteral("—") : text, text.isEmpty());
+    else
+        label->setText(text.isEmpty() ? QStringLiteral("—") : text);
     label->setForegroundRole(text.isEmpty() ? QPalette::PlaceholderText : QPalette::WindowText);
 }
 

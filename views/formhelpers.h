@@ -19,12 +19,19 @@ namespace form {
 
     // A page title: larger, bold, elided by the layout rather than clipped.
     QLabel *title(QWidget *parent = nullptr);
+    // `text` with every word longer than `maxChars` shortened in the middle ("file:8c78244de3…7e45031"),
+    // for a word-wrapped label, which can only clip a word wider than itself (a digest).
+    QString shortenLongWords(const QString &text, int maxChars = 32);
     // A quieter line under a title.
     QLabel *subtitle(QWidget *parent = nullptr);
     // A value people may want to copy (digests, paths): selectable, wrapping anywhere.
     QLabel *value(QWidget *parent = nullptr);
     // Adds "label: value" and returns the value label.
     QLabel *addRow(QFormLayout *layout, const QString &label);
+    // The same for a digest or ID (an unbroken value a word-wrapping label would clip): shown
+    // whole when it fits, else shortened in the middle ("sha256:832d31f8…2f89c9353"), whole in
+    // its tooltip, and copied whole (its context menu, Ctrl+C). form::set() fills it.
+    QLabel *addDigestRow(QFormLayout *layout, const QString &label);
     // A form layout set up the same way on every page.
     QFormLayout *layout();
     // An inspector page's layout with its title and subtitle on top.

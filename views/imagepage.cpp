@@ -49,7 +49,7 @@ ImagePage::ImagePage(StoreSession *session, QWidget *parent)
     QVBoxLayout *layout = form::page(this, m_title, m_subtitle);
     QFormLayout *f = form::layout();
     m_tags = form::addRow(f, tr("Tags"));
-    m_fullId = form::addRow(f, tr("ID"));
+    m_fullId = form::addDigestRow(f, tr("ID"));
     m_created = form::addRow(f, tr("Created"));
     m_platform = form::addRow(f, tr("Platform"));
     m_size = form::addRow(f, tr("Size"));

@@ -68,9 +68,10 @@ LayerPage::LayerPage(StoreSession *session, QWidget *parent)
     QFormLayout *f = form::layout();
     m_size = form::addRow(f, tr("Size"));
     m_images = form::addRow(f, tr("Images"));
-    m_diffId = form::addRow(f, tr("diffID"));
-    m_chain = form::addRow(f, tr("chainID"));
-    m_blob = form::addRow(f, tr("Blob"));
+    m_diffId = form::addDigestRow(f, tr("diffID"));
+    m_chain = form::addDigestRow(f, tr("chainID"));
+    m_blob = form::addDigestRow(f, tr("Blob"));
+    m_stored = form::addRow(f, tr("Stored as"));
     layout->addLayout(f);
 
     m_tabs = new QTabWidget(this);
@@ -172,7 +173,8 @@ void LayerPage::showLayer(const Digest &chainId, const Digest &imageId)
         if (m_image.layers[i].chainId == chainId)
             m_index = i;
     }
-    m_title->setText(layer.createdBy.isEmpty() ? tr("Layer %1").arg(chainId.shortHex()) : layer.createdBy.simplified());
+    m_title->setText(layer.createdBy.isEmpty() ? tr("Layer %1").arg(chainId.shortHex()) : form::shortenLongWords(layer.createdBy.simplified()));
+    m_title->setToolTip(layer.createdBy.simplified()); // whole, digests and all
     m_subtitle->setText(tr("Layer %1 of %2 (0 is the base) · as seen in %3").arg(m_index).arg(m_image.layers.size()).arg(m_image.displayName()));
     QStringList names;
     for (const Digest &id : layer.images) {
@@ -184,8 +186,9 @@ void LayerPage::showLayer(const Digest &chainId, const Digest &imageId)
     form::set(m_diffId, layer.diffId.toString());
     form::set(m_chain, chainId.toString());
     // A peer may keep a layer only unpacked (Docker's overlay2 does): no archive to name.
-    form::set(m_blob, layer.blob.digest.isNull() ? tr("— (the store keeps this layer unpacked only)")
-                                                 : tr("%1\n%2 as stored · %3").arg(layer.blob.digest.toString(), sizeText(layer.blob.size), layer.blob.mediaType));
+    form::set(m_blob, layer.blob.digest.isNull() ? QString() : layer.blob.digest.toString());
+    form::set(m_stored, layer.blob.digest.isNull() ? tr("unpacked only (the store keeps no archive of this layer)")
+                                                   : tr("%1 · %2").arg(sizeText(layer.blob.size), layer.blob.mediaType));
     if (!same) {
         m_preview->clear();
         m_xrayResult->clear();

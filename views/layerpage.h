@@ -58,7 +58,7 @@ private:
     bool m_loading = false;
     QLabel *m_title;
     QLabel *m_subtitle;
-    QLabel *m_size, *m_diffId, *m_chain, *m_blob, *m_images;
+    QLabel *m_size, *m_diffId, *m_chain, *m_blob, *m_stored, *m_images;
     QTabWidget *m_tabs;
     QLineEdit *m_filter;
     QCheckBox *m_aggregated;
