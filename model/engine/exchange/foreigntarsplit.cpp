@@ -118,7 +118,7 @@ struct ForeignTarSplit::Impl {
         at = scanned = 0;
         inputEnded = ended = false;
         inflatedTotal = entries = segmentBytes = 0;
-        file = fs::UniqueFd();
+        file = File();
         if (!gz)
             return fail(ErrorCode::Io, QStringLiteral("%1: cannot start libarchive").arg(splitPath));
         if (::lseek(split.get(), 0, SEEK_SET) != 0)
