@@ -92,7 +92,8 @@ StoreSnapshot StoreSnapshot::fromForeign(const ForeignSnapshot &foreign)
 {
     StoreSnapshot snap;
     snap.root = foreign.root;
-    snap.driver = QStringLiteral("overlay2");
+    // The peer's own name of its graph driver: Docker's overlay2, containers/storage's overlay.
+    snap.driver = foreign.kind == QLatin1String("podman") ? QStringLiteral("overlay") : QStringLiteral("overlay2");
     snap.problems = foreign.problems;
     snap.foreign = std::make_shared<const ForeignSnapshot>(foreign);
     QSet<Digest> inUse;
