@@ -87,6 +87,7 @@ namespace {
         qint64 sent = 0;
         bool streaming = false; // the status line said 2xx and a sink takes the body
         QString abortReason; // set by a callback that stopped the transfer
+        bool errorPageCut = false; // an error answer's body was cut at errorBodyLimit: its status says what went wrong
     };
 
     size_t onHeader(char *data, size_t size, size_t count, void *user)
@@ -142,7 +143,7 @@ namespace {
             if (!success) { // an error page: keep its start for the message, read no more
                 t->response->body.append(data, qsizetype(limit - t->bodyBytes));
                 t->bodyBytes = limit;
-                t->abortReason = QStringLiteral("-"); // the status says what went wrong
+                t->errorPageCut = true;
                 return 0;
             }
             t->abortReason = QStringLiteral("the answer is over the %1 bytes allowed").arg(t->maxBody);
@@ -182,37 +183,27 @@ QByteArray HttpResponse::header(const QByteArray &lowercaseName) const
     return {};
 }
 
-QList<QByteArray> HttpResponse::headerValues(const QByteArray &lowercaseName) const
+Result<QByteArray> TlsOptions::withAuthorities(const QStringList &caFiles)
 {
-    QList<QByteArray> values;
-    for (const auto &[name, value] : headers)
-        if (name == lowercaseName)
-            values.append(value);
-    return values;
+    QByteArray bundle = systemCaBundle();
+    for (const QString &path : caFiles) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return fail(ErrorCode::InvalidInput, QStringLiteral("certificate authority %1: %2").arg(path, f.errorString()));
+        bundle += '\n' + f.read(4 * 1024 * 1024) + '\n';
+    }
+    return bundle;
 }
 
 struct HttpClient::Impl {
     TlsOptions tls;
     CURL *handle = nullptr;
-    QByteArray caBundle; // system store + extra authorities, when there are extra ones
-    QString caProblem;
 };
 
 HttpClient::HttpClient(TlsOptions tls)
     : d(std::make_unique<Impl>())
 {
     d->tls = std::move(tls);
-    if (!d->tls.extraCaFiles.isEmpty()) {
-        d->caBundle = systemCaBundle();
-        for (const QString &path : std::as_const(d->tls.extraCaFiles)) {
-            QFile f(path);
-            if (!f.open(QIODevice::ReadOnly)) {
-                d->caProblem = QStringLiteral("certificate authority %1: %2").arg(path, f.errorString());
-                break;
-            }
-            d->caBundle += '\n' + f.read(4 * 1024 * 1024) + '\n';
-        }
-    }
 }
 
 HttpClient::~HttpClient()
@@ -247,10 +238,8 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest &request, const Sink &
 
 Result<HttpResponse> HttpClient::perform(const HttpRequest &request, qint64 maxBody, const Sink *sink)
 {
-    m_lastFailure = Failure::Other;
+    m_lastFailedHandshake = false;
     STRATA_TRY(available());
-    if (!d->caProblem.isEmpty())
-        return fail(ErrorCode::InvalidInput, d->caProblem);
     const Curl &c = curl();
     if (!d->handle) {
         d->handle = c.init();
@@ -286,8 +275,9 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest &request, qint64 maxB
     c.setopt(h, CURLOPT_WRITEDATA, &t);
     c.setopt(h, CURLOPT_SSL_VERIFYPEER, d->tls.verify ? 1L : 0L);
     c.setopt(h, CURLOPT_SSL_VERIFYHOST, d->tls.verify ? 2L : 0L);
-    curl_blob ca { const_cast<char *>(d->caBundle.constData()), size_t(d->caBundle.size()), CURL_BLOB_NOCOPY };
-    if (!d->caBundle.isEmpty())
+    const QByteArray &bundle = d->tls.caBundle;
+    curl_blob ca { const_cast<char *>(bundle.constData()), size_t(bundle.size()), CURL_BLOB_NOCOPY };
+    if (!bundle.isEmpty())
         c.setopt(h, CURLOPT_CAINFO_BLOB, &ca);
     if (!sink && request.method != "HEAD")
         c.setopt(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBody));
@@ -326,26 +316,23 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest &request, qint64 maxB
     c.setopt(h, CURLOPT_CAINFO_BLOB, static_cast<curl_blob *>(nullptr));
 
     const QString target = QUrl(request.url).toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
-    if (code != CURLE_OK && !(t.abortReason == QLatin1String("-"))) {
+    if (code != CURLE_OK && !t.errorPageCut) {
         if (!t.abortReason.isEmpty())
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(request.method), target, t.abortReason));
         const QString detail = errorText[0] ? QString::fromUtf8(errorText).trimmed() : QString::fromUtf8(c.strerror(code));
         switch (code) {
         case CURLE_PEER_FAILED_VERIFICATION:
-            m_lastFailure = Failure::Tls;
             return fail(ErrorCode::Failed, QStringLiteral("%1: the server's TLS certificate is not trusted (%2); give its authority with --cert-dir, "
                                                                     "or put it in /etc/strata/certs.d/HOST:PORT/ca.crt")
                                                          .arg(target, detail));
         case CURLE_SSL_CONNECT_ERROR:
-            m_lastFailure = Failure::TlsHandshake;
+            m_lastFailedHandshake = true;
             return fail(ErrorCode::Io, QStringLiteral("%1: TLS handshake failed: %2").arg(target, detail));
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-            m_lastFailure = Failure::Connect;
             return fail(ErrorCode::Io, QStringLiteral("%1: cannot connect: %2").arg(target, detail));
         case CURLE_OPERATION_TIMEDOUT:
-            m_lastFailure = Failure::Timeout;
             return fail(ErrorCode::Io, QStringLiteral("%1: no progress for %2 seconds (STRATA_REGISTRY_STALL_SECONDS): %3").arg(target).arg(stall).arg(detail));
         case CURLE_FILESIZE_EXCEEDED:
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1: the answer is over the %2 bytes allowed").arg(target).arg(maxBody));
@@ -365,7 +352,6 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest &request, qint64 maxB
         if (c.getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
             response.redirectUrl = QString::fromUtf8(location);
     }
-    m_lastFailure = Failure::None;
     return response;
 }
 

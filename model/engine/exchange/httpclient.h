@@ -38,13 +38,15 @@ struct HttpResponse {
     QByteArray body; // when buffered
     QString redirectUrl; // absolute, for a 3xx with Location
     QByteArray header(const QByteArray &lowercaseName) const;
-    QList<QByteArray> headerValues(const QByteArray &lowercaseName) const;
 };
 
 struct TlsOptions {
     bool verify = true;
-    // PEM files of certificate authorities trusted besides the system's store.
-    QStringList extraCaFiles;
+    // The authorities trusted, PEM: empty for the system's store alone; else the system's and
+    // more (withAuthorities). Made once and shared by the clients of one registry.
+    QByteArray caBundle;
+    // The system's store and the PEM files `caFiles`; fails naming a file it cannot read.
+    static Result<QByteArray> withAuthorities(const QStringList &caFiles);
 };
 
 class HttpClient {
@@ -68,16 +70,15 @@ public:
     static Status available();
     static constexpr qint64 maxHeaderBytes = 100 * 1024;
 
-    enum class Failure { None, Tls, TlsHandshake, Connect, Timeout, Other };
-    // What kind of failure the last error was (an HTTPS port that speaks plain HTTP fails
-    // the handshake: the registry client then tries HTTP on loopback).
-    Failure lastFailure() const { return m_lastFailure; }
+    // Whether the last request failed in the TLS handshake (an HTTPS port that speaks plain
+    // HTTP does: the registry client then tries HTTP on loopback).
+    bool lastFailedHandshake() const { return m_lastFailedHandshake; }
 
 private:
     Result<HttpResponse> perform(const HttpRequest &request, qint64 maxBody, const Sink *sink);
     struct Impl;
     std::unique_ptr<Impl> d;
-    Failure m_lastFailure = Failure::None;
+    bool m_lastFailedHandshake = false;
 };
 
 } // namespace strata

@@ -326,15 +326,23 @@ RegistryClient::RegistryClient(const QString &host, const RegistryOptions &optio
         dirs << options.certDir;
     else
         dirs << QStringLiteral("/etc/strata/certs.d/") + host << QStringLiteral("/etc/containers/certs.d/") + host << QStringLiteral("/etc/docker/certs.d/") + host;
+    QStringList caFiles;
     for (const QString &dir : std::as_const(dirs)) {
         const QFileInfoList crts = QDir(dir).entryInfoList({ QStringLiteral("*.crt") }, QDir::Files, QDir::Name);
         for (const QFileInfo &f : crts)
-            s.tls.extraCaFiles << f.absoluteFilePath();
+            caFiles << f.absoluteFilePath();
         if (!crts.isEmpty())
             break;
     }
-    if (!options.certDir.isEmpty() && s.tls.extraCaFiles.isEmpty())
+    if (!options.certDir.isEmpty() && caFiles.isEmpty())
         s.setupProblem = QStringLiteral("--cert-dir %1 holds no *.crt file").arg(options.certDir);
+    // Read once, here: every worker's client shares the bundle.
+    if (!caFiles.isEmpty()) {
+        if (auto bundle = TlsOptions::withAuthorities(caFiles))
+            s.tls.caBundle = bundle.value();
+        else if (s.setupProblem.isEmpty())
+            s.setupProblem = bundle.error();
+    }
     if (!options.creds.isEmpty()) {
         auto login = RegistryCredentials::parse(options.creds);
         if (login)
@@ -383,7 +391,7 @@ Status RegistryClient::ensureScheme()
         // An HTTPS port that speaks plain HTTP fails the handshake. Plain HTTP is for a
         // loopback registry, or one the user said not to verify; never silently elsewhere.
         const bool mayUseHttp = RegistryReference::isLoopback(s.host) || !s.options.tlsVerify;
-        if (m_http->lastFailure() != HttpClient::Failure::TlsHandshake || !mayUseHttp)
+        if (!m_http->lastFailedHandshake() || !mayUseHttp)
             return answer.takeError();
         ping.url = QStringLiteral("http://%1/v2/").arg(s.apiHost);
         auto plain = m_http->send(ping, 64 * 1024);

@@ -75,6 +75,16 @@ namespace {
         return {};
     }
 
+    // The client for transfer `n`: one HttpClient per transfer running at once, so transfer 0
+    // uses `main` and the others a worker of it, kept in `own`.
+    RegistryClient *clientFor(qsizetype n, RegistryClient &main, std::optional<RegistryClient> &own)
+    {
+        if (n == 0)
+            return &main;
+        own.emplace(main.worker());
+        return &*own;
+    }
+
     class EventSink {
     public:
         explicit EventSink(const LayerTransferSink &sink)
@@ -311,16 +321,11 @@ Result<TransferResult> RegistryPuller::pull(const QString &text, const Progress 
         events({ shortId(blobs[f.index].digest), QStringLiteral("Pull complete"), blobs[f.index].size, blobs[f.index].size, true });
         return {};
     };
-    RegistryClient *const mainClient = &client;
     Status fetched = forEachParallel(fetches.size(), parallelTransfers, [&](qsizetype n) -> Status {
         Fetch &f = fetches[n];
         const Descriptor &d = blobs[f.index];
         std::optional<RegistryClient> own;
-        RegistryClient *c = mainClient;
-        if (n > 0) { // one HttpClient per transfer running at once
-            own.emplace(client.worker());
-            c = &*own;
-        }
+        RegistryClient *c = clientFor(n, client, own);
         // The blob may be no larger than its descriptor says (the sink stops it there): it must
         // fit, with the room untrusted content leaves free.
         if (Status room = LayerApplier::checkFreeSpace(staging->path(), LayerApplier::minFreeBytes(staging->path()) + d.size); !room)
@@ -432,15 +437,10 @@ Result<TransferResult> RegistryPusher::push(const QString &imageRef, const QStri
         total += l.blob.size;
     }
     progress.begin(QStringLiteral("Pushing to %1").arg(ref->toString()), total);
-    RegistryClient *const mainClient = &client;
     STRATA_TRY(forEachParallel(uploads.size(), parallelTransfers, [&](qsizetype n) -> Status {
         const Upload &u = uploads[n];
         std::optional<RegistryClient> own;
-        RegistryClient *c = mainClient;
-        if (n > 0) {
-            own.emplace(client.worker());
-            c = &*own;
-        }
+        RegistryClient *c = clientFor(n, client, own);
         const QString id = shortId(u.blob.digest);
         events({ id, QStringLiteral("Preparing"), 0, u.blob.size, false });
         auto has = c->hasBlob(repo, u.blob.digest);
