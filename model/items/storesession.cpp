@@ -105,7 +105,7 @@ namespace {
             out.error = read.error();
             return out;
         }
-        out.snapshot = StoreSnapshot::fromForeign(read.value());
+        out.snapshot = StoreSnapshot::fromForeign(std::move(read).value());
         out.map = LayerMapInput::fromSnapshot(*out.snapshot);
         return out;
     }

@@ -88,14 +88,16 @@ namespace {
 
 } // namespace
 
-StoreSnapshot StoreSnapshot::fromForeign(const ForeignSnapshot &foreign)
+StoreSnapshot StoreSnapshot::fromForeign(ForeignSnapshot snapshot)
 {
     StoreSnapshot snap;
+    // Kept whole (the window reads layers and containers through it), moved in rather than copied.
+    snap.foreign = std::make_shared<const ForeignSnapshot>(std::move(snapshot));
+    const ForeignSnapshot &foreign = *snap.foreign;
     snap.root = foreign.root;
     // The peer's own name of its graph driver: Docker's overlay2, containers/storage's overlay.
     snap.driver = foreign.kind == QLatin1String("podman") ? QStringLiteral("overlay") : QStringLiteral("overlay2");
     snap.problems = foreign.problems;
-    snap.foreign = std::make_shared<const ForeignSnapshot>(foreign);
     QSet<Digest> inUse;
     QHash<Digest, QStringList> users;
     for (const ForeignSnapshot::Container &fc : foreign.containers) {

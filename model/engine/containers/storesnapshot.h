@@ -80,7 +80,7 @@ struct StoreSnapshot {
     static Result<StoreSnapshot> take(Store &store);
     // The same picture of a peer's root as a reader found it (no disk access: the reader has
     // measured what is shown), its images and containers as Strata's value types.
-    static StoreSnapshot fromForeign(const ForeignSnapshot &snapshot);
+    static StoreSnapshot fromForeign(ForeignSnapshot snapshot);
 };
 
 } // namespace strata

@@ -337,10 +337,7 @@ QString DockerRoot::unsupportedReason(const QString &root, const QString &daemon
 bool DockerRoot::looksLikeDockerRoot(const QString &root)
 {
     RootReader r(root, QStringLiteral("Docker data root"));
-    if (!r.open())
-        return false;
-    struct stat st {};
-    if (::fstatat(AT_FDCWD, QFile::encodeName(root + QStringLiteral("/store.json")).constData(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+    if (!r.open() || r.present(QStringLiteral("store.json")))
         return false;
     return (r.exists(QStringLiteral("image"), true) && r.exists(QStringLiteral("overlay2"), true))
         || (r.exists(QStringLiteral("containerd/daemon"), true) && r.exists(QStringLiteral("containers"), true));

@@ -5,6 +5,7 @@
 
 #include "blobwriter.h"
 #include "fsutil.h"
+#include "imagedescription.h"
 #include "imagestore.h"
 #include "layerstore.h"
 #include "parallel.h"
@@ -187,10 +188,7 @@ Result<QStringList> ForeignCopier::copy(const ForeignSnapshot &snapshot, const Q
             return error(QStringLiteral("its config: %1").arg(digest.error()));
         diffIds.append(digest.value());
     }
-    QStringList createdBy;
-    for (const QJsonValue &h : config.value(QLatin1String("history")).toArray())
-        if (!h.toObject().value(QLatin1String("empty_layer")).toBool())
-            createdBy.append(h.toObject().value(QLatin1String("created_by")).toString());
+    const QStringList createdBy = ImageDescription::layerInstructions(image);
     auto tags = tagsFor(image, ref);
     if (!tags)
         return error(tags.error());

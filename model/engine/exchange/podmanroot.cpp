@@ -378,7 +378,10 @@ namespace {
         return chain;
     }
 
-    Result<StorageImage> readImage(const RootReader &r, const QJsonObject &o, const QHash<QString, StorageLayer> &storageLayers, ForeignSnapshot &snap)
+    // `measured`: the layers already checked and sized for an earlier image of this read (a
+    // base layer is shared by many), by layer ID.
+    Result<StorageImage> readImage(const RootReader &r, const QJsonObject &o, const QHash<QString, StorageLayer> &storageLayers, ForeignSnapshot &snap,
+        QHash<QString, qint64> &measured)
     {
         const QString imagesJson = QStringLiteral("overlay-images/images.json");
         StorageImage si;
@@ -495,14 +498,18 @@ namespace {
                 return fail(ErrorCode::InvalidInput, QStringLiteral("%1: layer %2 has diff-digest %3, but the config of %4 has %5 for it")
                                                          .arg(r.path(QStringLiteral("overlay-layers/layers.json")), sl.id, sl.diffDigest.toString(), owner, diffIds[i].toString()));
             const QString diffRel = QStringLiteral("overlay/") + sl.id + QStringLiteral("/diff");
-            if (auto dir = r.openRel(diffRel, true); !dir)
-                return fail(dir.code(), QStringLiteral("%1: the files of layer %2 cannot be opened (%3)").arg(r.path(diffRel), sl.id, dir.error()));
-            qint64 size = sl.diffSize;
-            if (size < 0) { // containers/storage then computes it from the files
-                auto s = r.treeSize(diffRel);
-                if (!s)
-                    return s.takeError();
-                size = s.value();
+            qint64 size = measured.value(sl.id, -1);
+            if (!measured.contains(sl.id)) {
+                if (auto dir = r.openRel(diffRel, true); !dir)
+                    return fail(dir.code(), QStringLiteral("%1: the files of layer %2 cannot be opened (%3)").arg(r.path(diffRel), sl.id, dir.error()));
+                size = sl.diffSize;
+                if (size < 0) { // containers/storage then computes it from the files
+                    auto s = r.treeSize(diffRel);
+                    if (!s)
+                        return s.takeError();
+                    size = s.value();
+                }
+                measured.insert(sl.id, size);
             }
             if (!snap.layers.contains(chains[i])) {
                 ForeignSnapshot::Layer layer;
@@ -647,6 +654,7 @@ Result<ForeignSnapshot> PodmanRoot::read(const QString &rootPath)
 
     QList<StorageImage> all;
     QSet<QString> ids;
+    QHash<QString, qint64> measured; // layer ID -> its size, once checked for one image
     for (qsizetype i = 0; i < imageArray->size(); ++i) {
         const QJsonValue v = imageArray->at(i);
         if (!v.isObject())
@@ -658,7 +666,7 @@ Result<ForeignSnapshot> PodmanRoot::read(const QString &rootPath)
         if (ids.contains(id))
             return fail(ErrorCode::InvalidInput, QStringLiteral("%1: image %2 is listed twice").arg(r.path(imagesJson), id));
         ids.insert(id);
-        auto image = readImage(r, o, storageLayers.value(), snap);
+        auto image = readImage(r, o, storageLayers.value(), snap, measured);
         if (!image) {
             snap.problems.append(image.error());
             for (const QJsonValue &n : o.value(QLatin1String("names")).toArray())
@@ -680,10 +688,11 @@ Result<ForeignSnapshot> PodmanRoot::read(const QString &rootPath)
         for (const StorageImage &p : std::as_const(all)) {
             if (p.id == child.id || p.topLayer.isEmpty() || (p.topLayer != child.topLayer && p.topLayer != parentLayer))
                 continue;
-            if (parentAndChild(p, child) && (!best || p.history.size() > best->history.size()))
+            if (!parentAndChild(p, child))
+                continue;
+            withChildren.insert(p.image.id);
+            if (!best || p.history.size() > best->history.size())
                 best = &p;
-            if (parentAndChild(p, child))
-                withChildren.insert(p.image.id);
         }
         if (best)
             snap.parents.insert(child.image.id, best->image.id);
